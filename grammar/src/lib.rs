@@ -1,0 +1,15 @@
+//! Edict's syntax: the pest grammar, a parser that recovers at item level, and the syntax tree.
+//!
+//! Entry point: [`parse`], which never fails; see [`ParsedFile::errors`].
+
+mod chunk;
+pub mod limits;
+mod parser;
+pub mod syntax;
+
+pub use chunk::ITEM_KEYWORDS;
+pub use parser::{parse, unescape};
+pub use syntax::*;
+
+/// Words that can never be names (they would make expressions ambiguous).
+pub const RESERVED_WORDS: &[&str] = &["and", "or", "not", "in", "true", "false", "add", "remove"];

@@ -1,0 +1,449 @@
+//! The syntax tree: items, clauses and expressions with byte spans, plus the file's comments.
+//!
+//! The tree is plain data (`Clone + PartialEq`) so salsa can store it and tell when a re-parse
+//! produced the same tree. Every node carries a [`Span`] of byte offsets into the file's text;
+//! the language server converts them to positions, the formatter reads comments from
+//! [`ParsedFile::comments`].
+
+use serde::Serialize;
+
+/// A half-open range of byte offsets `start..end` into a file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start: clamp(start), end: clamp(end) }
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn contains(self, offset: usize) -> bool {
+        (self.start as usize) <= offset && offset <= (self.end as usize)
+    }
+}
+
+fn clamp(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A name as written, with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A parsed file: its items in source order, its comments, and its syntax errors.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ParsedFile {
+    pub items: Vec<Item>,
+    pub comments: Vec<Comment>,
+    pub errors: Vec<SyntaxError>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum CommentKind {
+    /// `// ...`
+    Line,
+    /// `/// ...`, documentation for the item that follows.
+    Doc,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub kind: CommentKind,
+    /// The comment's text including its `//` or `///` marker.
+    pub text: String,
+    pub span: Span,
+}
+
+/// What a syntax error is about, so that each gets its own diagnostic code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum SyntaxErrorKind {
+    /// The text does not match the grammar.
+    Unexpected,
+    /// Brackets nested deeper than [`crate::limits::MAX_NESTING`].
+    TooDeep,
+    /// A file larger than [`crate::limits::MAX_FILE_BYTES`].
+    TooLarge,
+    /// A string that is not closed before the end of its line.
+    UnterminatedString,
+    /// Text before the first item that does not start one.
+    StrayText,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SyntaxError {
+    pub kind: SyntaxErrorKind,
+    pub message: String,
+    /// Where the parser stopped (usually one character wide).
+    pub span: Span,
+    /// The whole item that could not be parsed (for the formatter and for labels).
+    pub item_span: Span,
+    /// What would have been accepted there, in words.
+    pub expected: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Item {
+    pub kind: ItemKind,
+    /// The whole item, from its keyword to its closing brace.
+    pub span: Span,
+    /// The text of the `///` comments right above the item, markers stripped.
+    pub doc: Option<String>,
+}
+
+impl Item {
+    /// The name the item declares, if any.
+    pub fn name(&self) -> Option<&Ident> {
+        match &self.kind {
+            ItemKind::Source(d) => Some(&d.name),
+            ItemKind::Enum(d) => Some(&d.name),
+            ItemKind::Entity(d) => Some(&d.name),
+            ItemKind::Record(d) => Some(&d.name),
+            ItemKind::Set(d) => Some(&d.name),
+            ItemKind::Decision(d) => Some(&d.name),
+            ItemKind::Rule(d) => Some(&d.name),
+            ItemKind::Test(d) => Some(&d.name),
+            ItemKind::Catalogue(_) | ItemKind::Amend(_) | ItemKind::Error => None,
+        }
+    }
+
+    /// The keyword that opens this kind of item.
+    pub fn keyword(&self) -> &'static str {
+        match &self.kind {
+            ItemKind::Source(_) => "source",
+            ItemKind::Enum(_) => "enum",
+            ItemKind::Entity(_) => "entity",
+            ItemKind::Record(_) => "record",
+            ItemKind::Catalogue(_) => "catalogue",
+            ItemKind::Set(_) => "set",
+            ItemKind::Amend(_) => "amend",
+            ItemKind::Decision(_) => "decision",
+            ItemKind::Rule(_) => "rule",
+            ItemKind::Test(_) => "test",
+            ItemKind::Error => "error",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum ItemKind {
+    Source(SourceDecl),
+    Enum(EnumDecl),
+    Entity(EntityDecl),
+    Record(RecordDecl),
+    Catalogue(CatalogueDecl),
+    Set(SetDecl),
+    Amend(AmendDecl),
+    Decision(DecisionDecl),
+    Rule(RuleDecl),
+    Test(TestDecl),
+    /// An item that did not parse; its error is in [`ParsedFile::errors`].
+    Error,
+}
+
+/// `source nia_2025_11 { title: "...", published: 2025-11-05, items: 4 }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceDecl {
+    pub name: Ident,
+    pub fields: Vec<FieldInit>,
+}
+
+/// `enum PortKind { airport, seaport }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnumDecl {
+    pub name: Ident,
+    pub variants: Vec<Ident>,
+}
+
+/// `entity Port in City { name: Text, kind: PortKind }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntityDecl {
+    pub name: Ident,
+    pub parent: Option<TypeRef>,
+    pub fields: Vec<FieldDecl>,
+}
+
+/// `record Traveller { nationality: Country }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordDecl {
+    pub name: Ident,
+    pub fields: Vec<FieldDecl>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldDecl {
+    pub name: Ident,
+    pub ty: TypeRef,
+}
+
+/// A type as written: `Port`, `Range<Duration>`, `Zone?`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TypeRef {
+    pub name: Ident,
+    pub arg: Option<Box<TypeRef>>,
+    pub optional: bool,
+    pub span: Span,
+}
+
+/// `catalogue Port { hengqin in zhuhai { name: "Hengqin Port" } }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CatalogueDecl {
+    pub ty: Ident,
+    pub entries: Vec<CatalogueEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CatalogueEntry {
+    pub name: Ident,
+    pub parent: Option<Ident>,
+    pub fields: Vec<FieldInit>,
+    pub span: Span,
+}
+
+/// `cite nia_2025_11 item 4`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    pub source: Ident,
+    pub item: Option<Number>,
+    pub span: Span,
+}
+
+/// An integer literal as written (kept as text so huge values are an error, not a panic).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Number {
+    pub text: String,
+    pub span: Span,
+}
+
+/// `set transit_144h_ports: Port from 2013-01-01 announced 60 { a, b }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SetDecl {
+    pub name: Ident,
+    pub ty: TypeRef,
+    pub from: Option<Expr>,
+    pub announced: Option<Number>,
+    pub cite: Option<Citation>,
+    pub members: Vec<Ident>,
+    /// Clauses written twice (`from` twice, say), for the checker to report.
+    pub repeated: Vec<Span>,
+}
+
+/// `amend transit_144h_ports from 2025-11-05 cite nia item 4 announced 65 { add a remove b }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AmendDecl {
+    pub set: Ident,
+    pub from: Option<Expr>,
+    pub announced: Option<Number>,
+    pub cite: Option<Citation>,
+    pub ops: Vec<AmendOp>,
+    pub repeated: Vec<Span>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum AmendAction {
+    Add,
+    Remove,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AmendOp {
+    pub action: AmendAction,
+    pub members: Vec<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+pub enum HitPolicy {
+    #[default]
+    Unique,
+    First,
+    Priority,
+    Collect,
+}
+
+impl HitPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitPolicy::Unique => "unique",
+            HitPolicy::First => "first",
+            HitPolicy::Priority => "priority",
+            HitPolicy::Collect => "collect",
+        }
+    }
+}
+
+/// `decision transit_entry(t: Traveller) -> Entry { as of t.arrival  hit unique  otherwise {..} }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DecisionDecl {
+    pub name: Ident,
+    pub params: Vec<Param>,
+    pub output: TypeRef,
+    pub as_of: Option<Expr>,
+    pub hit: Option<(HitPolicy, Span)>,
+    pub otherwise: Option<Expr>,
+    pub repeated: Vec<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Param {
+    pub name: Ident,
+    pub ty: TypeRef,
+}
+
+/// `rule r for d { from .. until .. cite .. priority .. when .. then .. }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleDecl {
+    pub name: Ident,
+    pub decision: Ident,
+    pub from: Option<Expr>,
+    pub until: Option<Expr>,
+    pub cite: Option<Citation>,
+    pub priority: Option<Number>,
+    pub when: Option<Expr>,
+    pub then: Option<Expr>,
+    pub repeated: Vec<Span>,
+}
+
+/// `test t for d { given x = {..}  expect {..}  expect rule r }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TestDecl {
+    pub name: Ident,
+    pub decision: Ident,
+    pub givens: Vec<Given>,
+    pub expects: Vec<Expect>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Given {
+    pub param: Ident,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Expect {
+    Outcome(Expr),
+    Rule(Ident),
+    Otherwise(Span),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldInit {
+    pub name: Ident,
+    pub value: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum DurationUnit {
+    Minutes,
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+impl DurationUnit {
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DurationUnit::Minutes => "min",
+            DurationUnit::Hours => "h",
+            DurationUnit::Days => "d",
+            DurationUnit::Weeks => "w",
+            DurationUnit::Months => "mo",
+            DurationUnit::Years => "y",
+        }
+    }
+
+    /// Hours, days and weeks are exact; months and years are calendar units.
+    pub fn is_calendar(self) -> bool {
+        matches!(self, DurationUnit::Months | DurationUnit::Years)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum BinOp {
+    And,
+    Or,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Add,
+    Sub,
+}
+
+impl BinOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::NotIn => "not in",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+        }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum ExprKind {
+    Name(Ident),
+    /// An integer as written.
+    Int(String),
+    Text(String),
+    Bool(bool),
+    /// `2025-11-05`, as written; the checker validates the calendar date.
+    Date(String),
+    /// `2025-11-05T10:00` or with seconds.
+    DateTime(String),
+    /// `144h`: the amount as written and the unit.
+    Duration(String, DurationUnit),
+    Field(Box<Expr>, Ident),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Range(Box<Expr>, Box<Expr>),
+    Record(Vec<FieldInit>),
+    Paren(Box<Expr>),
+}
