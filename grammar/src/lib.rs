@@ -12,4 +12,7 @@ pub use parser::{parse, unescape};
 pub use syntax::*;
 
 /// Words that can never be names (they would make expressions ambiguous).
-pub const RESERVED_WORDS: &[&str] = &["and", "or", "not", "in", "true", "false", "add", "remove"];
+pub const RESERVED_WORDS: &[&str] = &[
+    "and", "or", "not", "in", "true", "false", "add", "remove", "when", "then", "cite", "from",
+    "until", "priority", "given", "expect", "otherwise", "announced", "hit",
+];

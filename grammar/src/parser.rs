@@ -246,7 +246,8 @@ type P<'a> = Pair<'a, Rule>;
 impl Builder {
     fn span(&self, p: &P<'_>) -> Span {
         let s = p.as_span();
-        Span::new(self.base + s.start(), self.base + s.end())
+        let len = content_len(p.as_str());
+        Span::new(self.base + s.start(), self.base + s.start() + len)
     }
 
     fn ident(&self, p: P<'_>) -> Ident {
@@ -831,6 +832,34 @@ impl Builder {
             self.depth_error = Some(span);
         }
     }
+}
+
+/// The length of `text` without the whitespace and comments pest may leave at its end.
+fn content_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[line_start..end];
+        let Some(comment) = comment_start(line) else { return end };
+        end = text[..line_start + comment].trim_end().len();
+    }
+}
+
+/// Where a `//` comment starts in a line, outside string literals.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn error_expr(span: Span) -> Expr {

@@ -1,0 +1,312 @@
+//! The whole-file diagnostics query and [`Analysis`], the handle tools hold on the database.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use edict_grammar::{AmendAction, ItemKind, Span, SyntaxErrorKind};
+use salsa::Setter;
+
+use crate::check::{check_file, decl_span, ModelItem};
+use crate::db::{Database, Db, SourceFile, Workspace};
+use crate::decls::{file_decls, used_names, DeclKind};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::sets::{set_timelines, IssueKind};
+use crate::syntax::parse_file;
+
+fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+    let path = file.path(db);
+    let parsed = parse_file(db, file);
+    let text = file.text(db);
+    parsed
+        .errors
+        .iter()
+        .map(|e| {
+            let code = match e.kind {
+                SyntaxErrorKind::Unexpected => Code::E0001,
+                SyntaxErrorKind::TooDeep => Code::E0002,
+                SyntaxErrorKind::TooLarge => Code::E0003,
+                SyntaxErrorKind::UnterminatedString => Code::E0004,
+                SyntaxErrorKind::StrayText => Code::E0005,
+            };
+            let mut d = Diagnostic::new(code, path, e.span, e.message.clone());
+            if !e.expected.is_empty() {
+                d = d.label(format!("expected {}", join_or(&e.expected)));
+            }
+            let keyword = text
+                .get(e.item_span.range())
+                .and_then(|t| t.split_whitespace().next())
+                .filter(|k| edict_grammar::ITEM_KEYWORDS.contains(k));
+            let help = match (e.kind, keyword) {
+                (SyntaxErrorKind::TooLarge, _) => "split the policy into several files".to_string(),
+                (SyntaxErrorKind::TooDeep, _) => {
+                    "split the condition into simpler parts, or use a set".to_string()
+                }
+                (SyntaxErrorKind::UnterminatedString, _) => {
+                    "add the closing `\"` on the same line".to_string()
+                }
+                (SyntaxErrorKind::StrayText, _) => {
+                    "every item starts with a keyword such as `rule`, `set` or `decision`".to_string()
+                }
+                (_, Some(k)) => {
+                    format!("this `{k}` was skipped; the rest of the file is still checked")
+                }
+                _ => "this item was skipped; the rest of the file is still checked".to_string(),
+            };
+            d.help(help)
+        })
+        .collect()
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Set and amendment mistakes found in this file's items.
+fn set_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnostic> {
+    let timelines = set_timelines(db, ws);
+    let parsed = parse_file(db, file);
+    let path = file.path(db);
+    let mut out = Vec::new();
+    for issue in timelines.issues.iter().filter(|i| i.file == file) {
+        let Some(item) = parsed.items.get(issue.item as usize) else { continue };
+        let (set_name, announced_span, members): (String, Span, Vec<(Option<AmendAction>, &edict_grammar::Ident)>) =
+            match &item.kind {
+                ItemKind::Set(s) => (
+                    s.name.name.clone(),
+                    s.announced.as_ref().map_or(s.name.span, |n| n.span),
+                    s.members.iter().map(|m| (None, m)).collect(),
+                ),
+                ItemKind::Amend(a) => (
+                    a.set.name.clone(),
+                    a.announced.as_ref().map_or(a.set.span, |n| n.span),
+                    a.ops.iter().flat_map(|op| op.members.iter().map(move |m| (Some(op.action), m))).collect(),
+                ),
+                _ => continue,
+            };
+        let find = |name: &str, action: Option<AmendAction>| {
+            members
+                .iter()
+                .find(|(a, m)| m.name == name && (action.is_none() || *a == action))
+                .map_or(item.span, |(_, m)| m.span)
+        };
+        let d = match &issue.kind {
+            IssueKind::AlreadyPresent { member, date } => Diagnostic::new(
+                Code::E0301,
+                path,
+                find(member, Some(AmendAction::Add)),
+                format!("`{member}` is already in `{set_name}` on {date}"),
+            )
+            .label("added again here")
+            .help("remove it from this `add`, or remove it from the set in an earlier amendment first"),
+            IssueKind::NotPresent { member, date } => Diagnostic::new(
+                Code::E0302,
+                path,
+                find(member, Some(AmendAction::Remove)),
+                format!("`{member}` is not in `{set_name}` on {date}"),
+            )
+            .label("nothing to remove")
+            .help("check the name and the date: only current members can be removed"),
+            IssueKind::BeforeCreation { created } => {
+                let span = match &item.kind {
+                    ItemKind::Amend(a) => a.from.as_ref().map_or(a.set.span, |f| f.span),
+                    _ => item.span,
+                };
+                Diagnostic::new(
+                    Code::E0303,
+                    path,
+                    span,
+                    format!("`{set_name}` does not exist before {created}"),
+                )
+                .label("this amendment is dated earlier")
+                .help(format!("date the amendment on or after {created}, or move the set's `from` earlier"))
+            }
+            IssueKind::CountMismatch { announced, actual, date } => {
+                let when = date.map_or(String::new(), |d| format!(" from {d}"));
+                let gap = if *actual < *announced as usize {
+                    format!("{} members are not listed yet", *announced as usize - actual)
+                } else {
+                    format!("{} more members are listed than announced", actual - *announced as usize)
+                };
+                Diagnostic::new(
+                    Code::E0305,
+                    path,
+                    announced_span,
+                    format!("`{set_name}` is announced with {announced} members{when} but lists {actual}"),
+                )
+                .label(gap)
+                .help("list the members the text names; the warning stays until the list is complete")
+            }
+            IssueKind::DuplicateInList { member } => {
+                let occurrences: Vec<Span> =
+                    members.iter().filter(|(_, m)| m.name == *member).map(|(_, m)| m.span).collect();
+                let span = occurrences.get(1).copied().unwrap_or(item.span);
+                let mut d = Diagnostic::new(
+                    Code::E0306,
+                    path,
+                    span,
+                    format!("`{member}` is listed twice"),
+                )
+                .label("listed again here");
+                if let Some(first) = occurrences.first() {
+                    d = d.secondary(*first, "first listed here");
+                }
+                d.help("remove one of them")
+            }
+        };
+        out.push(d);
+    }
+    out
+}
+
+/// Declarations of this file that nothing in the workspace refers to.
+fn unused_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnostic> {
+    let used = used_names(db, ws);
+    let decls = file_decls(db, file);
+    let parsed = parse_file(db, file);
+    let path = file.path(db);
+    decls
+        .decls
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.kind,
+                DeclKind::Source { .. }
+                    | DeclKind::Enum { .. }
+                    | DeclKind::EntityType { .. }
+                    | DeclKind::Record { .. }
+                    | DeclKind::Set { .. }
+            ) && !used.contains(&d.name)
+        })
+        .map(|d| {
+            let noun = d.kind.noun();
+            Diagnostic::new(Code::W0501, path, decl_span(&parsed, d), format!("{noun} `{}` is never used", d.name))
+                .label("declared here")
+                .help("remove it, or refer to it from a rule, a set or a type")
+        })
+        .collect()
+}
+
+/// Every diagnostic of one file, sorted by position.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<Vec<Diagnostic>> {
+    let mut all = syntax_diagnostics(db, file);
+    all.extend(check_file(db, ws, file).diagnostics.iter().cloned());
+    all.extend(set_diagnostics(db, ws, file));
+    all.extend(unused_diagnostics(db, ws, file));
+    all.sort_by_key(Diagnostic::sort_key);
+    all.dedup();
+    Arc::new(all)
+}
+
+/// The handle a tool holds: a database, a workspace and its files by path.
+pub struct Analysis {
+    db: Database,
+    ws: Workspace,
+    files: BTreeMap<String, SourceFile>,
+    /// Files that were not valid UTF-8: the offset of the first bad byte.
+    bad_utf8: BTreeMap<String, usize>,
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis::new(Database::default())
+    }
+}
+
+impl Analysis {
+    pub fn new(db: Database) -> Analysis {
+        let ws = Workspace::new(&db, Vec::new());
+        Analysis { db, ws, files: BTreeMap::new(), bad_utf8: BTreeMap::new() }
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    pub fn workspace(&self) -> Workspace {
+        self.ws
+    }
+
+    /// Adds or replaces a file's text.
+    pub fn set_file(&mut self, path: &str, text: String) {
+        self.bad_utf8.remove(path);
+        match self.files.get(path) {
+            Some(&file) => {
+                if file.text(&self.db) != &text {
+                    file.set_text(&mut self.db).to(text);
+                }
+            }
+            None => {
+                let file = SourceFile::new(&self.db, path.to_string(), text);
+                self.files.insert(path.to_string(), file);
+                let list: Vec<SourceFile> = self.files.values().copied().collect();
+                self.ws.set_files(&mut self.db).to(list);
+            }
+        }
+    }
+
+    /// Adds a file read from disk; bytes that are not UTF-8 give an `E0006` diagnostic.
+    pub fn set_file_bytes(&mut self, path: &str, bytes: Vec<u8>) {
+        match String::from_utf8(bytes) {
+            Ok(text) => self.set_file(path, text),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                self.set_file(path, text);
+                self.bad_utf8.insert(path.to_string(), offset);
+            }
+        }
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        if self.files.remove(path).is_some() {
+            let list: Vec<SourceFile> = self.files.values().copied().collect();
+            self.ws.set_files(&mut self.db).to(list);
+        }
+    }
+
+    pub fn file(&self, path: &str) -> Option<SourceFile> {
+        self.files.get(path).copied()
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The text of every file, for renderers.
+    pub fn sources(&self) -> BTreeMap<String, String> {
+        self.files.iter().map(|(p, f)| (p.clone(), f.text(&self.db).clone())).collect()
+    }
+
+    /// The diagnostics of one file.
+    pub fn file_diagnostics(&self, path: &str) -> Vec<Diagnostic> {
+        let Some(&file) = self.files.get(path) else { return Vec::new() };
+        let mut out = Vec::new();
+        if let Some(&offset) = self.bad_utf8.get(path) {
+            out.push(
+                Diagnostic::new(Code::E0006, path, Span::new(offset, offset + 1), "this file is not valid UTF-8")
+                    .label("this byte does not start a UTF-8 character")
+                    .help("save the file as UTF-8; Edict reads text in UTF-8 only"),
+            );
+        }
+        out.extend(file_diagnostics(&self.db, self.ws, file).iter().cloned());
+        out
+    }
+
+    /// The diagnostics of every file, in path order.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.files.keys().flat_map(|p| self.file_diagnostics(p)).collect()
+    }
+
+    /// The checked model of one file.
+    pub fn model(&self, path: &str) -> Vec<ModelItem> {
+        match self.files.get(path) {
+            Some(&file) => check_file(&self.db, self.ws, file).model.clone(),
+            None => Vec::new(),
+        }
+    }
+}

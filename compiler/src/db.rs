@@ -1,0 +1,80 @@
+//! The salsa database shared by the CLI and the language server: inputs and the query graph.
+//!
+//! Inputs: each [`SourceFile`]'s path and text, and the [`Workspace`] (the list of files).
+//! Everything else is a tracked query returning plain `PartialEq` data, so that an edit
+//! re-runs only what depends on it and stops where a result comes out unchanged:
+//!
+//! ```text
+//! parse_file(file) ─┬─ file_decls(file) ── workspace_index(ws) ─┬─ check_file(ws, file)
+//!                   │                       set_timelines(ws) ───┤
+//!                   └─ file_refs(file) ──── used_names(ws) ──────┴─ file_diagnostics(ws, file)
+//! ```
+//!
+//! `file_decls` and `file_refs` hold no spans, so editing the body of a rule leaves them equal
+//! and no other file is checked again.
+
+use std::sync::{Arc, Mutex};
+
+/// One `.edict` file: its path (as shown in diagnostics) and its text.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: String,
+}
+
+/// A directory of policy files is one workspace: declarations are visible across its files.
+#[salsa::input(debug)]
+pub struct Workspace {
+    #[returns(ref)]
+    pub files: Vec<SourceFile>,
+}
+
+/// The database trait queries are written against.
+#[salsa::db]
+pub trait Db: salsa::Database {}
+
+#[salsa::db]
+impl Db for Database {}
+
+/// The concrete database. Cloning gives a snapshot that can run queries on another thread.
+#[salsa::db]
+#[derive(Clone)]
+pub struct Database {
+    storage: salsa::Storage<Self>,
+    log: Option<Arc<Mutex<Vec<String>>>>,
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Database { storage: salsa::Storage::new(None), log: None }
+    }
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}
+
+impl Database {
+    /// A database that records the name of every query it executes (for incrementality tests).
+    pub fn with_execution_log() -> Database {
+        let log: Arc<Mutex<Vec<String>>> = Arc::default();
+        let sink = Arc::clone(&log);
+        let storage = salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
+            if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                if let Ok(mut log) = sink.lock() {
+                    log.push(format!("{database_key:?}"));
+                }
+            }
+        })));
+        Database { storage, log: Some(log) }
+    }
+
+    /// The queries executed since the last call, oldest first.
+    pub fn take_execution_log(&self) -> Vec<String> {
+        match &self.log {
+            Some(log) => log.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+}

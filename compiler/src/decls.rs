@@ -1,0 +1,301 @@
+//! Position-independent summaries of each file's declarations, and the workspace index.
+//!
+//! A summary holds names, kinds and written types but no spans, so it stays equal when text
+//! moves and salsa stops re-checking there. The index merges the summaries of every file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use edict_grammar::{AmendAction, ExprKind, HitPolicy, ItemKind, TypeRef};
+use jiff::civil::Date;
+
+use crate::db::{Db, SourceFile, Workspace};
+use crate::syntax::parse_file;
+use crate::time::parse_date;
+
+/// A type as written, without its span.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TypeName {
+    pub name: String,
+    pub arg: Option<Box<TypeName>>,
+    pub optional: bool,
+}
+
+impl TypeName {
+    pub fn of(t: &TypeRef) -> TypeName {
+        TypeName {
+            name: t.name.name.clone(),
+            arg: t.arg.as_ref().map(|a| Box::new(TypeName::of(a))),
+            optional: t.optional,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeclKind {
+    Source { items: Option<u64> },
+    Enum { variants: Vec<String> },
+    EntityType { parent: Option<TypeName>, fields: Vec<(String, TypeName)> },
+    /// A catalogue entry.
+    Entity { ty: String, parent: Option<String> },
+    Record { fields: Vec<(String, TypeName)> },
+    Set { elem: TypeName, from: Option<Date>, announced: Option<u64>, members: Vec<String> },
+    Decision { params: Vec<(String, TypeName)>, output: TypeName, hit: HitPolicy },
+    Rule { decision: String },
+    Test { decision: String },
+}
+
+impl DeclKind {
+    /// How the kind is called in messages.
+    pub fn noun(&self) -> &'static str {
+        match self {
+            DeclKind::Source { .. } => "source",
+            DeclKind::Enum { .. } => "enum",
+            DeclKind::EntityType { .. } => "entity type",
+            DeclKind::Entity { .. } => "catalogue entry",
+            DeclKind::Record { .. } => "record type",
+            DeclKind::Set { .. } => "set",
+            DeclKind::Decision { .. } => "decision",
+            DeclKind::Rule { .. } => "rule",
+            DeclKind::Test { .. } => "test",
+        }
+    }
+
+    pub fn is_type(&self) -> bool {
+        matches!(self, DeclKind::Enum { .. } | DeclKind::EntityType { .. } | DeclKind::Record { .. })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decl {
+    pub name: String,
+    pub kind: DeclKind,
+    /// Index of the item in its file; for catalogue entries, of the catalogue.
+    pub item: u32,
+    /// For catalogue entries, the index of the entry within the catalogue.
+    pub entry: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmendSummary {
+    pub set: String,
+    pub from: Option<Date>,
+    pub announced: Option<u64>,
+    pub ops: Vec<(AmendAction, Vec<String>)>,
+    pub item: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileDecls {
+    pub decls: Vec<Decl>,
+    pub amends: Vec<AmendSummary>,
+}
+
+fn literal_date(e: Option<&edict_grammar::Expr>) -> Option<Date> {
+    match e.map(|e| &e.kind) {
+        Some(ExprKind::Date(text)) => parse_date(text).ok(),
+        _ => None,
+    }
+}
+
+fn number(n: Option<&edict_grammar::Number>) -> Option<u64> {
+    n.and_then(|n| n.text.parse().ok())
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
+    let parsed = parse_file(db, file);
+    let mut out = FileDecls::default();
+    for (i, item) in parsed.items.iter().enumerate() {
+        let item_ix = u32::try_from(i).unwrap_or(u32::MAX);
+        let mut push = |name: &str, kind: DeclKind| {
+            out.decls.push(Decl { name: name.to_string(), kind, item: item_ix, entry: None });
+        };
+        match &item.kind {
+            ItemKind::Source(s) => {
+                let items = s.fields.iter().find(|f| f.name.name == "items").and_then(|f| {
+                    match &f.value.kind {
+                        ExprKind::Int(n) => n.parse().ok(),
+                        _ => None,
+                    }
+                });
+                push(&s.name.name, DeclKind::Source { items });
+            }
+            ItemKind::Enum(e) => push(
+                &e.name.name,
+                DeclKind::Enum { variants: e.variants.iter().map(|v| v.name.clone()).collect() },
+            ),
+            ItemKind::Entity(e) => push(
+                &e.name.name,
+                DeclKind::EntityType {
+                    parent: e.parent.as_ref().map(TypeName::of),
+                    fields: e.fields.iter().map(|f| (f.name.name.clone(), TypeName::of(&f.ty))).collect(),
+                },
+            ),
+            ItemKind::Record(r) => push(
+                &r.name.name,
+                DeclKind::Record {
+                    fields: r.fields.iter().map(|f| (f.name.name.clone(), TypeName::of(&f.ty))).collect(),
+                },
+            ),
+            ItemKind::Catalogue(c) => {
+                for (j, entry) in c.entries.iter().enumerate() {
+                    out.decls.push(Decl {
+                        name: entry.name.name.clone(),
+                        kind: DeclKind::Entity {
+                            ty: c.ty.name.clone(),
+                            parent: entry.parent.as_ref().map(|p| p.name.clone()),
+                        },
+                        item: item_ix,
+                        entry: Some(u32::try_from(j).unwrap_or(u32::MAX)),
+                    });
+                }
+            }
+            ItemKind::Set(s) => push(
+                &s.name.name,
+                DeclKind::Set {
+                    elem: TypeName::of(&s.ty),
+                    from: literal_date(s.from.as_ref()),
+                    announced: number(s.announced.as_ref()),
+                    members: s.members.iter().map(|m| m.name.clone()).collect(),
+                },
+            ),
+            ItemKind::Amend(a) => out.amends.push(AmendSummary {
+                set: a.set.name.clone(),
+                from: literal_date(a.from.as_ref()),
+                announced: number(a.announced.as_ref()),
+                ops: a
+                    .ops
+                    .iter()
+                    .map(|op| (op.action, op.members.iter().map(|m| m.name.clone()).collect()))
+                    .collect(),
+                item: item_ix,
+            }),
+            ItemKind::Decision(d) => push(
+                &d.name.name,
+                DeclKind::Decision {
+                    params: d.params.iter().map(|p| (p.name.name.clone(), TypeName::of(&p.ty))).collect(),
+                    output: TypeName::of(&d.output),
+                    hit: d.hit.map(|h| h.0).unwrap_or_default(),
+                },
+            ),
+            ItemKind::Rule(r) => push(&r.name.name, DeclKind::Rule { decision: r.decision.name.clone() }),
+            ItemKind::Test(t) => push(&t.name.name, DeclKind::Test { decision: t.decision.name.clone() }),
+            ItemKind::Error => {}
+        }
+    }
+    Arc::new(out)
+}
+
+/// Where a name is defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefRef {
+    pub file: SourceFile,
+    pub decl: Decl,
+}
+
+/// Every declaration of the workspace by name, and every enum variant by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Index {
+    /// All definitions of each name, in workspace file order (the first one wins).
+    pub defs: BTreeMap<String, Vec<DefRef>>,
+    /// Variant name → the enums that have it.
+    pub variants: BTreeMap<String, Vec<String>>,
+}
+
+impl Index {
+    /// The definition a name refers to (the first, if it is defined twice).
+    pub fn get(&self, name: &str) -> Option<&DefRef> {
+        self.defs.get(name).and_then(|d| d.first())
+    }
+
+    pub fn kind(&self, name: &str) -> Option<&DeclKind> {
+        self.get(name).map(|d| &d.decl.kind)
+    }
+
+    /// The parent entity type of an entity type, if it declares one.
+    pub fn parent_type(&self, entity_type: &str) -> Option<&str> {
+        match self.kind(entity_type) {
+            Some(DeclKind::EntityType { parent: Some(p), .. }) => Some(p.name.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Is `ty` the entity type `ancestor` or inside it (transitively)? Cycle-safe.
+    pub fn type_within(&self, ty: &str, ancestor: &str) -> bool {
+        let mut current = Some(ty);
+        let mut steps = 0;
+        while let Some(t) = current {
+            if t == ancestor {
+                return true;
+            }
+            steps += 1;
+            if steps > 64 {
+                return false;
+            }
+            current = self.parent_type(t);
+        }
+        false
+    }
+
+    /// The chain of an entity's parents, nearest first. Cycle-safe.
+    pub fn entity_ancestors(&self, entity: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut current = entity.to_string();
+        while let Some(DeclKind::Entity { parent: Some(p), .. }) = self.kind(&current) {
+            if out.contains(p) || out.len() > 64 || p == entity {
+                break;
+            }
+            out.push(p.clone());
+            current = p.clone();
+        }
+        out
+    }
+
+    pub fn entity_type_of(&self, entity: &str) -> Option<&str> {
+        match self.kind(entity) {
+            Some(DeclKind::Entity { ty, .. }) => Some(ty.as_str()),
+            _ => None,
+        }
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn workspace_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
+    let mut index = Index::default();
+    for &file in ws.files(db) {
+        for decl in &file_decls(db, file).decls {
+            if let DeclKind::Enum { variants } = &decl.kind {
+                for v in variants {
+                    let owners = index.variants.entry(v.clone()).or_default();
+                    if !owners.contains(&decl.name) {
+                        owners.push(decl.name.clone());
+                    }
+                }
+            }
+            index.defs.entry(decl.name.clone()).or_default().push(DefRef { file, decl: decl.clone() });
+        }
+    }
+    Arc::new(index)
+}
+
+/// The names a file refers to (in expressions, types, member lists, citations, headers).
+#[salsa::tracked(returns(ref))]
+pub fn file_refs(db: &dyn Db, file: SourceFile) -> Arc<BTreeSet<String>> {
+    let parsed = parse_file(db, file);
+    let mut refs = BTreeSet::new();
+    crate::refs::collect(&parsed, &mut |name: &str| {
+        refs.insert(name.to_string());
+    });
+    Arc::new(refs)
+}
+
+/// Every name referred to anywhere in the workspace.
+#[salsa::tracked(returns(ref))]
+pub fn used_names(db: &dyn Db, ws: Workspace) -> Arc<BTreeSet<String>> {
+    let mut all = BTreeSet::new();
+    for &file in ws.files(db) {
+        all.extend(file_refs(db, file).iter().cloned());
+    }
+    Arc::new(all)
+}

@@ -1,0 +1,263 @@
+//! Renderers of diagnostics: miette for people, JSON for machines; and expression printing.
+
+use std::collections::BTreeMap;
+
+use edict_grammar::{Expr, ExprKind};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+
+/// Prints an expression back as Edict source (canonical spacing, no comments).
+pub fn expr_text(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Name(n) => n.name.clone(),
+        ExprKind::Int(t) | ExprKind::Date(t) | ExprKind::DateTime(t) => t.clone(),
+        ExprKind::Text(t) => format!("{t:?}"),
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Duration(n, u) => format!("{n}{}", u.suffix()),
+        ExprKind::Field(base, f) => format!("{}.{}", expr_text(base), f.name),
+        ExprKind::Binary(op, a, b) => format!("{} {} {}", expr_text(a), op.as_str(), expr_text(b)),
+        ExprKind::Not(a) => format!("not {}", expr_text(a)),
+        ExprKind::Range(a, b) => format!("{}..{}", expr_text(a), expr_text(b)),
+        ExprKind::Paren(a) => format!("({})", expr_text(a)),
+        ExprKind::Record(fields) => {
+            let inner: Vec<String> =
+                fields.iter().map(|f| format!("{}: {}", f.name.name, expr_text(&f.value))).collect();
+            format!("{{ {} }}", inner.join(", "))
+        }
+    }
+}
+
+/// Line and column (both from 1; the column counts characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// How the text of each file is found when rendering.
+pub trait Sources {
+    fn text(&self, path: &str) -> Option<&str>;
+}
+
+impl Sources for BTreeMap<String, String> {
+    fn text(&self, path: &str) -> Option<&str> {
+        self.get(path).map(String::as_str)
+    }
+}
+
+/// A diagnostic wrapped for miette, with its file's text.
+#[derive(Debug)]
+struct Report {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Report>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+    }
+}
+
+fn labeled(label: &Label, text: &str, primary: bool) -> LabeledSpan {
+    let start = floor_char_boundary(text, (label.span.start as usize).min(text.len()));
+    let end = floor_char_boundary(text, (label.span.end as usize).min(text.len())).max(start);
+    let span = (start, end - start);
+    if primary {
+        LabeledSpan::new_primary_with_span(label.message.clone(), span)
+    } else {
+        LabeledSpan::new_with_span(label.message.clone(), span)
+    }
+}
+
+fn report(d: &Diagnostic, sources: &dyn Sources) -> Report {
+    let text = sources.text(&d.primary.file).unwrap_or("");
+    let mut labels = vec![labeled(&d.primary, text, true)];
+    labels.extend(d.secondary.iter().map(|l| labeled(l, text, false)));
+    let related = d
+        .related
+        .iter()
+        .map(|l| {
+            let rtext = sources.text(&l.file).unwrap_or("");
+            Report {
+                message: l.message.clone().unwrap_or_default(),
+                code: String::new(),
+                severity: miette::Severity::Advice,
+                help: None,
+                source: NamedSource::new(&l.file, rtext.to_string()),
+                labels: vec![labeled(&Label { message: None, ..l.clone() }, rtext, true)],
+                related: Vec::new(),
+            }
+        })
+        .collect();
+    Report {
+        message: d.message.clone(),
+        code: d.code.as_str().to_string(),
+        severity: match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        help: d.help.clone(),
+        source: NamedSource::new(&d.primary.file, text.to_string()),
+        labels,
+        related,
+    }
+}
+
+/// Renders diagnostics for a person, the way `edict check` prints them.
+pub fn render_human(diags: &[Diagnostic], sources: &dyn Sources, color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let mut out = String::new();
+    for d in diags {
+        let r = report(d, sources);
+        if handler.render_report(&mut out, &r).is_err() {
+            out.push_str(&format!("{}[{}]: {}\n", severity_word(d.severity), d.code, d.message));
+        }
+    }
+    out
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// A one-line summary such as `2 errors, 1 warning in 9 files`.
+pub fn summary(diags: &[Diagnostic], files: usize) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    format!("{}, {} in {}", plural(errors, "error"), plural(warnings, "warning"), plural(files, "file"))
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    line: usize,
+    column: usize,
+    offset: u32,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    file: &'a str,
+    start: JsonPosition,
+    end: JsonPosition,
+    message: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonSuggestion<'a> {
+    file: &'a str,
+    start: JsonPosition,
+    end: JsonPosition,
+    replacement: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: Severity,
+    message: &'a str,
+    primary: JsonLabel<'a>,
+    secondary: Vec<JsonLabel<'a>>,
+    related: Vec<JsonLabel<'a>>,
+    help: Option<&'a str>,
+    suggestion: Option<JsonSuggestion<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    errors: usize,
+    warnings: usize,
+}
+
+fn position(sources: &dyn Sources, file: &str, offset: u32) -> JsonPosition {
+    let (line, column) = line_col(sources.text(file).unwrap_or(""), offset as usize);
+    JsonPosition { line, column, offset }
+}
+
+fn json_label<'a>(l: &'a Label, sources: &dyn Sources) -> JsonLabel<'a> {
+    JsonLabel {
+        file: &l.file,
+        start: position(sources, &l.file, l.span.start),
+        end: position(sources, &l.file, l.span.end),
+        message: l.message.as_deref(),
+    }
+}
+
+/// Renders diagnostics as the stable JSON document of `--format json` (documented in
+/// `docs/cli.md`).
+pub fn render_json(diags: &[Diagnostic], sources: &dyn Sources) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let report = JsonReport {
+        version: 1,
+        errors,
+        warnings: diags.len() - errors,
+        diagnostics: diags
+            .iter()
+            .map(|d| JsonDiagnostic {
+                code: d.code.as_str(),
+                severity: d.severity,
+                message: &d.message,
+                primary: json_label(&d.primary, sources),
+                secondary: d.secondary.iter().map(|l| json_label(l, sources)).collect(),
+                related: d.related.iter().map(|l| json_label(l, sources)).collect(),
+                help: d.help.as_deref(),
+                suggestion: d.suggestion.as_ref().map(|s| JsonSuggestion {
+                    file: &s.file,
+                    start: position(sources, &s.file, s.span.start),
+                    end: position(sources, &s.file, s.span.end),
+                    replacement: &s.replacement,
+                }),
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
