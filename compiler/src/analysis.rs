@@ -29,9 +29,13 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 SyntaxErrorKind::StrayText => Code::E0005,
             };
             let mut d = Diagnostic::new(code, path, e.span, e.message.clone());
-            if !e.expected.is_empty() {
-                d = d.label(format!("expected {}", join_or(&e.expected)));
-            }
+            d = match e.kind {
+                SyntaxErrorKind::UnterminatedString => d.label("the string runs to the end of the line"),
+                SyntaxErrorKind::TooDeep => d.label("the limit is passed here"),
+                SyntaxErrorKind::TooLarge => d.label("the file is not read"),
+                _ if !e.expected.is_empty() => d.label(format!("expected {}", join_or(&e.expected))),
+                _ => d,
+            };
             let keyword = text
                 .get(e.item_span.range())
                 .and_then(|t| t.split_whitespace().next())

@@ -90,7 +90,16 @@ impl<'a> Checker<'a> {
 
     /// Reports an unknown name, suggesting the closest of `candidates`.
     fn unknown(&mut self, ident: &Ident, what: &str, candidates: Vec<&str>) {
-        let mut d = self.diag(Code::E0101, ident.span, format!("unknown {what} `{}`", ident.name));
+        self.unknown_as(Code::E0101, ident, what, candidates);
+    }
+
+    /// Like [`Checker::unknown`], for fields and inputs (`E0103`).
+    fn unknown_field(&mut self, ident: &Ident, what: &str, candidates: Vec<&str>) {
+        self.unknown_as(Code::E0103, ident, what, candidates);
+    }
+
+    fn unknown_as(&mut self, code: Code, ident: &Ident, what: &str, candidates: Vec<&str>) {
+        let mut d = self.diag(code, ident.span, format!("unknown {what} `{}`", ident.name));
         match best_match(&ident.name, candidates) {
             Some(best) => {
                 d = d

@@ -218,13 +218,15 @@ fn convert_error(
     };
     expected.sort();
     expected.dedup();
-    let unterminated = found.starts_with('"') || chunk_text[..pos].matches('"').count() % 2 == 1;
-    let (kind, message) = if unterminated && !chunk_text[pos..].contains('"') {
-        (SyntaxErrorKind::UnterminatedString, "this string is not closed".to_string())
+    let rest_of_line = chunk_text[pos..].split('\n').next().unwrap_or("");
+    let unterminated = found.starts_with('"') && !rest_of_line[1..].contains('"');
+    let (kind, message, found_len) = if unterminated {
+        let len = rest_of_line.trim_end().len();
+        (SyntaxErrorKind::UnterminatedString, "this string is not closed".to_string(), len)
     } else if found.is_empty() {
-        (SyntaxErrorKind::Unexpected, "unexpected end of item".to_string())
+        (SyntaxErrorKind::Unexpected, "unexpected end of item".to_string(), found_len)
     } else {
-        (SyntaxErrorKind::Unexpected, format!("unexpected `{found}`"))
+        (SyntaxErrorKind::Unexpected, format!("unexpected `{found}`"), found_len)
     };
     SyntaxError {
         kind,

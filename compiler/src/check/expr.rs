@@ -193,7 +193,7 @@ impl Checker<'_> {
                     None => {
                         let candidates: Vec<String> = fields.iter().map(|(f, _)| f.clone()).collect();
                         let what = format!("field of `{name}`");
-                        self.unknown(field, &what, candidates.iter().map(String::as_str).collect());
+                        self.unknown_field(field, &what, candidates.iter().map(String::as_str).collect());
                         return Ty::Error;
                     }
                 }
@@ -446,7 +446,7 @@ impl Checker<'_> {
                 None => {
                     let candidates: Vec<String> = declared.iter().map(|(n, _)| n.clone()).collect();
                     let what = format!("field of `{type_name}`");
-                    self.unknown(&f.name, &what, candidates.iter().map(String::as_str).collect());
+                    self.unknown_field(&f.name, &what, candidates.iter().map(String::as_str).collect());
                     self.infer(&f.value, scope, None);
                 }
             }

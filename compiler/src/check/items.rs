@@ -41,7 +41,7 @@ impl Checker<'_> {
                         }
                         None => {
                             let names: Vec<&str> = declared.iter().map(|(n, _, _)| *n).collect();
-                            self.unknown(&f.name, "field of a source", names);
+                            self.unknown_field(&f.name, "field of a source", names);
                         }
                     }
                 }
@@ -670,7 +670,7 @@ impl Checker<'_> {
                 None => {
                     let names: Vec<String> = scope.params.iter().map(|(n, _)| n.clone()).collect();
                     let what = format!("input of `{}`", t.decision.name);
-                    self.unknown(&g.param, &what, names.iter().map(String::as_str).collect());
+                    self.unknown_field(&g.param, &what, names.iter().map(String::as_str).collect());
                 }
             }
         }
