@@ -1,0 +1,65 @@
+//! The salsa database re-runs only what an edit touches: editing the body of one rule does
+//! not re-check unrelated files.
+
+use edict_compiler::{Analysis, Database};
+
+const CATALOGUE: &str = r#"
+source nia { title: "NIA", published: 2025-11-05, items: 4 }
+enum Status { visa_free, visa_required }
+entity Country { name: Text }
+catalogue Country { us { name: "United States" }, jp { name: "Japan" } }
+set countries: Country { us, jp }
+record Traveller { nationality: Country, arrival: DateTime }
+record Entry { status: Status }
+decision entry(t: Traveller) -> Entry { as of t.arrival  otherwise { status: visa_required } }
+"#;
+
+fn rules(name: &str, country: &str) -> String {
+    format!(
+        "rule {name} for entry {{\n  cite nia item 4\n  when t.nationality == {country}\n  then {{ status: visa_free }}\n}}\n"
+    )
+}
+
+fn count(log: &[String], query: &str) -> usize {
+    log.iter().filter(|l| l.starts_with(&format!("{query}("))).count()
+}
+
+#[test]
+fn editing_a_rule_body_rechecks_only_its_file() {
+    let mut a = Analysis::new(Database::with_execution_log());
+    a.set_file("catalogue.edict", CATALOGUE.to_string());
+    a.set_file("us.edict", rules("us_rule", "us"));
+    a.set_file("jp.edict", rules("jp_rule", "jp"));
+    assert!(a.diagnostics().iter().all(|d| !d.is_error()), "{:?}", a.diagnostics());
+    let first = a.db().take_execution_log();
+    assert_eq!(count(&first, "check_file"), 3, "{first:#?}");
+
+    // Same rule, new condition: a body edit.
+    a.set_file("us.edict", rules("us_rule", "jp").replace("  cite", "  // moved\n  cite"));
+    let diags = a.diagnostics();
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    let log = a.db().take_execution_log();
+    assert_eq!(count(&log, "parse_file"), 1, "{log:#?}");
+    assert_eq!(count(&log, "check_file"), 1, "only the edited file is checked again: {log:#?}");
+    assert_eq!(count(&log, "workspace_index"), 0, "the index is unchanged: {log:#?}");
+
+    // Renaming a declaration does change the index, and everything is checked again.
+    a.set_file("us.edict", rules("us_rule_renamed", "us"));
+    a.diagnostics();
+    let log = a.db().take_execution_log();
+    assert_eq!(count(&log, "workspace_index"), 1, "{log:#?}");
+    assert_eq!(count(&log, "check_file"), 3, "{log:#?}");
+}
+
+#[test]
+fn an_edit_that_breaks_a_name_reports_it_in_the_user_file() {
+    let mut a = Analysis::default();
+    a.set_file("catalogue.edict", CATALOGUE.to_string());
+    a.set_file("us.edict", rules("us_rule", "us"));
+    assert!(a.diagnostics().iter().all(|d| !d.is_error()));
+    a.set_file("catalogue.edict", CATALOGUE.replace(" us { name", " usa { name").replace("{ us, jp }", "{ usa, jp }"));
+    let errors: Vec<_> = a.diagnostics().into_iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].primary.file, "us.edict");
+    assert_eq!(errors[0].help.as_deref(), Some("did you mean `usa`?"));
+}
