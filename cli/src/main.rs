@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "edict", version, about = "Check, compile and query Edict border-policy rules")]
+#[command(
+    name = "edict",
+    version,
+    about = "Check, compile and query Edict border-policy rules"
+)]
 struct Cli {
     /// When to colour output: auto (only on a terminal, and not when NO_COLOR is set).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -69,9 +73,11 @@ fn main() -> ExitCode {
     };
     let color = output::use_color(cli.color);
     let outcome = match cli.command {
-        Command::Check { paths, format, deny_warnings } => {
-            check::run(&paths, format, deny_warnings, color)
-        }
+        Command::Check {
+            paths,
+            format,
+            deny_warnings,
+        } => check::run(&paths, format, deny_warnings, color),
     };
     ExitCode::from(match outcome {
         Outcome::Ok => 0,

@@ -1,10 +1,14 @@
 //! The `edict` binary run as a user runs it: output and exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn edict(args: &[&str]) -> (i32, String, String) {
@@ -45,7 +49,12 @@ fn check_json_goes_to_stdout() {
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["errors"], 3);
-    let first = &v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "E0101").unwrap();
+    let first = &v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E0101")
+        .unwrap();
     assert_eq!(first["primary"]["start"]["line"], 26);
     assert_eq!(first["primary"]["start"]["column"], 18);
 }
@@ -59,9 +68,16 @@ fn shipped_policies_check_clean() {
 
 #[test]
 fn deny_warnings_turns_warnings_into_failure() {
-    let (code, _, _) = edict(&["check", "--deny-warnings", "compiler/tests/diagnostics/W0501_unused_declaration.edict"]);
+    let (code, _, _) = edict(&[
+        "check",
+        "--deny-warnings",
+        "compiler/tests/diagnostics/W0501_unused_declaration.edict",
+    ]);
     assert_eq!(code, 1);
-    let (code, _, _) = edict(&["check", "compiler/tests/diagnostics/W0501_unused_declaration.edict"]);
+    let (code, _, _) = edict(&[
+        "check",
+        "compiler/tests/diagnostics/W0501_unused_declaration.edict",
+    ]);
     assert_eq!(code, 0);
 }
 

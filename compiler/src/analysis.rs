@@ -30,10 +30,14 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             };
             let mut d = Diagnostic::new(code, path, e.span, e.message.clone());
             d = match e.kind {
-                SyntaxErrorKind::UnterminatedString => d.label("the string runs to the end of the line"),
+                SyntaxErrorKind::UnterminatedString => {
+                    d.label("the string runs to the end of the line")
+                }
                 SyntaxErrorKind::TooDeep => d.label("the limit is passed here"),
                 SyntaxErrorKind::TooLarge => d.label("the file is not read"),
-                _ if !e.expected.is_empty() => d.label(format!("expected {}", join_or(&e.expected))),
+                _ if !e.expected.is_empty() => {
+                    d.label(format!("expected {}", join_or(&e.expected)))
+                }
                 _ => d,
             };
             let keyword = text
@@ -49,7 +53,8 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                     "add the closing `\"` on the same line".to_string()
                 }
                 (SyntaxErrorKind::StrayText, _) => {
-                    "every item starts with a keyword such as `rule`, `set` or `decision`".to_string()
+                    "every item starts with a keyword such as `rule`, `set` or `decision`"
+                        .to_string()
                 }
                 (_, Some(k)) => {
                     format!("this `{k}` was skipped; the rest of the file is still checked")
@@ -76,21 +81,29 @@ fn set_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnost
     let path = file.path(db);
     let mut out = Vec::new();
     for issue in timelines.issues.iter().filter(|i| i.file == file) {
-        let Some(item) = parsed.items.get(issue.item as usize) else { continue };
-        let (set_name, announced_span, members): (String, Span, Vec<(Option<AmendAction>, &edict_grammar::Ident)>) =
-            match &item.kind {
-                ItemKind::Set(s) => (
-                    s.name.name.clone(),
-                    s.announced.as_ref().map_or(s.name.span, |n| n.span),
-                    s.members.iter().map(|m| (None, m)).collect(),
-                ),
-                ItemKind::Amend(a) => (
-                    a.set.name.clone(),
-                    a.announced.as_ref().map_or(a.set.span, |n| n.span),
-                    a.ops.iter().flat_map(|op| op.members.iter().map(move |m| (Some(op.action), m))).collect(),
-                ),
-                _ => continue,
-            };
+        let Some(item) = parsed.items.get(issue.item as usize) else {
+            continue;
+        };
+        let (set_name, announced_span, members): (
+            String,
+            Span,
+            Vec<(Option<AmendAction>, &edict_grammar::Ident)>,
+        ) = match &item.kind {
+            ItemKind::Set(s) => (
+                s.name.name.clone(),
+                s.announced.as_ref().map_or(s.name.span, |n| n.span),
+                s.members.iter().map(|m| (None, m)).collect(),
+            ),
+            ItemKind::Amend(a) => (
+                a.set.name.clone(),
+                a.announced.as_ref().map_or(a.set.span, |n| n.span),
+                a.ops
+                    .iter()
+                    .flat_map(|op| op.members.iter().map(move |m| (Some(op.action), m)))
+                    .collect(),
+            ),
+            _ => continue,
+        };
         let find = |name: &str, action: Option<AmendAction>| {
             members
                 .iter()
@@ -187,9 +200,14 @@ fn unused_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagn
         })
         .map(|d| {
             let noun = d.kind.noun();
-            Diagnostic::new(Code::W0501, path, decl_span(&parsed, d), format!("{noun} `{}` is never used", d.name))
-                .label("declared here")
-                .help("remove it, or refer to it from a rule, a set or a type")
+            Diagnostic::new(
+                Code::W0501,
+                path,
+                decl_span(parsed, d),
+                format!("{noun} `{}` is never used", d.name),
+            )
+            .label("declared here")
+            .help("remove it, or refer to it from a rule, a set or a type")
         })
         .collect()
 }
@@ -224,7 +242,12 @@ impl Default for Analysis {
 impl Analysis {
     pub fn new(db: Database) -> Analysis {
         let ws = Workspace::new(&db, Vec::new());
-        Analysis { db, ws, files: BTreeMap::new(), bad_utf8: BTreeMap::new() }
+        Analysis {
+            db,
+            ws,
+            files: BTreeMap::new(),
+            bad_utf8: BTreeMap::new(),
+        }
     }
 
     pub fn db(&self) -> &Database {
@@ -283,18 +306,28 @@ impl Analysis {
 
     /// The text of every file, for renderers.
     pub fn sources(&self) -> BTreeMap<String, String> {
-        self.files.iter().map(|(p, f)| (p.clone(), f.text(&self.db).clone())).collect()
+        self.files
+            .iter()
+            .map(|(p, f)| (p.clone(), f.text(&self.db).clone()))
+            .collect()
     }
 
     /// The diagnostics of one file.
     pub fn file_diagnostics(&self, path: &str) -> Vec<Diagnostic> {
-        let Some(&file) = self.files.get(path) else { return Vec::new() };
+        let Some(&file) = self.files.get(path) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         if let Some(&offset) = self.bad_utf8.get(path) {
             out.push(
-                Diagnostic::new(Code::E0006, path, Span::new(offset, offset + 1), "this file is not valid UTF-8")
-                    .label("this byte does not start a UTF-8 character")
-                    .help("save the file as UTF-8; Edict reads text in UTF-8 only"),
+                Diagnostic::new(
+                    Code::E0006,
+                    path,
+                    Span::new(offset, offset + 1),
+                    "this file is not valid UTF-8",
+                )
+                .label("this byte does not start a UTF-8 character")
+                .help("save the file as UTF-8; Edict reads text in UTF-8 only"),
             );
         }
         out.extend(file_diagnostics(&self.db, self.ws, file).iter().cloned());
@@ -303,7 +336,10 @@ impl Analysis {
 
     /// The diagnostics of every file, in path order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        self.files.keys().flat_map(|p| self.file_diagnostics(p)).collect()
+        self.files
+            .keys()
+            .flat_map(|p| self.file_diagnostics(p))
+            .collect()
     }
 
     /// The checked model of one file.

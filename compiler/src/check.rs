@@ -51,7 +51,10 @@ pub fn check_file(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<FileCheck
     for (i, item) in parsed.items.iter().enumerate() {
         checker.item(i, item);
     }
-    Arc::new(FileCheck { diagnostics: checker.diags, model: checker.model })
+    Arc::new(FileCheck {
+        diagnostics: checker.diags,
+        model: checker.model,
+    })
 }
 
 /// The names visible inside a rule, decision or test besides the workspace's declarations.
@@ -85,7 +88,11 @@ impl<'a> Checker<'a> {
     }
 
     fn fact(&mut self, kind: &str, name: &str, facts: Vec<String>) {
-        self.model.push(ModelItem { kind: kind.to_string(), name: name.to_string(), facts });
+        self.model.push(ModelItem {
+            kind: kind.to_string(),
+            name: name.to_string(),
+            facts,
+        });
     }
 
     /// Reports an unknown name, suggesting the closest of `candidates`.
@@ -107,7 +114,7 @@ impl<'a> Checker<'a> {
                     .help(format!("did you mean `{best}`?"))
                     .suggest(ident.span, best);
             }
-            None => d = d.label(format!("not declared in any file of the workspace")),
+            None => d = d.label("not declared in any file of the workspace"),
         }
         self.emit(d);
     }
@@ -138,7 +145,11 @@ impl<'a> Checker<'a> {
         if name == "Range" || name == "Set" {
             let Some(arg) = &t.arg else {
                 let d = self
-                    .diag(Code::E0201, t.span, format!("`{name}` needs an element type"))
+                    .diag(
+                        Code::E0201,
+                        t.span,
+                        format!("`{name}` needs an element type"),
+                    )
                     .label("such as `Range<Duration>`")
                     .help(format!("write `{name}<T>`"));
                 self.emit(d);
@@ -149,13 +160,19 @@ impl<'a> Checker<'a> {
                 let d = self
                     .diag(Code::E0208, t.span, "a set type cannot be written here")
                     .label("sets are declared with `set`, not used as field types")
-                    .help("declare the set with `set name: T { ... }` and test membership with `in`");
+                    .help(
+                        "declare the set with `set name: T { ... }` and test membership with `in`",
+                    );
                 self.emit(d);
                 return Ty::Error;
             }
             if !inner.is_ordered() {
                 let d = self
-                    .diag(Code::E0208, arg.span, format!("a range of `{inner}` is not possible"))
+                    .diag(
+                        Code::E0208,
+                        arg.span,
+                        format!("a range of `{inner}` is not possible"),
+                    )
                     .label("ranges need numbers, dates or durations");
                 self.emit(d);
                 return Ty::Error;
@@ -164,7 +181,11 @@ impl<'a> Checker<'a> {
         }
         if let Some(arg) = &t.arg {
             let d = self
-                .diag(Code::E0201, arg.span, format!("`{name}` takes no type argument"))
+                .diag(
+                    Code::E0201,
+                    arg.span,
+                    format!("`{name}` takes no type argument"),
+                )
                 .label("remove this");
             self.emit(d);
         }
@@ -204,13 +225,18 @@ impl<'a> Checker<'a> {
             DeclKind::Record { fields } | DeclKind::EntityType { fields, .. } => fields,
             _ => return None,
         };
-        Some(fields.iter().map(|(n, t)| (n.clone(), self.ty_of(t))).collect())
+        Some(
+            fields
+                .iter()
+                .map(|(n, t)| (n.clone(), self.ty_of(t)))
+                .collect(),
+        )
     }
 
     /// Where a declaration is, for "first defined here" labels: (file path, span).
     fn def_location(&self, def: &crate::decls::DefRef) -> (String, Span) {
         let parsed = parse_file(self.db, def.file);
-        let span = decl_span(&parsed, &def.decl);
+        let span = decl_span(parsed, &def.decl);
         (def.file.path(self.db).clone(), span)
     }
 }
@@ -241,9 +267,14 @@ pub fn ty_of(index: &Index, t: &TypeName) -> Ty {
 
 /// The span of a declaration's name in its file.
 pub fn decl_span(parsed: &edict_grammar::ParsedFile, decl: &crate::decls::Decl) -> Span {
-    let Some(item) = parsed.items.get(decl.item as usize) else { return Span::default() };
+    let Some(item) = parsed.items.get(decl.item as usize) else {
+        return Span::default();
+    };
     if let (Some(entry), edict_grammar::ItemKind::Catalogue(c)) = (decl.entry, &item.kind) {
-        return c.entries.get(entry as usize).map_or(item.span, |e| e.name.span);
+        return c
+            .entries
+            .get(entry as usize)
+            .map_or(item.span, |e| e.name.span);
     }
     item.name().map_or(item.span, |n| n.span)
 }

@@ -48,7 +48,10 @@ pub struct Database {
 
 impl Default for Database {
     fn default() -> Self {
-        Database { storage: salsa::Storage::new(None), log: None }
+        Database {
+            storage: salsa::Storage::new(None),
+            log: None,
+        }
     }
 }
 
@@ -67,13 +70,19 @@ impl Database {
                 }
             }
         })));
-        Database { storage, log: Some(log) }
+        Database {
+            storage,
+            log: Some(log),
+        }
     }
 
     /// The queries executed since the last call, oldest first.
     pub fn take_execution_log(&self) -> Vec<String> {
         match &self.log {
-            Some(log) => log.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default(),
+            Some(log) => log
+                .lock()
+                .map(|mut l| std::mem::take(&mut *l))
+                .unwrap_or_default(),
             None => Vec::new(),
         }
     }

@@ -33,16 +33,41 @@ impl TypeName {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeclKind {
-    Source { items: Option<u64> },
-    Enum { variants: Vec<String> },
-    EntityType { parent: Option<TypeName>, fields: Vec<(String, TypeName)> },
+    Source {
+        items: Option<u64>,
+    },
+    Enum {
+        variants: Vec<String>,
+    },
+    EntityType {
+        parent: Option<TypeName>,
+        fields: Vec<(String, TypeName)>,
+    },
     /// A catalogue entry.
-    Entity { ty: String, parent: Option<String> },
-    Record { fields: Vec<(String, TypeName)> },
-    Set { elem: TypeName, from: Option<Date>, announced: Option<u64>, members: Vec<String> },
-    Decision { params: Vec<(String, TypeName)>, output: TypeName, hit: HitPolicy },
-    Rule { decision: String },
-    Test { decision: String },
+    Entity {
+        ty: String,
+        parent: Option<String>,
+    },
+    Record {
+        fields: Vec<(String, TypeName)>,
+    },
+    Set {
+        elem: TypeName,
+        from: Option<Date>,
+        announced: Option<u64>,
+        members: Vec<String>,
+    },
+    Decision {
+        params: Vec<(String, TypeName)>,
+        output: TypeName,
+        hit: HitPolicy,
+    },
+    Rule {
+        decision: String,
+    },
+    Test {
+        decision: String,
+    },
 }
 
 impl DeclKind {
@@ -62,7 +87,10 @@ impl DeclKind {
     }
 
     pub fn is_type(&self) -> bool {
-        matches!(self, DeclKind::Enum { .. } | DeclKind::EntityType { .. } | DeclKind::Record { .. })
+        matches!(
+            self,
+            DeclKind::Enum { .. } | DeclKind::EntityType { .. } | DeclKind::Record { .. }
+        )
     }
 }
 
@@ -109,33 +137,50 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
     for (i, item) in parsed.items.iter().enumerate() {
         let item_ix = u32::try_from(i).unwrap_or(u32::MAX);
         let mut push = |name: &str, kind: DeclKind| {
-            out.decls.push(Decl { name: name.to_string(), kind, item: item_ix, entry: None });
+            out.decls.push(Decl {
+                name: name.to_string(),
+                kind,
+                item: item_ix,
+                entry: None,
+            });
         };
         match &item.kind {
             ItemKind::Source(s) => {
-                let items = s.fields.iter().find(|f| f.name.name == "items").and_then(|f| {
-                    match &f.value.kind {
+                let items = s
+                    .fields
+                    .iter()
+                    .find(|f| f.name.name == "items")
+                    .and_then(|f| match &f.value.kind {
                         ExprKind::Int(n) => n.parse().ok(),
                         _ => None,
-                    }
-                });
+                    });
                 push(&s.name.name, DeclKind::Source { items });
             }
             ItemKind::Enum(e) => push(
                 &e.name.name,
-                DeclKind::Enum { variants: e.variants.iter().map(|v| v.name.clone()).collect() },
+                DeclKind::Enum {
+                    variants: e.variants.iter().map(|v| v.name.clone()).collect(),
+                },
             ),
             ItemKind::Entity(e) => push(
                 &e.name.name,
                 DeclKind::EntityType {
                     parent: e.parent.as_ref().map(TypeName::of),
-                    fields: e.fields.iter().map(|f| (f.name.name.clone(), TypeName::of(&f.ty))).collect(),
+                    fields: e
+                        .fields
+                        .iter()
+                        .map(|f| (f.name.name.clone(), TypeName::of(&f.ty)))
+                        .collect(),
                 },
             ),
             ItemKind::Record(r) => push(
                 &r.name.name,
                 DeclKind::Record {
-                    fields: r.fields.iter().map(|f| (f.name.name.clone(), TypeName::of(&f.ty))).collect(),
+                    fields: r
+                        .fields
+                        .iter()
+                        .map(|f| (f.name.name.clone(), TypeName::of(&f.ty)))
+                        .collect(),
                 },
             ),
             ItemKind::Catalogue(c) => {
@@ -167,20 +212,39 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                 ops: a
                     .ops
                     .iter()
-                    .map(|op| (op.action, op.members.iter().map(|m| m.name.clone()).collect()))
+                    .map(|op| {
+                        (
+                            op.action,
+                            op.members.iter().map(|m| m.name.clone()).collect(),
+                        )
+                    })
                     .collect(),
                 item: item_ix,
             }),
             ItemKind::Decision(d) => push(
                 &d.name.name,
                 DeclKind::Decision {
-                    params: d.params.iter().map(|p| (p.name.name.clone(), TypeName::of(&p.ty))).collect(),
+                    params: d
+                        .params
+                        .iter()
+                        .map(|p| (p.name.name.clone(), TypeName::of(&p.ty)))
+                        .collect(),
                     output: TypeName::of(&d.output),
                     hit: d.hit.map(|h| h.0).unwrap_or_default(),
                 },
             ),
-            ItemKind::Rule(r) => push(&r.name.name, DeclKind::Rule { decision: r.decision.name.clone() }),
-            ItemKind::Test(t) => push(&t.name.name, DeclKind::Test { decision: t.decision.name.clone() }),
+            ItemKind::Rule(r) => push(
+                &r.name.name,
+                DeclKind::Rule {
+                    decision: r.decision.name.clone(),
+                },
+            ),
+            ItemKind::Test(t) => push(
+                &t.name.name,
+                DeclKind::Test {
+                    decision: t.decision.name.clone(),
+                },
+            ),
             ItemKind::Error => {}
         }
     }
@@ -216,7 +280,9 @@ impl Index {
     /// The parent entity type of an entity type, if it declares one.
     pub fn parent_type(&self, entity_type: &str) -> Option<&str> {
         match self.kind(entity_type) {
-            Some(DeclKind::EntityType { parent: Some(p), .. }) => Some(p.name.as_str()),
+            Some(DeclKind::EntityType {
+                parent: Some(p), ..
+            }) => Some(p.name.as_str()),
             _ => None,
         }
     }
@@ -242,7 +308,10 @@ impl Index {
     pub fn entity_ancestors(&self, entity: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut current = entity.to_string();
-        while let Some(DeclKind::Entity { parent: Some(p), .. }) = self.kind(&current) {
+        while let Some(DeclKind::Entity {
+            parent: Some(p), ..
+        }) = self.kind(&current)
+        {
             if out.contains(p) || out.len() > 64 || p == entity {
                 break;
             }
@@ -273,7 +342,14 @@ pub fn workspace_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
                     }
                 }
             }
-            index.defs.entry(decl.name.clone()).or_default().push(DefRef { file, decl: decl.clone() });
+            index
+                .defs
+                .entry(decl.name.clone())
+                .or_default()
+                .push(DefRef {
+                    file,
+                    decl: decl.clone(),
+                });
         }
     }
     Arc::new(index)
@@ -284,7 +360,7 @@ pub fn workspace_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
 pub fn file_refs(db: &dyn Db, file: SourceFile) -> Arc<BTreeSet<String>> {
     let parsed = parse_file(db, file);
     let mut refs = BTreeSet::new();
-    crate::refs::collect(&parsed, &mut |name: &str| {
+    crate::refs::collect(parsed, &mut |name: &str| {
         refs.insert(name.to_string());
     });
     Arc::new(refs)

@@ -51,7 +51,11 @@ impl Diagnostic {
             code,
             severity: code.severity(),
             message: message.into(),
-            primary: Label { file: file.to_string(), span, message: None },
+            primary: Label {
+                file: file.to_string(),
+                span,
+                message: None,
+            },
             secondary: Vec::new(),
             related: Vec::new(),
             help: None,
@@ -66,7 +70,11 @@ impl Diagnostic {
 
     pub fn secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         let file = self.primary.file.clone();
-        self.secondary.push(Label { file, span, message: Some(message.into()) });
+        self.secondary.push(Label {
+            file,
+            span,
+            message: Some(message.into()),
+        });
         self
     }
 
@@ -74,7 +82,11 @@ impl Diagnostic {
         if file == self.primary.file {
             return self.secondary(span, message);
         }
-        self.related.push(Label { file: file.to_string(), span, message: Some(message.into()) });
+        self.related.push(Label {
+            file: file.to_string(),
+            span,
+            message: Some(message.into()),
+        });
         self
     }
 
@@ -85,7 +97,11 @@ impl Diagnostic {
 
     pub fn suggest(mut self, span: Span, replacement: impl Into<String>) -> Diagnostic {
         let file = self.primary.file.clone();
-        self.suggestion = Some(Suggestion { file, span, replacement: replacement.into() });
+        self.suggestion = Some(Suggestion {
+            file,
+            span,
+            replacement: replacement.into(),
+        });
         self
     }
 
@@ -95,7 +111,12 @@ impl Diagnostic {
 
     /// Sort key: file, position, code.
     pub fn sort_key(&self) -> (String, u32, u32, Code) {
-        (self.primary.file.clone(), self.primary.span.start, self.primary.span.end, self.code)
+        (
+            self.primary.file.clone(),
+            self.primary.span.start,
+            self.primary.span.end,
+            self.code,
+        )
     }
 }
 

@@ -26,14 +26,21 @@ pub fn distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
 /// Ties go to the candidate that sorts first, so the answer is deterministic.
-pub fn best_match<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn best_match<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     let lower = name.to_lowercase();
     candidates
         .into_iter()
         .filter(|c| *c != name)
         .map(|c| {
-            let d = if c.to_lowercase() == lower { 0 } else { distance(&lower, &c.to_lowercase()) };
+            let d = if c.to_lowercase() == lower {
+                0
+            } else {
+                distance(&lower, &c.to_lowercase())
+            };
             (d, c)
         })
         .filter(|(d, _)| *d <= limit)
@@ -56,7 +63,10 @@ mod tests {
     #[test]
     fn best_match_prefers_closest_and_refuses_far() {
         let c = ["transit_144h_ports", "transit_countries", "ports"];
-        assert_eq!(best_match("transit_144_ports", c), Some("transit_144h_ports"));
+        assert_eq!(
+            best_match("transit_144_ports", c),
+            Some("transit_144h_ports")
+        );
         assert_eq!(best_match("zzz", c), None);
     }
 }

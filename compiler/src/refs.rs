@@ -64,7 +64,7 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                 if let Some(c) = &s.cite {
                     f(&c.source);
                 }
-                s.members.iter().for_each(|m| f(m));
+                s.members.iter().for_each(&mut *f);
             }
             ItemKind::Amend(a) => {
                 f(&a.set);
@@ -74,7 +74,7 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                 if let Some(c) = &a.cite {
                     f(&c.source);
                 }
-                a.ops.iter().flat_map(|op| &op.members).for_each(|m| f(m));
+                a.ops.iter().flat_map(|op| &op.members).for_each(&mut *f);
             }
             ItemKind::Decision(d) => {
                 d.params.iter().for_each(|p| type_ref(&p.ty, f));

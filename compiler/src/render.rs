@@ -22,8 +22,10 @@ pub fn expr_text(e: &Expr) -> String {
         ExprKind::Range(a, b) => format!("{}..{}", expr_text(a), expr_text(b)),
         ExprKind::Paren(a) => format!("({})", expr_text(a)),
         ExprKind::Record(fields) => {
-            let inner: Vec<String> =
-                fields.iter().map(|f| format!("{}: {}", f.name.name, expr_text(&f.value))).collect();
+            let inner: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.name.name, expr_text(&f.value)))
+                .collect();
             format!("{{ {} }}", inner.join(", "))
         }
     }
@@ -85,7 +87,9 @@ impl miette::Diagnostic for Report {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
@@ -97,7 +101,9 @@ impl miette::Diagnostic for Report {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
     }
 }
 
@@ -127,7 +133,14 @@ fn report(d: &Diagnostic, sources: &dyn Sources) -> Report {
                 severity: miette::Severity::Advice,
                 help: None,
                 source: NamedSource::new(&l.file, rtext.to_string()),
-                labels: vec![labeled(&Label { message: None, ..l.clone() }, rtext, true)],
+                labels: vec![labeled(
+                    &Label {
+                        message: None,
+                        ..l.clone()
+                    },
+                    rtext,
+                    true,
+                )],
                 related: Vec::new(),
             }
         })
@@ -148,13 +161,24 @@ fn report(d: &Diagnostic, sources: &dyn Sources) -> Report {
 
 /// Renders diagnostics for a person, the way `edict check` prints them.
 pub fn render_human(diags: &[Diagnostic], sources: &dyn Sources, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let mut out = String::new();
     for d in diags {
         let r = report(d, sources);
         if handler.render_report(&mut out, &r).is_err() {
-            out.push_str(&format!("{}[{}]: {}\n", severity_word(d.severity), d.code, d.message));
+            out.push_str(&format!(
+                "{}[{}]: {}\n",
+                severity_word(d.severity),
+                d.code,
+                d.message
+            ));
         }
     }
     out
@@ -171,8 +195,19 @@ fn severity_word(s: Severity) -> &'static str {
 pub fn summary(diags: &[Diagnostic], files: usize) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
-    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
-    format!("{}, {} in {}", plural(errors, "error"), plural(warnings, "warning"), plural(files, "file"))
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    format!(
+        "{}, {} in {}",
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(files, "file")
+    )
 }
 
 #[derive(Serialize)]
@@ -220,7 +255,11 @@ struct JsonReport<'a> {
 
 fn position(sources: &dyn Sources, file: &str, offset: u32) -> JsonPosition {
     let (line, column) = line_col(sources.text(file).unwrap_or(""), offset as usize);
-    JsonPosition { line, column, offset }
+    JsonPosition {
+        line,
+        column,
+        offset,
+    }
 }
 
 fn json_label<'a>(l: &'a Label, sources: &dyn Sources) -> JsonLabel<'a> {

@@ -34,7 +34,11 @@ pub struct Timeline {
 impl Timeline {
     /// The members on `date`; nothing before the set exists.
     pub fn members_at(&self, date: Date) -> Option<&BTreeSet<String>> {
-        self.slices.iter().rev().find(|s| s.from.is_none_or(|f| f <= date)).map(|s| &s.members)
+        self.slices
+            .iter()
+            .rev()
+            .find(|s| s.from.is_none_or(|f| f <= date))
+            .map(|s| &s.members)
     }
 
     /// The members today, or in the latest slice.
@@ -52,7 +56,11 @@ pub enum IssueKind {
     /// An amendment dated before the set exists.
     BeforeCreation { created: Date },
     /// The announced count differs from the listed members.
-    CountMismatch { announced: u64, actual: usize, date: Option<Date> },
+    CountMismatch {
+        announced: u64,
+        actual: usize,
+        date: Option<Date>,
+    },
     /// A member listed twice in one list.
     DuplicateInList { member: String },
 }
@@ -77,7 +85,15 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
     let mut out = Timelines::default();
     for (name, defs) in &index.defs {
         let Some(def) = defs.first() else { continue };
-        let DeclKind::Set { elem, from, announced, members } = &def.decl.kind else { continue };
+        let DeclKind::Set {
+            elem,
+            from,
+            announced,
+            members,
+        } = &def.decl.kind
+        else {
+            continue;
+        };
         let mut base = BTreeSet::new();
         for m in members {
             if !base.insert(m.clone()) {
@@ -93,11 +109,19 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 out.issues.push(SetIssue {
                     file: def.file,
                     item: def.decl.item,
-                    kind: IssueKind::CountMismatch { announced: *n, actual: base.len(), date: *from },
+                    kind: IssueKind::CountMismatch {
+                        announced: *n,
+                        actual: base.len(),
+                        date: *from,
+                    },
                 });
             }
         }
-        let slice = Slice { from: *from, members: base, announced: *announced };
+        let slice = Slice {
+            from: *from,
+            members: base,
+            announced: *announced,
+        };
         let timeline = Timeline {
             elem: elem.clone(),
             created: *from,
@@ -119,10 +143,16 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
     amends.sort_by_key(|(date, file_ix, item, _, _)| (*date, *file_ix, *item));
 
     for (date, _, item, file, a) in amends {
-        let Some(timeline) = out.sets.get_mut(&a.set) else { continue };
+        let Some(timeline) = out.sets.get_mut(&a.set) else {
+            continue;
+        };
         if let Some(created) = timeline.created {
             if date < created {
-                out.issues.push(SetIssue { file, item, kind: IssueKind::BeforeCreation { created } });
+                out.issues.push(SetIssue {
+                    file,
+                    item,
+                    kind: IssueKind::BeforeCreation { created },
+                });
                 continue;
             }
         }
@@ -137,11 +167,17 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 }
                 match action {
                     AmendAction::Add if !members.insert(m.clone()) => {
-                        let kind = IssueKind::AlreadyPresent { member: m.clone(), date };
+                        let kind = IssueKind::AlreadyPresent {
+                            member: m.clone(),
+                            date,
+                        };
                         out.issues.push(SetIssue { file, item, kind });
                     }
                     AmendAction::Remove if !members.remove(m) => {
-                        let kind = IssueKind::NotPresent { member: m.clone(), date };
+                        let kind = IssueKind::NotPresent {
+                            member: m.clone(),
+                            date,
+                        };
                         out.issues.push(SetIssue { file, item, kind });
                     }
                     _ => {}
@@ -150,7 +186,11 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
         }
         if let Some(n) = a.announced {
             if n != members.len() as u64 {
-                let kind = IssueKind::CountMismatch { announced: n, actual: members.len(), date: Some(date) };
+                let kind = IssueKind::CountMismatch {
+                    announced: n,
+                    actual: members.len(),
+                    date: Some(date),
+                };
                 out.issues.push(SetIssue { file, item, kind });
             }
         }
@@ -164,7 +204,11 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                     last.announced = a.announced;
                 }
             }
-            _ => timeline.slices.push(Slice { from: Some(date), members, announced: a.announced }),
+            _ => timeline.slices.push(Slice {
+                from: Some(date),
+                members,
+                announced: a.announced,
+            }),
         }
     }
     Arc::new(out)

@@ -26,8 +26,9 @@ pub enum Ty {
 }
 
 /// The names of the built-in types, for resolution and "did you mean".
-pub const BUILTIN_TYPES: &[&str] =
-    &["Bool", "Int", "Text", "Date", "DateTime", "Duration", "Period", "Range"];
+pub const BUILTIN_TYPES: &[&str] = &[
+    "Bool", "Int", "Text", "Date", "DateTime", "Duration", "Period", "Range",
+];
 
 impl Ty {
     pub fn builtin(name: &str) -> Option<Ty> {

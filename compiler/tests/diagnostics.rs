@@ -1,4 +1,5 @@
 //! Snapshot tests of every diagnostic: each fixture's source and its rendered report together.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
 
@@ -13,7 +14,10 @@ fn check_one(name: &str, text: &str) -> (Analysis, Vec<edict_compiler::Diagnosti
 }
 
 fn numbered(text: &str) -> String {
-    text.lines().enumerate().map(|(i, l)| format!("{:>3} | {l}\n", i + 1)).collect()
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| format!("{:>3} | {l}\n", i + 1))
+        .collect()
 }
 
 #[test]
@@ -27,7 +31,10 @@ fn every_fixture_renders_as_snapshotted() {
         // A fixture named after a code must produce that code.
         let stem = name.split('_').next().unwrap();
         if let Some(code) = Code::ALL.iter().find(|c| c.as_str() == stem) {
-            assert!(diags.iter().any(|d| d.code == *code), "{name} does not produce {stem}");
+            assert!(
+                diags.iter().any(|d| d.code == *code),
+                "{name} does not produce {stem}"
+            );
         }
     });
 }
@@ -50,7 +57,10 @@ fn every_code_has_a_fixture_or_a_test() {
 
 #[test]
 fn e0003_file_too_large() {
-    let text = format!("// big\n{}", " ".repeat(edict_grammar::limits::MAX_FILE_BYTES));
+    let text = format!(
+        "// big\n{}",
+        " ".repeat(edict_grammar::limits::MAX_FILE_BYTES)
+    );
     let (_, diags) = check_one("huge.edict", &text);
     assert_eq!(diags.len(), 1);
     insta::assert_debug_snapshot!(diags[0]);
@@ -86,7 +96,10 @@ fn three_mistakes_each_reported_with_suggestion() {
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
     let codes: Vec<&str> = errors.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["E0001", "E0101", "E0201"]);
-    assert_eq!(errors[1].suggestion.as_ref().unwrap().replacement, "transit_144h_ports");
+    assert_eq!(
+        errors[1].suggestion.as_ref().unwrap().replacement,
+        "transit_144h_ports"
+    );
     assert_eq!(&text[errors[1].primary.span.range()], "transit_144_ports");
     assert_eq!(&text[errors[0].primary.span.range()], "and");
 }
@@ -97,14 +110,29 @@ fn labels_land_under_the_right_text_after_cjk_and_emoji() {
         .join("tests/diagnostics/labels_after_cjk_and_emoji.edict");
     let text = std::fs::read_to_string(path).unwrap();
     let (analysis, diags) = check_one("cjk.edict", &text);
-    let d = diags.iter().find(|d| d.code == Code::E0201 && text[d.primary.span.range()].starts_with("t.arrival")).unwrap();
+    let d = diags
+        .iter()
+        .find(|d| d.code == Code::E0201 && text[d.primary.span.range()].starts_with("t.arrival"))
+        .unwrap();
     assert_eq!(&text[d.primary.span.range()], "t.arrival");
     assert_eq!(&text[d.secondary[0].span.range()], "144h");
     // Columns count characters, so the emoji and CJK before count one each.
-    let json: serde_json::Value = serde_json::from_str(&render_json(&diags, &analysis.sources())).unwrap();
-    let col = json["diagnostics"].as_array().unwrap().iter()
-        .find(|d| d["code"] == "E0201" && d["primary"]["message"].as_str().unwrap().contains("date-time"))
-        .unwrap()["primary"]["start"]["column"].as_u64().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&render_json(&diags, &analysis.sources())).unwrap();
+    let col = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["code"] == "E0201"
+                && d["primary"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("date-time")
+        })
+        .unwrap()["primary"]["start"]["column"]
+        .as_u64()
+        .unwrap();
     let line = text.lines().find(|l| l.contains("横琴")).unwrap();
     let expected = line[..line.find("t.arrival").unwrap()].chars().count() as u64 + 1;
     assert_eq!(col, expected);

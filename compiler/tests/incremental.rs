@@ -1,4 +1,5 @@
 //! The salsa database re-runs only what an edit touches: editing the body of one rule does
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! not re-check unrelated files.
 
 use edict_compiler::{Analysis, Database};
@@ -21,7 +22,9 @@ fn rules(name: &str, country: &str) -> String {
 }
 
 fn count(log: &[String], query: &str) -> usize {
-    log.iter().filter(|l| l.starts_with(&format!("{query}("))).count()
+    log.iter()
+        .filter(|l| l.starts_with(&format!("{query}(")))
+        .count()
 }
 
 #[test]
@@ -30,18 +33,33 @@ fn editing_a_rule_body_rechecks_only_its_file() {
     a.set_file("catalogue.edict", CATALOGUE.to_string());
     a.set_file("us.edict", rules("us_rule", "us"));
     a.set_file("jp.edict", rules("jp_rule", "jp"));
-    assert!(a.diagnostics().iter().all(|d| !d.is_error()), "{:?}", a.diagnostics());
+    assert!(
+        a.diagnostics().iter().all(|d| !d.is_error()),
+        "{:?}",
+        a.diagnostics()
+    );
     let first = a.db().take_execution_log();
     assert_eq!(count(&first, "check_file"), 3, "{first:#?}");
 
     // Same rule, new condition: a body edit.
-    a.set_file("us.edict", rules("us_rule", "jp").replace("  cite", "  // moved\n  cite"));
+    a.set_file(
+        "us.edict",
+        rules("us_rule", "jp").replace("  cite", "  // moved\n  cite"),
+    );
     let diags = a.diagnostics();
     assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
     let log = a.db().take_execution_log();
     assert_eq!(count(&log, "parse_file"), 1, "{log:#?}");
-    assert_eq!(count(&log, "check_file"), 1, "only the edited file is checked again: {log:#?}");
-    assert_eq!(count(&log, "workspace_index"), 0, "the index is unchanged: {log:#?}");
+    assert_eq!(
+        count(&log, "check_file"),
+        1,
+        "only the edited file is checked again: {log:#?}"
+    );
+    assert_eq!(
+        count(&log, "workspace_index"),
+        0,
+        "the index is unchanged: {log:#?}"
+    );
 
     // Renaming a declaration does change the index, and everything is checked again.
     a.set_file("us.edict", rules("us_rule_renamed", "us"));
@@ -57,8 +75,17 @@ fn an_edit_that_breaks_a_name_reports_it_in_the_user_file() {
     a.set_file("catalogue.edict", CATALOGUE.to_string());
     a.set_file("us.edict", rules("us_rule", "us"));
     assert!(a.diagnostics().iter().all(|d| !d.is_error()));
-    a.set_file("catalogue.edict", CATALOGUE.replace(" us { name", " usa { name").replace("{ us, jp }", "{ usa, jp }"));
-    let errors: Vec<_> = a.diagnostics().into_iter().filter(|d| d.is_error()).collect();
+    a.set_file(
+        "catalogue.edict",
+        CATALOGUE
+            .replace(" us { name", " usa { name")
+            .replace("{ us, jp }", "{ usa, jp }"),
+    );
+    let errors: Vec<_> = a
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].primary.file, "us.edict");
     assert_eq!(errors[0].help.as_deref(), Some("did you mean `usa`?"));

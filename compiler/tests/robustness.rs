@@ -1,4 +1,5 @@
 //! Hostile input: deep nesting, huge and empty files, random bytes. A diagnostic or a result,
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! never a panic or a stack overflow.
 
 use edict_compiler::{Analysis, Code};
@@ -32,7 +33,11 @@ fn a_very_long_chain_of_conditions() {
     let chain = vec!["t.a == 1"; 5_000].join(" and ");
     let text = format!("rule r for d {{\n  when {chain}\n  then {{}}\n}}\n");
     let d = diags(&text);
-    assert!(d.iter().any(|d| d.code == Code::E0002), "{:?}", &d[..d.len().min(3)]);
+    assert!(
+        d.iter().any(|d| d.code == Code::E0002),
+        "{:?}",
+        &d[..d.len().min(3)]
+    );
 }
 
 #[test]
@@ -43,10 +48,14 @@ fn an_empty_file_is_clean() {
 
 #[test]
 fn a_ten_megabyte_file() {
-    let mut text = String::from("source nia { title: \"NIA\", published: 2025-11-05 }\nentity Country { name: Text }\n");
+    let mut text = String::from(
+        "source nia { title: \"NIA\", published: 2025-11-05 }\nentity Country { name: Text }\n",
+    );
     let mut i = 0;
     while text.len() < 10 * 1024 * 1024 {
-        text.push_str(&format!("catalogue Country {{ c{i} {{ name: \"Country number {i}\" }} }}\n"));
+        text.push_str(&format!(
+            "catalogue Country {{ c{i} {{ name: \"Country number {i}\" }} }}\n"
+        ));
         i += 1;
     }
     let d = diags(&text);

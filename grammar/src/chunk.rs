@@ -145,7 +145,11 @@ pub fn split(text: &str, max_nesting: usize) -> Chunks {
     for (n, &(start, starts_item)) in starts.iter().enumerate() {
         let end = starts.get(n + 1).map_or(bytes.len(), |s| s.0);
         let too_deep_at = depths.get(n).and_then(|d| d.1);
-        out.chunks.push(Chunk { span: Span::new(start, end), too_deep_at, starts_item });
+        out.chunks.push(Chunk {
+            span: Span::new(start, end),
+            too_deep_at,
+            starts_item,
+        });
     }
     out
 }

@@ -13,6 +13,23 @@ pub use syntax::*;
 
 /// Words that can never be names (they would make expressions ambiguous).
 pub const RESERVED_WORDS: &[&str] = &[
-    "and", "or", "not", "in", "true", "false", "add", "remove", "when", "then", "cite", "from",
-    "until", "priority", "given", "expect", "otherwise", "announced", "hit",
+    "and",
+    "or",
+    "not",
+    "in",
+    "true",
+    "false",
+    "add",
+    "remove",
+    "when",
+    "then",
+    "cite",
+    "from",
+    "until",
+    "priority",
+    "given",
+    "expect",
+    "otherwise",
+    "announced",
+    "hit",
 ];

@@ -11,7 +11,6 @@ use crate::syntax::*;
 #[grammar = "edict.pest"]
 struct EdictParser;
 
-
 /// Parses a whole file. Never fails: errors are recorded in [`ParsedFile::errors`] and the
 /// items that failed become [`ItemKind::Error`], so every intact item is still there.
 pub fn parse(text: &str) -> ParsedFile {
@@ -43,7 +42,10 @@ pub fn parse(text: &str) -> ParsedFile {
                 message: "expected an item such as `rule`, `set` or `decision`".to_string(),
                 span: Span::new(base, base + first_token_len(chunk_text)),
                 item_span,
-                expected: chunk::ITEM_KEYWORDS.iter().map(|k| format!("`{k}`")).collect(),
+                expected: chunk::ITEM_KEYWORDS
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect(),
             });
             continue;
         }
@@ -55,15 +57,24 @@ pub fn parse(text: &str) -> ParsedFile {
                 item_span,
                 expected: Vec::new(),
             });
-            file.items.push(Item { kind: ItemKind::Error, span: item_span, doc: None });
+            file.items.push(Item {
+                kind: ItemKind::Error,
+                span: item_span,
+                doc: None,
+            });
             continue;
         }
         let doc = doc_comment_before(text, &file.comments, base);
         match EdictParser::parse(Rule::item_only, chunk_text) {
             Ok(mut pairs) => {
                 let Some(top) = pairs.next() else { continue };
-                let Some(item_pair) = top.into_inner().next() else { continue };
-                let mut b = Builder { base, depth_error: None };
+                let Some(item_pair) = top.into_inner().next() else {
+                    continue;
+                };
+                let mut b = Builder {
+                    base,
+                    depth_error: None,
+                };
                 let span = b.span(&item_pair);
                 let kind = b.item(item_pair);
                 if let Some(at) = b.depth_error {
@@ -76,14 +87,23 @@ pub fn parse(text: &str) -> ParsedFile {
                         item_span: span,
                         expected: Vec::new(),
                     });
-                    file.items.push(Item { kind: ItemKind::Error, span, doc });
+                    file.items.push(Item {
+                        kind: ItemKind::Error,
+                        span,
+                        doc,
+                    });
                 } else {
                     file.items.push(Item { kind, span, doc });
                 }
             }
             Err(err) => {
-                file.errors.push(convert_error(&err, chunk_text, base, item_span));
-                file.items.push(Item { kind: ItemKind::Error, span: item_span, doc });
+                file.errors
+                    .push(convert_error(&err, chunk_text, base, item_span));
+                file.items.push(Item {
+                    kind: ItemKind::Error,
+                    span: item_span,
+                    doc,
+                });
             }
         }
     }
@@ -97,7 +117,10 @@ fn trimmed_item_len(chunk_text: &str, comments: &[Comment], span: Span) -> usize
         let before = end;
         let slice = &chunk_text[..end - span.start as usize];
         end = span.start as usize + slice.trim_end().len();
-        if let Some(c) = comments.iter().find(|c| c.span.end as usize == end && c.span.start >= span.start) {
+        if let Some(c) = comments
+            .iter()
+            .find(|c| c.span.end as usize == end && c.span.start >= span.start)
+        {
             end = c.span.start as usize;
         }
         if end == before {
@@ -118,7 +141,11 @@ fn first_token_len(text: &str) -> usize {
 fn doc_comment_before(text: &str, comments: &[Comment], offset: usize) -> Option<String> {
     let mut lines = Vec::new();
     let mut cursor = offset;
-    for c in comments.iter().rev().filter(|c| (c.span.end as usize) <= offset) {
+    for c in comments
+        .iter()
+        .rev()
+        .filter(|c| (c.span.end as usize) <= offset)
+    {
         let between = &text[c.span.end as usize..cursor];
         if !between.trim().is_empty() || between.matches('\n').count() > 1 {
             break;
@@ -147,8 +174,15 @@ fn describe(rule: &Rule) -> String {
         R::datetime => "a date-time such as `2025-11-05T10:00`",
         R::duration => "a duration such as `144h`",
         R::duration_unit => "a unit (`min`, `h`, `d`, `w`, `mo`, `y`)",
-        R::expr | R::or_expr | R::and_expr | R::not_expr | R::cmp_expr | R::range_expr
-        | R::add_expr | R::postfix | R::paren => "an expression",
+        R::expr
+        | R::or_expr
+        | R::and_expr
+        | R::not_expr
+        | R::cmp_expr
+        | R::range_expr
+        | R::add_expr
+        | R::postfix
+        | R::paren => "an expression",
         R::record_lit => "`{`",
         R::field_init => "a field such as `name: value`",
         R::field_decl => "a field such as `name: Text`",
@@ -222,11 +256,23 @@ fn convert_error(
     let unterminated = found.starts_with('"') && !rest_of_line[1..].contains('"');
     let (kind, message, found_len) = if unterminated {
         let len = rest_of_line.trim_end().len();
-        (SyntaxErrorKind::UnterminatedString, "this string is not closed".to_string(), len)
+        (
+            SyntaxErrorKind::UnterminatedString,
+            "this string is not closed".to_string(),
+            len,
+        )
     } else if found.is_empty() {
-        (SyntaxErrorKind::Unexpected, "unexpected end of item".to_string(), found_len)
+        (
+            SyntaxErrorKind::Unexpected,
+            "unexpected end of item".to_string(),
+            found_len,
+        )
     } else {
-        (SyntaxErrorKind::Unexpected, format!("unexpected `{found}`"), found_len)
+        (
+            SyntaxErrorKind::Unexpected,
+            format!("unexpected `{found}`"),
+            found_len,
+        )
     };
     SyntaxError {
         kind,
@@ -253,11 +299,17 @@ impl Builder {
     }
 
     fn ident(&self, p: P<'_>) -> Ident {
-        Ident { name: p.as_str().to_string(), span: self.span(&p) }
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(&p),
+        }
     }
 
     fn number(&self, p: P<'_>) -> Number {
-        Number { text: p.as_str().to_string(), span: self.span(&p) }
+        Number {
+            text: p.as_str().to_string(),
+            span: self.span(&p),
+        }
     }
 
     fn item(&mut self, p: P<'_>) -> ItemKind {
@@ -287,7 +339,11 @@ impl Builder {
                     }
                 }
                 match name {
-                    Some(name) => ItemKind::Entity(EntityDecl { name, parent, fields }),
+                    Some(name) => ItemKind::Entity(EntityDecl {
+                        name,
+                        parent,
+                        fields,
+                    }),
                     None => ItemKind::Error,
                 }
             }
@@ -360,7 +416,10 @@ impl Builder {
 
     fn type_ref(&mut self, p: P<'_>) -> TypeRef {
         let span = self.span(&p);
-        let mut name = Ident { name: String::new(), span };
+        let mut name = Ident {
+            name: String::new(),
+            span,
+        };
         let mut arg = None;
         let mut optional = false;
         for c in p.into_inner() {
@@ -371,7 +430,12 @@ impl Builder {
                 _ => {}
             }
         }
-        TypeRef { name, arg, optional, span }
+        TypeRef {
+            name,
+            arg,
+            optional,
+            span,
+        }
     }
 
     fn catalogue_entry(&mut self, p: P<'_>) -> CatalogueEntry {
@@ -390,7 +454,10 @@ impl Builder {
             }
         }
         CatalogueEntry {
-            name: name.unwrap_or(Ident { name: String::new(), span }),
+            name: name.unwrap_or(Ident {
+                name: String::new(),
+                span,
+            }),
             parent,
             fields,
             span,
@@ -400,17 +467,29 @@ impl Builder {
     fn field_init(&mut self, p: P<'_>) -> FieldInit {
         let span = self.span(&p);
         let mut it = p.into_inner();
-        let name = it.next().map_or(Ident { name: String::new(), span }, |n| self.ident(n));
+        let name = it.next().map_or(
+            Ident {
+                name: String::new(),
+                span,
+            },
+            |n| self.ident(n),
+        );
         let value = match it.next() {
             Some(v) => self.expr(v),
-            None => Expr { kind: ExprKind::Record(Vec::new()), span },
+            None => Expr {
+                kind: ExprKind::Record(Vec::new()),
+                span,
+            },
         };
         FieldInit { name, value }
     }
 
     fn citation(&mut self, p: P<'_>) -> Citation {
         let span = self.span(&p);
-        let mut source = Ident { name: String::new(), span };
+        let mut source = Ident {
+            name: String::new(),
+            span,
+        };
         let mut item = None;
         for c in p.into_inner() {
             match c.as_rule() {
@@ -424,15 +503,22 @@ impl Builder {
 
     /// The expression inside a `from`/`until`/`when`/... clause.
     fn clause_expr(&mut self, p: P<'_>) -> Option<Expr> {
-        p.into_inner().find(|c| c.as_rule() == Rule::expr).map(|e| self.expr(e))
+        p.into_inner()
+            .find(|c| c.as_rule() == Rule::expr)
+            .map(|e| self.expr(e))
     }
 
     fn clause_number(&mut self, p: P<'_>) -> Option<Number> {
-        p.into_inner().find(|c| c.as_rule() == Rule::int).map(|n| self.number(n))
+        p.into_inner()
+            .find(|c| c.as_rule() == Rule::int)
+            .map(|n| self.number(n))
     }
 
     fn members(&mut self, p: P<'_>) -> Vec<Ident> {
-        p.into_inner().filter(|c| c.as_rule() == Rule::ident).map(|c| self.ident(c)).collect()
+        p.into_inner()
+            .filter(|c| c.as_rule() == Rule::ident)
+            .map(|c| self.ident(c))
+            .collect()
     }
 
     fn set(&mut self, p: P<'_>) -> ItemKind {
@@ -452,7 +538,9 @@ impl Builder {
                 Rule::announced_clause => {
                     set_once(&mut announced, self.clause_number(c), span, &mut repeated);
                 }
-                Rule::cite_clause => set_once(&mut cite, Some(self.citation(c)), span, &mut repeated),
+                Rule::cite_clause => {
+                    set_once(&mut cite, Some(self.citation(c)), span, &mut repeated)
+                }
                 Rule::member_block => {
                     if let Some(list) = c.into_inner().next() {
                         members = self.members(list);
@@ -462,9 +550,15 @@ impl Builder {
             }
         }
         match (name, ty) {
-            (Some(name), Some(ty)) => {
-                ItemKind::Set(SetDecl { name, ty, from, announced, cite, members, repeated })
-            }
+            (Some(name), Some(ty)) => ItemKind::Set(SetDecl {
+                name,
+                ty,
+                from,
+                announced,
+                cite,
+                members,
+                repeated,
+            }),
             _ => ItemKind::Error,
         }
     }
@@ -484,7 +578,9 @@ impl Builder {
                 Rule::announced_clause => {
                     set_once(&mut announced, self.clause_number(c), span, &mut repeated);
                 }
-                Rule::cite_clause => set_once(&mut cite, Some(self.citation(c)), span, &mut repeated),
+                Rule::cite_clause => {
+                    set_once(&mut cite, Some(self.citation(c)), span, &mut repeated)
+                }
                 Rule::amend_op => {
                     let mut it = c.into_inner();
                     let action = match it.next().map(|k| k.as_rule()) {
@@ -492,13 +588,24 @@ impl Builder {
                         _ => AmendAction::Add,
                     };
                     let members = it.next().map(|l| self.members(l)).unwrap_or_default();
-                    ops.push(AmendOp { action, members, span });
+                    ops.push(AmendOp {
+                        action,
+                        members,
+                        span,
+                    });
                 }
                 _ => {}
             }
         }
         match set {
-            Some(set) => ItemKind::Amend(AmendDecl { set, from, announced, cite, ops, repeated }),
+            Some(set) => ItemKind::Amend(AmendDecl {
+                set,
+                from,
+                announced,
+                cite,
+                ops,
+                repeated,
+            }),
             None => ItemKind::Error,
         }
     }
@@ -571,8 +678,14 @@ impl Builder {
     fn rule(&mut self, p: P<'_>) -> ItemKind {
         let mut idents = Vec::new();
         let mut r = RuleDecl {
-            name: Ident { name: String::new(), span: Span::default() },
-            decision: Ident { name: String::new(), span: Span::default() },
+            name: Ident {
+                name: String::new(),
+                span: Span::default(),
+            },
+            decision: Ident {
+                name: String::new(),
+                span: Span::default(),
+            },
             from: None,
             until: None,
             cite: None,
@@ -670,9 +783,12 @@ impl Builder {
         }
         let mut idents = idents.into_iter();
         match (idents.next(), idents.next()) {
-            (Some(name), Some(decision)) => {
-                ItemKind::Test(TestDecl { name, decision, givens, expects })
-            }
+            (Some(name), Some(decision)) => ItemKind::Test(TestDecl {
+                name,
+                decision,
+                givens,
+                expects,
+            }),
             _ => ItemKind::Error,
         }
     }
@@ -697,13 +813,21 @@ impl Builder {
                 Some(inner) => {
                     let (e, d) = self.expr_d(inner);
                     self.check_depth(d + 1, span);
-                    (Expr { kind: ExprKind::Paren(Box::new(e)), span }, d + 1)
+                    (
+                        Expr {
+                            kind: ExprKind::Paren(Box::new(e)),
+                            span,
+                        },
+                        d + 1,
+                    )
                 }
                 None => (error_expr(span), 1),
             },
             Rule::or_expr | Rule::and_expr | Rule::add_expr => {
                 let mut it = p.into_inner();
-                let Some(first) = it.next() else { return (error_expr(span), 1) };
+                let Some(first) = it.next() else {
+                    return (error_expr(span), 1);
+                };
                 let (mut acc, mut depth) = self.expr_d(first);
                 while let Some(op) = it.next() {
                     let op = match op.as_rule() {
@@ -717,7 +841,10 @@ impl Builder {
                     depth = depth.max(d) + 1;
                     let s = acc.span.cover(rhs.span);
                     self.check_depth(depth, s);
-                    acc = Expr { kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)), span: s };
+                    acc = Expr {
+                        kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)),
+                        span: s,
+                    };
                 }
                 (acc, depth)
             }
@@ -727,7 +854,13 @@ impl Builder {
                     (Some(_kw), Some(inner)) => {
                         let (e, d) = self.expr_d(inner);
                         self.check_depth(d + 1, span);
-                        (Expr { kind: ExprKind::Not(Box::new(e)), span }, d + 1)
+                        (
+                            Expr {
+                                kind: ExprKind::Not(Box::new(e)),
+                                span,
+                            },
+                            d + 1,
+                        )
                     }
                     (Some(inner), None) => self.expr_d(inner),
                     _ => (error_expr(span), 1),
@@ -735,7 +868,9 @@ impl Builder {
             }
             Rule::cmp_expr => {
                 let mut it = p.into_inner();
-                let Some(first) = it.next() else { return (error_expr(span), 1) };
+                let Some(first) = it.next() else {
+                    return (error_expr(span), 1);
+                };
                 let (lhs, d1) = self.expr_d(first);
                 match (it.next(), it.next()) {
                     (Some(op), Some(rhs)) => {
@@ -752,34 +887,53 @@ impl Builder {
                         let (rhs, d2) = self.expr_d(rhs);
                         let d = d1.max(d2) + 1;
                         self.check_depth(d, span);
-                        (Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span }, d)
+                        (
+                            Expr {
+                                kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                                span,
+                            },
+                            d,
+                        )
                     }
                     _ => (lhs, d1),
                 }
             }
             Rule::range_expr => {
                 let mut it = p.into_inner();
-                let Some(first) = it.next() else { return (error_expr(span), 1) };
+                let Some(first) = it.next() else {
+                    return (error_expr(span), 1);
+                };
                 let (lo, d1) = self.expr_d(first);
                 match it.next() {
                     Some(hi) => {
                         let (hi, d2) = self.expr_d(hi);
                         let d = d1.max(d2) + 1;
-                        (Expr { kind: ExprKind::Range(Box::new(lo), Box::new(hi)), span }, d)
+                        (
+                            Expr {
+                                kind: ExprKind::Range(Box::new(lo), Box::new(hi)),
+                                span,
+                            },
+                            d,
+                        )
                     }
                     None => (lo, d1),
                 }
             }
             Rule::postfix => {
                 let mut it = p.into_inner();
-                let Some(first) = it.next() else { return (error_expr(span), 1) };
+                let Some(first) = it.next() else {
+                    return (error_expr(span), 1);
+                };
                 let (mut acc, mut depth) = self.expr_d(first);
                 for field in it {
                     let f = self.ident(field);
                     let s = acc.span.cover(f.span);
                     depth += 1;
                     self.check_depth(depth, s);
-                    acc = Expr { kind: ExprKind::Field(Box::new(acc), f), span: s };
+                    acc = Expr {
+                        kind: ExprKind::Field(Box::new(acc), f),
+                        span: s,
+                    };
                 }
                 (acc, depth)
             }
@@ -789,7 +943,13 @@ impl Builder {
                 for f in p.into_inner() {
                     let fspan = self.span(&f);
                     let mut it = f.into_inner();
-                    let name = it.next().map_or(Ident { name: String::new(), span: fspan }, |n| self.ident(n));
+                    let name = it.next().map_or(
+                        Ident {
+                            name: String::new(),
+                            span: fspan,
+                        },
+                        |n| self.ident(n),
+                    );
                     let (value, d) = match it.next() {
                         Some(v) => self.expr_d(v),
                         None => (error_expr(fspan), 1),
@@ -798,23 +958,67 @@ impl Builder {
                     fields.push(FieldInit { name, value });
                 }
                 self.check_depth(depth, span);
-                (Expr { kind: ExprKind::Record(fields), span }, depth)
+                (
+                    Expr {
+                        kind: ExprKind::Record(fields),
+                        span,
+                    },
+                    depth,
+                )
             }
-            Rule::ident => (Expr { kind: ExprKind::Name(self.ident(p)), span }, 1),
-            Rule::int => (Expr { kind: ExprKind::Int(p.as_str().to_string()), span }, 1),
+            Rule::ident => (
+                Expr {
+                    kind: ExprKind::Name(self.ident(p)),
+                    span,
+                },
+                1,
+            ),
+            Rule::int => (
+                Expr {
+                    kind: ExprKind::Int(p.as_str().to_string()),
+                    span,
+                },
+                1,
+            ),
             Rule::string => {
                 let raw = p.into_inner().next().map(|b| b.as_str()).unwrap_or("");
-                (Expr { kind: ExprKind::Text(unescape(raw)), span }, 1)
+                (
+                    Expr {
+                        kind: ExprKind::Text(unescape(raw)),
+                        span,
+                    },
+                    1,
+                )
             }
             Rule::bool => {
                 let v = p.as_str().starts_with("true");
-                (Expr { kind: ExprKind::Bool(v), span }, 1)
+                (
+                    Expr {
+                        kind: ExprKind::Bool(v),
+                        span,
+                    },
+                    1,
+                )
             }
-            Rule::date => (Expr { kind: ExprKind::Date(p.as_str().to_string()), span }, 1),
-            Rule::datetime => (Expr { kind: ExprKind::DateTime(p.as_str().to_string()), span }, 1),
+            Rule::date => (
+                Expr {
+                    kind: ExprKind::Date(p.as_str().to_string()),
+                    span,
+                },
+                1,
+            ),
+            Rule::datetime => (
+                Expr {
+                    kind: ExprKind::DateTime(p.as_str().to_string()),
+                    span,
+                },
+                1,
+            ),
             Rule::duration => {
                 let text = p.as_str();
-                let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+                let split = text
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(text.len());
                 let unit = match &text[split..] {
                     "min" => DurationUnit::Minutes,
                     "h" => DurationUnit::Hours,
@@ -823,7 +1027,13 @@ impl Builder {
                     "mo" => DurationUnit::Months,
                     _ => DurationUnit::Years,
                 };
-                (Expr { kind: ExprKind::Duration(text[..split].to_string(), unit), span }, 1)
+                (
+                    Expr {
+                        kind: ExprKind::Duration(text[..split].to_string(), unit),
+                        span,
+                    },
+                    1,
+                )
             }
             _ => (error_expr(span), 1),
         }
@@ -842,7 +1052,9 @@ fn content_len(text: &str) -> usize {
     loop {
         let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
         let line = &text[line_start..end];
-        let Some(comment) = comment_start(line) else { return end };
+        let Some(comment) = comment_start(line) else {
+            return end;
+        };
         end = text[..line_start + comment].trim_end().len();
     }
 }
@@ -865,7 +1077,10 @@ fn comment_start(line: &str) -> Option<usize> {
 }
 
 fn error_expr(span: Span) -> Expr {
-    Expr { kind: ExprKind::Record(Vec::new()), span }
+    Expr {
+        kind: ExprKind::Record(Vec::new()),
+        span,
+    }
 }
 
 fn set_once<T>(slot: &mut Option<T>, value: Option<T>, span: Span, repeated: &mut Vec<Span>) {

@@ -12,7 +12,7 @@ impl Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -21,7 +21,7 @@ impl Rng {
 
     /// A number in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 
@@ -53,7 +53,7 @@ impl Shape {
             countries: 240,
             port_sets: (rules / 100).clamp(2, 120),
             country_sets: (rules / 200).clamp(2, 60),
-            seed: 2025_11_05,
+            seed: 20_251_105,
         }
     }
 }
@@ -75,20 +75,35 @@ pub fn generate(shape: &Shape) -> Vec<(String, String)> {
     cat.push_str("entity Country { name: Text }\n\n");
     cat.push_str("catalogue Region {\n  east { name: \"East\" }\n  north { name: \"North\" }\n  south { name: \"South\" }\n}\n\n");
     let regions = ["east", "north", "south"];
-    let kinds = ["airport", "seaport", "rail_station", "land_crossing", "bridge"];
+    let kinds = [
+        "airport",
+        "seaport",
+        "rail_station",
+        "land_crossing",
+        "bridge",
+    ];
     cat.push_str("catalogue Province {\n");
     for p in 0..shape.provinces {
         if p % 4 == 3 {
-            let _ = writeln!(cat, "  province_{p} {{ name: \"Province {p}\", name_zh: \"省{p}\" }}");
+            let _ = writeln!(
+                cat,
+                "  province_{p} {{ name: \"Province {p}\", name_zh: \"省{p}\" }}"
+            );
         } else {
             let r = regions[p % regions.len()];
-            let _ = writeln!(cat, "  province_{p} in {r} {{ name: \"Province {p}\", name_zh: \"省{p}\" }}");
+            let _ = writeln!(
+                cat,
+                "  province_{p} in {r} {{ name: \"Province {p}\", name_zh: \"省{p}\" }}"
+            );
         }
     }
     cat.push_str("}\n\ncatalogue City {\n");
     for p in 0..shape.provinces {
         for c in 0..shape.cities_per_province {
-            let _ = writeln!(cat, "  city_{p}_{c} in province_{p} {{ name: \"City {p}-{c}\" }}");
+            let _ = writeln!(
+                cat,
+                "  city_{p}_{c} in province_{p} {{ name: \"City {p}-{c}\" }}"
+            );
         }
     }
     cat.push_str("}\n\ncatalogue Port {\n");
@@ -107,7 +122,9 @@ pub fn generate(shape: &Shape) -> Vec<(String, String)> {
         }
     }
     cat.push_str("}\n\ncatalogue Country {\n");
-    let countries: Vec<String> = (0..shape.countries).map(|i| format!("country_{i}")).collect();
+    let countries: Vec<String> = (0..shape.countries)
+        .map(|i| format!("country_{i}"))
+        .collect();
     for (i, c) in countries.iter().enumerate() {
         let _ = writeln!(cat, "  {c} {{ name: \"Country {i}\" }}");
     }
@@ -121,8 +138,17 @@ pub fn generate(shape: &Shape) -> Vec<(String, String)> {
         let name = format!("ports_{s}");
         let mut members = pick(&mut rng, &ports, 12);
         members.sort();
-        let _ = writeln!(sets, "set {name}: Port announced {} {{\n  {}\n}}", members.len(), members.join(", "));
-        let remaining: Vec<String> = ports.iter().filter(|p| !members.contains(p)).cloned().collect();
+        let _ = writeln!(
+            sets,
+            "set {name}: Port announced {} {{\n  {}\n}}",
+            members.len(),
+            members.join(", ")
+        );
+        let remaining: Vec<String> = ports
+            .iter()
+            .filter(|p| !members.contains(p))
+            .cloned()
+            .collect();
         let mut added = pick(&mut rng, &remaining, 3);
         added.sort();
         let _ = writeln!(
@@ -141,7 +167,11 @@ pub fn generate(shape: &Shape) -> Vec<(String, String)> {
         let name = format!("countries_{s}");
         let mut members = pick(&mut rng, &countries, 30);
         members.sort();
-        let _ = writeln!(sets, "set {name}: Country {{\n  {}\n}}\n", members.join(", "));
+        let _ = writeln!(
+            sets,
+            "set {name}: Country {{\n  {}\n}}\n",
+            members.join(", ")
+        );
         country_sets.push(name);
     }
     files.push(("sets.edict".to_string(), sets));
@@ -172,7 +202,10 @@ pub fn generate(shape: &Shape) -> Vec<(String, String)> {
             1 + r % 50
         );
         if (r + 1) % shape.rules_per_file == 0 || r + 1 == shape.rules {
-            files.push((format!("rules_{file_no:04}.edict"), std::mem::take(&mut file)));
+            files.push((
+                format!("rules_{file_no:04}.edict"),
+                std::mem::take(&mut file),
+            ));
             file_no += 1;
         }
     }

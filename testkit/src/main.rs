@@ -25,7 +25,9 @@ fn main() -> ExitCode {
             other => return usage(&format!("unknown argument `{other}`")),
         }
     }
-    let Some(out) = out else { return usage("missing -o DIR") };
+    let Some(out) = out else {
+        return usage("missing -o DIR");
+    };
     if let Err(e) = std::fs::create_dir_all(&out) {
         eprintln!("error: cannot create `{out}`: {e}");
         return ExitCode::from(2);

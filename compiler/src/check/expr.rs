@@ -17,7 +17,11 @@ impl Checker<'_> {
             ExprKind::Int(text) => {
                 if text.parse::<i64>().is_err() {
                     let d = self
-                        .diag(Code::E0207, e.span, format!("the number `{text}` is too large"))
+                        .diag(
+                            Code::E0207,
+                            e.span,
+                            format!("the number `{text}` is too large"),
+                        )
                         .label("numbers must fit in 64 bits");
                     self.emit(d);
                     return Ty::Error;
@@ -29,9 +33,10 @@ impl Checker<'_> {
             ExprKind::Date(text) => match parse_date(text) {
                 Ok(_) => Ty::Date,
                 Err(msg) => {
-                    let d = self.diag(Code::E0203, e.span, msg).label("no such day").help(
-                        "dates are written year-month-day, such as `2025-11-05`",
-                    );
+                    let d = self
+                        .diag(Code::E0203, e.span, msg)
+                        .label("no such day")
+                        .help("dates are written year-month-day, such as `2025-11-05`");
                     self.emit(d);
                     Ty::Error
                 }
@@ -39,17 +44,25 @@ impl Checker<'_> {
             ExprKind::DateTime(text) => match parse_datetime(text) {
                 Ok(_) => Ty::DateTime,
                 Err(msg) => {
-                    let d = self.diag(Code::E0203, e.span, msg).label("no such time").help(
-                        "date-times are written `2025-11-05T10:00`, hours from 00 to 23",
-                    );
+                    let d = self
+                        .diag(Code::E0203, e.span, msg)
+                        .label("no such time")
+                        .help("date-times are written `2025-11-05T10:00`, hours from 00 to 23");
                     self.emit(d);
                     Ty::Error
                 }
             },
             ExprKind::Duration(amount, unit) => {
-                if amount.parse::<u64>().map_or(true, |n| n > MAX_DURATION_AMOUNT) {
+                if amount
+                    .parse::<u64>()
+                    .map_or(true, |n| n > MAX_DURATION_AMOUNT)
+                {
                     let d = self
-                        .diag(Code::E0207, e.span, format!("the duration `{amount}{}` is too large", unit.suffix()))
+                        .diag(
+                            Code::E0207,
+                            e.span,
+                            format!("the duration `{amount}{}` is too large", unit.suffix()),
+                        )
                         .label("out of range");
                     self.emit(d);
                     return Ty::Error;
@@ -89,7 +102,11 @@ impl Checker<'_> {
         let t = self.infer(e, scope, Some(&Ty::Bool));
         if !t.is_error() && *t.strip_optional() != Ty::Bool {
             let d = self
-                .diag(Code::E0201, e.span, format!("expected a condition, found {}", t.describe()))
+                .diag(
+                    Code::E0201,
+                    e.span,
+                    format!("expected a condition, found {}", t.describe()),
+                )
                 .label(format!("this is {}", t.describe()))
                 .help(why.to_string());
             self.emit(d);
@@ -104,7 +121,11 @@ impl Checker<'_> {
                 .diag(
                     Code::E0208,
                     e.span,
-                    format!("{place} must be {}, found {}", expected.describe(), actual.describe()),
+                    format!(
+                        "{place} must be {}, found {}",
+                        expected.describe(),
+                        actual.describe()
+                    ),
                 )
                 .label(format!("this is {}", actual.describe()));
             if let (Some(a), Some(b)) = (actual.time_kind(), expected.time_kind()) {
@@ -123,7 +144,12 @@ impl Checker<'_> {
             return t.clone();
         }
         if let Some(Ty::Enum(e)) = expected.map(Ty::strip_optional) {
-            if self.index.variants.get(name).is_some_and(|owners| owners.contains(e)) {
+            if self
+                .index
+                .variants
+                .get(name)
+                .is_some_and(|owners| owners.contains(e))
+            {
                 return Ty::Enum(e.clone());
             }
         }
@@ -131,12 +157,20 @@ impl Checker<'_> {
             Some(DeclKind::Entity { ty, .. }) => return Ty::Entity(ty.clone()),
             Some(DeclKind::Set { elem, .. }) => {
                 let elem = self.ty_of(elem);
-                return if elem.is_error() { Ty::Error } else { Ty::Set(Box::new(elem)) };
+                return if elem.is_error() {
+                    Ty::Error
+                } else {
+                    Ty::Set(Box::new(elem))
+                };
             }
             Some(other) => {
                 let noun = other.noun();
                 let d = self
-                    .diag(Code::E0104, ident.span, format!("`{name}` is a {noun}, not a value"))
+                    .diag(
+                        Code::E0104,
+                        ident.span,
+                        format!("`{name}` is a {noun}, not a value"),
+                    )
                     .label("a value is expected here");
                 self.emit(d);
                 return Ty::Error;
@@ -146,9 +180,17 @@ impl Checker<'_> {
         match self.index.variants.get(name).map(Vec::as_slice) {
             Some([only]) => return Ty::Enum(only.clone()),
             Some(owners @ [first, ..]) => {
-                let list = owners.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+                let list = owners
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let d = self
-                    .diag(Code::E0110, ident.span, format!("`{name}` is a value of several enums: {list}"))
+                    .diag(
+                        Code::E0110,
+                        ident.span,
+                        format!("`{name}` is a value of several enums: {list}"),
+                    )
                     .label("which one is meant?")
                     .help(format!("write it with its enum, such as `{first}.{name}`"));
                 self.emit(d);
@@ -157,7 +199,8 @@ impl Checker<'_> {
             _ => {}
         }
         let mut candidates: Vec<&str> = scope.params.iter().map(|(n, _)| n.as_str()).collect();
-        let values = self.names_where(|k| matches!(k, DeclKind::Entity { .. } | DeclKind::Set { .. }));
+        let values =
+            self.names_where(|k| matches!(k, DeclKind::Entity { .. } | DeclKind::Set { .. }));
         candidates.extend(values);
         let index = self.index;
         candidates.extend(index.variants.keys().map(String::as_str));
@@ -174,9 +217,14 @@ impl Checker<'_> {
                         return Ty::Enum(n.name.clone());
                     }
                     let candidates: Vec<&str> = variants.iter().map(String::as_str).collect();
-                    let candidates: Vec<String> = candidates.iter().map(|s| s.to_string()).collect();
+                    let candidates: Vec<String> =
+                        candidates.iter().map(|s| s.to_string()).collect();
                     let what = format!("value of `{}`", n.name);
-                    self.unknown(field, &what, candidates.iter().map(String::as_str).collect());
+                    self.unknown(
+                        field,
+                        &what,
+                        candidates.iter().map(String::as_str).collect(),
+                    );
                     return Ty::Error;
                 }
             }
@@ -191,16 +239,25 @@ impl Checker<'_> {
                 match fields.iter().find(|(f, _)| *f == field.name) {
                     Some((_, t)) => t.clone(),
                     None => {
-                        let candidates: Vec<String> = fields.iter().map(|(f, _)| f.clone()).collect();
+                        let candidates: Vec<String> =
+                            fields.iter().map(|(f, _)| f.clone()).collect();
                         let what = format!("field of `{name}`");
-                        self.unknown_field(field, &what, candidates.iter().map(String::as_str).collect());
+                        self.unknown_field(
+                            field,
+                            &what,
+                            candidates.iter().map(String::as_str).collect(),
+                        );
                         return Ty::Error;
                     }
                 }
             }
             other => {
                 let d = self
-                    .diag(Code::E0103, field.span, format!("{} has no field `{}`", other.describe(), field.name))
+                    .diag(
+                        Code::E0103,
+                        field.span,
+                        format!("{} has no field `{}`", other.describe(), field.name),
+                    )
                     .label("no such field")
                     .secondary(base.span, format!("this is {}", other.describe()));
                 self.emit(d);
@@ -214,7 +271,14 @@ impl Checker<'_> {
         }
     }
 
-    fn range(&mut self, lo: &Expr, hi: &Expr, scope: &Scope, expected: Option<&Ty>, span: Span) -> Ty {
+    fn range(
+        &mut self,
+        lo: &Expr,
+        hi: &Expr,
+        scope: &Scope,
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Ty {
         let elem_expected = match expected.map(Ty::strip_optional) {
             Some(Ty::Range(t)) => Some(t.as_ref().clone()),
             _ => None,
@@ -226,9 +290,21 @@ impl Checker<'_> {
         }
         let (l, h) = (lt.strip_optional(), ht.strip_optional());
         if l != h {
-            let code = if l.time_kind().is_some() && h.time_kind().is_some() { Code::E0202 } else { Code::E0201 };
+            let code = if l.time_kind().is_some() && h.time_kind().is_some() {
+                Code::E0202
+            } else {
+                Code::E0201
+            };
             let d = self
-                .diag(code, lo.span, format!("a range cannot go from {} to {}", l.describe(), h.describe()))
+                .diag(
+                    code,
+                    lo.span,
+                    format!(
+                        "a range cannot go from {} to {}",
+                        l.describe(),
+                        h.describe()
+                    ),
+                )
                 .label(format!("this is {}", l.describe()))
                 .secondary(hi.span, format!("this is {}", h.describe()))
                 .help("both ends of a range must be of the same kind and unit family");
@@ -237,7 +313,11 @@ impl Checker<'_> {
         }
         if !l.is_ordered() {
             let d = self
-                .diag(Code::E0206, span, format!("a range of {} is not possible", l.describe()))
+                .diag(
+                    Code::E0206,
+                    span,
+                    format!("a range of {} is not possible", l.describe()),
+                )
                 .label("ranges need numbers, dates or durations");
             self.emit(d);
             return Ty::Error;
@@ -272,7 +352,7 @@ impl Checker<'_> {
             BinOp::Add | BinOp::Sub => {
                 let lt = self.infer(lhs, scope, None);
                 let rt = self.infer(rhs, scope, None);
-                self.arithmetic(op, &lt, &rt, lhs, rhs, span)
+                self.arithmetic(op, &lt, &rt, lhs, rhs)
             }
         }
     }
@@ -295,11 +375,17 @@ impl Checker<'_> {
         }
         if l != r {
             let mut d = self
-                .diag(Code::E0201, lhs.span, format!("cannot compare {} with {}", l.describe(), r.describe()))
+                .diag(
+                    Code::E0201,
+                    lhs.span,
+                    format!("cannot compare {} with {}", l.describe(), r.describe()),
+                )
                 .label(format!("this is {}", l.describe()))
                 .secondary(rhs.span, format!("this is {}", r.describe()));
             let times = [Ty::Date, Ty::DateTime];
-            if (times.contains(l) && r.time_kind().is_some()) || (times.contains(r) && l.time_kind().is_some()) {
+            if (times.contains(l) && r.time_kind().is_some())
+                || (times.contains(r) && l.time_kind().is_some())
+            {
                 d = d.help("a point in time is not a length of time: subtract two date-times to get a duration, such as `t.onward_departure - t.arrival <= 144h`");
             } else if times.contains(l) && times.contains(r) {
                 d = d.help("write the date as a date-time, such as `2025-11-05T00:00`");
@@ -310,14 +396,22 @@ impl Checker<'_> {
         let ordering = matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
         if ordering && !l.is_ordered() {
             let d = self
-                .diag(Code::E0206, span, format!("`{}` cannot order {}", op.as_str(), l.describe()))
+                .diag(
+                    Code::E0206,
+                    span,
+                    format!("`{}` cannot order {}", op.as_str(), l.describe()),
+                )
                 .label("only numbers, dates, date-times and durations have an order")
                 .help("use `==`, `!=` or `in` instead");
             self.emit(d);
         }
         if matches!(l, Ty::Set(_) | Ty::Record(_)) {
             let d = self
-                .diag(Code::E0206, span, format!("{} cannot be compared", l.describe()))
+                .diag(
+                    Code::E0206,
+                    span,
+                    format!("{} cannot be compared", l.describe()),
+                )
                 .label("compare their fields, or test membership with `in`");
             self.emit(d);
         }
@@ -341,7 +435,11 @@ impl Checker<'_> {
                 if let (Some(lk), Some(rk)) = (l.time_kind(), elem.time_kind()) {
                     if l != elem.as_ref() {
                         let d = self
-                            .diag(Code::E0202, lhs.span, format!("cannot test {lk} against a range of {rk}"))
+                            .diag(
+                                Code::E0202,
+                                lhs.span,
+                                format!("cannot test {lk} against a range of {rk}"),
+                            )
                             .label(format!("this is {}", l.describe()))
                             .secondary(rhs.span, format!("this is {}", rt.describe()))
                             .help("no exact conversion relates hours and months");
@@ -353,7 +451,14 @@ impl Checker<'_> {
             }
             other => {
                 let d = self
-                    .diag(Code::E0206, rhs.span, format!("`{}` needs a set, an entity or a range on its right", op.as_str()))
+                    .diag(
+                        Code::E0206,
+                        rhs.span,
+                        format!(
+                            "`{}` needs a set, an entity or a range on its right",
+                            op.as_str()
+                        ),
+                    )
                     .label(format!("this is {}", other.describe()));
                 self.emit(d);
                 return;
@@ -366,17 +471,23 @@ impl Checker<'_> {
                 other => other.describe(),
             };
             let mut d = self
-                .diag(Code::E0204, lhs.span, format!("{} can never be in {holds}", l.describe()))
+                .diag(
+                    Code::E0204,
+                    lhs.span,
+                    format!("{} can never be in {holds}", l.describe()),
+                )
                 .label(format!("this is {}", l.describe()))
                 .secondary(rhs.span, format!("this is {holds}"));
             if let (Ty::Entity(_), Ty::Set(elem)) = (l, rt) {
-                d = d.help(format!("test a `{elem}` here, such as a field of that type"));
+                d = d.help(format!(
+                    "test a `{elem}` here, such as a field of that type"
+                ));
             }
             self.emit(d);
         }
     }
 
-    fn arithmetic(&mut self, op: BinOp, lt: &Ty, rt: &Ty, lhs: &Expr, rhs: &Expr, span: Span) -> Ty {
+    fn arithmetic(&mut self, op: BinOp, lt: &Ty, rt: &Ty, lhs: &Expr, rhs: &Expr) -> Ty {
         if lt.is_error() || rt.is_error() {
             return Ty::Error;
         }
@@ -400,14 +511,29 @@ impl Checker<'_> {
             None => {
                 let verb = if op == BinOp::Add { "add" } else { "subtract" };
                 let (code, help) = if l.time_kind().is_some() && r.time_kind().is_some() {
-                    (Code::E0202, "no exact conversion relates hours and months".to_string())
+                    (
+                        Code::E0202,
+                        "no exact conversion relates hours and months".to_string(),
+                    )
                 } else if matches!((l, r), (Date, Duration)) {
-                    (Code::E0206, "add calendar units (`mo`, `y`) to a date, or exact units to a date-time".to_string())
+                    (
+                        Code::E0206,
+                        "add calendar units (`mo`, `y`) to a date, or exact units to a date-time"
+                            .to_string(),
+                    )
                 } else {
-                    (Code::E0206, "date-times minus date-times give durations; durations add to date-times".to_string())
+                    (
+                        Code::E0206,
+                        "date-times minus date-times give durations; durations add to date-times"
+                            .to_string(),
+                    )
                 };
                 let d = self
-                    .diag(code, lhs.span, format!("cannot {verb} {} and {}", l.describe(), r.describe()))
+                    .diag(
+                        code,
+                        lhs.span,
+                        format!("cannot {verb} {} and {}", l.describe(), r.describe()),
+                    )
                     .label(format!("this is {}", l.describe()))
                     .secondary(rhs.span, format!("this is {}", r.describe()))
                     .help(help);
@@ -432,7 +558,11 @@ impl Checker<'_> {
         for f in fields {
             if seen.contains(&f.name.name.as_str()) {
                 let d = self
-                    .diag(Code::E0106, f.name.span, format!("field `{}` is given twice", f.name.name))
+                    .diag(
+                        Code::E0106,
+                        f.name.span,
+                        format!("field `{}` is given twice", f.name.name),
+                    )
                     .label("given again here");
                 self.emit(d);
                 continue;
@@ -446,7 +576,11 @@ impl Checker<'_> {
                 None => {
                     let candidates: Vec<String> = declared.iter().map(|(n, _)| n.clone()).collect();
                     let what = format!("field of `{type_name}`");
-                    self.unknown_field(&f.name, &what, candidates.iter().map(String::as_str).collect());
+                    self.unknown_field(
+                        &f.name,
+                        &what,
+                        candidates.iter().map(String::as_str).collect(),
+                    );
                     self.infer(&f.value, scope, None);
                 }
             }
@@ -460,9 +594,17 @@ impl Checker<'_> {
             .map(|(n, t)| format!("`{n}: {t}`"))
             .collect();
         if !missing.is_empty() {
-            let noun = if missing.len() == 1 { "field" } else { "fields" };
+            let noun = if missing.len() == 1 {
+                "field"
+            } else {
+                "fields"
+            };
             let d = self
-                .diag(Code::E0105, span, format!("missing {noun} {} of `{type_name}`", missing.join(", ")))
+                .diag(
+                    Code::E0105,
+                    span,
+                    format!("missing {noun} {} of `{type_name}`", missing.join(", ")),
+                )
                 .label(format!("`{type_name}` needs {}", missing.join(", ")))
                 .help("give every field; fields declared with `?` may be left out");
             self.emit(d);

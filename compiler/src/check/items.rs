@@ -2,8 +2,8 @@
 //! and tests; and the facts of the checked model.
 
 use edict_grammar::{
-    Citation, EntityDecl, Expect, Expr, ExprKind, HitPolicy, Item, ItemKind, Number, RuleDecl, Span,
-    TestDecl,
+    Citation, EntityDecl, Expect, Expr, ExprKind, HitPolicy, Item, ItemKind, Number, RuleDecl,
+    Span, TestDecl,
 };
 use jiff::civil::Date;
 
@@ -12,7 +12,6 @@ use crate::decls::DeclKind;
 use crate::diagnostic::Code;
 use crate::time::parse_date;
 use crate::types::Ty;
-
 
 fn source_fields() -> Vec<(&'static str, Ty, bool)> {
     vec![
@@ -52,7 +51,11 @@ impl Checker<'_> {
                     .collect();
                 if !missing.is_empty() {
                     let d = self
-                        .diag(Code::E0105, s.name.span, format!("source `{}` is missing {}", s.name.name, missing.join(", ")))
+                        .diag(
+                            Code::E0105,
+                            s.name.span,
+                            format!("source `{}` is missing {}", s.name.name, missing.join(", ")),
+                        )
                         .label("declared here")
                         .help("a source needs at least `title` and `published`");
                     self.emit(d);
@@ -68,7 +71,11 @@ impl Checker<'_> {
                 for v in &e.variants {
                     if seen.contains(&v.name.as_str()) {
                         let d = self
-                            .diag(Code::E0102, v.span, format!("`{}` is listed twice in enum `{}`", v.name, e.name.name))
+                            .diag(
+                                Code::E0102,
+                                v.span,
+                                format!("`{}` is listed twice in enum `{}`", v.name, e.name.name),
+                            )
                             .label("listed again here");
                         self.emit(d);
                     }
@@ -95,7 +102,11 @@ impl Checker<'_> {
                     Ty::Entity(_) | Ty::Enum(_) | Ty::Error => true,
                     other => {
                         let d = self
-                            .diag(Code::E0208, s.ty.span, format!("a set cannot hold {}", other.describe()))
+                            .diag(
+                                Code::E0208,
+                                s.ty.span,
+                                format!("a set cannot hold {}", other.describe()),
+                            )
                             .label("sets hold catalogue entries or enum values")
                             .help("use an entity type (declared with `entity`) or an enum");
                         self.emit(d);
@@ -122,7 +133,11 @@ impl Checker<'_> {
                     Some(other) => {
                         let noun = other.noun();
                         let d = self
-                            .diag(Code::E0104, a.set.span, format!("`{}` is a {noun}, not a set", a.set.name))
+                            .diag(
+                                Code::E0104,
+                                a.set.span,
+                                format!("`{}` is a {noun}, not a set", a.set.name),
+                            )
                             .label("only sets can be amended");
                         self.emit(d);
                         None
@@ -136,7 +151,11 @@ impl Checker<'_> {
                 let from = self.literal_date(a.from.as_ref(), "the `from` of an amendment");
                 if a.from.is_none() {
                     let d = self
-                        .diag(Code::E0107, a.set.span, format!("the amendment of `{}` has no `from` date", a.set.name))
+                        .diag(
+                            Code::E0107,
+                            a.set.span,
+                            format!("the amendment of `{}` has no `from` date", a.set.name),
+                        )
                         .label("when does it take effect?")
                         .help("write `from 2025-11-05` (the date the change takes effect)");
                     self.emit(d);
@@ -175,11 +194,18 @@ impl Checker<'_> {
             _ => names.extend(item.name()),
         }
         for ident in names {
-            let Some(defs) = self.index.defs.get(&ident.name) else { continue };
+            let Some(defs) = self.index.defs.get(&ident.name) else {
+                continue;
+            };
             let Some(first) = defs.first() else { continue };
-            let first_is_here = first.file.path(self.db) == self.path && first.decl.item as usize == ix
+            let first_is_here = first.file.path(self.db) == self.path
+                && first.decl.item as usize == ix
                 && match &item.kind {
-                    ItemKind::Catalogue(c) => first.decl.entry.and_then(|e| c.entries.get(e as usize)).is_some_and(|e| e.name.span == ident.span),
+                    ItemKind::Catalogue(c) => first
+                        .decl
+                        .entry
+                        .and_then(|e| c.entries.get(e as usize))
+                        .is_some_and(|e| e.name.span == ident.span),
                     _ => true,
                 };
             if defs.len() < 2 || first_is_here {
@@ -188,7 +214,11 @@ impl Checker<'_> {
             let (file, span) = self.def_location(first);
             let noun = first.decl.kind.noun();
             let d = self
-                .diag(Code::E0102, ident.span, format!("`{}` is defined more than once", ident.name))
+                .diag(
+                    Code::E0102,
+                    ident.span,
+                    format!("`{}` is defined more than once", ident.name),
+                )
                 .label("defined again here")
                 .related(&file, span, format!("first defined here, as a {noun}"))
                 .help("every name in a workspace must be unique; rename one of them");
@@ -207,7 +237,11 @@ impl Checker<'_> {
                     if self.index.type_within(parent, &e.name.name) {
                         let chain = self.type_chain(&e.name.name);
                         let d = self
-                            .diag(Code::E0401, p.span, format!("entity type `{}` is inside itself", e.name.name))
+                            .diag(
+                                Code::E0401,
+                                p.span,
+                                format!("entity type `{}` is inside itself", e.name.name),
+                            )
                             .label(format!("the hierarchy goes round: {chain}"))
                             .help("a hierarchy must end at a type with no `in`");
                         self.emit(d);
@@ -216,7 +250,15 @@ impl Checker<'_> {
                 Ty::Error => {}
                 other => {
                     let d = self
-                        .diag(Code::E0208, p.span, format!("`{}` can only be inside an entity type, not {}", e.name.name, other.describe()))
+                        .diag(
+                            Code::E0208,
+                            p.span,
+                            format!(
+                                "`{}` can only be inside an entity type, not {}",
+                                e.name.name,
+                                other.describe()
+                            ),
+                        )
                         .label("not an entity type");
                     self.emit(d);
                 }
@@ -247,7 +289,11 @@ impl Checker<'_> {
         for (i, f) in fields.iter().enumerate() {
             if fields[..i].iter().any(|g| g.name.name == f.name.name) {
                 let d = self
-                    .diag(Code::E0102, f.name.span, format!("field `{}` is declared twice", f.name.name))
+                    .diag(
+                        Code::E0102,
+                        f.name.span,
+                        format!("field `{}` is declared twice", f.name.name),
+                    )
                     .label("declared again here");
                 self.emit(d);
             }
@@ -264,8 +310,12 @@ impl Checker<'_> {
                     if r == name {
                         let chain = format!("{} → {name}", path.join(" → "));
                         let d = self
-                            .diag(Code::E0401, span, format!("record `{name}` contains itself"))
-                            .label(format!("{chain}"))
+                            .diag(
+                                Code::E0401,
+                                span,
+                                format!("record `{name}` contains itself"),
+                            )
+                            .label(chain)
                             .help("make one of the fields optional with `?`, or break the cycle");
                         self.emit(d);
                         return;
@@ -282,13 +332,19 @@ impl Checker<'_> {
 
     fn catalogue(&mut self, c: &edict_grammar::CatalogueDecl) {
         let (ty_name, parent_ty, parent_optional) = match self.index.kind(&c.ty.name) {
-            Some(DeclKind::EntityType { parent, .. }) => {
-                (c.ty.name.clone(), parent.as_ref().map(|p| p.name.clone()), parent.as_ref().is_some_and(|p| p.optional))
-            }
+            Some(DeclKind::EntityType { parent, .. }) => (
+                c.ty.name.clone(),
+                parent.as_ref().map(|p| p.name.clone()),
+                parent.as_ref().is_some_and(|p| p.optional),
+            ),
             Some(other) => {
                 let noun = other.noun();
                 let d = self
-                    .diag(Code::E0104, c.ty.span, format!("`{}` is a {noun}, not an entity type", c.ty.name))
+                    .diag(
+                        Code::E0104,
+                        c.ty.span,
+                        format!("`{}` is a {noun}, not an entity type", c.ty.name),
+                    )
                     .label("catalogues list entries of an entity type")
                     .help("declare the type with `entity`");
                 self.emit(d);
@@ -308,35 +364,59 @@ impl Checker<'_> {
                         let ancestors = self.index.entity_ancestors(&p.name);
                         if p.name == entry.name.name || ancestors.contains(&entry.name.name) {
                             let d = self
-                                .diag(Code::E0401, p.span, format!("`{}` is inside itself", entry.name.name))
+                                .diag(
+                                    Code::E0401,
+                                    p.span,
+                                    format!("`{}` is inside itself", entry.name.name),
+                                )
                                 .label("the chain of `in` comes back here");
                             self.emit(d);
                         }
                     }
                     Some(DeclKind::Entity { ty, .. }) => {
                         let d = self
-                            .diag(Code::E0208, p.span, format!("a `{ty_name}` must be in a `{pt}`, but `{}` is a `{ty}`", p.name))
+                            .diag(
+                                Code::E0208,
+                                p.span,
+                                format!(
+                                    "a `{ty_name}` must be in a `{pt}`, but `{}` is a `{ty}`",
+                                    p.name
+                                ),
+                            )
                             .label(format!("this is a `{ty}`"))
-                            .help(format!("`entity {ty_name} in {pt}` says where each `{ty_name}` lies"));
+                            .help(format!(
+                                "`entity {ty_name} in {pt}` says where each `{ty_name}` lies"
+                            ));
                         self.emit(d);
                     }
                     _ => {
                         let pt = pt.clone();
-                        let names = self.names_where(|k| matches!(k, DeclKind::Entity { ty, .. } if *ty == pt));
+                        let names = self
+                            .names_where(|k| matches!(k, DeclKind::Entity { ty, .. } if *ty == pt));
                         let what = format!("`{pt}`");
                         self.unknown(p, &what, names);
                     }
                 },
                 (Some(p), None) => {
                     let d = self
-                        .diag(Code::E0208, p.span, format!("a `{ty_name}` is not inside anything"))
+                        .diag(
+                            Code::E0208,
+                            p.span,
+                            format!("a `{ty_name}` is not inside anything"),
+                        )
                         .label("remove this `in`")
-                        .help(format!("declare `entity {ty_name} in T` to place each `{ty_name}` in a `T`"));
+                        .help(format!(
+                            "declare `entity {ty_name} in T` to place each `{ty_name}` in a `T`"
+                        ));
                     self.emit(d);
                 }
                 (None, Some(pt)) if !parent_optional => {
                     let d = self
-                        .diag(Code::E0105, entry.name.span, format!("`{}` must say which `{pt}` it is in", entry.name.name))
+                        .diag(
+                            Code::E0105,
+                            entry.name.span,
+                            format!("`{}` must say which `{pt}` it is in", entry.name.name),
+                        )
                         .label(format!("missing `in <{pt}>`"))
                         .help(format!("write `{} in <name of a {pt}>`", entry.name.name));
                     self.emit(d);
@@ -355,18 +435,30 @@ impl Checker<'_> {
             (Ty::Entity(t), Some(DeclKind::Entity { ty, .. })) => {
                 if ty != t {
                     let d = self
-                        .diag(Code::E0205, m.span, format!("`{}` is a `{ty}`, but `{set}` holds `{t}`", m.name))
+                        .diag(
+                            Code::E0205,
+                            m.span,
+                            format!("`{}` is a `{ty}`, but `{set}` holds `{t}`", m.name),
+                        )
                         .label(format!("this is a `{ty}`"))
                         .help("a set holds members of one type only");
                     self.emit(d);
                 }
                 return;
             }
-            (Ty::Enum(e), _) => self.index.variants.get(&m.name).is_some_and(|o| o.contains(e)),
+            (Ty::Enum(e), _) => self
+                .index
+                .variants
+                .get(&m.name)
+                .is_some_and(|o| o.contains(e)),
             (_, Some(kind)) => {
                 let noun = kind.noun();
                 let d = self
-                    .diag(Code::E0205, m.span, format!("`{}` is a {noun}, but `{set}` holds `{elem}`", m.name))
+                    .diag(
+                        Code::E0205,
+                        m.span,
+                        format!("`{}` is a {noun}, but `{set}` holds `{elem}`", m.name),
+                    )
                     .label(format!("not a `{elem}`"));
                 self.emit(d);
                 return;
@@ -399,7 +491,9 @@ impl Checker<'_> {
         if let Some(t) = self.timelines.sets.get(name) {
             for s in &t.slices {
                 let when = s.from.map_or("always".to_string(), |d| format!("from {d}"));
-                let announced = s.announced.map_or(String::new(), |n| format!(" (announced {n})"));
+                let announced = s
+                    .announced
+                    .map_or(String::new(), |n| format!(" (announced {n})"));
                 facts.push(format!("{when}: {} members{announced}", s.members.len()));
             }
         }
@@ -420,7 +514,11 @@ impl Checker<'_> {
             },
             _ => {
                 let d = self
-                    .diag(Code::E0208, e.span, format!("{what} must be a date such as `2025-11-05`"))
+                    .diag(
+                        Code::E0208,
+                        e.span,
+                        format!("{what} must be a date such as `2025-11-05`"),
+                    )
                     .label("not a date");
                 self.emit(d);
                 None
@@ -433,7 +531,11 @@ impl Checker<'_> {
             Ok(v) if v <= u64::from(u32::MAX) => Some(v),
             _ => {
                 let d = self
-                    .diag(Code::E0207, n.span, format!("{what} `{}` is too large", n.text))
+                    .diag(
+                        Code::E0207,
+                        n.span,
+                        format!("{what} `{}` is too large", n.text),
+                    )
                     .label("out of range");
                 self.emit(d);
                 None
@@ -461,11 +563,21 @@ impl Checker<'_> {
         match self.index.kind(&c.source.name) {
             Some(DeclKind::Source { items }) => {
                 let items = *items;
-                let item = c.item.as_ref().and_then(|n| self.number(n, "the item number"));
+                let item = c
+                    .item
+                    .as_ref()
+                    .and_then(|n| self.number(n, "the item number"));
                 if let (Some(item), Some(max), Some(n)) = (item, items, &c.item) {
                     if item == 0 || item > max {
                         let d = self
-                            .diag(Code::E0108, n.span, format!("source `{}` has items 1 to {max}, not {item}", c.source.name))
+                            .diag(
+                                Code::E0108,
+                                n.span,
+                                format!(
+                                    "source `{}` has items 1 to {max}, not {item}",
+                                    c.source.name
+                                ),
+                            )
                             .label("no such item")
                             .help("check the number against the announcement");
                         self.emit(d);
@@ -494,10 +606,18 @@ impl Checker<'_> {
     }
 
     fn decision_scope(&self, decision: &str) -> Option<(Scope, Ty, HitPolicy)> {
-        let Some(DeclKind::Decision { params, output, hit }) = self.index.kind(decision) else {
+        let Some(DeclKind::Decision {
+            params,
+            output,
+            hit,
+        }) = self.index.kind(decision)
+        else {
             return None;
         };
-        let params = params.iter().map(|(n, t)| (n.clone(), self.ty_of(t))).collect();
+        let params = params
+            .iter()
+            .map(|(n, t)| (n.clone(), self.ty_of(t)))
+            .collect();
         Some((Scope { params }, self.ty_of(output), *hit))
     }
 
@@ -507,7 +627,11 @@ impl Checker<'_> {
             let t = self.resolve_type(&p.ty);
             if d.params[..i].iter().any(|q| q.name.name == p.name.name) {
                 let diag = self
-                    .diag(Code::E0102, p.name.span, format!("input `{}` is declared twice", p.name.name))
+                    .diag(
+                        Code::E0102,
+                        p.name.span,
+                        format!("input `{}` is declared twice", p.name.name),
+                    )
                     .label("declared again here");
                 self.emit(diag);
             }
@@ -516,13 +640,22 @@ impl Checker<'_> {
         let output = self.resolve_type(&d.output);
         if !matches!(output, Ty::Record(_) | Ty::Error) {
             let diag = self
-                .diag(Code::E0208, d.output.span, format!("a decision's outcome must be a record, not {}", output.describe()))
+                .diag(
+                    Code::E0208,
+                    d.output.span,
+                    format!(
+                        "a decision's outcome must be a record, not {}",
+                        output.describe()
+                    ),
+                )
                 .label("not a record type")
                 .help("declare the outcome with `record Name { field: Type, ... }`");
             self.emit(diag);
         }
-        let mut facts: Vec<String> =
-            params.iter().map(|(n, t)| format!("input {n}: {t}")).collect();
+        let mut facts: Vec<String> = params
+            .iter()
+            .map(|(n, t)| format!("input {n}: {t}"))
+            .collect();
         facts.push(format!("outcome: {output}"));
         let hit = d.hit.map(|h| h.0).unwrap_or_default();
         facts.push(format!("hit: {}", hit.as_str()));
@@ -602,15 +735,30 @@ impl Checker<'_> {
             }
             (Some(p), other) if !output.is_error() => {
                 let d = self
-                    .diag(Code::E0109, p.span, format!("decision `{}` uses `hit {}`, which ignores priorities", r.decision.name, other.as_str()))
+                    .diag(
+                        Code::E0109,
+                        p.span,
+                        format!(
+                            "decision `{}` uses `hit {}`, which ignores priorities",
+                            r.decision.name,
+                            other.as_str()
+                        ),
+                    )
                     .label("this priority has no effect")
                     .help("remove it, or declare `hit priority` in the decision");
                 self.emit(d);
             }
             (None, HitPolicy::Priority) => {
                 let d = self
-                    .diag(Code::E0109, r.name.span, format!("rule `{}` needs a priority", r.name.name))
-                    .label(format!("decision `{}` uses `hit priority`", r.decision.name))
+                    .diag(
+                        Code::E0109,
+                        r.name.span,
+                        format!("rule `{}` needs a priority", r.name.name),
+                    )
+                    .label(format!(
+                        "decision `{}` uses `hit priority`",
+                        r.decision.name
+                    ))
                     .help("add `priority <n>`; the highest matching priority wins");
                 self.emit(d);
             }
@@ -627,7 +775,11 @@ impl Checker<'_> {
             }
             None => {
                 let d = self
-                    .diag(Code::E0107, r.name.span, format!("rule `{}` has no `then`", r.name.name))
+                    .diag(
+                        Code::E0107,
+                        r.name.span,
+                        format!("rule `{}` has no `then`", r.name.name),
+                    )
                     .label("what does this rule decide?")
                     .help("add `then { ... }` with the decision's outcome");
                 self.emit(d);
@@ -642,7 +794,11 @@ impl Checker<'_> {
             Some(other) => {
                 let noun = other.noun();
                 let d = self
-                    .diag(Code::E0104, ident.span, format!("`{}` is a {noun}, not a decision", ident.name))
+                    .diag(
+                        Code::E0104,
+                        ident.span,
+                        format!("`{}` is a {noun}, not a decision", ident.name),
+                    )
                     .label("a decision is expected here");
                 self.emit(d);
             }
@@ -678,21 +834,33 @@ impl Checker<'_> {
             let count = t.givens.iter().filter(|g| g.param.name == *name).count();
             if count == 0 {
                 let d = self
-                    .diag(Code::E0105, t.name.span, format!("test `{}` gives no value for input `{name}`", t.name.name))
+                    .diag(
+                        Code::E0105,
+                        t.name.span,
+                        format!("test `{}` gives no value for input `{name}`", t.name.name),
+                    )
                     .label("incomplete test")
                     .help(format!("add `given {name} = {{ ... }}`"));
                 self.emit(d);
             }
             for g in t.givens.iter().filter(|g| g.param.name == *name).skip(1) {
                 let d = self
-                    .diag(Code::E0106, g.span, format!("input `{name}` is given twice"))
+                    .diag(
+                        Code::E0106,
+                        g.span,
+                        format!("input `{name}` is given twice"),
+                    )
                     .label("given again here");
                 self.emit(d);
             }
         }
         if t.expects.is_empty() {
             let d = self
-                .diag(Code::E0107, t.name.span, format!("test `{}` expects nothing", t.name.name))
+                .diag(
+                    Code::E0107,
+                    t.name.span,
+                    format!("test `{}` expects nothing", t.name.name),
+                )
                 .label("a test needs at least one `expect`")
                 .help("add `expect { field: value }`, `expect rule <name>` or `expect otherwise`");
             self.emit(d);
@@ -713,13 +881,22 @@ impl Checker<'_> {
                         Some(DeclKind::Rule { decision }) if *decision == t.decision.name => {}
                         Some(DeclKind::Rule { decision }) => {
                             let d = self
-                                .diag(Code::E0111, r.span, format!("rule `{}` belongs to decision `{decision}`, not `{}`", r.name, t.decision.name))
+                                .diag(
+                                    Code::E0111,
+                                    r.span,
+                                    format!(
+                                        "rule `{}` belongs to decision `{decision}`, not `{}`",
+                                        r.name, t.decision.name
+                                    ),
+                                )
                                 .label("this rule can never answer this test");
                             self.emit(d);
                         }
                         _ => {
                             let dec = t.decision.name.clone();
-                            let names = self.names_where(|k| matches!(k, DeclKind::Rule { decision } if *decision == dec));
+                            let names = self.names_where(
+                                |k| matches!(k, DeclKind::Rule { decision } if *decision == dec),
+                            );
                             self.unknown(r, "rule", names);
                         }
                     }
