@@ -3,8 +3,12 @@
 //! Exit codes (the same for every command, see `docs/cli.md`): 0 success, 1 the policies have
 //! errors (or warnings under `--deny-warnings`), 2 usage or I/O error.
 
+mod build;
 mod check;
+mod eval;
 mod output;
+mod table;
+mod test_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +57,70 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Check and compile policies into a decision-table artifact (written atomically).
+    Build {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Where to write the artifact.
+        #[arg(short, long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = build::ArtifactFormat::Binary)]
+        format: build::ArtifactFormat,
+    },
+    /// Answer a question: evaluate one request (or a JSONL batch) against a decision.
+    Eval {
+        /// Policy files or directories to compile (ignored with --artifact).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        decision: String,
+        /// The request as JSON (`-` or absent: standard input).
+        #[arg(long, conflicts_with = "batch")]
+        input: Option<PathBuf>,
+        /// A file of requests, one JSON object per line (`-`: standard input); answers are
+        /// streamed as JSON lines.
+        #[arg(long)]
+        batch: Option<PathBuf>,
+        /// A compiled artifact to load instead of compiling policies.
+        #[arg(long)]
+        artifact: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = eval::AnswerFormat::Json)]
+        format: eval::AnswerFormat,
+    },
+    /// Like `eval`, and say for every rule why it did or did not apply.
+    Explain {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        decision: String,
+        #[arg(long)]
+        input: Option<PathBuf>,
+        #[arg(long)]
+        artifact: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = eval::AnswerFormat::Text)]
+        format: eval::AnswerFormat,
+    },
+    /// Draw a decision table: rules as rows, tested quantities as columns.
+    Table {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        decision: String,
+        /// The day to draw (default: the latest change).
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        artifact: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = table::TableFormat::Text)]
+        format: table::TableFormat,
+    },
+    /// Run the `test` blocks of the policies.
+    Test {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = test_cmd::TestFormat::Human)]
+        format: test_cmd::TestFormat,
+    },
 }
 
 /// The outcome of a command, mapped to the process exit code.
@@ -78,10 +146,82 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => check::run(&paths, format, deny_warnings, color),
+        Command::Build { paths, out, format } => build::run(&paths, &out, format, color),
+        Command::Eval {
+            paths,
+            decision,
+            input,
+            batch,
+            artifact,
+            format,
+        } => {
+            let source = eval::Source {
+                artifact: artifact.as_deref(),
+                paths: &paths,
+            };
+            match batch {
+                Some(b) => eval::batch(&source, &decision, &b, color),
+                None => eval::eval(&source, &decision, input.as_deref(), format, false, color),
+            }
+        }
+        Command::Explain {
+            paths,
+            decision,
+            input,
+            artifact,
+            format,
+        } => {
+            let source = eval::Source {
+                artifact: artifact.as_deref(),
+                paths: &paths,
+            };
+            eval::eval(&source, &decision, input.as_deref(), format, true, color)
+        }
+        Command::Table {
+            paths,
+            decision,
+            as_of,
+            artifact,
+            format,
+        } => {
+            let source = eval::Source {
+                artifact: artifact.as_deref(),
+                paths: &paths,
+            };
+            table_cmd(&source, &decision, as_of.as_deref(), format, color)
+        }
+        Command::Test { paths, format } => test_cmd::run(&paths, format, color),
     };
     ExitCode::from(match outcome {
         Outcome::Ok => 0,
         Outcome::PolicyErrors => 1,
         Outcome::UsageOrIo => 2,
     })
+}
+
+fn table_cmd(
+    source: &eval::Source<'_>,
+    decision: &str,
+    as_of: Option<&str>,
+    format: table::TableFormat,
+    color: bool,
+) -> Outcome {
+    let engine = match eval::engine(source, color) {
+        Ok(e) => e,
+        Err(o) => return o,
+    };
+    let Some(id) = engine.decision_id(decision) else {
+        output::stderr(&format!("error: no decision is called `{decision}`\n"));
+        return Outcome::UsageOrIo;
+    };
+    match table::grid(&engine, id, as_of) {
+        Ok(g) => {
+            output::stdout(&table::render(&g, format));
+            Outcome::Ok
+        }
+        Err(e) => {
+            output::stderr(&format!("error: {e}\n"));
+            Outcome::UsageOrIo
+        }
+    }
 }

@@ -349,4 +349,29 @@ impl Analysis {
             None => Vec::new(),
         }
     }
+
+    /// Compiles the workspace into an artifact, or returns the diagnostics that prevent it
+    /// (any error of `check`, or a construct the tables cannot represent: `E0601`).
+    pub fn build(&self) -> Result<edict_runtime::Artifact, Vec<Diagnostic>> {
+        let diags = self.diagnostics();
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        let lowerer = crate::lower::Lowerer::new(&self.db, self.ws);
+        lowerer.lower().map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| {
+                    Diagnostic::new(Code::E0601, &e.file, e.span, e.message)
+                        .label("not supported in decision tables")
+                        .help("compare inputs with constants, sets, ranges or other inputs of the same type")
+                })
+                .collect()
+        })
+    }
+
+    /// A lowerer over the current workspace (for tests, the interpreter and `edict test`).
+    pub fn lowerer(&self) -> crate::lower::Lowerer<'_> {
+        crate::lower::Lowerer::new(&self.db, self.ws)
+    }
 }

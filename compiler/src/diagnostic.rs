@@ -178,6 +178,7 @@ codes! {
     E0305, Warning, "announced count differs from the listed members";
     E0306, Error, "duplicate member in a list";
     E0401, Error, "cycle";
+    E0601, Error, "cannot be compiled into a decision table";
     W0501, Warning, "unused declaration";
     W0502, Warning, "rule without a citation";
 }

@@ -64,7 +64,9 @@ fn one_error_per_broken_item_and_intact_items_kept() {
     let kinds: Vec<&str> = file.items.iter().map(|i| i.keyword()).collect();
     assert_eq!(kinds, ["error", "set", "error", "enum"]);
     assert_eq!(&text[file.errors[0].span.range()], "}");
-    assert!(file.errors[0].expected.contains(&"an expression".to_string()));
+    assert!(file.errors[0]
+        .expected
+        .contains(&"an expression".to_string()));
 }
 
 #[test]
@@ -76,11 +78,17 @@ fn an_unclosed_brace_does_not_swallow_the_next_item() {
 
 #[test]
 fn spans_exclude_trailing_comments_and_count_bytes() {
-    let text = "rule r for d {\n  when t.name == \"横琴 🎉\" or t.a <= 1h // trailing\n  then {}\n}\n";
+    let text =
+        "rule r for d {\n  when t.name == \"横琴 🎉\" or t.a <= 1h // trailing\n  then {}\n}\n";
     let file = parse(text);
-    let ItemKind::Rule(r) = &file.items[0].kind else { panic!() };
+    let ItemKind::Rule(r) = &file.items[0].kind else {
+        panic!()
+    };
     let when = r.when.as_ref().unwrap();
-    assert_eq!(&text[when.span.range()], "t.name == \"横琴 🎉\" or t.a <= 1h");
+    assert_eq!(
+        &text[when.span.range()],
+        "t.name == \"横琴 🎉\" or t.a <= 1h"
+    );
 }
 
 #[test]
@@ -94,5 +102,11 @@ fn reserved_words_are_not_names() {
 fn unterminated_strings_and_stray_text() {
     let file = parse("hello\nsource s { title: \"open }\n");
     let kinds: Vec<_> = file.errors.iter().map(|e| e.kind).collect();
-    assert_eq!(kinds, [SyntaxErrorKind::StrayText, SyntaxErrorKind::UnterminatedString]);
+    assert_eq!(
+        kinds,
+        [
+            SyntaxErrorKind::StrayText,
+            SyntaxErrorKind::UnterminatedString
+        ]
+    );
 }

@@ -1,0 +1,92 @@
+//! `edict build`: compile a workspace into an artifact, written atomically.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use edict_compiler::render::{render_human, summary};
+use edict_runtime::Artifact;
+
+use crate::check::load;
+use crate::output::stderr;
+use crate::Outcome;
+
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum ArtifactFormat {
+    /// Compact binary (postcard, with a header and a checksum).
+    Binary,
+    /// The same content as readable JSON.
+    Json,
+}
+
+/// Checks and compiles the policies under `paths`, printing diagnostics on failure.
+pub fn compile(paths: &[PathBuf], color: bool) -> Result<Artifact, Outcome> {
+    let (analysis, count) = match load(paths) {
+        Ok(x) => x,
+        Err(e) => {
+            stderr(&format!("error: {e}\n"));
+            return Err(Outcome::UsageOrIo);
+        }
+    };
+    match analysis.build() {
+        Ok(a) => Ok(a),
+        Err(diags) => {
+            stderr(&render_human(&diags, &analysis.sources(), color));
+            stderr(&format!("{}\n", summary(&diags, count)));
+            Err(Outcome::PolicyErrors)
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
+/// reader never sees a half-written artifact and a failed write leaves the old file intact.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("artifact");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub fn run(paths: &[PathBuf], out: &Path, format: ArtifactFormat, color: bool) -> Outcome {
+    let artifact = match compile(paths, color) {
+        Ok(a) => a,
+        Err(o) => return o,
+    };
+    let bytes = match format {
+        ArtifactFormat::Binary => match artifact.to_bytes() {
+            Ok(b) => b,
+            Err(e) => {
+                stderr(&format!("error: cannot encode the artifact: {e}\n"));
+                return Outcome::UsageOrIo;
+            }
+        },
+        ArtifactFormat::Json => format!("{}\n", artifact.to_json()).into_bytes(),
+    };
+    if let Err(e) = write_atomically(out, &bytes) {
+        stderr(&format!("error: cannot write `{}`: {e}\n", out.display()));
+        return Outcome::UsageOrIo;
+    }
+    let rules: usize = artifact.decisions.iter().map(|d| d.rules.len()).sum();
+    stderr(&format!(
+        "built {} ({} bytes): {} decisions, {} rules\n",
+        out.display(),
+        bytes.len(),
+        artifact.decisions.len(),
+        rules
+    ));
+    Outcome::Ok
+}

@@ -1,0 +1,263 @@
+//! `edict eval` and `edict explain`: answer questions from an artifact or from policy files.
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use edict_runtime::{Engine, RequestError};
+
+use crate::build::compile;
+use crate::output::{stderr, stdout};
+use crate::Outcome;
+
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum AnswerFormat {
+    Json,
+    Text,
+}
+
+/// Where the rules come from.
+pub struct Source<'a> {
+    pub artifact: Option<&'a Path>,
+    pub paths: &'a [PathBuf],
+}
+
+pub fn engine(source: &Source<'_>, color: bool) -> Result<Engine, Outcome> {
+    let artifact = match source.artifact {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                stderr(&format!("error: cannot read `{}`: {e}\n", path.display()));
+                Outcome::UsageOrIo
+            })?;
+            let loaded = if bytes.first() == Some(&b'{') {
+                String::from_utf8(bytes)
+                    .map_err(|_| edict_runtime::LoadError::NotAnArtifact)
+                    .and_then(|t| edict_runtime::Artifact::from_json(&t))
+            } else {
+                edict_runtime::Artifact::from_bytes(&bytes)
+            };
+            loaded.map_err(|e| {
+                stderr(&format!("error: cannot load `{}`: {e}\n", path.display()));
+                Outcome::PolicyErrors
+            })?
+        }
+        None => compile(source.paths, color)?,
+    };
+    Engine::new(artifact).map_err(|e| {
+        stderr(&format!("error: {e}\n"));
+        Outcome::PolicyErrors
+    })
+}
+
+fn decision_id(engine: &Engine, name: &str) -> Result<u32, Outcome> {
+    engine.decision_id(name).ok_or_else(|| {
+        let names: Vec<&str> = engine
+            .artifact()
+            .decisions
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        let hint = edict_runtime::fuzzy::best_match(name, names.iter().copied()).map_or_else(
+            || format!("decisions: {}", names.join(", ")),
+            |b| format!("did you mean `{b}`?"),
+        );
+        stderr(&format!(
+            "error: no decision is called `{name}`\n  help: {hint}\n"
+        ));
+        Outcome::UsageOrIo
+    })
+}
+
+fn read_input(input: Option<&Path>) -> Result<String, Outcome> {
+    let mut text = String::new();
+    let result = match input {
+        Some(p) if p.as_os_str() != "-" => std::fs::read_to_string(p).map(|t| text = t),
+        _ => std::io::stdin().read_to_string(&mut text).map(|_| ()),
+    };
+    result.map_err(|e| {
+        stderr(&format!("error: cannot read the request: {e}\n"));
+        Outcome::UsageOrIo
+    })?;
+    Ok(text)
+}
+
+fn request_error(line: Option<usize>, e: &RequestError) -> String {
+    let at = line.map_or(String::new(), |l| format!(" (line {l})"));
+    let hint = e
+        .hint
+        .as_ref()
+        .map_or(String::new(), |h| format!("\n  help: {h}"));
+    format!(
+        "error: invalid request{at}: `{}`: {}{hint}\n",
+        e.field, e.message
+    )
+}
+
+fn parse_json(text: &str, line: Option<usize>) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| {
+        let at = line.map_or(String::new(), |l| format!(" (line {l})"));
+        format!("error: the request{at} is not valid JSON: {e}\n  help: a request is an object such as {{\"t\": {{\"nationality\": \"us\", ...}}}}\n")
+    })
+}
+
+pub fn eval(
+    source: &Source<'_>,
+    decision: &str,
+    input: Option<&Path>,
+    format: AnswerFormat,
+    explain: bool,
+    color: bool,
+) -> Outcome {
+    let engine = match engine(source, color) {
+        Ok(e) => e,
+        Err(o) => return o,
+    };
+    let id = match decision_id(&engine, decision) {
+        Ok(i) => i,
+        Err(o) => return o,
+    };
+    let text = match read_input(input) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let json = match parse_json(&text, None) {
+        Ok(j) => j,
+        Err(msg) => {
+            stderr(&msg);
+            return Outcome::PolicyErrors;
+        }
+    };
+    let inputs = match engine.parse_request(id, &json) {
+        Ok(i) => i,
+        Err(e) => {
+            stderr(&request_error(None, &e));
+            return Outcome::PolicyErrors;
+        }
+    };
+    if explain {
+        match engine.explain(id, &inputs) {
+            Ok(x) => match format {
+                AnswerFormat::Json => {
+                    stdout(&format!("{}\n", pretty(&engine.explanation_json(&x))))
+                }
+                AnswerFormat::Text => stdout(&engine.explanation_text(&x)),
+            },
+            Err(e) => {
+                stderr(&format!("error: {e}\n"));
+                return Outcome::PolicyErrors;
+            }
+        }
+        return Outcome::Ok;
+    }
+    match engine.decide(id, &inputs) {
+        Ok(a) => {
+            let j = engine.answer_json(&a);
+            match format {
+                AnswerFormat::Json => stdout(&format!("{}\n", pretty(&j))),
+                AnswerFormat::Text => {
+                    let x = engine.explain(id, &inputs);
+                    match x {
+                        Ok(x) => stdout(
+                            engine
+                                .explanation_text(&x)
+                                .lines()
+                                .take_while(|l| !l.starts_with("  - "))
+                                .map(|l| format!("{l}\n"))
+                                .collect::<String>()
+                                .as_str(),
+                        ),
+                        Err(e) => stderr(&format!("error: {e}\n")),
+                    }
+                }
+            }
+            Outcome::Ok
+        }
+        Err(e) => {
+            stderr(&format!("error: {e}\n"));
+            Outcome::PolicyErrors
+        }
+    }
+}
+
+fn pretty(j: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(j).unwrap_or_default()
+}
+
+/// `--batch`: one request per line in, one answer per line out (JSONL), streaming.
+pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> Outcome {
+    let engine = match engine(source, color) {
+        Ok(e) => e,
+        Err(o) => return o,
+    };
+    let id = match decision_id(&engine, decision) {
+        Ok(i) => i,
+        Err(o) => return o,
+    };
+    let reader: Box<dyn BufRead> = if input.as_os_str() == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        match std::fs::File::open(input) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => {
+                stderr(&format!("error: cannot read `{}`: {e}\n", input.display()));
+                return Outcome::UsageOrIo;
+            }
+        }
+    };
+    let progress = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut bad = 0usize;
+    let mut done = 0usize;
+    for (n, line) in reader.lines().enumerate() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                stderr(&format!("error: cannot read line {}: {e}\n", n + 1));
+                return Outcome::UsageOrIo;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let answer = parse_json(&line, Some(n + 1))
+            .and_then(|j| {
+                engine
+                    .parse_request(id, &j)
+                    .map_err(|e| request_error(Some(n + 1), &e))
+            })
+            .and_then(|inputs| {
+                engine
+                    .decide(id, &inputs)
+                    .map_err(|e| format!("error (line {}): {e}\n", n + 1))
+            });
+        let record = match answer {
+            Ok(a) => engine.answer_json(&a),
+            Err(msg) => {
+                bad += 1;
+                stderr(&msg);
+                serde_json::json!({ "line": n + 1, "error": msg.trim_end() })
+            }
+        };
+        if writeln!(out, "{record}").is_err() {
+            return Outcome::Ok;
+        }
+        done += 1;
+        if progress && done % 10_000 == 0 {
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            stderr(&format!("\r{done} decisions ({rate:.0}/s)"));
+        }
+    }
+    let _ = out.flush();
+    if progress {
+        stderr(&format!(
+            "\r{done} decisions in {:.2?}\n",
+            started.elapsed()
+        ));
+    }
+    if bad > 0 {
+        stderr(&format!("{bad} of {done} requests were invalid\n"));
+        Outcome::PolicyErrors
+    } else {
+        Outcome::Ok
+    }
+}

@@ -1,0 +1,365 @@
+//! `edict table`: draws a decision table as text, Markdown, CSV or a standalone HTML page.
+
+use edict_runtime::artifact::{Atom, Column, DecisionTable, NumExpr, Path, Test};
+use edict_runtime::value::{
+    format_date, format_datetime, format_duration, format_period, parse_date, TypeDesc,
+};
+use edict_runtime::{column_text, Artifact, Engine};
+
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum TableFormat {
+    Text,
+    Md,
+    Csv,
+    Html,
+}
+
+/// A drawn table: a title, headers, and rows of cells.
+pub struct Grid {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+fn path_type(a: &Artifact, d: &DecisionTable, p: &Path) -> Option<TypeDesc> {
+    let mut t = d.params.get(p.param as usize)?.1.clone();
+    for &f in &p.fields {
+        let inner = match t {
+            TypeDesc::Optional(i) => *i,
+            other => other,
+        };
+        t = match inner {
+            TypeDesc::Record(r) => a.records.get(r as usize)?.fields.get(f as usize)?.1.clone(),
+            TypeDesc::Entity(e) => a
+                .catalogue
+                .entity_types
+                .get(e as usize)?
+                .attributes
+                .get(f as usize)?
+                .1
+                .clone(),
+            _ => return None,
+        };
+    }
+    Some(match t {
+        TypeDesc::Optional(i) => *i,
+        other => other,
+    })
+}
+
+fn num_type(a: &Artifact, d: &DecisionTable, e: &NumExpr) -> Option<TypeDesc> {
+    match e {
+        NumExpr::Path(p) => path_type(a, d, p),
+        NumExpr::Const(_) => None,
+        NumExpr::Add(x, y) | NumExpr::Sub(x, y) => {
+            let (tx, ty) = (num_type(a, d, x), num_type(a, d, y));
+            match (tx, ty, e) {
+                (Some(TypeDesc::DateTime), Some(TypeDesc::DateTime), NumExpr::Sub(..)) => {
+                    Some(TypeDesc::Duration)
+                }
+                (Some(TypeDesc::Date), Some(TypeDesc::Date), NumExpr::Sub(..)) => {
+                    Some(TypeDesc::Duration)
+                }
+                (Some(t), _, _) | (None, Some(t), _) => Some(t),
+                _ => None,
+            }
+        }
+    }
+}
+
+fn number(t: Option<&TypeDesc>, n: i64) -> String {
+    match t {
+        Some(TypeDesc::Date) => format_date(n),
+        Some(TypeDesc::DateTime) => format_datetime(n),
+        Some(TypeDesc::Duration) => format_duration(n),
+        Some(TypeDesc::Period) => format_period(n),
+        _ => n.to_string(),
+    }
+}
+
+fn name_in_domain(a: &Artifact, col: &Column, v: u32) -> String {
+    let Column::Category { domain, .. } = col else {
+        return v.to_string();
+    };
+    match domain {
+        edict_runtime::artifact::Domain::Entity(t) => a
+            .catalogue
+            .entity_types
+            .get(*t as usize)
+            .and_then(|t| t.entities.get(v as usize))
+            .map(|e| e.name.clone()),
+        edict_runtime::artifact::Domain::Enum(e) => a
+            .catalogue
+            .enums
+            .get(*e as usize)
+            .and_then(|e| e.variants.get(v as usize))
+            .cloned(),
+    }
+    .unwrap_or_else(|| v.to_string())
+}
+
+fn cell(a: &Artifact, d: &DecisionTable, atom: &Atom, day: i64) -> String {
+    let Some(col) = d.columns.get(atom.column as usize) else {
+        return String::new();
+    };
+    let not = |n: bool| if n { "not " } else { "" };
+    match &atom.test {
+        Test::Member { set, negate } => {
+            let s = a.sets.get(*set as usize);
+            let count = s
+                .and_then(|s| {
+                    s.slices
+                        .iter()
+                        .rev()
+                        .find(|sl| sl.from.is_none_or(|f| f <= day))
+                })
+                .map_or(0, |sl| sl.members.len());
+            format!(
+                "{}in {} ({count})",
+                not(*negate),
+                s.map_or("?", |s| s.name.as_str())
+            )
+        }
+        Test::Within { ty, entity, negate } => {
+            let name = a
+                .catalogue
+                .entity_types
+                .get(*ty as usize)
+                .and_then(|t| t.entities.get(*entity as usize))
+                .map_or("?", |e| e.name.as_str());
+            format!("{}in {name}", not(*negate))
+        }
+        Test::OneOf { values, negate } => {
+            let names: Vec<String> = values.iter().map(|v| name_in_domain(a, col, *v)).collect();
+            format!("{} {}", if *negate { "≠" } else { "=" }, names.join(", "))
+        }
+        Test::Interval { lo, hi } => {
+            let t = match col {
+                Column::Number { expr, .. } => num_type(a, d, expr),
+                _ => None,
+            };
+            let f = |n: i64| number(t.as_ref(), n);
+            match (lo, hi) {
+                (Some(l), Some(h)) if l == h => format!("= {}", f(*l)),
+                (Some(l), Some(h)) => format!("{}..{}", f(*l), f(*h)),
+                (None, Some(h)) => format!("≤ {}", f(*h)),
+                (Some(l), None) => format!("≥ {}", f(*l)),
+                (None, None) => "any".into(),
+            }
+        }
+        Test::Is(b) => match (col, b) {
+            (Column::Same { .. }, true) => "equal".into(),
+            (Column::Same { .. }, false) => "different".into(),
+            (_, true) => "yes".into(),
+            (_, false) => "no".into(),
+        },
+    }
+}
+
+fn outcome_text(engine: &Engine, d: &DecisionTable, rule: Option<u32>) -> String {
+    match engine.outcome_json(d, rule) {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| {
+                format!(
+                    "{k}: {}",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// The table of `decision` as it stands on `as_of` (default: the latest slice).
+pub fn grid(engine: &Engine, decision: u32, as_of: Option<&str>) -> Result<Grid, String> {
+    let a = engine.artifact();
+    let d = engine.decision(decision).ok_or("no such decision")?;
+    let day = match as_of {
+        Some(text) => {
+            parse_date(text).ok_or_else(|| format!("`{text}` is not a date such as 2025-11-05"))?
+        }
+        None => d.boundaries.last().copied().unwrap_or(0),
+    };
+    let mut headers = vec!["rule".to_string()];
+    headers.extend(d.columns.iter().map(column_text));
+    headers.extend(["outcome".into(), "in force".into(), "cites".into()]);
+    let mut rows = Vec::new();
+    let mut in_force = 0;
+    for (ri, rule) in d.rules.iter().enumerate() {
+        let active = rule.from.is_none_or(|f| f <= day) && rule.until.is_none_or(|u| day < u);
+        if !active {
+            continue;
+        }
+        in_force += 1;
+        let own: Vec<_> = d.rows.iter().filter(|r| r.rule as usize == ri).collect();
+        for (k, row) in own.iter().enumerate() {
+            let label = if own.len() > 1 {
+                format!("{} ({}/{})", rule.name, k + 1, own.len())
+            } else {
+                rule.name.clone()
+            };
+            let mut cells = vec![label];
+            for c in 0..d.columns.len() {
+                let texts: Vec<String> = row
+                    .atoms
+                    .iter()
+                    .filter(|at| at.column as usize == c)
+                    .map(|at| cell(a, d, at, day))
+                    .collect();
+                cells.push(if texts.is_empty() {
+                    "-".into()
+                } else {
+                    texts.join(" and ")
+                });
+            }
+            cells.push(outcome_text(engine, d, Some(ri as u32)));
+            let period = match (rule.from, rule.until) {
+                (None, None) => "always".to_string(),
+                (f, u) => format!(
+                    "{} → {}",
+                    f.map_or(String::new(), format_date),
+                    u.map_or(String::new(), format_date)
+                ),
+            };
+            cells.push(period);
+            cells.push(
+                rule.citation
+                    .as_ref()
+                    .map_or(String::new(), |c| match c.item {
+                        Some(i) => format!("{} item {i}", c.source),
+                        None => c.source.clone(),
+                    }),
+            );
+            rows.push(cells);
+        }
+    }
+    if d.otherwise.is_some() {
+        let mut cells = vec!["otherwise".to_string()];
+        cells.extend((0..d.columns.len()).map(|_| "-".to_string()));
+        cells.extend([outcome_text(engine, d, None), String::new(), String::new()]);
+        rows.push(cells);
+    }
+    let title = format!(
+        "decision {} (hit {}) as of {}: {in_force} of {} rules in force",
+        d.name,
+        d.hit.as_str(),
+        format_date(day),
+        d.rules.len()
+    );
+    Ok(Grid {
+        title,
+        headers,
+        rows,
+    })
+}
+
+/// Columns a string takes in a terminal: East Asian wide characters and emoji take two.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            let wide = matches!(u, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF | 0x20000..=0x3FFFD);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+pub fn render(g: &Grid, format: TableFormat) -> String {
+    match format {
+        TableFormat::Text => {
+            let mut widths: Vec<usize> = g.headers.iter().map(|h| width(h)).collect();
+            for r in &g.rows {
+                for (i, c) in r.iter().enumerate() {
+                    widths[i] = widths[i].max(width(c));
+                }
+            }
+            let line = |cells: &[String]| -> String {
+                let parts: Vec<String> = cells
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
+                    .collect();
+                format!("│ {} │\n", parts.join(" │ "))
+            };
+            let rule = |l: &str, m: &str, r: &str| -> String {
+                let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
+                format!("{l}{}{r}\n", parts.join(m))
+            };
+            let mut out = format!("{}\n", g.title);
+            out.push_str(&rule("┌", "┬", "┐"));
+            out.push_str(&line(&g.headers));
+            out.push_str(&rule("├", "┼", "┤"));
+            for r in &g.rows {
+                out.push_str(&line(r));
+            }
+            out.push_str(&rule("└", "┴", "┘"));
+            out
+        }
+        TableFormat::Md => {
+            let esc = |s: &str| s.replace('|', "\\|");
+            let mut out = format!("**{}**\n\n", esc(&g.title));
+            out.push_str(&format!(
+                "| {} |\n",
+                g.headers
+                    .iter()
+                    .map(|h| esc(h))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ));
+            out.push_str(&format!("|{}\n", " --- |".repeat(g.headers.len())));
+            for r in &g.rows {
+                out.push_str(&format!(
+                    "| {} |\n",
+                    r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+                ));
+            }
+            out
+        }
+        TableFormat::Csv => {
+            let q = |s: &str| {
+                if s.contains([',', '"', '\n']) {
+                    format!("\"{}\"", s.replace('"', "\"\""))
+                } else {
+                    s.to_string()
+                }
+            };
+            let mut out = String::new();
+            for r in std::iter::once(&g.headers).chain(&g.rows) {
+                out.push_str(&r.iter().map(|c| q(c)).collect::<Vec<_>>().join(","));
+                out.push_str("\r\n");
+            }
+            out
+        }
+        TableFormat::Html => {
+            let e = |s: &str| {
+                s.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+                    .replace('"', "&quot;")
+            };
+            let mut out = String::from(
+                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+            );
+            out.push_str(&format!("<title>{}</title>\n", e(&g.title)));
+            out.push_str("<style>\nbody{font-family:system-ui,sans-serif;margin:2rem;color:#1a1a1a}\ntable{border-collapse:collapse;font-size:.9rem}\nth,td{border:1px solid #bbb;padding:.35rem .6rem;text-align:left;vertical-align:top}\nth{background:#f0f0f0}\ntr:nth-child(even) td{background:#fafafa}\ncaption{caption-side:top;text-align:left;font-weight:600;margin-bottom:.5rem}\n</style>\n</head>\n<body>\n<table>\n");
+            out.push_str(&format!("<caption>{}</caption>\n<thead><tr>", e(&g.title)));
+            for h in &g.headers {
+                out.push_str(&format!("<th scope=\"col\">{}</th>", e(h)));
+            }
+            out.push_str("</tr></thead>\n<tbody>\n");
+            for r in &g.rows {
+                out.push_str("<tr>");
+                for c in r {
+                    out.push_str(&format!("<td>{}</td>", e(c)));
+                }
+                out.push_str("</tr>\n");
+            }
+            out.push_str("</tbody>\n</table>\n</body>\n</html>\n");
+            out
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! `edict test`: run the `test` blocks next to the rules; human, JSON or JUnit output.
+
+use std::path::PathBuf;
+
+use edict_compiler::testing::{run_tests, TestResult};
+use edict_runtime::Engine;
+
+use crate::check::load;
+use crate::output::{stderr, stdout};
+use crate::Outcome;
+
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum TestFormat {
+    Human,
+    Json,
+    Junit,
+}
+
+pub fn run(paths: &[PathBuf], format: TestFormat, color: bool) -> Outcome {
+    let (analysis, count) = match load(paths) {
+        Ok(x) => x,
+        Err(e) => {
+            stderr(&format!("error: {e}\n"));
+            return Outcome::UsageOrIo;
+        }
+    };
+    let artifact = match analysis.build() {
+        Ok(a) => a,
+        Err(diags) => {
+            stderr(&edict_compiler::render::render_human(
+                &diags,
+                &analysis.sources(),
+                color,
+            ));
+            stderr(&format!(
+                "{}\n",
+                edict_compiler::render::summary(&diags, count)
+            ));
+            return Outcome::PolicyErrors;
+        }
+    };
+    let engine = match Engine::new(artifact) {
+        Ok(e) => e,
+        Err(e) => {
+            stderr(&format!("error: {e}\n"));
+            return Outcome::PolicyErrors;
+        }
+    };
+    let lowerer = analysis.lowerer();
+    let results = run_tests(&lowerer, &engine);
+    match format {
+        TestFormat::Human => stdout(&human(&results)),
+        TestFormat::Json => stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "version": 1,
+                "tests": results,
+                "passed": results.iter().filter(|r| r.passed()).count(),
+                "failed": results.iter().filter(|r| !r.passed()).count(),
+            }))
+            .unwrap_or_default()
+        )),
+        TestFormat::Junit => stdout(&junit(&results)),
+    }
+    if results.iter().all(TestResult::passed) {
+        Outcome::Ok
+    } else {
+        Outcome::PolicyErrors
+    }
+}
+
+pub fn human(results: &[TestResult]) -> String {
+    let mut out = String::new();
+    for r in results {
+        if r.passed() {
+            out.push_str(&format!("ok      {} ({})\n", r.name, r.decision));
+        } else {
+            out.push_str(&format!(
+                "FAILED  {} ({}) at {}:{}:{}\n",
+                r.name, r.decision, r.file, r.line, r.column
+            ));
+            for f in &r.failures {
+                out.push_str(&format!(
+                    "          {}: expected {}, got {}\n",
+                    f.what, f.expected, f.actual
+                ));
+            }
+        }
+    }
+    let passed = results.iter().filter(|r| r.passed()).count();
+    out.push_str(&format!(
+        "{passed} passed, {} failed\n",
+        results.len() - passed
+    ));
+    out
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn junit(results: &[TestResult]) -> String {
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"edict\" tests=\"{}\" failures=\"{failed}\">\n",
+        results.len()
+    ));
+    out.push_str(&format!(
+        "  <testsuite name=\"edict\" tests=\"{}\" failures=\"{failed}\">\n",
+        results.len()
+    ));
+    for r in results {
+        out.push_str(&format!(
+            "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
+            xml(&r.name),
+            xml(&r.decision),
+            xml(&r.file),
+            r.line
+        ));
+        if r.passed() {
+            out.push_str("/>\n");
+        } else {
+            out.push_str(">\n");
+            for f in &r.failures {
+                let msg = format!("{}: expected {}, got {}", f.what, f.expected, f.actual);
+                out.push_str(&format!(
+                    "      <failure message=\"{}\">{}</failure>\n",
+                    xml(&msg),
+                    xml(&msg)
+                ));
+            }
+            out.push_str("    </testcase>\n");
+        }
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}

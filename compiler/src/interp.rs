@@ -1,0 +1,360 @@
+//! The reference interpreter: evaluates the checked rules directly from the syntax tree, with
+//! no tables. Compiled tables must agree with it on every request (a property test checks).
+//!
+//! It shares only name → index maps with lowering; conditions, set membership (from the set
+//! timelines, through the hierarchy by entity names), periods and hit policies are evaluated
+//! here independently.
+
+use std::collections::BTreeMap;
+
+use edict_grammar::{BinOp, DecisionDecl, Expr, ExprKind, HitPolicy, ItemKind, RuleDecl};
+use edict_runtime::artifact::Artifact;
+use edict_runtime::value::{date_to_days, days_to_date, Value};
+use edict_runtime::Verdict;
+
+use crate::lower::Lowerer;
+use crate::time::parse_date;
+
+pub struct Interpreter<'a> {
+    lw: &'a Lowerer<'a>,
+    artifact: &'a Artifact,
+    decisions: BTreeMap<String, (DecisionDecl, Vec<RuleDecl>)>,
+}
+
+/// What an expression evaluates to.
+#[derive(Clone, Debug, PartialEq)]
+enum V {
+    Val(Value),
+    Set(String),
+}
+
+impl<'a> Interpreter<'a> {
+    pub fn new(lw: &'a Lowerer<'a>, artifact: &'a Artifact) -> Interpreter<'a> {
+        let mut decisions: BTreeMap<String, (DecisionDecl, Vec<RuleDecl>)> = BTreeMap::new();
+        let items = lw.items();
+        for (_, parsed) in &items {
+            for item in &parsed.items {
+                if let ItemKind::Decision(d) = &item.kind {
+                    decisions
+                        .entry(d.name.name.clone())
+                        .or_insert((d.clone(), Vec::new()));
+                }
+            }
+        }
+        for (_, parsed) in &items {
+            for item in &parsed.items {
+                if let ItemKind::Rule(r) = &item.kind {
+                    if let Some(d) = decisions.get_mut(&r.decision.name) {
+                        d.1.push(r.clone());
+                    }
+                }
+            }
+        }
+        Interpreter {
+            lw,
+            artifact,
+            decisions,
+        }
+    }
+
+    /// Decides a request: the verdict with rule indices in workspace order, like the tables.
+    pub fn decide(&self, decision: &str, inputs: &[Value]) -> Result<(i64, Verdict), String> {
+        let (d, rules) = self
+            .decisions
+            .get(decision)
+            .ok_or_else(|| format!("no decision `{decision}`"))?;
+        let env: Vec<(&str, &Value)> = d
+            .params
+            .iter()
+            .map(|p| p.name.name.as_str())
+            .zip(inputs)
+            .collect();
+        let day = match d.as_of.as_ref().and_then(|e| self.eval(e, &env, 0, None)) {
+            Some(V::Val(Value::Date(days))) => days,
+            Some(V::Val(Value::DateTime(secs))) => secs.div_euclid(86_400),
+            _ => return Err("the as-of input has no date".into()),
+        };
+        let mut matched = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            let date = |e: &Option<Expr>| match e.as_ref().map(|e| &e.kind) {
+                Some(ExprKind::Date(t)) => parse_date(t).ok().map(date_to_days),
+                _ => None,
+            };
+            if date(&r.from).is_some_and(|f| day < f) || date(&r.until).is_some_and(|u| day >= u) {
+                continue;
+            }
+            let holds = match &r.when {
+                Some(w) => self.truth(w, &env, day),
+                None => true,
+            };
+            if holds {
+                matched.push(i as u32);
+            }
+        }
+        let verdict = if matched.is_empty() {
+            if d.otherwise.is_some() {
+                Verdict::Otherwise
+            } else {
+                Verdict::NoMatch
+            }
+        } else {
+            match d.hit.map(|h| h.0).unwrap_or_default() {
+                HitPolicy::First => Verdict::Rule(matched[0]),
+                HitPolicy::Priority => {
+                    let prio = |i: u32| {
+                        rules[i as usize]
+                            .priority
+                            .as_ref()
+                            .and_then(|p| p.text.parse::<i64>().ok())
+                            .unwrap_or(0)
+                    };
+                    // Highest priority; the earliest rule among equals.
+                    let best = matched.iter().copied().fold(matched[0], |b, r| {
+                        if prio(r) > prio(b) {
+                            r
+                        } else {
+                            b
+                        }
+                    });
+                    Verdict::Rule(best)
+                }
+                HitPolicy::Collect => Verdict::Collect(matched),
+                HitPolicy::Unique if matched.len() == 1 => Verdict::Rule(matched[0]),
+                HitPolicy::Unique => Verdict::Conflict(matched),
+            }
+        };
+        Ok((day, verdict))
+    }
+
+    fn truth(&self, e: &Expr, env: &[(&str, &Value)], day: i64) -> bool {
+        match &e.kind {
+            ExprKind::Paren(inner) => self.truth(inner, env, day),
+            ExprKind::Not(inner) => !self.truth(inner, env, day),
+            ExprKind::Binary(BinOp::And, a, b) => {
+                self.truth(a, env, day) && self.truth(b, env, day)
+            }
+            ExprKind::Binary(BinOp::Or, a, b) => self.truth(a, env, day) || self.truth(b, env, day),
+            ExprKind::Binary(op @ (BinOp::In | BinOp::NotIn), a, b) => {
+                let Some(V::Val(x)) = self.eval(a, env, day, None) else {
+                    return false;
+                };
+                if x == Value::Absent {
+                    return *op == BinOp::NotIn;
+                }
+                let inside = self.member(&x, b, env, day);
+                if *op == BinOp::In {
+                    inside
+                } else {
+                    !inside
+                }
+            }
+            ExprKind::Binary(op, a, b) if op.is_comparison() => {
+                let x = self.eval(a, env, day, None);
+                let hint = match &x {
+                    Some(V::Val(v)) => Some(v.clone()),
+                    _ => None,
+                };
+                let y = self.eval(b, env, day, hint.as_ref());
+                let x = match (&x, &y) {
+                    (None, Some(V::Val(yv))) => self.eval(a, env, day, Some(yv)),
+                    _ => x,
+                };
+                let (Some(V::Val(x)), Some(V::Val(y))) = (x, y) else {
+                    return false;
+                };
+                if x == Value::Absent || y == Value::Absent {
+                    return false;
+                }
+                match op {
+                    BinOp::Eq => x == y,
+                    BinOp::Ne => x != y,
+                    _ => match (x.as_number(), y.as_number()) {
+                        (Some(x), Some(y)) => match op {
+                            BinOp::Lt => x < y,
+                            BinOp::Le => x <= y,
+                            BinOp::Gt => x > y,
+                            _ => x >= y,
+                        },
+                        _ => false,
+                    },
+                }
+            }
+            _ => matches!(
+                self.eval(e, env, day, None),
+                Some(V::Val(Value::Bool(true)))
+            ),
+        }
+    }
+
+    fn member(&self, x: &Value, container: &Expr, env: &[(&str, &Value)], day: i64) -> bool {
+        if let ExprKind::Range(lo, hi) = &container.kind {
+            let (Some(V::Val(lo)), Some(V::Val(hi))) =
+                (self.eval(lo, env, day, None), self.eval(hi, env, day, None))
+            else {
+                return false;
+            };
+            return match (x.as_number(), lo.as_number(), hi.as_number()) {
+                (Some(v), Some(l), Some(h)) => l <= v && v <= h,
+                _ => false,
+            };
+        }
+        let Some(name) = self.name_of(x) else {
+            return false;
+        };
+        let mut chain = vec![name.clone()];
+        if matches!(x, Value::Entity(..)) {
+            chain.extend(self.lw.index.entity_ancestors(&name));
+        }
+        match self.eval(container, env, day, None) {
+            Some(V::Set(set)) => {
+                let Some(t) = self.lw.timelines.sets.get(&set) else {
+                    return false;
+                };
+                let Some(date) = days_to_date(day) else {
+                    return false;
+                };
+                t.members_at(date)
+                    .is_some_and(|m| chain.iter().any(|c| m.contains(c)))
+            }
+            Some(V::Val(Value::Entity(..))) => {
+                let target = match &container.kind {
+                    ExprKind::Name(n) => n.name.clone(),
+                    _ => return false,
+                };
+                chain.contains(&target)
+            }
+            _ => false,
+        }
+    }
+
+    fn name_of(&self, v: &Value) -> Option<String> {
+        let cat = &self.artifact.catalogue;
+        match v {
+            Value::Entity(t, e) => cat
+                .entity_types
+                .get(*t as usize)?
+                .entities
+                .get(*e as usize)
+                .map(|e| e.name.clone()),
+            Value::Enum(t, e) => cat
+                .enums
+                .get(*t as usize)?
+                .variants
+                .get(*e as usize)
+                .cloned(),
+            _ => None,
+        }
+    }
+
+    fn eval(&self, e: &Expr, env: &[(&str, &Value)], day: i64, hint: Option<&Value>) -> Option<V> {
+        match &e.kind {
+            ExprKind::Paren(inner) => self.eval(inner, env, day, hint),
+            ExprKind::Name(n) => {
+                if let Some((_, v)) = env.iter().find(|(p, _)| *p == n.name) {
+                    return Some(V::Val((*v).clone()));
+                }
+                if self.lw.timelines.sets.contains_key(&n.name) {
+                    return Some(V::Set(n.name.clone()));
+                }
+                if let Some(&(t, i)) = self.lw.names.entities.get(&n.name) {
+                    return Some(V::Val(Value::Entity(t, i)));
+                }
+                // An enum value: the enum of the other operand, else the only enum that has it.
+                let enum_ix = match hint {
+                    Some(Value::Enum(e, _)) => Some(*e),
+                    _ => {
+                        let owners = self.lw.index.variants.get(&n.name)?;
+                        (owners.len() == 1)
+                            .then(|| self.lw.names.enum_ix.get(&owners[0]).copied())
+                            .flatten()
+                    }
+                }?;
+                let en = self.artifact.catalogue.enums.get(enum_ix as usize)?;
+                let v = en.variants.iter().position(|x| *x == n.name)?;
+                Some(V::Val(Value::Enum(enum_ix, v as u32)))
+            }
+            ExprKind::Field(base, f) => {
+                if let ExprKind::Name(b) = &base.kind {
+                    if let Some(&ei) = self.lw.names.enum_ix.get(&b.name) {
+                        let en = self.artifact.catalogue.enums.get(ei as usize)?;
+                        let v = en.variants.iter().position(|x| *x == f.name)?;
+                        return Some(V::Val(Value::Enum(ei, v as u32)));
+                    }
+                }
+                let V::Val(bv) = self.eval(base, env, day, None)? else {
+                    return None;
+                };
+                Some(V::Val(match bv {
+                    Value::Absent => Value::Absent,
+                    Value::Record(fields) => {
+                        let ty = self.record_type_of(base, env)?;
+                        let i = self.lw.fields(&ty).iter().position(|(n, _)| *n == f.name)?;
+                        fields.get(i)?.clone()
+                    }
+                    Value::Entity(t, e) => {
+                        let et = self.artifact.catalogue.entity_types.get(t as usize)?;
+                        let i = et.attributes.iter().position(|(n, _)| *n == f.name)?;
+                        et.entities.get(e as usize)?.attributes.get(i)?.clone()
+                    }
+                    _ => return None,
+                }))
+            }
+            ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), a, b) => {
+                let (V::Val(x), V::Val(y)) =
+                    (self.eval(a, env, day, None)?, self.eval(b, env, day, None)?)
+                else {
+                    return None;
+                };
+                if x == Value::Absent || y == Value::Absent {
+                    return Some(V::Val(Value::Absent));
+                }
+                let (xn, yn) = (x.as_number()?, y.as_number()?);
+                let n = if *op == BinOp::Add {
+                    xn.checked_add(yn)?
+                } else {
+                    xn.checked_sub(yn)?
+                };
+                Some(V::Val(match (x, y) {
+                    (Value::DateTime(_), Value::DateTime(_)) => Value::Duration(n),
+                    (Value::Date(_), Value::Date(_)) => Value::Duration(n * 86_400),
+                    (Value::DateTime(_), _) | (_, Value::DateTime(_)) => Value::DateTime(n),
+                    (Value::Int(_), _) => Value::Int(n),
+                    (Value::Period(_), _) => Value::Period(n),
+                    _ => Value::Duration(n),
+                }))
+            }
+            _ => self.lw.constant(e, &crate::types::Ty::Error).map(V::Val),
+        }
+    }
+
+    /// The record type of an input path, by walking parameter and field types.
+    fn record_type_of(&self, e: &Expr, env: &[(&str, &Value)]) -> Option<String> {
+        let (d, _) = self.decisions.values().find(|(d, _)| {
+            env.iter()
+                .all(|(p, _)| d.params.iter().any(|q| q.name.name == *p))
+                && d.params.len() == env.len()
+        })?;
+        let mut ty = match &e.kind {
+            ExprKind::Name(n) => self
+                .lw
+                .resolve_ty(&d.params.iter().find(|p| p.name.name == n.name)?.ty),
+            ExprKind::Field(base, f) => {
+                let owner = self.record_type_of(base, env)?;
+                self.lw
+                    .fields(&owner)
+                    .into_iter()
+                    .find(|(n, _)| *n == f.name)?
+                    .1
+            }
+            ExprKind::Paren(inner) => return self.record_type_of(inner, env),
+            _ => return None,
+        };
+        if let crate::types::Ty::Optional(inner) = ty {
+            ty = *inner;
+        }
+        match ty {
+            crate::types::Ty::Record(n) | crate::types::Ty::Entity(n) => Some(n),
+            _ => None,
+        }
+    }
+}

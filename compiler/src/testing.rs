@@ -1,0 +1,191 @@
+//! Running the `test` blocks of a workspace against its compiled tables.
+
+use edict_grammar::{Expect, ExprKind};
+use edict_runtime::{Engine, Value, Verdict};
+use serde::Serialize;
+
+use crate::lower::Lowerer;
+use crate::render::expr_text;
+use crate::types::Ty;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TestResult {
+    pub name: String,
+    pub decision: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// Empty when the test passed: otherwise one line per unmet expectation.
+    pub failures: Vec<Failure>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub what: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+impl TestResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Runs every test of the workspace. The engine must be built from the same workspace.
+pub fn run_tests(lw: &Lowerer<'_>, engine: &Engine) -> Vec<TestResult> {
+    let mut out = Vec::new();
+    for (file, t) in lw.tests() {
+        let loc = lw.location(file, t.name.span);
+        let mut result = TestResult {
+            name: t.name.name.clone(),
+            decision: t.decision.name.clone(),
+            file: loc.file,
+            line: loc.line,
+            column: loc.column,
+            failures: Vec::new(),
+        };
+        let fail = |what: &str, expected: String, actual: String| Failure {
+            what: what.into(),
+            expected,
+            actual,
+        };
+        let Some(id) = engine.decision_id(&t.decision.name) else {
+            result.failures.push(fail(
+                "decision",
+                t.decision.name.clone(),
+                "no such decision".into(),
+            ));
+            out.push(result);
+            continue;
+        };
+        let Some(table) = engine.decision(id) else {
+            continue;
+        };
+        let params = decision_params(lw, &t.decision.name);
+        let mut inputs = Vec::new();
+        for (name, ty) in &params {
+            let v = t
+                .givens
+                .iter()
+                .find(|g| g.param.name == *name)
+                .and_then(|g| lw.constant(&g.value, ty));
+            inputs.push(v.unwrap_or(Value::Absent));
+        }
+        let answer = match engine.decide(id, &inputs) {
+            Ok(a) => a,
+            Err(e) => {
+                result
+                    .failures
+                    .push(fail("evaluation", "an answer".into(), e.to_string()));
+                out.push(result);
+                continue;
+            }
+        };
+        let outcome = match &answer.verdict {
+            Verdict::Rule(r) => table.rules.get(*r as usize).map(|r| r.outcome.clone()),
+            Verdict::Otherwise => table.otherwise.clone(),
+            _ => None,
+        };
+        let verdict_text = match &answer.verdict {
+            Verdict::Rule(r) => format!(
+                "rule {}",
+                table
+                    .rules
+                    .get(*r as usize)
+                    .map_or("?", |r| r.name.as_str())
+            ),
+            Verdict::Otherwise => "otherwise".into(),
+            Verdict::NoMatch => "no rule applies".into(),
+            Verdict::Collect(rs) => format!("{} rules collected", rs.len()),
+            Verdict::Conflict(rs) => {
+                let names: Vec<&str> = rs
+                    .iter()
+                    .filter_map(|r| table.rules.get(*r as usize))
+                    .map(|r| r.name.as_str())
+                    .collect();
+                format!("conflict between {}", names.join(", "))
+            }
+        };
+        let output_name = lw
+            .names
+            .records
+            .get(table.output as usize)
+            .cloned()
+            .unwrap_or_default();
+        let fields = lw.fields(&output_name);
+        for e in &t.expects {
+            match e {
+                Expect::Rule(r) => {
+                    if verdict_text != format!("rule {}", r.name) {
+                        result.failures.push(fail(
+                            "rule",
+                            format!("rule {}", r.name),
+                            verdict_text.clone(),
+                        ));
+                    }
+                }
+                Expect::Otherwise(_) => {
+                    if answer.verdict != Verdict::Otherwise {
+                        result.failures.push(fail(
+                            "rule",
+                            "otherwise".into(),
+                            verdict_text.clone(),
+                        ));
+                    }
+                }
+                Expect::Outcome(x) => {
+                    let ExprKind::Record(expected) = &x.kind else {
+                        continue;
+                    };
+                    for f in expected {
+                        let Some(i) = fields.iter().position(|(n, _)| *n == f.name.name) else {
+                            continue;
+                        };
+                        let want = lw.constant(&f.value, &fields[i].1);
+                        let got = match &outcome {
+                            Some(Value::Record(vs)) => vs.get(i).cloned(),
+                            _ => None,
+                        };
+                        if want.is_none() || want != got {
+                            let actual = match &got {
+                                Some(v) => show(engine, v),
+                                None => format!("no outcome ({verdict_text})"),
+                            };
+                            result
+                                .failures
+                                .push(fail(&f.name.name, expr_text(&f.value), actual));
+                        }
+                    }
+                }
+            }
+        }
+        out.push(result);
+    }
+    out
+}
+
+fn show(engine: &Engine, v: &Value) -> String {
+    match engine.value_json(v) {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// The inputs of a decision with their types.
+pub fn decision_params(lw: &Lowerer<'_>, decision: &str) -> Vec<(String, Ty)> {
+    for (_, parsed) in lw.items() {
+        for item in &parsed.items {
+            if let edict_grammar::ItemKind::Decision(d) = &item.kind {
+                if d.name.name == decision {
+                    return d
+                        .params
+                        .iter()
+                        .map(|p| (p.name.name.clone(), lw.resolve_ty(&p.ty)))
+                        .collect();
+                }
+            }
+        }
+    }
+    Vec::new()
+}

@@ -1,0 +1,332 @@
+//! The compiled artifact: its types, and its binary and JSON encodings.
+//!
+//! Binary layout: the magic `EDICTART`, the format version (u32, little-endian), the payload
+//! length (u64, little-endian), the payload (postcard-encoded [`Artifact`]), and the SHA-256 of
+//! the payload. Loading checks each in turn, so a damaged file says what is wrong.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::value::{TypeDesc, Value};
+
+pub const MAGIC: &[u8; 8] = b"EDICTART";
+/// Bumped whenever the layout of [`Artifact`] changes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Artifact {
+    pub header: Header,
+    pub catalogue: Catalogue,
+    pub records: Vec<RecordType>,
+    pub sets: Vec<SetTimeline>,
+    pub decisions: Vec<DecisionTable>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub format_version: u32,
+    pub compiler_version: String,
+    /// SHA-256 (hex) of the policy sources, in path order.
+    pub source_hash: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub entity_types: Vec<EntityType>,
+    pub enums: Vec<EnumType>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityType {
+    pub name: String,
+    pub parent_type: Option<u32>,
+    pub attributes: Vec<(String, TypeDesc)>,
+    pub entities: Vec<Entity>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub name: String,
+    /// Index of the parent among the entities of the parent type.
+    pub parent: Option<u32>,
+    pub attributes: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnumType {
+    pub name: String,
+    pub variants: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordType {
+    pub name: String,
+    pub fields: Vec<(String, TypeDesc)>,
+}
+
+/// What a set holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Domain {
+    Entity(u32),
+    Enum(u32),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetTimeline {
+    pub name: String,
+    pub domain: Domain,
+    /// In date order; before the first slice the set does not exist (it is empty).
+    pub slices: Vec<SetSlice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetSlice {
+    /// Days since 1970-01-01; `None` is the beginning of time.
+    pub from: Option<i64>,
+    pub members: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Hit {
+    #[default]
+    Unique,
+    First,
+    Priority,
+    Collect,
+}
+
+impl Hit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hit::Unique => "unique",
+            Hit::First => "first",
+            Hit::Priority => "priority",
+            Hit::Collect => "collect",
+        }
+    }
+}
+
+/// An input value reached from a parameter through record fields and entity attributes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Path {
+    pub param: u32,
+    pub fields: Vec<u32>,
+    /// The path as written, such as `t.arrival_port`.
+    pub text: String,
+}
+
+/// A number computed from the inputs: `t.onward_departure - t.arrival`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NumExpr {
+    Path(Path),
+    Const(i64),
+    Add(Box<NumExpr>, Box<NumExpr>),
+    Sub(Box<NumExpr>, Box<NumExpr>),
+}
+
+/// One column of a decision table: a quantity the conditions test.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Column {
+    /// An entity or enum value, tested for membership.
+    Category { path: Path, domain: Domain },
+    /// A number, date, date-time, duration or period, tested against intervals.
+    Number { expr: NumExpr, text: String },
+    /// A true/false input.
+    Flag { path: Path },
+    /// Whether two inputs are equal.
+    Same { a: Path, b: Path },
+}
+
+/// A test of one column. `absent` is the answer when an optional input is missing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Atom {
+    pub column: u32,
+    pub test: Test,
+    pub absent: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Test {
+    /// The value (or one of its ancestors) is a member of the set on the as-of date.
+    Member { set: u32, negate: bool },
+    /// The value is this entity (of type `ty`) or inside it.
+    Within { ty: u32, entity: u32, negate: bool },
+    /// The value is one of these.
+    OneOf { values: Vec<u32>, negate: bool },
+    /// `lo <= value <= hi`; a missing bound is unbounded.
+    Interval { lo: Option<i64>, hi: Option<i64> },
+    /// The flag (or the equality) is this.
+    Is(bool),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Citation {
+    pub source: String,
+    pub title: String,
+    pub item: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One top-level condition of a rule (an operand of its top-level `and`), for explanations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Condition {
+    pub text: String,
+    /// Disjunction of conjunctions of atoms.
+    pub dnf: Vec<Vec<Atom>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    pub name: String,
+    pub citation: Option<Citation>,
+    pub location: Location,
+    /// First day in force (days since 1970-01-01), if limited.
+    pub from: Option<i64>,
+    /// First day no longer in force.
+    pub until: Option<i64>,
+    pub priority: i64,
+    pub outcome: Value,
+    pub conditions: Vec<Condition>,
+}
+
+/// A row: one conjunction of atoms of one rule (a rule with `or` has several rows).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub rule: u32,
+    pub atoms: Vec<Atom>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DecisionTable {
+    pub name: String,
+    pub params: Vec<(String, TypeDesc)>,
+    pub output: u32,
+    /// The input that fixes the day rules and sets are read at.
+    pub as_of: Path,
+    pub hit: Hit,
+    pub rules: Vec<RuleInfo>,
+    pub otherwise: Option<Value>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Days where something changes (a rule starts or ends, a set used is amended), sorted.
+    pub boundaries: Vec<i64>,
+}
+
+/// Why an artifact could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    NotAnArtifact,
+    Truncated { expected: u64, found: u64 },
+    WrongVersion { found: u32, supported: u32 },
+    Damaged,
+    Malformed(String),
+    TrailingBytes(u64),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::NotAnArtifact => f.write_str("not an Edict artifact (the file does not start with `EDICTART`)"),
+            LoadError::Truncated { expected, found } => write!(f, "the artifact is truncated: {expected} bytes expected, {found} found"),
+            LoadError::WrongVersion { found, supported } => write!(f, "the artifact has format version {found}, but this runtime reads version {supported}; rebuild it with `edict build`"),
+            LoadError::Damaged => f.write_str("the artifact is damaged: its checksum does not match its contents"),
+            LoadError::Malformed(why) => write!(f, "the artifact is malformed: {why}"),
+            LoadError::TrailingBytes(n) => write!(f, "the artifact has {n} unexpected bytes at its end"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl Artifact {
+    /// The binary form: deterministic for equal artifacts.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
+        let payload = postcard::to_stdvec(self).map_err(|e| e.to_string())?;
+        let mut out = Vec::with_capacity(payload.len() + 52);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&payload);
+        out.extend_from_slice(&Sha256::digest(&payload));
+        Ok(out)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Artifact, LoadError> {
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
+            return Err(LoadError::NotAnArtifact);
+        }
+        let header_len = 20u64;
+        if (bytes.len() as u64) < header_len {
+            return Err(LoadError::Truncated {
+                expected: header_len,
+                found: bytes.len() as u64,
+            });
+        }
+        let mut v = [0u8; 4];
+        v.copy_from_slice(&bytes[8..12]);
+        let version = u32::from_le_bytes(v);
+        if version != FORMAT_VERSION {
+            return Err(LoadError::WrongVersion {
+                found: version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        let mut l = [0u8; 8];
+        l.copy_from_slice(&bytes[12..20]);
+        let len = u64::from_le_bytes(l);
+        let expected = header_len.saturating_add(len).saturating_add(32);
+        let found = bytes.len() as u64;
+        if found < expected {
+            return Err(LoadError::Truncated { expected, found });
+        }
+        if found > expected {
+            return Err(LoadError::TrailingBytes(found - expected));
+        }
+        let end = 20 + len as usize;
+        let payload = &bytes[20..end];
+        if Sha256::digest(payload).as_slice() != &bytes[end..] {
+            return Err(LoadError::Damaged);
+        }
+        let artifact: Artifact =
+            postcard::from_bytes(payload).map_err(|e| LoadError::Malformed(e.to_string()))?;
+        if artifact.header.format_version != FORMAT_VERSION {
+            return Err(LoadError::WrongVersion {
+                found: artifact.header.format_version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        Ok(artifact)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Result<Artifact, LoadError> {
+        let artifact: Artifact =
+            serde_json::from_str(text).map_err(|e| LoadError::Malformed(e.to_string()))?;
+        if artifact.header.format_version != FORMAT_VERSION {
+            return Err(LoadError::WrongVersion {
+                found: artifact.header.format_version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        Ok(artifact)
+    }
+}
+
+/// Hex SHA-256 of some bytes (for the source hash).
+pub fn sha256_hex(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}

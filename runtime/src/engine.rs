@@ -1,0 +1,595 @@
+//! The engine: an artifact loaded and indexed for evaluation.
+//!
+//! Loading validates every index in the artifact (a crafted file gives an error, not a panic),
+//! resolves names to slots, and builds, for each decision and each time slice, one index per
+//! column: value → rows that accept it. Deciding is then a binary search for the slice and one
+//! bitset AND per column; no rule is scanned.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::artifact::{Artifact, Column, DecisionTable, Domain, Hit, NumExpr, Path, Test};
+use crate::bitset::RowSet;
+use crate::value::{TypeDesc, Value};
+
+/// A column's index in one time slice.
+#[derive(Debug, PartialEq)]
+enum ColumnIndex {
+    /// Rows accepting each domain value; the last entry is for an absent value.
+    Category(Vec<RowSet>),
+    /// Rows accepting each region between breakpoints, and an absent value.
+    Number {
+        breaks: Vec<i64>,
+        regions: Vec<RowSet>,
+        absent: RowSet,
+    },
+    /// Rows accepting false, true, absent.
+    Flag([RowSet; 3]),
+}
+
+#[derive(Debug)]
+struct SliceIndex {
+    active: RowSet,
+    columns: Vec<Arc<ColumnIndex>>,
+}
+
+#[derive(Debug)]
+struct Compiled {
+    slices: Vec<SliceIndex>,
+}
+
+/// What a decision answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// This rule decided.
+    Rule(u32),
+    /// No rule matched; the decision's `otherwise` outcome applies.
+    Otherwise,
+    /// No rule matched and the decision has no `otherwise`.
+    NoMatch,
+    /// `hit collect`: every matching rule, in order.
+    Collect(Vec<u32>),
+    /// `hit unique`, and several rules matched.
+    Conflict(Vec<u32>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub decision: u32,
+    pub verdict: Verdict,
+    /// The as-of day (days since 1970-01-01).
+    pub day: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvalError {
+    UnknownDecision(String),
+    /// The as-of input is absent or not a date.
+    NoDate(String),
+    /// The inputs do not have the decision's shape (only when the request was not validated).
+    BadInput(String),
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::UnknownDecision(d) => write!(f, "no decision is called `{d}`"),
+            EvalError::NoDate(p) => write!(f, "the as-of input `{p}` has no date"),
+            EvalError::BadInput(why) => write!(f, "the inputs do not fit the decision: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+pub struct Engine {
+    artifact: Artifact,
+    compiled: Vec<Compiled>,
+    decisions: HashMap<String, u32>,
+    pub(crate) entity_names: Vec<HashMap<String, u32>>,
+    pub(crate) enum_names: Vec<HashMap<String, u32>>,
+    /// For each entity type and entity: itself and its ancestors, as (type, entity).
+    ancestors: Vec<Vec<Vec<(u32, u32)>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("decisions", &self.decisions.len())
+            .finish()
+    }
+}
+
+/// One value of a column for a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    Category(u32),
+    Number(i64),
+    Flag(bool),
+    Absent,
+}
+
+impl Engine {
+    /// Validates and indexes an artifact.
+    pub fn new(artifact: Artifact) -> Result<Engine, String> {
+        crate::validate::validate(&artifact)?;
+        let entity_names = artifact
+            .catalogue
+            .entity_types
+            .iter()
+            .map(|t| {
+                t.entities
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.name.clone(), i as u32))
+                    .collect()
+            })
+            .collect();
+        let enum_names = artifact
+            .catalogue
+            .enums
+            .iter()
+            .map(|e| {
+                e.variants
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (v.clone(), i as u32))
+                    .collect()
+            })
+            .collect();
+        let mut ancestors = Vec::new();
+        for (t, ty) in artifact.catalogue.entity_types.iter().enumerate() {
+            let mut per = Vec::new();
+            for e in 0..ty.entities.len() {
+                let mut chain = vec![(t as u32, e as u32)];
+                let (mut ct, mut ce) = (t as u32, e as u32);
+                while chain.len() < 64 {
+                    let Some(cty) = artifact.catalogue.entity_types.get(ct as usize) else {
+                        break;
+                    };
+                    let (Some(pt), Some(pe)) = (
+                        cty.parent_type,
+                        cty.entities.get(ce as usize).and_then(|x| x.parent),
+                    ) else {
+                        break;
+                    };
+                    chain.push((pt, pe));
+                    ct = pt;
+                    ce = pe;
+                }
+                per.push(chain);
+            }
+            ancestors.push(per);
+        }
+        let decisions = artifact
+            .decisions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.name.clone(), i as u32))
+            .collect();
+        let mut engine = Engine {
+            artifact,
+            compiled: Vec::new(),
+            decisions,
+            entity_names,
+            enum_names,
+            ancestors,
+        };
+        let compiled = engine
+            .artifact
+            .decisions
+            .iter()
+            .map(|d| engine.compile(d))
+            .collect();
+        engine.compiled = compiled;
+        Ok(engine)
+    }
+
+    /// Decodes, validates and indexes a binary artifact.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Engine, String> {
+        let artifact = Artifact::from_bytes(bytes).map_err(|e| e.to_string())?;
+        Engine::new(artifact)
+    }
+
+    pub fn artifact(&self) -> &Artifact {
+        &self.artifact
+    }
+
+    pub fn decision_id(&self, name: &str) -> Option<u32> {
+        self.decisions.get(name).copied()
+    }
+
+    pub fn decision(&self, id: u32) -> Option<&DecisionTable> {
+        self.artifact.decisions.get(id as usize)
+    }
+
+    /// Decides one request whose inputs are already validated (see [`Engine::parse_request`]).
+    pub fn decide(&self, decision: u32, inputs: &[Value]) -> Result<Answer, EvalError> {
+        let mut scratch = RowSet::default();
+        self.decide_with(decision, inputs, &mut scratch)
+    }
+
+    /// Decides many requests of one decision, reusing buffers.
+    pub fn decide_batch(
+        &self,
+        decision: u32,
+        requests: &[Vec<Value>],
+    ) -> Vec<Result<Answer, EvalError>> {
+        let mut scratch = RowSet::default();
+        requests
+            .iter()
+            .map(|r| self.decide_with(decision, r, &mut scratch))
+            .collect()
+    }
+
+    fn decide_with(
+        &self,
+        decision: u32,
+        inputs: &[Value],
+        acc: &mut RowSet,
+    ) -> Result<Answer, EvalError> {
+        let d = self
+            .decision(decision)
+            .ok_or_else(|| EvalError::UnknownDecision(decision.to_string()))?;
+        let c = &self.compiled[decision as usize];
+        let day = self.day_of(d, inputs)?;
+        let slice = &c.slices[d.boundaries.partition_point(|b| *b <= day)];
+        acc.copy_from(&slice.active);
+        for (col, index) in d.columns.iter().zip(&slice.columns) {
+            let key = self.key(col, inputs);
+            let rows = match (index.as_ref(), key) {
+                (ColumnIndex::Category(by), Key::Category(v)) => by.get(v as usize),
+                (ColumnIndex::Category(by), _) => by.last(),
+                (
+                    ColumnIndex::Number {
+                        breaks, regions, ..
+                    },
+                    Key::Number(n),
+                ) => regions.get(breaks.partition_point(|b| *b <= n)),
+                (ColumnIndex::Number { absent, .. }, _) => Some(absent),
+                (ColumnIndex::Flag(f), Key::Flag(b)) => Some(&f[usize::from(b)]),
+                (ColumnIndex::Flag(f), _) => Some(&f[2]),
+            };
+            match rows {
+                Some(rows) => acc.and_with(rows),
+                None => return Err(EvalError::BadInput(format!("column {}", column_text(col)))),
+            }
+            if acc.is_empty() {
+                break;
+            }
+        }
+        let verdict = self.pick(d, c, acc);
+        Ok(Answer {
+            decision,
+            verdict,
+            day,
+        })
+    }
+
+    fn pick(&self, d: &DecisionTable, _c: &Compiled, acc: &RowSet) -> Verdict {
+        let mut rules: Vec<u32> = acc
+            .iter()
+            .filter_map(|r| d.rows.get(r).map(|row| row.rule))
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        if rules.is_empty() {
+            return if d.otherwise.is_some() {
+                Verdict::Otherwise
+            } else {
+                Verdict::NoMatch
+            };
+        }
+        match d.hit {
+            Hit::First => Verdict::Rule(rules[0]),
+            Hit::Priority => {
+                let mut best = rules[0];
+                for &r in &rules[1..] {
+                    if d.rules[r as usize].priority > d.rules[best as usize].priority {
+                        best = r;
+                    }
+                }
+                Verdict::Rule(best)
+            }
+            Hit::Collect => Verdict::Collect(rules),
+            Hit::Unique if rules.len() == 1 => Verdict::Rule(rules[0]),
+            Hit::Unique => Verdict::Conflict(rules),
+        }
+    }
+
+    /// The as-of day of a request.
+    pub(crate) fn day_of(&self, d: &DecisionTable, inputs: &[Value]) -> Result<i64, EvalError> {
+        match self.path_value(&d.as_of, inputs) {
+            Some(Value::Date(days)) => Ok(*days),
+            Some(Value::DateTime(secs)) => Ok(secs.div_euclid(86_400)),
+            _ => Err(EvalError::NoDate(d.as_of.text.clone())),
+        }
+    }
+
+    /// The value at the end of a path, or `None` when the inputs do not fit.
+    pub(crate) fn path_value<'a>(&'a self, path: &Path, inputs: &'a [Value]) -> Option<&'a Value> {
+        let mut v = inputs.get(path.param as usize)?;
+        for &f in &path.fields {
+            v = match v {
+                Value::Absent => return Some(v),
+                Value::Record(fields) => fields.get(f as usize)?,
+                Value::Entity(t, e) => {
+                    let ty = self.artifact.catalogue.entity_types.get(*t as usize)?;
+                    ty.entities.get(*e as usize)?.attributes.get(f as usize)?
+                }
+                _ => return None,
+            };
+        }
+        Some(v)
+    }
+
+    fn number(&self, e: &NumExpr, inputs: &[Value]) -> Option<i64> {
+        match e {
+            NumExpr::Path(p) => self.path_value(p, inputs)?.as_number(),
+            NumExpr::Const(n) => Some(*n),
+            NumExpr::Add(a, b) => self.number(a, inputs)?.checked_add(self.number(b, inputs)?),
+            NumExpr::Sub(a, b) => self.number(a, inputs)?.checked_sub(self.number(b, inputs)?),
+        }
+    }
+
+    pub(crate) fn key(&self, col: &Column, inputs: &[Value]) -> Key {
+        match col {
+            Column::Category { path, .. } => match self.path_value(path, inputs) {
+                Some(Value::Entity(_, e)) | Some(Value::Enum(_, e)) => Key::Category(*e),
+                _ => Key::Absent,
+            },
+            Column::Number { expr, .. } => {
+                self.number(expr, inputs).map_or(Key::Absent, Key::Number)
+            }
+            Column::Flag { path } => match self.path_value(path, inputs) {
+                Some(Value::Bool(b)) => Key::Flag(*b),
+                _ => Key::Absent,
+            },
+            Column::Same { a, b } => match (self.path_value(a, inputs), self.path_value(b, inputs))
+            {
+                (Some(Value::Absent), _) | (_, Some(Value::Absent)) | (None, _) | (_, None) => {
+                    Key::Absent
+                }
+                (Some(x), Some(y)) => Key::Flag(x == y),
+            },
+        }
+    }
+
+    /// Is `member` (of `domain`) or one of its ancestors in the set on `day`?
+    fn in_set(&self, set: u32, domain: Domain, member: u32, day: i64) -> bool {
+        let Some(s) = self.artifact.sets.get(set as usize) else {
+            return false;
+        };
+        let Some(slice) = s
+            .slices
+            .iter()
+            .rev()
+            .find(|sl| sl.from.is_none_or(|f| f <= day))
+        else {
+            return false;
+        };
+        match (domain, s.domain) {
+            (Domain::Enum(_), Domain::Enum(_)) => slice.members.contains(&member),
+            (Domain::Entity(t), Domain::Entity(st)) => self
+                .chain(t, member)
+                .iter()
+                .any(|&(at, ae)| at == st && slice.members.contains(&ae)),
+            _ => false,
+        }
+    }
+
+    fn chain(&self, t: u32, e: u32) -> &[(u32, u32)] {
+        self.ancestors
+            .get(t as usize)
+            .and_then(|p| p.get(e as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Does an atom accept a column key on a day?
+    pub(crate) fn accepts(
+        &self,
+        col: &Column,
+        test: &Test,
+        absent: bool,
+        key: Key,
+        day: i64,
+    ) -> bool {
+        match (test, key) {
+            (_, Key::Absent) => absent,
+            (Test::Member { set, negate }, Key::Category(v)) => {
+                let Column::Category { domain, .. } = col else {
+                    return false;
+                };
+                self.in_set(*set, *domain, v, day) != *negate
+            }
+            (Test::Within { ty, entity, negate }, Key::Category(v)) => {
+                let Column::Category {
+                    domain: Domain::Entity(t),
+                    ..
+                } = col
+                else {
+                    return false;
+                };
+                self.chain(*t, v).contains(&(*ty, *entity)) != *negate
+            }
+            (Test::OneOf { values, negate }, Key::Category(v)) => values.contains(&v) != *negate,
+            (Test::Interval { lo, hi }, Key::Number(n)) => {
+                lo.is_none_or(|l| l <= n) && hi.is_none_or(|h| n <= h)
+            }
+            (Test::Is(b), Key::Flag(f)) => *b == f,
+            _ => false,
+        }
+    }
+
+    fn compile(&self, d: &DecisionTable) -> Compiled {
+        let rows = d.rows.len();
+        let mut days: Vec<Option<i64>> = vec![d.boundaries.first().map(|b| b - 1)];
+        days.extend(d.boundaries.iter().map(|b| Some(*b)));
+        let mut slices: Vec<SliceIndex> = Vec::new();
+        let static_cols: Vec<bool> = (0..d.columns.len())
+            .map(|c| {
+                !d.rows.iter().any(|r| {
+                    r.atoms
+                        .iter()
+                        .any(|a| a.column as usize == c && matches!(a.test, Test::Member { .. }))
+                })
+            })
+            .collect();
+        for (s, day) in days.iter().enumerate() {
+            let day = day.unwrap_or(i64::MIN / 4);
+            let mut active = RowSet::empty(rows);
+            for (i, row) in d.rows.iter().enumerate() {
+                let rule = &d.rules[row.rule as usize];
+                if rule.from.is_none_or(|f| f <= day) && rule.until.is_none_or(|u| day < u) {
+                    active.insert(i);
+                }
+            }
+            let mut columns = Vec::with_capacity(d.columns.len());
+            for (c, col) in d.columns.iter().enumerate() {
+                if s > 0 && static_cols[c] {
+                    columns.push(Arc::clone(&slices[0].columns[c]));
+                    continue;
+                }
+                let index = Arc::new(self.column_index(d, c as u32, col, day));
+                match slices.last() {
+                    Some(prev) if *prev.columns[c] == *index => {
+                        columns.push(Arc::clone(&prev.columns[c]))
+                    }
+                    _ => columns.push(index),
+                }
+            }
+            slices.push(SliceIndex { active, columns });
+        }
+        Compiled { slices }
+    }
+
+    fn column_index(&self, d: &DecisionTable, c: u32, col: &Column, day: i64) -> ColumnIndex {
+        let rows = d.rows.len();
+        fn atoms_of(row: &crate::artifact::Row, c: u32) -> Vec<&crate::artifact::Atom> {
+            row.atoms.iter().filter(|a| a.column == c).collect()
+        }
+        let accepts_all = |atoms: &[&crate::artifact::Atom], key: Key| {
+            atoms
+                .iter()
+                .all(|a| self.accepts(col, &a.test, a.absent, key, day))
+        };
+        match col {
+            Column::Category { domain, .. } => {
+                let n = match domain {
+                    Domain::Entity(t) => self
+                        .artifact
+                        .catalogue
+                        .entity_types
+                        .get(*t as usize)
+                        .map_or(0, |t| t.entities.len()),
+                    Domain::Enum(e) => self
+                        .artifact
+                        .catalogue
+                        .enums
+                        .get(*e as usize)
+                        .map_or(0, |e| e.variants.len()),
+                };
+                let mut by = vec![RowSet::empty(rows); n + 1];
+                // Memoise each distinct atom's accepted values.
+                let mut memo: HashMap<(&Test, bool), Vec<bool>> = HashMap::new();
+                for (i, row) in d.rows.iter().enumerate() {
+                    let atoms = atoms_of(row, c);
+                    let mut ok = vec![true; n + 1];
+                    for a in atoms {
+                        let accepted = memo.entry((&a.test, a.absent)).or_insert_with(|| {
+                            let mut v: Vec<bool> = (0..n)
+                                .map(|v| {
+                                    self.accepts(
+                                        col,
+                                        &a.test,
+                                        a.absent,
+                                        Key::Category(v as u32),
+                                        day,
+                                    )
+                                })
+                                .collect();
+                            v.push(a.absent);
+                            v
+                        });
+                        for (o, x) in ok.iter_mut().zip(accepted.iter()) {
+                            *o &= *x;
+                        }
+                    }
+                    for (v, o) in ok.iter().enumerate() {
+                        if *o {
+                            by[v].insert(i);
+                        }
+                    }
+                }
+                ColumnIndex::Category(by)
+            }
+            Column::Number { .. } => {
+                let mut breaks = Vec::new();
+                for row in &d.rows {
+                    for a in atoms_of(row, c) {
+                        if let Test::Interval { lo, hi } = a.test {
+                            breaks.extend(lo);
+                            breaks.extend(hi.and_then(|h| h.checked_add(1)));
+                        }
+                    }
+                }
+                breaks.sort_unstable();
+                breaks.dedup();
+                let reps: Vec<i64> =
+                    std::iter::once(breaks.first().map_or(0, |b| b.saturating_sub(1)))
+                        .chain(breaks.iter().copied())
+                        .collect();
+                let mut regions = vec![RowSet::empty(rows); reps.len()];
+                let mut absent = RowSet::empty(rows);
+                for (i, row) in d.rows.iter().enumerate() {
+                    let atoms = atoms_of(row, c);
+                    for (r, rep) in reps.iter().enumerate() {
+                        if accepts_all(&atoms, Key::Number(*rep)) {
+                            regions[r].insert(i);
+                        }
+                    }
+                    if accepts_all(&atoms, Key::Absent) {
+                        absent.insert(i);
+                    }
+                }
+                ColumnIndex::Number {
+                    breaks,
+                    regions,
+                    absent,
+                }
+            }
+            Column::Flag { .. } | Column::Same { .. } => {
+                let mut f = [
+                    RowSet::empty(rows),
+                    RowSet::empty(rows),
+                    RowSet::empty(rows),
+                ];
+                for (i, row) in d.rows.iter().enumerate() {
+                    let atoms = atoms_of(row, c);
+                    for (k, key) in [Key::Flag(false), Key::Flag(true), Key::Absent]
+                        .into_iter()
+                        .enumerate()
+                    {
+                        if accepts_all(&atoms, key) {
+                            f[k].insert(i);
+                        }
+                    }
+                }
+                ColumnIndex::Flag(f)
+            }
+        }
+    }
+
+    /// The type of a decision's parameter, for request parsing.
+    pub(crate) fn param_types(&self, d: &DecisionTable) -> Vec<(String, TypeDesc)> {
+        d.params.clone()
+    }
+}
+
+pub fn column_text(col: &Column) -> String {
+    match col {
+        Column::Category { path, .. } | Column::Flag { path } => path.text.clone(),
+        Column::Number { text, .. } => text.clone(),
+        Column::Same { a, b } => format!("{} == {}", a.text, b.text),
+    }
+}

@@ -1,0 +1,162 @@
+//! Explanations: why a decision came out as it did, rule by rule.
+
+use serde_json::{Map, Value as Json};
+
+use crate::engine::{Answer, Engine, EvalError, Verdict};
+use crate::value::{format_date, Value};
+
+/// Why one rule did or did not apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleStatus {
+    Matched,
+    NotInForce,
+    /// The text of the first condition that was false.
+    FailedCondition(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    pub answer: Answer,
+    /// Every rule of the decision, in order.
+    pub rules: Vec<(u32, RuleStatus)>,
+}
+
+impl Engine {
+    pub fn explain(&self, decision: u32, inputs: &[Value]) -> Result<Explanation, EvalError> {
+        let answer = self.decide(decision, inputs)?;
+        let Some(d) = self.decision(decision) else {
+            return Err(EvalError::UnknownDecision(decision.to_string()));
+        };
+        let day = answer.day;
+        let keys: Vec<_> = d.columns.iter().map(|c| self.key(c, inputs)).collect();
+        let mut rules = Vec::new();
+        for (i, rule) in d.rules.iter().enumerate() {
+            let in_force = rule.from.is_none_or(|f| f <= day) && rule.until.is_none_or(|u| day < u);
+            let status = if !in_force {
+                RuleStatus::NotInForce
+            } else {
+                let failed = rule.conditions.iter().find(|cond| {
+                    !cond.dnf.iter().any(|conj| {
+                        conj.iter().all(|a| {
+                            match (
+                                d.columns.get(a.column as usize),
+                                keys.get(a.column as usize),
+                            ) {
+                                (Some(col), Some(key)) => {
+                                    self.accepts(col, &a.test, a.absent, *key, day)
+                                }
+                                _ => false,
+                            }
+                        })
+                    })
+                });
+                match failed {
+                    Some(c) => RuleStatus::FailedCondition(c.text.clone()),
+                    None => RuleStatus::Matched,
+                }
+            };
+            rules.push((i as u32, status));
+        }
+        Ok(Explanation { answer, rules })
+    }
+
+    pub fn explanation_json(&self, e: &Explanation) -> Json {
+        let mut out = match self.answer_json(&e.answer) {
+            Json::Object(o) => o,
+            _ => Map::new(),
+        };
+        let Some(d) = self.decision(e.answer.decision) else {
+            return Json::Object(out);
+        };
+        let rules: Vec<Json> = e
+            .rules
+            .iter()
+            .map(|(r, status)| {
+                let mut o = Map::new();
+                let rule = d.rules.get(*r as usize);
+                o.insert(
+                    "rule".into(),
+                    Json::String(rule.map_or(String::new(), |r| r.name.clone())),
+                );
+                let (s, why) = match status {
+                    RuleStatus::Matched => ("matched", Json::Null),
+                    RuleStatus::NotInForce => {
+                        let period = rule.map_or(String::new(), |r| {
+                            format!(
+                                "in force {} to {}",
+                                r.from.map_or("always".into(), format_date),
+                                r.until.map_or("open".into(), format_date)
+                            )
+                        });
+                        (
+                            "not_in_force",
+                            Json::String(format!("{period}, not on {}", format_date(e.answer.day))),
+                        )
+                    }
+                    RuleStatus::FailedCondition(c) => ("condition_failed", Json::String(c.clone())),
+                };
+                o.insert("status".into(), Json::String(s.into()));
+                o.insert("reason".into(), why);
+                Json::Object(o)
+            })
+            .collect();
+        out.insert("rules".into(), Json::Array(rules));
+        Json::Object(out)
+    }
+
+    /// A readable explanation for people.
+    pub fn explanation_text(&self, e: &Explanation) -> String {
+        let Some(d) = self.decision(e.answer.decision) else {
+            return String::new();
+        };
+        let mut out = format!("{} as of {}: ", d.name, format_date(e.answer.day));
+        let name = |r: &u32| {
+            d.rules
+                .get(*r as usize)
+                .map_or(String::new(), |r| r.name.clone())
+        };
+        match &e.answer.verdict {
+            Verdict::Rule(r) => {
+                out.push_str(&format!("decided by rule `{}`\n", name(r)));
+                if let Some(rule) = d.rules.get(*r as usize) {
+                    out.push_str(&format!("  outcome: {}\n", self.outcome_json(d, Some(*r))));
+                    if let Some(c) = &rule.citation {
+                        let item = c.item.map_or(String::new(), |i| format!(", item {i}"));
+                        out.push_str(&format!("  cites: {} ({}){item}\n", c.source, c.title));
+                    }
+                    out.push_str(&format!(
+                        "  at: {}:{}:{}\n",
+                        rule.location.file, rule.location.line, rule.location.column
+                    ));
+                }
+            }
+            Verdict::Otherwise => out.push_str(&format!(
+                "no rule applies; otherwise {}\n",
+                self.outcome_json(d, None)
+            )),
+            Verdict::NoMatch => {
+                out.push_str("no rule applies and the decision has no `otherwise`\n")
+            }
+            Verdict::Collect(rs) => {
+                let names: Vec<String> = rs.iter().map(|r| format!("`{}`", name(r))).collect();
+                out.push_str(&format!("collected {}\n", names.join(", ")));
+            }
+            Verdict::Conflict(rs) => {
+                let names: Vec<String> = rs.iter().map(|r| format!("`{}`", name(r))).collect();
+                out.push_str(&format!(
+                    "conflict: {} all match a `unique` decision\n",
+                    names.join(", ")
+                ));
+            }
+        }
+        for (r, status) in &e.rules {
+            let line = match status {
+                RuleStatus::Matched => "matched".to_string(),
+                RuleStatus::NotInForce => "not in force on that day".to_string(),
+                RuleStatus::FailedCondition(c) => format!("failed: {c}"),
+            };
+            out.push_str(&format!("  - {}: {line}\n", name(r)));
+        }
+        out
+    }
+}

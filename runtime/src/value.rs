@@ -1,0 +1,181 @@
+//! Runtime values and types, and their text forms (dates, durations) in requests and answers.
+
+use serde::{Deserialize, Serialize};
+
+/// A type as the artifact records it. Indices point into the artifact's catalogue and records.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TypeDesc {
+    Bool,
+    Int,
+    Text,
+    Date,
+    DateTime,
+    Duration,
+    Period,
+    Range(Box<TypeDesc>),
+    Entity(u32),
+    Enum(u32),
+    Record(u32),
+    Optional(Box<TypeDesc>),
+}
+
+/// A value. Dates are days since 1970-01-01, date-times seconds since 1970-01-01T00:00 (civil,
+/// no time zone), durations seconds, periods months.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Value {
+    Absent,
+    Bool(bool),
+    Int(i64),
+    Text(String),
+    Date(i64),
+    DateTime(i64),
+    Duration(i64),
+    Period(i64),
+    Range(Box<Value>, Box<Value>),
+    /// (entity type, entity) indices.
+    Entity(u32, u32),
+    /// (enum, variant) indices.
+    Enum(u32, u32),
+    /// Field values in declaration order.
+    Record(Vec<Value>),
+}
+
+impl Value {
+    /// The number a value stands for in numeric columns.
+    pub fn as_number(&self) -> Option<i64> {
+        match self {
+            Value::Int(n)
+            | Value::Date(n)
+            | Value::DateTime(n)
+            | Value::Duration(n)
+            | Value::Period(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+fn epoch() -> jiff::civil::Date {
+    jiff::civil::date(1970, 1, 1)
+}
+
+/// Days since 1970-01-01 of a date.
+pub fn date_to_days(d: jiff::civil::Date) -> i64 {
+    epoch().until(d).map_or(0, |s| i64::from(s.get_days()))
+}
+
+pub fn days_to_date(days: i64) -> Option<jiff::civil::Date> {
+    let span = jiff::Span::new().try_days(days).ok()?;
+    epoch().checked_add(span).ok()
+}
+
+/// Seconds since 1970-01-01T00:00 of a civil date-time.
+pub fn datetime_to_seconds(dt: jiff::civil::DateTime) -> i64 {
+    let days = date_to_days(dt.date());
+    let t = dt.time();
+    days * 86_400 + i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
+}
+
+pub fn seconds_to_datetime(secs: i64) -> Option<jiff::civil::DateTime> {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let date = days_to_date(days)?;
+    let time = jiff::civil::Time::new(
+        (rem / 3600) as i8,
+        ((rem % 3600) / 60) as i8,
+        (rem % 60) as i8,
+        0,
+    )
+    .ok()?;
+    Some(date.to_datetime(time))
+}
+
+pub fn parse_date(text: &str) -> Option<i64> {
+    if text.len() != 10 {
+        return None;
+    }
+    text.parse::<jiff::civil::Date>().ok().map(date_to_days)
+}
+
+pub fn parse_datetime(text: &str) -> Option<i64> {
+    if !(16..=19).contains(&text.len()) || text.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    text.parse::<jiff::civil::DateTime>()
+        .ok()
+        .map(datetime_to_seconds)
+}
+
+/// Seconds in one unit of an exact duration suffix.
+pub fn exact_unit_seconds(suffix: &str) -> Option<i64> {
+    Some(match suffix {
+        "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return None,
+    })
+}
+
+/// Parses `144h`, `30d`, `90min` (seconds) or `1y`, `6mo` (months).
+pub fn parse_duration(text: &str) -> Option<Value> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let amount: i64 = text[..split].parse().ok()?;
+    if amount > 6_000_000_000 {
+        return None;
+    }
+    let unit = &text[split..];
+    match unit {
+        "mo" => Some(Value::Period(amount)),
+        "y" => Some(Value::Period(amount * 12)),
+        _ => exact_unit_seconds(unit).map(|s| Value::Duration(amount * s)),
+    }
+}
+
+pub fn format_date(days: i64) -> String {
+    days_to_date(days).map_or_else(|| format!("day {days}"), |d| d.to_string())
+}
+
+pub fn format_datetime(secs: i64) -> String {
+    match seconds_to_datetime(secs) {
+        Some(dt) => dt.strftime("%Y-%m-%dT%H:%M").to_string(),
+        None => format!("second {secs}"),
+    }
+}
+
+/// `144h`, `30d` when whole days and not a multiple of 24 h written in hours, `90min`.
+pub fn format_duration(secs: i64) -> String {
+    if secs % 3600 == 0 {
+        format!("{}h", secs / 3600)
+    } else if secs % 60 == 0 {
+        format!("{}min", secs / 60)
+    } else {
+        format!("{secs}s")
+    }
+}
+
+pub fn format_period(months: i64) -> String {
+    if months % 12 == 0 {
+        format!("{}y", months / 12)
+    } else {
+        format!("{months}mo")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let d = parse_date("2025-11-05").unwrap();
+        assert_eq!(format_date(d), "2025-11-05");
+        let t = parse_datetime("2025-11-10T10:00").unwrap();
+        assert_eq!(format_datetime(t), "2025-11-10T10:00");
+        assert_eq!(parse_datetime("2025-11-15T08:00").unwrap() - t, 118 * 3600);
+        assert_eq!(parse_duration("144h"), Some(Value::Duration(144 * 3600)));
+        assert_eq!(parse_duration("5y"), Some(Value::Period(60)));
+        assert_eq!(parse_date("2025-02-30"), None);
+        assert_eq!(parse_datetime("2025-11-10"), None);
+        assert_eq!(format_duration(30 * 86_400), "720h");
+    }
+}
