@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+pub mod random;
+
 /// A small deterministic pseudo-random generator (xorshift64*), so no dependency is needed.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);

@@ -1,0 +1,201 @@
+//! Random small workspaces with varied conditions, and random requests for any decision:
+//! the inputs of the differential test (compiled tables against the reference interpreter).
+
+use std::fmt::Write as _;
+
+use edict_runtime::artifact::{Artifact, DecisionTable};
+use edict_runtime::value::{parse_date, TypeDesc, Value};
+
+use crate::Rng;
+
+/// A small workspace exercising every condition form the tables compile: membership in sets
+/// with amendments and in entities up the hierarchy, `==`/`!=` with constants and inputs,
+/// negation, `or`, ranges, comparisons of differences, flags, optional inputs, every hit
+/// policy, `until`.
+pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
+    let mut rng = Rng::new(seed);
+    let mut s = String::new();
+    s.push_str("source src { title: \"Random\", published: 2024-01-01, items: 9 }\n");
+    s.push_str("enum Kind { k0, k1, k2, k3 }\nenum Status { yes, no, maybe }\n");
+    s.push_str("entity Region { name: Text }\nentity Province in Region? { name: Text }\n");
+    s.push_str("entity City in Province { name: Text }\nentity Port in City { kind: Kind }\nentity Country { name: Text }\n");
+    s.push_str("catalogue Region { r0 { name: \"R0\" }, r1 { name: \"R1\" } }\n");
+    s.push_str("catalogue Province {\n");
+    for p in 0..4 {
+        if p == 3 {
+            let _ = writeln!(s, "  p{p} {{ name: \"P{p}\" }}");
+        } else {
+            let _ = writeln!(s, "  p{p} in r{} {{ name: \"P{p}\" }}", p % 2);
+        }
+    }
+    s.push_str("}\ncatalogue City {\n");
+    for c in 0..8 {
+        let _ = writeln!(s, "  c{c} in p{} {{ name: \"C{c}\" }}", c % 4);
+    }
+    s.push_str("}\ncatalogue Port {\n");
+    for p in 0..12 {
+        let _ = writeln!(s, "  port{p} in c{} {{ kind: k{} }}", p % 8, rng.below(4));
+    }
+    s.push_str("}\ncatalogue Country {\n");
+    for c in 0..6 {
+        let _ = writeln!(s, "  n{c} {{ name: \"N{c}\" }}");
+    }
+    s.push_str("}\n");
+    s.push_str("set ports_a: Port { port0, port1, port2, port3 }\n");
+    s.push_str("amend ports_a from 2025-01-01 cite src item 1 { add port4, port5 remove port0 }\n");
+    s.push_str("set ports_b: Port from 2024-06-01 { port6, port7 }\n");
+    s.push_str(
+        "set regions: Region { r0 }\namend regions from 2025-06-01 cite src item 2 { add r1 }\n",
+    );
+    s.push_str("set countries: Country { n0, n1, n2 }\namend countries from 2024-09-01 cite src item 3 { remove n2 add n3 }\n");
+    s.push_str("set kinds: Kind { k0, k2 }\n");
+    s.push_str("record Req {\n  nationality: Country\n  origin: Country\n  destination: Country\n  port: Port\n  city: City\n  zone: Province?\n  arrival: DateTime\n  departure: DateTime\n  consent: Bool\n  other: Bool?\n  count: Int\n}\n");
+    s.push_str("record Out { status: Status, stay: Duration? }\n");
+    let hits = ["unique", "first", "priority", "collect"];
+    for d in 0..3 {
+        let hit = hits[rng.below(hits.len())];
+        let _ = writeln!(s, "decision d{d}(t: Req) -> Out {{\n  as of t.arrival\n  hit {hit}\n  otherwise {{ status: no }}\n}}");
+        for r in 0..(3 + rng.below(5)) {
+            let mut conds = Vec::new();
+            for _ in 0..(1 + rng.below(3)) {
+                conds.push(condition(&mut rng));
+            }
+            let joiner = if rng.below(4) == 0 { " or " } else { " and " };
+            let when = conds.join(joiner);
+            let from = if rng.below(2) == 0 {
+                format!("  from 2024-{:02}-01\n", 1 + rng.below(12))
+            } else {
+                String::new()
+            };
+            let until = if rng.below(4) == 0 {
+                format!("  until 2025-{:02}-15\n", 1 + rng.below(12))
+            } else {
+                String::new()
+            };
+            let priority = if hit == "priority" {
+                format!("  priority {}\n", rng.below(5))
+            } else {
+                String::new()
+            };
+            let status = ["yes", "maybe"][rng.below(2)];
+            let stay = if rng.below(2) == 0 {
+                format!(", stay: {}h", 24 * (1 + rng.below(6)))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                s,
+                "rule d{d}_r{r} for d{d} {{\n{from}{until}  cite src item {}\n{priority}  when {when}\n  then {{ status: {status}{stay} }}\n}}",
+                1 + rng.below(9)
+            );
+        }
+    }
+    vec![("random.edict".to_string(), s)]
+}
+
+fn condition(rng: &mut Rng) -> String {
+    let base = match rng.below(14) {
+        0 => "t.port in ports_a".to_string(),
+        1 => "t.port in ports_b".to_string(),
+        2 => "t.port in regions".to_string(),
+        3 => "t.city in regions".to_string(),
+        4 => format!("t.port in p{}", rng.below(4)),
+        5 => "t.nationality in countries".to_string(),
+        6 => "t.destination != t.origin".to_string(),
+        7 => format!("t.departure - t.arrival <= {}h", 12 * (1 + rng.below(20))),
+        8 => "t.consent".to_string(),
+        9 => "t.zone in regions".to_string(),
+        10 => format!("t.port.kind == k{}", rng.below(4)),
+        11 => format!("t.count in {}..{}", rng.below(5), 3 + rng.below(5)),
+        12 => format!("t.nationality == n{}", rng.below(6)),
+        _ => "(t.other or t.port.kind in kinds)".to_string(),
+    };
+    if rng.below(5) == 0 {
+        format!("not ({base})")
+    } else {
+        base
+    }
+}
+
+/// Random inputs for a decision, drawn from the artifact's catalogue.
+pub fn random_inputs(a: &Artifact, d: &DecisionTable, rng: &mut Rng) -> Vec<Value> {
+    let base = parse_date("2024-01-01").unwrap_or(0);
+    let arrival = (base + rng.below(900) as i64) * 86_400 + (rng.below(24) as i64) * 3600;
+    d.params
+        .iter()
+        .map(|(_, t)| value(a, t, rng, arrival, 0))
+        .collect()
+}
+
+fn value(a: &Artifact, t: &TypeDesc, rng: &mut Rng, arrival: i64, depth: usize) -> Value {
+    match t {
+        TypeDesc::Optional(inner) => {
+            if rng.below(5) == 0 {
+                Value::Absent
+            } else {
+                value(a, inner, rng, arrival, depth)
+            }
+        }
+        TypeDesc::Bool => Value::Bool(rng.below(2) == 0),
+        TypeDesc::Int => Value::Int(rng.below(10) as i64),
+        TypeDesc::Text => Value::Text(format!("text{}", rng.below(3))),
+        TypeDesc::Date => Value::Date(arrival.div_euclid(86_400) + rng.below(30) as i64),
+        // The first date-time is the arrival; others lie up to 12 days after it.
+        TypeDesc::DateTime => {
+            if depth == 0 {
+                Value::DateTime(arrival)
+            } else {
+                Value::DateTime(arrival + rng.below(300) as i64 * 3600)
+            }
+        }
+        TypeDesc::Duration => Value::Duration(rng.below(300) as i64 * 3600),
+        TypeDesc::Period => Value::Period(rng.below(72) as i64),
+        TypeDesc::Range(inner) => Value::Range(
+            Box::new(value(a, inner, rng, arrival, 1)),
+            Box::new(value(a, inner, rng, arrival, 1)),
+        ),
+        TypeDesc::Entity(e) => {
+            let n = a
+                .catalogue
+                .entity_types
+                .get(*e as usize)
+                .map_or(0, |t| t.entities.len());
+            if n == 0 {
+                Value::Absent
+            } else {
+                Value::Entity(*e, rng.below(n) as u32)
+            }
+        }
+        TypeDesc::Enum(e) => {
+            let n = a
+                .catalogue
+                .enums
+                .get(*e as usize)
+                .map_or(0, |t| t.variants.len());
+            if n == 0 {
+                Value::Absent
+            } else {
+                Value::Enum(*e, rng.below(n) as u32)
+            }
+        }
+        TypeDesc::Record(r) => {
+            let Some(rec) = a.records.get(*r as usize) else {
+                return Value::Absent;
+            };
+            let mut first_datetime = true;
+            Value::Record(
+                rec.fields
+                    .iter()
+                    .map(|(_, ft)| {
+                        let is_dt = matches!(ft, TypeDesc::DateTime);
+                        let d = if is_dt && first_datetime { 0 } else { 1 };
+                        if is_dt {
+                            first_datetime = false;
+                        }
+                        value(a, ft, rng, arrival, d.max(depth.min(1)) * d)
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
