@@ -20,9 +20,16 @@ fn setup() -> &'static Setup {
         let analysis = edict_bench::policies();
         let artifact = edict_bench::artifact(&analysis).expect("policies/ builds");
         let engine = Engine::new(artifact.clone()).unwrap();
-        let decision = engine.decision_id("transit_entry").expect("a `transit_entry` decision");
+        let decision = engine
+            .decision_id("transit_entry")
+            .expect("a `transit_entry` decision");
         let requests = edict_bench::requests(&engine, decision, 10_000, 7);
-        Setup { artifact, engine, decision, requests }
+        Setup {
+            artifact,
+            engine,
+            decision,
+            requests,
+        }
     })
 }
 
@@ -36,7 +43,9 @@ fn table_single(bencher: divan::Bencher) {
     let mut i = 0;
     bencher.bench_local(|| {
         i = (i + 1) % s.requests.len();
-        s.engine.decide(s.decision, divan::black_box(&s.requests[i])).unwrap()
+        s.engine
+            .decide(s.decision, divan::black_box(&s.requests[i]))
+            .unwrap()
     });
 }
 
@@ -45,7 +54,10 @@ fn table_batch_10k(bencher: divan::Bencher) {
     let s = setup();
     bencher
         .counter(divan::counter::ItemsCount::new(s.requests.len()))
-        .bench_local(|| s.engine.decide_batch(s.decision, divan::black_box(&s.requests)));
+        .bench_local(|| {
+            s.engine
+                .decide_batch(s.decision, divan::black_box(&s.requests))
+        });
 }
 
 #[divan::bench]
@@ -58,6 +70,8 @@ fn interpreter_single(bencher: divan::Bencher) {
     let mut i = 0;
     bencher.bench_local(|| {
         i = (i + 1) % s.requests.len();
-        interp.decide(&name, divan::black_box(&s.requests[i])).unwrap()
+        interp
+            .decide(&name, divan::black_box(&s.requests[i]))
+            .unwrap()
     });
 }

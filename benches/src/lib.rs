@@ -10,7 +10,9 @@ use edict_testkit::Rng;
 
 /// The shipped `policies/` workspace, checked.
 pub fn policies() -> Analysis {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("policies");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("policies");
     let mut analysis = Analysis::default();
     for f in collect_files(&[root]).unwrap_or_default() {
         if let Ok(text) = std::fs::read_to_string(&f) {

@@ -21,6 +21,12 @@ pub struct Interpreter<'a> {
     decisions: BTreeMap<String, (DecisionDecl, Vec<RuleDecl>)>,
 }
 
+/// The inputs of the decision being evaluated.
+struct Env<'e> {
+    vals: Vec<(&'e str, &'e Value)>,
+    decision: &'e DecisionDecl,
+}
+
 /// What an expression evaluates to.
 #[derive(Clone, Debug, PartialEq)]
 enum V {
@@ -63,12 +69,13 @@ impl<'a> Interpreter<'a> {
             .decisions
             .get(decision)
             .ok_or_else(|| format!("no decision `{decision}`"))?;
-        let env: Vec<(&str, &Value)> = d
+        let vals: Vec<(&str, &Value)> = d
             .params
             .iter()
             .map(|p| p.name.name.as_str())
             .zip(inputs)
             .collect();
+        let env = Env { vals, decision: d };
         let day = match d.as_of.as_ref().and_then(|e| self.eval(e, &env, 0, None)) {
             Some(V::Val(Value::Date(days))) => days,
             Some(V::Val(Value::DateTime(secs))) => secs.div_euclid(86_400),
@@ -126,7 +133,7 @@ impl<'a> Interpreter<'a> {
         Ok((day, verdict))
     }
 
-    fn truth(&self, e: &Expr, env: &[(&str, &Value)], day: i64) -> bool {
+    fn truth(&self, e: &Expr, env: &Env<'_>, day: i64) -> bool {
         match &e.kind {
             ExprKind::Paren(inner) => self.truth(inner, env, day),
             ExprKind::Not(inner) => !self.truth(inner, env, day),
@@ -186,7 +193,7 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    fn member(&self, x: &Value, container: &Expr, env: &[(&str, &Value)], day: i64) -> bool {
+    fn member(&self, x: &Value, container: &Expr, env: &Env<'_>, day: i64) -> bool {
         if let ExprKind::Range(lo, hi) = &container.kind {
             let (Some(V::Val(lo)), Some(V::Val(hi))) =
                 (self.eval(lo, env, day, None), self.eval(hi, env, day, None))
@@ -246,11 +253,11 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    fn eval(&self, e: &Expr, env: &[(&str, &Value)], day: i64, hint: Option<&Value>) -> Option<V> {
+    fn eval(&self, e: &Expr, env: &Env<'_>, day: i64, hint: Option<&Value>) -> Option<V> {
         match &e.kind {
             ExprKind::Paren(inner) => self.eval(inner, env, day, hint),
             ExprKind::Name(n) => {
-                if let Some((_, v)) = env.iter().find(|(p, _)| *p == n.name) {
+                if let Some((_, v)) = env.vals.iter().find(|(p, _)| *p == n.name) {
                     return Some(V::Val((*v).clone()));
                 }
                 if self.lw.timelines.sets.contains_key(&n.name) {
@@ -328,12 +335,8 @@ impl<'a> Interpreter<'a> {
     }
 
     /// The record type of an input path, by walking parameter and field types.
-    fn record_type_of(&self, e: &Expr, env: &[(&str, &Value)]) -> Option<String> {
-        let (d, _) = self.decisions.values().find(|(d, _)| {
-            env.iter()
-                .all(|(p, _)| d.params.iter().any(|q| q.name.name == *p))
-                && d.params.len() == env.len()
-        })?;
+    fn record_type_of(&self, e: &Expr, env: &Env<'_>) -> Option<String> {
+        let d = env.decision;
         let mut ty = match &e.kind {
             ExprKind::Name(n) => self
                 .lw

@@ -16,7 +16,10 @@ fn build(files: &[(String, String)], prefix: &str, reverse: bool) -> Vec<u8> {
     for (name, text) in files {
         a.set_file(&format!("{prefix}{name}"), text);
     }
-    a.build().unwrap_or_else(|d| panic!("{d:#?}")).to_bytes().unwrap()
+    a.build()
+        .unwrap_or_else(|d| panic!("{d:#?}"))
+        .to_bytes()
+        .unwrap()
 }
 
 fn small() -> Vec<u8> {
@@ -47,7 +50,10 @@ fn every_flipped_byte_is_a_load_error() {
     for i in 0..bytes.len() {
         let mut damaged = bytes.clone();
         damaged[i] ^= 0x55;
-        assert!(Engine::from_bytes(&damaged).is_err(), "flipping byte {i} went unnoticed");
+        assert!(
+            Engine::from_bytes(&damaged).is_err(),
+            "flipping byte {i} went unnoticed"
+        );
     }
 }
 
@@ -55,11 +61,17 @@ fn every_flipped_byte_is_a_load_error() {
 fn every_truncation_is_a_load_error() {
     let bytes = small();
     for len in 0..bytes.len() {
-        assert!(Artifact::from_bytes(&bytes[..len]).is_err(), "truncation at {len} went unnoticed");
+        assert!(
+            Artifact::from_bytes(&bytes[..len]).is_err(),
+            "truncation at {len} went unnoticed"
+        );
     }
     let mut longer = bytes.clone();
     longer.push(0);
-    assert_eq!(Artifact::from_bytes(&longer), Err(LoadError::TrailingBytes(1)));
+    assert_eq!(
+        Artifact::from_bytes(&longer),
+        Err(LoadError::TrailingBytes(1))
+    );
 }
 
 #[test]

@@ -6,10 +6,16 @@ use std::collections::BTreeSet;
 use edict_compiler::render::{render_human, render_json};
 use edict_compiler::{Analysis, Code};
 
+/// The diagnostics of `check`, and when there are no errors, those of `build`.
 fn check_one(name: &str, text: &str) -> (Analysis, Vec<edict_compiler::Diagnostic>) {
     let mut analysis = Analysis::default();
     analysis.set_file(name, text.to_string());
-    let diags = analysis.diagnostics();
+    let mut diags = analysis.diagnostics();
+    if !diags.iter().any(|d| d.is_error()) {
+        if let Err(build) = analysis.build() {
+            diags = build;
+        }
+    }
     (analysis, diags)
 }
 
