@@ -19,7 +19,8 @@ pub enum ArtifactFormat {
 }
 
 /// Checks and compiles the policies under `paths`, printing diagnostics on failure.
-pub fn compile(paths: &[PathBuf], color: bool) -> Result<Artifact, Outcome> {
+/// With `quiet`, warnings are summed up in one line instead of shown.
+pub fn compile(paths: &[PathBuf], color: bool, quiet: bool) -> Result<Artifact, Outcome> {
     let (analysis, count) = match load(paths) {
         Ok(x) => x,
         Err(e) => {
@@ -28,7 +29,14 @@ pub fn compile(paths: &[PathBuf], color: bool) -> Result<Artifact, Outcome> {
         }
     };
     match analysis.build() {
-        Ok(a) => Ok(a),
+        Ok(a) => {
+            let diags = analysis.diagnostics();
+            if !diags.is_empty() && !quiet {
+                stderr(&render_human(&diags, &analysis.sources(), color));
+            }
+            stderr(&format!("checked: {}\n", summary(&diags, count)));
+            Ok(a)
+        }
         Err(diags) => {
             stderr(&render_human(&diags, &analysis.sources(), color));
             stderr(&format!("{}\n", summary(&diags, count)));
@@ -62,7 +70,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 pub fn run(paths: &[PathBuf], out: &Path, format: ArtifactFormat, color: bool) -> Outcome {
-    let artifact = match compile(paths, color) {
+    let artifact = match compile(paths, color, false) {
         Ok(a) => a,
         Err(o) => return o,
     };

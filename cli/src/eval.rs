@@ -40,7 +40,7 @@ pub fn engine(source: &Source<'_>, color: bool) -> Result<Engine, Outcome> {
                 Outcome::PolicyErrors
             })?
         }
-        None => compile(source.paths, color)?,
+        None => compile(source.paths, color, true)?,
     };
     Engine::new(artifact).map_err(|e| {
         stderr(&format!("error: {e}\n"));

@@ -91,3 +91,264 @@ fn usage_and_io_errors_exit_2() {
     let (code, _, stderr) = edict(&["check", "docs"]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+const HENGQIN: &str = "policies/requests/us_national_at_hengqin.json";
+
+fn edict_stdin(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edict"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn eval_answers_as_json_with_the_citation() {
+    let (code, stdout, stderr) = edict(&[
+        "eval",
+        "policies",
+        "--decision",
+        "transit_entry",
+        "--input",
+        HENGQIN,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn explain_says_why_for_every_rule() {
+    let (code, stdout, _) = edict(&[
+        "explain",
+        "policies",
+        "--decision",
+        "transit_entry",
+        "--input",
+        HENGQIN,
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("explain_text", stdout);
+    let early = std::fs::read_to_string(root().join(HENGQIN))
+        .unwrap()
+        .replace("2025-11-10T10:00", "2025-11-04T10:00");
+    let (code, stdout, _) = edict_stdin(
+        &[
+            "explain",
+            "policies",
+            "--decision",
+            "transit_entry",
+            "--format",
+            "json",
+        ],
+        &early,
+    );
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("explain_json_before_designation", stdout);
+}
+
+#[test]
+fn batch_streams_jsonl() {
+    let (code, stdout, _) = edict(&[
+        "eval",
+        "policies",
+        "--decision",
+        "transit_entry",
+        "--batch",
+        "policies/requests/transit_batch.jsonl",
+    ]);
+    assert_eq!(code, 0);
+    let statuses: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(statuses, ["decided", "otherwise", "otherwise", "decided"]);
+}
+
+#[test]
+fn tables_of_every_decision() {
+    for d in [
+        "transit_entry",
+        "direct_transit",
+        "clearance_lane",
+        "talent_visa",
+    ] {
+        let (code, stdout, stderr) = edict(&["table", "policies", "--decision", d]);
+        assert_eq!(code, 0, "{stderr}");
+        insta::assert_snapshot!(format!("table_{d}"), stdout);
+    }
+    let (_, before, _) = edict(&[
+        "table",
+        "policies",
+        "--decision",
+        "transit_entry",
+        "--as-of",
+        "2025-11-04",
+    ]);
+    insta::assert_snapshot!("table_transit_entry_before", before);
+    for (f, name) in [("md", "md"), ("csv", "csv"), ("html", "html")] {
+        let (code, stdout, _) = edict(&[
+            "table",
+            "policies",
+            "--decision",
+            "talent_visa",
+            "--format",
+            f,
+        ]);
+        assert_eq!(code, 0);
+        insta::assert_snapshot!(format!("table_talent_visa_{name}"), stdout);
+    }
+}
+
+#[test]
+fn each_request_error_names_the_field() {
+    let base = std::fs::read_to_string(root().join(HENGQIN)).unwrap();
+    let cases = [
+        ("missing_field", base.replace("\"origin\": \"us\",", "")),
+        (
+            "wrong_type",
+            base.replace("\"2025-11-10T10:00\"", "20251110"),
+        ),
+        ("unknown_port", base.replace("\"hengqin\"", "\"hengqn\"")),
+        ("unknown_country", base.replace("\"jp\"", "\"jpn\"")),
+        (
+            "impossible_date",
+            base.replace("2025-11-10T10:00", "2025-02-30T10:00"),
+        ),
+        (
+            "malformed_datetime",
+            base.replace("2025-11-10T10:00", "10 November"),
+        ),
+        ("unknown_field", base.replace("\"origin\"", "\"orign\"")),
+        ("not_json", "{\"t\": ".to_string()),
+        ("not_an_object", "[1, 2]".to_string()),
+    ];
+    for (name, request) in cases {
+        let (code, stdout, stderr) = edict_stdin(
+            &["eval", "policies", "--decision", "transit_entry"],
+            &request,
+        );
+        assert_eq!(code, 1, "{name}: {stdout}");
+        let err: String = stderr
+            .lines()
+            .filter(|l| !l.starts_with("checked:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        insta::assert_snapshot!(format!("request_error_{name}"), err);
+    }
+}
+
+#[test]
+fn policy_tests_pass_in_every_format() {
+    let (code, stdout, _) = edict(&["test", "policies"]);
+    assert_eq!(code, 0, "{stdout}");
+    insta::assert_snapshot!("test_human", stdout);
+    let (_, junit, _) = edict(&["test", "policies", "--format", "junit"]);
+    insta::assert_snapshot!("test_junit", junit);
+    let (_, json, _) = edict(&["test", "policies", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["failed"], 0);
+    assert_eq!(v["passed"], 14);
+}
+
+#[test]
+fn a_failing_test_shows_expected_and_actual() {
+    let dir = tempdir("failing");
+    for f in std::fs::read_dir(root().join("policies")).unwrap() {
+        let p = f.unwrap().path();
+        if p.extension().is_some_and(|e| e == "edict") {
+            let text = std::fs::read_to_string(&p).unwrap().replace(
+                "expect { status: eligible, validity",
+                "expect { status: not_eligible, validity",
+            );
+            std::fs::write(dir.join(p.file_name().unwrap()), text).unwrap();
+        }
+    }
+    let (code, stdout, _) = edict(&["test", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("FAILED  applicant_in_suzhou (talent_visa) at talent_visa.edict:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("status: expected not_eligible, got eligible"),
+        "{stdout}"
+    );
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edict-cli-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn build_writes_an_artifact_that_eval_loads() {
+    let dir = tempdir("build");
+    let out = dir.join("policies.edictc");
+    let (code, _, stderr) = edict(&["build", "policies", "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let first = std::fs::read(&out).unwrap();
+    let (code, _, _) = edict(&["build", "policies", "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        first,
+        "two builds give identical bytes"
+    );
+    // No temporary file is left behind.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    let (code, stdout, _) = edict(&[
+        "eval",
+        "--artifact",
+        out.to_str().unwrap(),
+        "--decision",
+        "transit_entry",
+        "--input",
+        HENGQIN,
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("\"visa_free_transit\""));
+    // A damaged artifact is refused with a reason.
+    let mut damaged = first.clone();
+    let mid = damaged.len() / 2;
+    damaged[mid] ^= 0xFF;
+    std::fs::write(&out, &damaged).unwrap();
+    let (code, _, stderr) = edict(&[
+        "eval",
+        "--artifact",
+        out.to_str().unwrap(),
+        "--decision",
+        "transit_entry",
+        "--input",
+        HENGQIN,
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("checksum does not match"), "{stderr}");
+    // A failed build leaves the existing file as it was.
+    let (code, _, _) = edict(&["build", THREE, "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(std::fs::read(&out).unwrap(), damaged);
+}

@@ -128,6 +128,11 @@ impl Engine {
                         "  at: {}:{}:{}\n",
                         rule.location.file, rule.location.line, rule.location.column
                     ));
+                    out.push_str(&format!(
+                        "  in force: {} to {}\n",
+                        rule.from.map_or("always".to_string(), format_date),
+                        rule.until.map_or("open".to_string(), format_date)
+                    ));
                 }
             }
             Verdict::Otherwise => out.push_str(&format!(

@@ -166,7 +166,14 @@ impl Engine {
                 Some(d) => Ok(Value::Date(d)),
                 None => fail(
                     field,
-                    format!("`{s}` is not a real date"),
+                    format!(
+                        "`{s}` is not {}",
+                        if shaped(s, 10) {
+                            "a real date"
+                        } else {
+                            "written as a date"
+                        }
+                    ),
                     Some("write YYYY-MM-DD, such as \"2025-11-05\"".into()),
                 ),
             },
@@ -174,7 +181,14 @@ impl Engine {
                 Some(d) => Ok(Value::DateTime(d)),
                 None => fail(
                     field,
-                    format!("`{s}` is not a real date-time"),
+                    format!(
+                        "`{s}` is not {}",
+                        if shaped(s, 16) {
+                            "a real date-time"
+                        } else {
+                            "written as a date-time"
+                        }
+                    ),
                     Some("write YYYY-MM-DDTHH:MM, such as \"2025-11-10T10:00\"".into()),
                 ),
             },
@@ -429,4 +443,19 @@ impl Engine {
         );
         Json::Object(o)
     }
+}
+
+/// Does `s` look like a date (`len` 10) or date-time (`len` 16, optional seconds), whatever the
+/// values? Tells "impossible" from "malformed".
+fn shaped(s: &str, len: usize) -> bool {
+    let b = s.as_bytes();
+    let pattern = b"dddd-dd-ddTdd:dd:dd";
+    (s.len() == len || (len == 16 && s.len() == 19))
+        && b.iter().zip(pattern).all(|(c, p)| {
+            if *p == b'd' {
+                c.is_ascii_digit()
+            } else {
+                c == p
+            }
+        })
 }
