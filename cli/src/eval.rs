@@ -242,7 +242,7 @@ pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> 
             return Outcome::Ok;
         }
         done += 1;
-        if progress && done % 10_000 == 0 {
+        if progress && done.is_multiple_of(10_000) {
             let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
             stderr(&format!("\r{done} decisions ({rate:.0}/s)"));
         }

@@ -76,7 +76,7 @@ impl<'a> Interpreter<'a> {
             .zip(inputs)
             .collect();
         let env = Env { vals, decision: d };
-        let day = match d.as_of.as_ref().and_then(|e| self.eval(e, &env, 0, None)) {
+        let day = match d.as_of.as_ref().and_then(|e| self.eval(e, &env, None)) {
             Some(V::Val(Value::Date(days))) => days,
             Some(V::Val(Value::DateTime(secs))) => secs.div_euclid(86_400),
             _ => return Err("the as-of input has no date".into()),
@@ -142,7 +142,7 @@ impl<'a> Interpreter<'a> {
             }
             ExprKind::Binary(BinOp::Or, a, b) => self.truth(a, env, day) || self.truth(b, env, day),
             ExprKind::Binary(op @ (BinOp::In | BinOp::NotIn), a, b) => {
-                let Some(V::Val(x)) = self.eval(a, env, day, None) else {
+                let Some(V::Val(x)) = self.eval(a, env, None) else {
                     return false;
                 };
                 if x == Value::Absent {
@@ -156,14 +156,14 @@ impl<'a> Interpreter<'a> {
                 }
             }
             ExprKind::Binary(op, a, b) if op.is_comparison() => {
-                let x = self.eval(a, env, day, None);
+                let x = self.eval(a, env, None);
                 let hint = match &x {
                     Some(V::Val(v)) => Some(v.clone()),
                     _ => None,
                 };
-                let y = self.eval(b, env, day, hint.as_ref());
+                let y = self.eval(b, env, hint.as_ref());
                 let x = match (&x, &y) {
-                    (None, Some(V::Val(yv))) => self.eval(a, env, day, Some(yv)),
+                    (None, Some(V::Val(yv))) => self.eval(a, env, Some(yv)),
                     _ => x,
                 };
                 let (Some(V::Val(x)), Some(V::Val(y))) = (x, y) else {
@@ -187,7 +187,7 @@ impl<'a> Interpreter<'a> {
                 }
             }
             _ => matches!(
-                self.eval(e, env, day, None),
+                self.eval(e, env, None),
                 Some(V::Val(Value::Bool(true)))
             ),
         }
@@ -196,7 +196,7 @@ impl<'a> Interpreter<'a> {
     fn member(&self, x: &Value, container: &Expr, env: &Env<'_>, day: i64) -> bool {
         if let ExprKind::Range(lo, hi) = &container.kind {
             let (Some(V::Val(lo)), Some(V::Val(hi))) =
-                (self.eval(lo, env, day, None), self.eval(hi, env, day, None))
+                (self.eval(lo, env, None), self.eval(hi, env, None))
             else {
                 return false;
             };
@@ -212,7 +212,7 @@ impl<'a> Interpreter<'a> {
         if matches!(x, Value::Entity(..)) {
             chain.extend(self.lw.index.entity_ancestors(&name));
         }
-        match self.eval(container, env, day, None) {
+        match self.eval(container, env, None) {
             Some(V::Set(set)) => {
                 let Some(t) = self.lw.timelines.sets.get(&set) else {
                     return false;
@@ -253,9 +253,9 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    fn eval(&self, e: &Expr, env: &Env<'_>, day: i64, hint: Option<&Value>) -> Option<V> {
+    fn eval(&self, e: &Expr, env: &Env<'_>, hint: Option<&Value>) -> Option<V> {
         match &e.kind {
-            ExprKind::Paren(inner) => self.eval(inner, env, day, hint),
+            ExprKind::Paren(inner) => self.eval(inner, env, hint),
             ExprKind::Name(n) => {
                 if let Some((_, v)) = env.vals.iter().find(|(p, _)| *p == n.name) {
                     return Some(V::Val((*v).clone()));
@@ -288,7 +288,7 @@ impl<'a> Interpreter<'a> {
                         return Some(V::Val(Value::Enum(ei, v as u32)));
                     }
                 }
-                let V::Val(bv) = self.eval(base, env, day, None)? else {
+                let V::Val(bv) = self.eval(base, env, None)? else {
                     return None;
                 };
                 Some(V::Val(match bv {
@@ -308,7 +308,7 @@ impl<'a> Interpreter<'a> {
             }
             ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), a, b) => {
                 let (V::Val(x), V::Val(y)) =
-                    (self.eval(a, env, day, None)?, self.eval(b, env, day, None)?)
+                    (self.eval(a, env, None)?, self.eval(b, env, None)?)
                 else {
                     return None;
                 };

@@ -11,7 +11,7 @@ fn corpus() -> (Analysis, Vec<String>) {
     let dir: PathBuf = root.join("policies");
     let mut analysis = Analysis::default();
     let mut names = Vec::new();
-    for f in collect_files(&[dir.clone()]).unwrap() {
+    for f in collect_files(std::slice::from_ref(&dir)).unwrap() {
         let name = f.strip_prefix(root).unwrap().display().to_string();
         analysis.set_file(&name, std::fs::read_to_string(&f).unwrap());
         names.push(name);

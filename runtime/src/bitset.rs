@@ -18,7 +18,7 @@ impl RowSet {
         let mut s = RowSet {
             words: vec![u64::MAX; rows.div_ceil(64)],
         };
-        if rows % 64 != 0 {
+        if !rows.is_multiple_of(64) {
             if let Some(last) = s.words.last_mut() {
                 *last = (1u64 << (rows % 64)) - 1;
             }
