@@ -186,10 +186,7 @@ impl<'a> Interpreter<'a> {
                     },
                 }
             }
-            _ => matches!(
-                self.eval(e, env, None),
-                Some(V::Val(Value::Bool(true)))
-            ),
+            _ => matches!(self.eval(e, env, None), Some(V::Val(Value::Bool(true)))),
         }
     }
 
@@ -307,8 +304,7 @@ impl<'a> Interpreter<'a> {
                 }))
             }
             ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), a, b) => {
-                let (V::Val(x), V::Val(y)) =
-                    (self.eval(a, env, None)?, self.eval(b, env, None)?)
+                let (V::Val(x), V::Val(y)) = (self.eval(a, env, None)?, self.eval(b, env, None)?)
                 else {
                     return None;
                 };
