@@ -192,6 +192,11 @@ pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> 
         Ok(i) => i,
         Err(o) => return o,
     };
+    let total_bytes = if input.as_os_str() == "-" {
+        None
+    } else {
+        std::fs::metadata(input).ok().map(|m| m.len())
+    };
     let reader: Box<dyn BufRead> = if input.as_os_str() == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
@@ -208,6 +213,8 @@ pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut bad = 0usize;
     let mut done = 0usize;
+    let mut bytes = 0u64;
+    let mut last_draw = std::time::Instant::now();
     for (n, line) in reader.lines().enumerate() {
         let line = match line {
             Ok(l) => l,
@@ -216,6 +223,7 @@ pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> 
                 return Outcome::UsageOrIo;
             }
         };
+        bytes += line.len() as u64 + 1;
         if line.trim().is_empty() {
             continue;
         }
@@ -242,15 +250,16 @@ pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> 
             return Outcome::Ok;
         }
         done += 1;
-        if progress && done.is_multiple_of(10_000) {
-            let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
-            stderr(&format!("\r{done} decisions ({rate:.0}/s)"));
+        if progress && last_draw.elapsed() >= std::time::Duration::from_millis(100) {
+            last_draw = std::time::Instant::now();
+            stderr(&progress_line(done, bytes, total_bytes, started.elapsed()));
         }
     }
     let _ = out.flush();
     if progress {
         stderr(&format!(
-            "\r{done} decisions in {:.2?}\n",
+            "{} in {:.2?}\n",
+            progress_line(done, bytes, total_bytes, started.elapsed()),
             started.elapsed()
         ));
     }
@@ -259,5 +268,34 @@ pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> 
         Outcome::PolicyErrors
     } else {
         Outcome::Ok
+    }
+}
+
+/// `\r[########------------] 40%  123456 decisions  1.2M/s`: a bar when the input's size is
+/// known (a file), a count otherwise (standard input).
+fn progress_line(
+    done: usize,
+    bytes: u64,
+    total: Option<u64>,
+    elapsed: std::time::Duration,
+) -> String {
+    let rate = done as f64 / elapsed.as_secs_f64().max(1e-9);
+    let rate = if rate >= 1e6 {
+        format!("{:.1}M/s", rate / 1e6)
+    } else {
+        format!("{rate:.0}/s")
+    };
+    match total.filter(|t| *t > 0) {
+        Some(t) => {
+            let frac = (bytes as f64 / t as f64).min(1.0);
+            let filled = (frac * 30.0).round() as usize;
+            format!(
+                "\r[{}{}] {:>3.0}%  {done} decisions  {rate}",
+                "#".repeat(filled),
+                "-".repeat(30 - filled),
+                frac * 100.0
+            )
+        }
+        None => format!("\r{done} decisions  {rate}"),
     }
 }

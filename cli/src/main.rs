@@ -6,6 +6,7 @@
 mod build;
 mod check;
 mod eval;
+mod fmt;
 mod output;
 mod table;
 mod test_cmd;
@@ -114,6 +115,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = table::TableFormat::Text)]
         format: table::TableFormat,
     },
+    /// Rewrite policy files in the canonical layout (atomically), keeping every comment.
+    Fmt {
+        /// Files or directories; `-` formats standard input to standard output.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// List the files that would change and exit 1 if any; write nothing.
+        #[arg(long)]
+        check: bool,
+        /// Print a unified diff of the changes; write nothing.
+        #[arg(long)]
+        diff: bool,
+        /// Line width (default: `width` in edict.toml, else 100).
+        #[arg(long)]
+        width: Option<usize>,
+    },
     /// Run the `test` blocks of the policies.
     Test {
         #[arg(default_value = ".")]
@@ -191,6 +207,12 @@ fn main() -> ExitCode {
             table_cmd(&source, &decision, as_of.as_deref(), format, color)
         }
         Command::Test { paths, format } => test_cmd::run(&paths, format, color),
+        Command::Fmt {
+            paths,
+            check,
+            diff,
+            width,
+        } => fmt::run(&paths, check, diff, width),
     };
     ExitCode::from(match outcome {
         Outcome::Ok => 0,

@@ -352,3 +352,50 @@ fn build_writes_an_artifact_that_eval_loads() {
     assert_eq!(code, 1);
     assert_eq!(std::fs::read(&out).unwrap(), damaged);
 }
+
+#[test]
+fn fmt_check_diff_write_and_stdin() {
+    let dir = tempdir("fmt");
+    let file = dir.join("ugly.edict");
+    let ugly = "enum   Status{yes,no}\nset s : Status {yes}\n";
+    std::fs::write(&file, ugly).unwrap();
+    let path = file.to_str().unwrap();
+    let (code, stdout, _) = edict(&["fmt", "--check", path]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout.trim(), path);
+    let (code, stdout, _) = edict(&["fmt", "--diff", path]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("fmt_diff", stdout.replace(path, "ugly.edict"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        ugly,
+        "--check and --diff write nothing"
+    );
+    let (code, _, _) = edict(&["fmt", path]);
+    assert_eq!(code, 0);
+    let formatted = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        formatted,
+        "enum Status { yes, no }\nset s: Status { yes }\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+    let (code, stdout, _) = edict_stdin(&["fmt", "-"], ugly);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, formatted);
+    // The width comes from edict.toml at the workspace root.
+    std::fs::write(dir.join("edict.toml"), "[format]\nwidth = 24\n").unwrap();
+    std::fs::write(&file, "set s: Status { yes, no, maybe, perhaps }\n").unwrap();
+    let (code, _, _) = edict(&["fmt", dir.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let narrow = std::fs::read_to_string(&file).unwrap();
+    assert!(narrow.lines().all(|l| l.chars().count() <= 24), "{narrow}");
+    assert_eq!(
+        edict(&["fmt", "--check", "policies"]).0,
+        0,
+        "the shipped policies are formatted"
+    );
+}

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use edict_grammar::{Expr, ExprKind};
+use edict_grammar::Expr;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use serde::Serialize;
 
@@ -10,25 +10,7 @@ use crate::diagnostic::{Diagnostic, Label, Severity};
 
 /// Prints an expression back as Edict source (canonical spacing, no comments).
 pub fn expr_text(e: &Expr) -> String {
-    match &e.kind {
-        ExprKind::Name(n) => n.name.clone(),
-        ExprKind::Int(t) | ExprKind::Date(t) | ExprKind::DateTime(t) => t.clone(),
-        ExprKind::Text(t) => format!("{t:?}"),
-        ExprKind::Bool(b) => b.to_string(),
-        ExprKind::Duration(n, u) => format!("{n}{}", u.suffix()),
-        ExprKind::Field(base, f) => format!("{}.{}", expr_text(base), f.name),
-        ExprKind::Binary(op, a, b) => format!("{} {} {}", expr_text(a), op.as_str(), expr_text(b)),
-        ExprKind::Not(a) => format!("not {}", expr_text(a)),
-        ExprKind::Range(a, b) => format!("{}..{}", expr_text(a), expr_text(b)),
-        ExprKind::Paren(a) => format!("({})", expr_text(a)),
-        ExprKind::Record(fields) => {
-            let inner: Vec<String> = fields
-                .iter()
-                .map(|f| format!("{}: {}", f.name.name, expr_text(&f.value)))
-                .collect();
-            format!("{{ {} }}", inner.join(", "))
-        }
-    }
+    edict_grammar::print::expr(e, None)
 }
 
 /// Line and column (both from 1; the column counts characters) of a byte offset.

@@ -3,11 +3,14 @@
 //! Entry point: [`parse`], which never fails; see [`ParsedFile::errors`].
 
 mod chunk;
+pub mod format;
 pub mod limits;
 mod parser;
+pub mod print;
 pub mod syntax;
 
 pub use chunk::ITEM_KEYWORDS;
+pub use format::{format, FormatOptions, Formatted, Unsound};
 pub use parser::{parse, unescape};
 pub use syntax::*;
 

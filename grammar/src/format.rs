@@ -1,0 +1,835 @@
+//! The formatter: one canonical layout for a file, every comment kept, proven safe.
+//!
+//! Items are printed from the syntax tree; comments are placed by position: a comment before an
+//! element is printed on its own line above it, a comment on the same line after an element
+//! stays at the end of that line. An item whose comments cannot all be placed (a comment in the
+//! middle of an expression), and every item that does not parse, is kept byte for byte.
+//!
+//! Safety: the output is parsed again and its tree (without spans) and comments compared with
+//! the input's; if anything differs, formatting fails and the caller writes nothing.
+
+use crate::parser::parse;
+use crate::print::{expr, type_ref};
+use crate::syntax::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormatOptions {
+    /// The line width to fit in.
+    pub width: usize,
+}
+
+impl Default for FormatOptions {
+    fn default() -> Self {
+        FormatOptions { width: 100 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Formatted {
+    pub text: String,
+    /// Items left exactly as they were: those with syntax errors, and those whose comments
+    /// could not be placed.
+    pub kept: Vec<Span>,
+}
+
+/// Formatting would have changed the meaning or lost a comment: a bug in the formatter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsound(pub String);
+
+impl std::fmt::Display for Unsound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "internal error: formatting would change the file ({}); nothing was written",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for Unsound {}
+
+pub fn format(src: &str, options: FormatOptions) -> Result<Formatted, Unsound> {
+    let parsed = parse(src);
+    let mut f = Fmt {
+        src,
+        comments: &parsed.comments,
+        next: 0,
+        out: String::new(),
+        width: options.width,
+        last: 0,
+        kept: Vec::new(),
+    };
+    // Items, and stray text that is no item, in source order.
+    let mut pieces: Vec<(Span, Option<&Item>)> =
+        parsed.items.iter().map(|i| (i.span, Some(i))).collect();
+    for e in parsed
+        .errors
+        .iter()
+        .filter(|e| e.kind == SyntaxErrorKind::StrayText)
+    {
+        pieces.push((e.item_span, None));
+    }
+    pieces.sort_by_key(|(s, _)| s.start);
+    for (span, item) in pieces {
+        match item {
+            Some(item) if !matches!(item.kind, ItemKind::Error) => f.item(item),
+            _ => f.verbatim(span),
+        }
+    }
+    f.comments_before(src.len(), 0);
+    let mut text = f.out.trim_end().to_string();
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    check(&parsed, src, &text)?;
+    Ok(Formatted { text, kept: f.kept })
+}
+
+/// The tree of a file without spans, as JSON, with its comments: what formatting must keep.
+fn shape(file: &ParsedFile) -> (serde_json::Value, Vec<String>, usize) {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m)
+                if m.len() == 2 && m.contains_key("start") && m.contains_key("end") =>
+            {
+                // A bare span (inside a tuple): positions are not part of the shape.
+                *v = serde_json::Value::Null;
+            }
+            serde_json::Value::Object(m) => {
+                m.remove("span");
+                m.remove("item_span");
+                if let Some(serde_json::Value::Array(r)) = m.get_mut("repeated") {
+                    let n = r.len();
+                    *r = vec![serde_json::Value::from(n)];
+                }
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut items = serde_json::to_value(&file.items).unwrap_or_default();
+    strip(&mut items);
+    let comments = file
+        .comments
+        .iter()
+        .map(|c| c.text.trim_end().to_string())
+        .collect();
+    (items, comments, file.errors.len())
+}
+
+fn check(before: &ParsedFile, src: &str, text: &str) -> Result<(), Unsound> {
+    let after = parse(text);
+    let (a, ac, ae) = shape(before);
+    let (b, bc, be) = shape(&after);
+    if ac != bc {
+        return Err(Unsound("the comments differ".into()));
+    }
+    if ae != be {
+        return Err(Unsound(format!("{ae} syntax errors before, {be} after")));
+    }
+    if a != b {
+        return Err(Unsound("the syntax tree differs".into()));
+    }
+    let _ = src;
+    Ok(())
+}
+
+struct Fmt<'s> {
+    src: &'s str,
+    comments: &'s [Comment],
+    /// The next comment not yet printed.
+    next: usize,
+    out: String,
+    width: usize,
+    /// Where in the source the last printed thing ended (for blank lines).
+    last: usize,
+    kept: Vec<Span>,
+}
+
+/// One line-level element of a block: its text and where it was in the source.
+struct Elem {
+    text: String,
+    span: Span,
+}
+
+impl<'s> Fmt<'s> {
+    fn blank_line_between(&self, from: usize, to: usize) -> bool {
+        self.src
+            .get(from.min(to)..to)
+            .is_some_and(|gap| gap.matches('\n').count() >= 2)
+    }
+
+    fn push_line(&mut self, indent: usize, text: &str) {
+        self.out.push_str(&"  ".repeat(indent));
+        self.out.push_str(text);
+    }
+
+    /// Prints the comments that start before `pos` on lines of their own.
+    fn comments_before(&mut self, pos: usize, indent: usize) {
+        while let Some(c) = self.comments.get(self.next) {
+            if c.span.start as usize >= pos {
+                break;
+            }
+            if self.blank_line_between(self.last, c.span.start as usize)
+                && !self.out.is_empty()
+                && !self.out.ends_with("{\n")
+            {
+                self.out.push('\n');
+            }
+            self.push_line(indent, c.text.trim_end());
+            self.out.push('\n');
+            self.last = c.span.end as usize;
+            self.next += 1;
+        }
+    }
+
+    /// Ends the current line, keeping a comment that stood after `end` on the same line.
+    fn end_line(&mut self, end: usize) {
+        if let Some(c) = self.comments.get(self.next) {
+            let start = c.span.start as usize;
+            if start >= end
+                && !self
+                    .src
+                    .get(end..start)
+                    .is_some_and(|gap| gap.contains('\n'))
+            {
+                self.out.push(' ');
+                self.out.push_str(c.text.trim_end());
+                self.last = c.span.end as usize;
+                self.next += 1;
+            }
+        }
+        self.out.push('\n');
+        self.last = self.last.max(end);
+    }
+
+    /// Prints one element on its own line(s), with the comments around it.
+    fn elem(&mut self, indent: usize, e: &Elem) {
+        self.comments_before(e.span.start as usize, indent);
+        if self.blank_line_between(self.last, e.span.start as usize)
+            && !self.out.is_empty()
+            && !self.out.ends_with("{\n")
+        {
+            self.out.push('\n');
+        }
+        let mut lines = e.text.lines().peekable();
+        while let Some(line) = lines.next() {
+            self.push_line(indent, line);
+            if lines.peek().is_some() {
+                self.out.push('\n');
+            }
+        }
+        self.end_line(e.span.end as usize);
+    }
+
+    fn comments_inside(&self, span: Span) -> bool {
+        self.comments[self.next..]
+            .iter()
+            .any(|c| c.span.start > span.start && c.span.end <= span.end)
+    }
+
+    fn verbatim(&mut self, span: Span) {
+        self.comments_before(span.start as usize, 0);
+        if self.blank_line_between(self.last, span.start as usize) && !self.out.is_empty() {
+            self.out.push('\n');
+        }
+        self.out.push_str(self.src.get(span.range()).unwrap_or(""));
+        while self
+            .comments
+            .get(self.next)
+            .is_some_and(|c| c.span.start < span.end)
+        {
+            self.next += 1;
+        }
+        self.last = span.end as usize;
+        self.end_line(span.end as usize);
+        self.kept.push(span);
+    }
+
+    fn item(&mut self, item: &Item) {
+        // Format into a scratch state; fall back to the original text when a comment inside
+        // the item could not be placed.
+        let saved = (self.out.len(), self.next, self.last);
+        self.comments_before(item.span.start as usize, 0);
+        if self.blank_line_between(self.last, item.span.start as usize) && !self.out.is_empty() {
+            self.out.push('\n');
+        }
+        let before_item = (self.out.len(), self.next, self.last);
+        let ok = self.item_body(item);
+        let leftover = self.comments[self.next..]
+            .iter()
+            .any(|c| c.span.start < item.span.end);
+        if ok && !leftover {
+            return;
+        }
+        self.out.truncate(before_item.0);
+        self.next = before_item.1;
+        self.last = before_item.2;
+        let _ = saved;
+        self.out
+            .push_str(self.src.get(item.span.range()).unwrap_or(""));
+        while self
+            .comments
+            .get(self.next)
+            .is_some_and(|c| c.span.start < item.span.end)
+        {
+            self.next += 1;
+        }
+        self.end_line(item.span.end as usize);
+        self.kept.push(item.span);
+    }
+
+    fn e(&self, e: &Expr) -> String {
+        expr(e, Some(self.src))
+    }
+
+    /// Opens a block: prints `header {` and returns the indent inside.
+    fn open(&mut self, header: String, end_of_header: usize) {
+        self.out.push_str(&header);
+        self.out.push_str(" {");
+        self.end_line(end_of_header);
+    }
+
+    fn close(&mut self, item: &Item, indent: usize) {
+        self.comments_before(item.span.end as usize - 1, indent + 1);
+        self.push_line(indent, "}");
+        self.end_line(item.span.end as usize);
+    }
+
+    /// A record literal inline if it fits and holds no comment, else one field per line.
+    fn record(
+        &self,
+        fields: &[FieldInit],
+        span: Span,
+        prefix: &str,
+        indent: usize,
+    ) -> Option<String> {
+        let inline = format!(
+            "{prefix}{}",
+            expr(
+                &Expr {
+                    kind: ExprKind::Record(fields.to_vec()),
+                    span
+                },
+                Some(self.src)
+            )
+        );
+        if self.fits(indent, &inline) && !self.comments_inside(span) {
+            return Some(inline);
+        }
+        if self.comments_inside(span) {
+            return None;
+        }
+        let mut s = format!("{prefix}{{\n");
+        for f in fields {
+            s.push_str(&format!("  {}: {}\n", f.name.name, self.e(&f.value)));
+        }
+        s.push('}');
+        Some(s)
+    }
+
+    fn fits(&self, indent: usize, text: &str) -> bool {
+        text.lines()
+            .all(|l| indent * 2 + l.chars().count() <= self.width)
+    }
+
+    /// Prints elements inside a block at `indent`.
+    fn elems(&mut self, indent: usize, elems: &[Elem]) {
+        for e in elems {
+            self.elem(indent, e);
+        }
+    }
+
+    fn value_elem(&self, prefix: &str, e: &Expr, indent: usize) -> Option<Elem> {
+        let text = match &e.kind {
+            ExprKind::Record(fields) => self.record(fields, e.span, prefix, indent)?,
+            _ => {
+                if self.comments_inside(e.span) {
+                    return None;
+                }
+                format!("{prefix}{}", self.e(e))
+            }
+        };
+        Some(Elem { text, span: e.span })
+    }
+
+    fn item_body(&mut self, item: &Item) -> bool {
+        let start = item.span.start as usize;
+        match &item.kind {
+            ItemKind::Source(s) => {
+                self.open(format!("source {}", s.name.name), s.name.span.end as usize);
+                let elems: Option<Vec<Elem>> = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        self.value_elem(&format!("{}: ", f.name.name), &f.value, 1)
+                            .map(|e| Elem {
+                                span: f.name.span.cover(e.span),
+                                ..e
+                            })
+                    })
+                    .collect();
+                let Some(elems) = elems else { return false };
+                self.elems(1, &elems);
+                self.close(item, 0);
+            }
+            ItemKind::Enum(e) => {
+                let names: Vec<&str> = e.variants.iter().map(|v| v.name.as_str()).collect();
+                let inline = format!("enum {} {{ {} }}", e.name.name, names.join(", "));
+                if self.fits(0, &inline) && !self.comments_inside(item.span) {
+                    self.out.push_str(&inline);
+                    self.end_line(item.span.end as usize);
+                } else {
+                    self.open(format!("enum {}", e.name.name), e.name.span.end as usize);
+                    let elems: Vec<Elem> = e
+                        .variants
+                        .iter()
+                        .map(|v| Elem {
+                            text: format!("{},", v.name),
+                            span: v.span,
+                        })
+                        .collect();
+                    self.elems(1, &elems);
+                    self.close(item, 0);
+                }
+            }
+            ItemKind::Entity(e) => {
+                let mut header = format!("entity {}", e.name.name);
+                if let Some(p) = &e.parent {
+                    header.push_str(&format!(" in {}", type_ref(p)));
+                }
+                let has_body = self
+                    .src
+                    .get(start..item.span.end as usize)
+                    .is_some_and(|t| t.trim_end().ends_with('}'));
+                if !has_body {
+                    self.out.push_str(&header);
+                    self.end_line(item.span.end as usize);
+                    return true;
+                }
+                let end = e.parent.as_ref().map_or(e.name.span.end, |p| p.span.end) as usize;
+                self.open(header, end);
+                let elems: Vec<Elem> = e
+                    .fields
+                    .iter()
+                    .map(|f| Elem {
+                        text: format!("{}: {}", f.name.name, type_ref(&f.ty)),
+                        span: f.name.span.cover(f.ty.span),
+                    })
+                    .collect();
+                self.elems(1, &elems);
+                self.close(item, 0);
+            }
+            ItemKind::Record(r) => {
+                self.open(format!("record {}", r.name.name), r.name.span.end as usize);
+                let elems: Vec<Elem> = r
+                    .fields
+                    .iter()
+                    .map(|f| Elem {
+                        text: format!("{}: {}", f.name.name, type_ref(&f.ty)),
+                        span: f.name.span.cover(f.ty.span),
+                    })
+                    .collect();
+                self.elems(1, &elems);
+                self.close(item, 0);
+            }
+            ItemKind::Catalogue(c) => {
+                self.open(format!("catalogue {}", c.ty.name), c.ty.span.end as usize);
+                let heads: Vec<String> = c
+                    .entries
+                    .iter()
+                    .map(|e| match &e.parent {
+                        Some(p) => format!("{} in {}", e.name.name, p.name),
+                        None => e.name.name.clone(),
+                    })
+                    .collect();
+                let record_of = |e: &CatalogueEntry| -> Option<String> {
+                    let rspan = Span::new(e.name.span.end as usize, e.span.end as usize);
+                    (!e.fields.is_empty()
+                        || self
+                            .src
+                            .get(e.span.range())
+                            .is_some_and(|t| t.trim_end().ends_with('}')))
+                    .then(|| {
+                        expr(
+                            &Expr {
+                                kind: ExprKind::Record(e.fields.clone()),
+                                span: rspan,
+                            },
+                            Some(self.src),
+                        )
+                    })
+                };
+                // Align the `{` of the entries that fit on one line.
+                let pad = c
+                    .entries
+                    .iter()
+                    .zip(&heads)
+                    .filter(|(e, h)| record_of(e).is_none_or(|r| self.fits(1, &format!("{h} {r}"))))
+                    .map(|(_, h)| h.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let aligned: Vec<String> = c
+                    .entries
+                    .iter()
+                    .zip(&heads)
+                    .map(|(e, h)| match record_of(e) {
+                        Some(r) => format!("{h:<pad$} {r}"),
+                        None => h.clone(),
+                    })
+                    .collect();
+                // Align the entries that fit aligned; break the others over several lines.
+                let mut elems = Vec::new();
+                for ((e, h), a) in c.entries.iter().zip(&heads).zip(&aligned) {
+                    if self.comments_inside(e.span) {
+                        return false;
+                    }
+                    let text = if self.fits(1, a) {
+                        a.clone()
+                    } else {
+                        match record_of(e) {
+                            Some(r) if self.fits(1, &format!("{h} {r}")) => format!("{h} {r}"),
+                            Some(_) => match self.record(&e.fields, e.span, &format!("{h} "), 1) {
+                                Some(t) => t,
+                                None => return false,
+                            },
+                            None => h.clone(),
+                        }
+                    };
+                    elems.push(Elem { text, span: e.span });
+                }
+                self.elems(1, &elems);
+                self.close(item, 0);
+            }
+            ItemKind::Set(s) => {
+                let mut clauses: Vec<(u32, String)> = Vec::new();
+                if let Some(f) = &s.from {
+                    clauses.push((f.span.start, format!("from {}", self.e(f))));
+                }
+                if let Some(c) = &s.cite {
+                    clauses.push((c.span.start, cite(c)));
+                }
+                if let Some(n) = &s.announced {
+                    clauses.push((n.span.start, format!("announced {}", n.text)));
+                }
+                clauses.sort();
+                let mut header = format!("set {}: {}", s.name.name, type_ref(&s.ty));
+                for (_, c) in &clauses {
+                    header.push(' ');
+                    header.push_str(c);
+                }
+                let header_end = clauses_end(
+                    s.ty.span,
+                    &[
+                        s.from.as_ref().map(|e| e.span),
+                        s.cite.as_ref().map(|c| c.span),
+                        s.announced.as_ref().map(|n| n.span),
+                    ],
+                );
+                if s.members.is_empty() {
+                    self.out.push_str(&header);
+                    self.out.push_str(" {}");
+                    self.end_line(item.span.end as usize);
+                    return true;
+                }
+                let inline = format!("{header} {{ {} }}", names(&s.members).join(", "));
+                if self.fits(0, &inline) && !self.comments_inside(item.span) {
+                    self.out.push_str(&inline);
+                    self.end_line(item.span.end as usize);
+                    return true;
+                }
+                self.open(header, header_end);
+                let elems = self.member_lines(&s.members, "", 1);
+                self.elems(1, &elems);
+                self.close(item, 0);
+            }
+            ItemKind::Amend(a) => {
+                let mut clauses: Vec<(u32, String)> = Vec::new();
+                if let Some(f) = &a.from {
+                    clauses.push((f.span.start, format!("from {}", self.e(f))));
+                }
+                if let Some(c) = &a.cite {
+                    clauses.push((c.span.start, cite(c)));
+                }
+                if let Some(n) = &a.announced {
+                    clauses.push((n.span.start, format!("announced {}", n.text)));
+                }
+                clauses.sort();
+                let mut header = format!("amend {}", a.set.name);
+                for (_, c) in &clauses {
+                    header.push(' ');
+                    header.push_str(c);
+                }
+                let header_end = clauses_end(
+                    a.set.span,
+                    &[
+                        a.from.as_ref().map(|e| e.span),
+                        a.cite.as_ref().map(|c| c.span),
+                        a.announced.as_ref().map(|n| n.span),
+                    ],
+                );
+                self.open(header, header_end);
+                for op in &a.ops {
+                    let word = match op.action {
+                        AmendAction::Add => "add ",
+                        AmendAction::Remove => "remove ",
+                    };
+                    let elems = self.member_lines(&op.members, word, 1);
+                    self.elems(1, &elems);
+                }
+                self.close(item, 0);
+            }
+            ItemKind::Decision(d) => {
+                let params: Vec<String> = d
+                    .params
+                    .iter()
+                    .map(|p| format!("{}: {}", p.name.name, type_ref(&p.ty)))
+                    .collect();
+                let header = format!(
+                    "decision {}({}) -> {}",
+                    d.name.name,
+                    params.join(", "),
+                    type_ref(&d.output)
+                );
+                let has_body = d.as_of.is_some()
+                    || d.hit.is_some()
+                    || d.otherwise.is_some()
+                    || self
+                        .src
+                        .get(d.output.span.end as usize..item.span.end as usize)
+                        .is_some_and(|t| t.contains('{'));
+                if !has_body {
+                    self.out.push_str(&header);
+                    self.end_line(item.span.end as usize);
+                    return true;
+                }
+                self.open(header, d.output.span.end as usize);
+                let mut elems: Vec<Elem> = Vec::new();
+                if let Some(e) = &d.as_of {
+                    match self.value_elem("as of ", e, 1) {
+                        Some(x) => elems.push(x),
+                        None => return false,
+                    }
+                }
+                if let Some((h, span)) = &d.hit {
+                    elems.push(Elem {
+                        text: format!("hit {}", h.as_str()),
+                        span: *span,
+                    });
+                }
+                if let Some(e) = &d.otherwise {
+                    match self.value_elem("otherwise ", e, 1) {
+                        Some(x) => elems.push(x),
+                        None => return false,
+                    }
+                }
+                elems.sort_by_key(|e| e.span.start);
+                self.elems(1, &elems);
+                self.close(item, 0);
+            }
+            ItemKind::Rule(r) => {
+                self.open(
+                    format!("rule {} for {}", r.name.name, r.decision.name),
+                    r.decision.span.end as usize,
+                );
+                let mut elems: Vec<Elem> = Vec::new();
+                for (word, e) in [("from ", &r.from), ("until ", &r.until), ("then ", &r.then)] {
+                    if let Some(e) = e {
+                        match self.value_elem(word, e, 1) {
+                            Some(x) => elems.push(x),
+                            None => return false,
+                        }
+                    }
+                }
+                if let Some(c) = &r.cite {
+                    elems.push(Elem {
+                        text: cite(c),
+                        span: c.span,
+                    });
+                }
+                if let Some(p) = &r.priority {
+                    elems.push(Elem {
+                        text: format!("priority {}", p.text),
+                        span: p.span,
+                    });
+                }
+                elems.sort_by_key(|e| e.span.start);
+                // `when` may need several lines, with comments between its operands.
+                let when_at = r.when.as_ref().map(|w| w.span.start);
+                let mut placed_when = false;
+                for e in &elems {
+                    if let Some(w) = when_at {
+                        if !placed_when && w < e.span.start {
+                            placed_when = true;
+                            if !self.when(r.when.as_ref(), 1) {
+                                return false;
+                            }
+                        }
+                    }
+                    self.elem(1, e);
+                }
+                if !placed_when && !self.when(r.when.as_ref(), 1) {
+                    return false;
+                }
+                self.close(item, 0);
+            }
+            ItemKind::Test(t) => {
+                self.open(
+                    format!("test {} for {}", t.name.name, t.decision.name),
+                    t.decision.span.end as usize,
+                );
+                let mut elems: Vec<Elem> = Vec::new();
+                for g in &t.givens {
+                    match self.value_elem(&format!("given {} = ", g.param.name), &g.value, 1) {
+                        Some(x) => elems.push(Elem {
+                            text: x.text,
+                            span: g.span,
+                        }),
+                        None => return false,
+                    }
+                }
+                for x in &t.expects {
+                    match x {
+                        Expect::Outcome(e) => match self.value_elem("expect ", e, 1) {
+                            Some(el) => elems.push(el),
+                            None => return false,
+                        },
+                        Expect::Rule(r) => elems.push(Elem {
+                            text: format!("expect rule {}", r.name),
+                            span: r.span,
+                        }),
+                        Expect::Otherwise(s) => elems.push(Elem {
+                            text: "expect otherwise".into(),
+                            span: *s,
+                        }),
+                    }
+                }
+                elems.sort_by_key(|e| e.span.start);
+                self.elems(1, &elems);
+                self.close(item, 0);
+            }
+            ItemKind::Error => return false,
+        }
+        true
+    }
+
+    /// A `when` clause: one line if it fits, else one operand of its top-level `and`/`or`
+    /// per line, comments between operands kept.
+    fn when(&mut self, w: Option<&Expr>, indent: usize) -> bool {
+        let Some(w) = w else { return true };
+        let one = format!("when {}", self.e(w));
+        if self.fits(indent, &one) && !self.comments_inside(w.span) {
+            self.elem(
+                indent,
+                &Elem {
+                    text: one,
+                    span: w.span,
+                },
+            );
+            return true;
+        }
+        let (op, operands) = match &w.kind {
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), ..) => (*op, chain(w, *op)),
+            _ => (BinOp::And, vec![w]),
+        };
+        for (i, o) in operands.iter().enumerate() {
+            if self.comments_inside(o.span) {
+                return false;
+            }
+            let (text, ind) = if i == 0 {
+                (format!("when {}", self.e(o)), indent)
+            } else {
+                (format!("{} {}", op.as_str(), self.e(o)), indent + 1)
+            };
+            self.elem(ind, &Elem { text, span: o.span });
+        }
+        true
+    }
+
+    /// Member names filled into lines (or one per line when comments sit among them).
+    fn member_lines(&self, members: &[Ident], word: &str, indent: usize) -> Vec<Elem> {
+        let Some(first) = members.first() else {
+            return Vec::new();
+        };
+        let last = members.last().map_or(first.span, |m| m.span);
+        if self.comments_inside(first.span.cover(last)) {
+            return members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| Elem {
+                    text: if i == 0 {
+                        format!("{word}{},", m.name)
+                    } else {
+                        format!("{}{},", " ".repeat(word.len()), m.name)
+                    },
+                    span: m.span,
+                })
+                .collect();
+        }
+        let mut lines: Vec<Elem> = Vec::new();
+        let mut current = String::from(word);
+        let mut span = first.span;
+        let cont = " ".repeat(word.len());
+        for (i, m) in members.iter().enumerate() {
+            let piece = if i + 1 < members.len() {
+                format!("{},", m.name)
+            } else {
+                m.name.clone()
+            };
+            let candidate = if current.ends_with(' ') || current.is_empty() {
+                format!("{current}{piece}")
+            } else {
+                format!("{current} {piece}")
+            };
+            if self.fits(indent, &candidate) || current.trim().is_empty() {
+                current = candidate;
+                span = span.cover(m.span);
+            } else {
+                lines.push(Elem {
+                    text: current,
+                    span,
+                });
+                current = format!("{cont}{piece}");
+                span = m.span;
+            }
+        }
+        lines.push(Elem {
+            text: current,
+            span,
+        });
+        lines
+    }
+}
+
+fn chain(e: &Expr, op: BinOp) -> Vec<&Expr> {
+    match &e.kind {
+        ExprKind::Binary(o, a, b) if *o == op => {
+            let mut v = chain(a, op);
+            v.push(b);
+            v
+        }
+        _ => vec![e],
+    }
+}
+
+fn names(members: &[Ident]) -> Vec<&str> {
+    members.iter().map(|m| m.name.as_str()).collect()
+}
+
+fn cite(c: &Citation) -> String {
+    match &c.item {
+        Some(n) => format!("cite {} item {}", c.source.name, n.text),
+        None => format!("cite {}", c.source.name),
+    }
+}
+
+fn clauses_end(first: Span, spans: &[Option<Span>]) -> usize {
+    spans
+        .iter()
+        .flatten()
+        .map(|s| s.end)
+        .max()
+        .unwrap_or(first.end)
+        .max(first.end) as usize
+}

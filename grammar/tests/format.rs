@@ -1,0 +1,108 @@
+//! The formatter: snapshots of the shipped policies and of ugly fixtures, and its laws
+//! (the tree is unchanged, formatting is idempotent) over generated policies.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use edict_grammar::{format, parse, FormatOptions};
+use proptest::prelude::*;
+
+fn fmt(text: &str) -> String {
+    format(text, FormatOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text
+}
+
+#[test]
+fn the_shipped_policies_are_formatted() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "edict"))
+        .collect();
+    names.sort();
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let out = fmt(&text);
+        assert_eq!(fmt(&out), out, "not idempotent on {}", path.display());
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(format!("policies_{name}"), out);
+    }
+}
+
+#[test]
+fn ugly_fixtures() {
+    insta::glob!("format/*.edict", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let out = format(&text, FormatOptions::default()).unwrap();
+        assert_eq!(fmt(&out.text), out.text, "not idempotent");
+        let kept: Vec<String> = out
+            .kept
+            .iter()
+            .map(|s| text[s.range()].lines().next().unwrap_or("").to_string())
+            .collect();
+        insta::assert_snapshot!(format!("{}\n---- kept as written: {kept:?}", out.text));
+    });
+}
+
+#[test]
+fn items_with_syntax_errors_are_kept_byte_for_byte() {
+    let text = "enum   Status { yes,no }\nrule broken for entry {\n  when t.x in   and\n}\n";
+    let out = format(text, FormatOptions::default()).unwrap();
+    assert!(out
+        .text
+        .contains("rule broken for entry {\n  when t.x in   and\n}"));
+    assert!(out.text.starts_with("enum Status { yes, no }\n"));
+}
+
+#[test]
+fn width_is_honoured() {
+    let text = "set s: T { alpha, beta, gamma, delta, epsilon, zeta, eta, theta }\n";
+    let narrow = format(text, FormatOptions { width: 30 }).unwrap().text;
+    assert!(narrow.lines().all(|l| l.chars().count() <= 30), "{narrow}");
+    assert_eq!(
+        format(text, FormatOptions { width: 100 }).unwrap().text,
+        text
+    );
+}
+
+/// Scatters extra spaces, blank lines and comments over a file without touching tokens.
+fn roughen(text: &str, noise: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = noise.get(i % noise.len().max(1)).copied().unwrap_or(0);
+        let line = if n % 3 == 0 {
+            line.replace(", ", " ,  ")
+        } else {
+            line.to_string()
+        };
+        out.push_str(&line);
+        if n % 5 == 1 && !line.trim_start().starts_with("//") {
+            out.push_str(&format!(" // note {i} 横琴 🎉"));
+        }
+        out.push('\n');
+        if n % 7 == 2 {
+            out.push_str("\n\n");
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn formatting_keeps_the_tree_and_is_idempotent(seed in any::<u64>(), noise in prop::collection::vec(any::<u8>(), 1..40), width in 40usize..140) {
+        let files = edict_testkit::random::random_workspace(seed);
+        for (_, text) in files {
+            let rough = roughen(&text, &noise);
+            let options = FormatOptions { width };
+            // `format` itself re-parses its output and compares trees and comments.
+            let once = format(&rough, options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let twice = format(&once.text, options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&once.text, &twice.text);
+            prop_assert_eq!(parse(&once.text).errors.len(), 0);
+        }
+    }
+}
