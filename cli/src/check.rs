@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use edict_compiler::load::collect_files;
-use edict_compiler::render::{render_human, render_json, summary};
-use edict_compiler::{Analysis, Severity};
+use edict_compiler::render::summary;
+use edict_compiler::Analysis;
 
-use crate::output::{stderr, stdout};
+use crate::output::stderr;
 use crate::{Format, Outcome};
 
 /// Loads every policy file under `paths` into a fresh analysis.
@@ -34,18 +34,9 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) 
     };
     let diags = analysis.diagnostics();
     let sources = analysis.sources();
-    match format {
-        Format::Human => {
-            stderr(&render_human(&diags, &sources, color));
-            stderr(&format!("{}\n", summary(&diags, count)));
-        }
-        Format::Json => stdout(&format!("{}\n", render_json(&diags, &sources))),
+    crate::report::emit(&diags, &sources, format, color, "edict check");
+    if format == Format::Human {
+        stderr(&format!("{}\n", summary(&diags, count)));
     }
-    let errors = diags.iter().any(|d| d.severity == Severity::Error);
-    let warnings = diags.iter().any(|d| d.severity == Severity::Warning);
-    if errors || (deny_warnings && warnings) {
-        Outcome::PolicyErrors
-    } else {
-        Outcome::Ok
-    }
+    crate::report::outcome(&diags, deny_warnings)
 }

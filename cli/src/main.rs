@@ -8,8 +8,10 @@ mod check;
 mod eval;
 mod fmt;
 mod output;
+mod report;
 mod table;
 mod test_cmd;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,19 +39,23 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    /// Readable text with source excerpts.
-    Human,
-    /// One JSON document (schema in docs/cli.md).
-    Json,
-}
+pub use report::Format;
 
 #[derive(Subcommand)]
 enum Command {
     /// Parse and check policy files: names, types, units, amendments, counts.
     Check {
         /// Files or directories (searched recursively for `.edict` files).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit with 1 when there are warnings, not only errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Verify the decision tables: overlaps, gaps, dead, shadowed and subsumed rules.
+    Verify {
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -163,6 +169,11 @@ fn main() -> ExitCode {
             deny_warnings,
         } => check::run(&paths, format, deny_warnings, color),
         Command::Build { paths, out, format } => build::run(&paths, &out, format, color),
+        Command::Verify {
+            paths,
+            format,
+            deny_warnings,
+        } => verify::run(&paths, format, deny_warnings, color),
         Command::Eval {
             paths,
             decision,

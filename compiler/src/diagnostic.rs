@@ -11,6 +11,8 @@ use serde::Serialize;
 pub enum Severity {
     Error,
     Warning,
+    /// A suggestion that is neither wrong nor risky (verification's "subsumed").
+    Hint,
 }
 
 /// A place in a file, with an optional message drawn under it.
@@ -42,6 +44,8 @@ pub struct Diagnostic {
     /// Places in other files (or anywhere) that explain this one.
     pub related: Vec<Label>,
     pub help: Option<String>,
+    /// Further facts: a counterexample region, an example request.
+    pub notes: Vec<String>,
     pub suggestion: Option<Suggestion>,
 }
 
@@ -59,6 +63,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             related: Vec::new(),
             help: None,
+            notes: Vec::new(),
             suggestion: None,
         }
     }
@@ -92,6 +97,11 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
         self
     }
 
@@ -179,6 +189,11 @@ codes! {
     E0306, Error, "duplicate member in a list";
     E0401, Error, "cycle";
     E0601, Error, "cannot be compiled into a decision table";
+    E0701, Error, "overlapping rules in a unique decision";
+    W0702, Warning, "requests no rule answers";
+    W0703, Warning, "rule that can never apply";
+    W0704, Warning, "rule shadowed by earlier or stronger rules";
+    H0705, Hint, "rule contained in another with the same outcome";
     W0501, Warning, "unused declaration";
     W0502, Warning, "rule without a citation";
 }

@@ -133,8 +133,13 @@ fn report(d: &Diagnostic, sources: &dyn Sources) -> Report {
         severity: match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Hint => miette::Severity::Advice,
         },
-        help: d.help.clone(),
+        help: match (&d.help, d.notes.is_empty()) {
+            (h, true) => h.clone(),
+            (Some(h), false) => Some(format!("{h}\n{}", d.notes.join("\n"))),
+            (None, false) => Some(d.notes.join("\n")),
+        },
         source: NamedSource::new(&d.primary.file, text.to_string()),
         labels,
         related,
@@ -170,13 +175,18 @@ fn severity_word(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Hint => "hint",
     }
 }
 
 /// A one-line summary such as `2 errors, 1 warning in 9 files`.
 pub fn summary(diags: &[Diagnostic], files: usize) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let hints = diags.len() - errors - warnings;
     let plural = |n: usize, w: &str| {
         if n == 1 {
             format!("{n} {w}")
@@ -184,8 +194,13 @@ pub fn summary(diags: &[Diagnostic], files: usize) -> String {
             format!("{n} {w}s")
         }
     };
+    let hints = if hints > 0 {
+        format!(", {}", plural(hints, "hint"))
+    } else {
+        String::new()
+    };
     format!(
-        "{}, {} in {}",
+        "{}, {}{hints} in {}",
         plural(errors, "error"),
         plural(warnings, "warning"),
         plural(files, "file")
@@ -224,6 +239,7 @@ struct JsonDiagnostic<'a> {
     secondary: Vec<JsonLabel<'a>>,
     related: Vec<JsonLabel<'a>>,
     help: Option<&'a str>,
+    notes: &'a [String],
     suggestion: Option<JsonSuggestion<'a>>,
 }
 
@@ -233,6 +249,7 @@ struct JsonReport<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
     errors: usize,
     warnings: usize,
+    hints: usize,
 }
 
 fn position(sources: &dyn Sources, file: &str, offset: u32) -> JsonPosition {
@@ -260,7 +277,14 @@ pub fn render_json(diags: &[Diagnostic], sources: &dyn Sources) -> String {
     let report = JsonReport {
         version: 1,
         errors,
-        warnings: diags.len() - errors,
+        warnings: diags
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count(),
+        hints: diags
+            .iter()
+            .filter(|d| d.severity == Severity::Hint)
+            .count(),
         diagnostics: diags
             .iter()
             .map(|d| JsonDiagnostic {
@@ -271,6 +295,7 @@ pub fn render_json(diags: &[Diagnostic], sources: &dyn Sources) -> String {
                 secondary: d.secondary.iter().map(|l| json_label(l, sources)).collect(),
                 related: d.related.iter().map(|l| json_label(l, sources)).collect(),
                 help: d.help.as_deref(),
+                notes: &d.notes,
                 suggestion: d.suggestion.as_ref().map(|s| JsonSuggestion {
                     file: &s.file,
                     start: position(sources, &s.file, s.span.start),
@@ -281,4 +306,142 @@ pub fn render_json(diags: &[Diagnostic], sources: &dyn Sources) -> String {
             .collect(),
     };
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn github_escape(s: &str, property: bool) -> String {
+    let s = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        s.replace(':', "%3A").replace(',', "%2C")
+    } else {
+        s
+    }
+}
+
+/// GitHub Actions workflow commands, one per diagnostic, which GitHub shows as annotations on
+/// the lines of a pull request.
+pub fn render_github(diags: &[Diagnostic], sources: &dyn Sources) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Hint => "notice",
+        };
+        let text = sources.text(&d.primary.file).unwrap_or("");
+        let (line, col) = line_col(text, d.primary.span.start as usize);
+        let (end_line, end_col) = line_col(text, d.primary.span.end as usize);
+        let mut message = d.message.clone();
+        if let Some(h) = &d.help {
+            message.push_str(&format!("\nhelp: {h}"));
+        }
+        for n in &d.notes {
+            message.push_str(&format!("\n{n}"));
+        }
+        out.push_str(&format!(
+            "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
+            github_escape(&d.primary.file, true),
+            github_escape(&format!("{} {}", d.code, d.code.title()), true),
+            github_escape(&message, false)
+        ));
+    }
+    out
+}
+
+fn sarif_location(l: &Label, sources: &dyn Sources) -> serde_json::Value {
+    let text = sources.text(&l.file).unwrap_or("");
+    let (sl, sc) = line_col(text, l.span.start as usize);
+    let (el, ec) = line_col(text, l.span.end as usize);
+    let mut loc = serde_json::json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": l.file },
+            "region": { "startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec }
+        }
+    });
+    if let Some(m) = &l.message {
+        loc["message"] = serde_json::json!({ "text": m });
+    }
+    loc
+}
+
+/// A SARIF 2.1.0 log with one run: the rules are the codes used, the results the diagnostics.
+pub fn render_sarif(diags: &[Diagnostic], sources: &dyn Sources, tool: &str) -> String {
+    let mut codes: Vec<crate::Code> = diags.iter().map(|d| d.code).collect();
+    codes.sort();
+    codes.dedup();
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Hint => "note",
+    };
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.as_str(),
+                "name": c.title(),
+                "shortDescription": { "text": c.title() },
+                "helpUri": format!("https://github.com/edict-lang/edict/blob/main/docs/diagnostics.md#{}", c.as_str().to_lowercase()),
+                "defaultConfiguration": { "level": level(c.severity()) }
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                text.push_str(&format!("\nhelp: {h}"));
+            }
+            for n in &d.notes {
+                text.push_str(&format!("\n{n}"));
+            }
+            let related: Vec<serde_json::Value> =
+                d.secondary.iter().chain(&d.related).map(|l| sarif_location(l, sources)).collect();
+            let mut r = serde_json::json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": codes.iter().position(|c| *c == d.code).unwrap_or(0),
+                "level": level(d.severity),
+                "message": { "text": text },
+                "locations": [sarif_location(&d.primary, sources)],
+            });
+            if !related.is_empty() {
+                r["relatedLocations"] = serde_json::Value::Array(related);
+            }
+            if let Some(s) = &d.suggestion {
+                let text = sources.text(&s.file).unwrap_or("");
+                let (sl, sc) = line_col(text, s.span.start as usize);
+                let (el, ec) = line_col(text, s.span.end as usize);
+                r["fixes"] = serde_json::json!([{
+                    "description": { "text": format!("replace with `{}`", s.replacement) },
+                    "artifactChanges": [{
+                        "artifactLocation": { "uri": s.file },
+                        "replacements": [{
+                            "deletedRegion": { "startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec },
+                            "insertedContent": { "text": s.replacement }
+                        }]
+                    }]
+                }]);
+            }
+            r
+        })
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "edict",
+                "fullName": tool,
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/edict-lang/edict",
+                "rules": rules
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results
+        }]
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_default()
 }

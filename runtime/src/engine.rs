@@ -14,7 +14,7 @@ use crate::value::{TypeDesc, Value};
 
 /// A column's index in one time slice.
 #[derive(Debug, PartialEq)]
-enum ColumnIndex {
+pub(crate) enum ColumnIndex {
     /// Rows accepting each domain value; the last entry is for an absent value.
     Category(Vec<RowSet>),
     /// Rows accepting each region between breakpoints, and an absent value.
@@ -264,6 +264,23 @@ impl Engine {
             verdict,
             day,
         })
+    }
+
+    /// The number of time slices of a decision (one more than its boundaries).
+    pub(crate) fn slice_count(&self, decision: u32) -> usize {
+        self.compiled
+            .get(decision as usize)
+            .map_or(0, |c| c.slices.len())
+    }
+
+    /// The rows in force in a slice, and each column's index there.
+    pub(crate) fn slice(
+        &self,
+        decision: u32,
+        slice: usize,
+    ) -> Option<(&RowSet, &[Arc<ColumnIndex>])> {
+        let s = self.compiled.get(decision as usize)?.slices.get(slice)?;
+        Some((&s.active, &s.columns))
     }
 
     fn pick(&self, d: &DecisionTable, _c: &Compiled, acc: &RowSet) -> Verdict {

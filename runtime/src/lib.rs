@@ -17,7 +17,9 @@ mod explain;
 pub mod fuzzy;
 mod request;
 mod validate;
+
 pub mod value;
+pub mod verify;
 
 pub use artifact::{Artifact, LoadError};
 pub use engine::{column_text, Answer, Engine, EvalError, Verdict};

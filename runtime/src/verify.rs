@@ -1,0 +1,860 @@
+//! Static verification of decision tables: overlaps, gaps, rules that can never fire, rules
+//! contained in others. See `docs/verification.md` for the algorithm and its cost.
+//!
+//! In each time slice, each column's values fall into *classes*: values that every row treats
+//! alike (the same set of accepting rows). The input space of a slice is the product of the
+//! columns' classes, a finite partition; every question below is answered over it exactly,
+//! with a concrete request built for each finding and evaluated to confirm it.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use crate::artifact::{Column, DecisionTable, Domain, Hit, NumExpr, Path};
+use crate::bitset::RowSet;
+use crate::engine::{ColumnIndex, Engine, Key, Verdict};
+use crate::value::{format_date, format_datetime, format_duration, format_period, TypeDesc, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingKind {
+    /// Two rules of a `unique` decision match the same request with different outcomes.
+    Overlap,
+    /// Requests no rule answers, in a decision without `otherwise`.
+    Gap,
+    /// A rule that never applies: never in force, or a condition that can never hold then.
+    Dead,
+    /// A rule of a `first`/`priority` decision that earlier or stronger rules always pre-empt.
+    Shadowed,
+    /// A rule whose every match another rule with the same outcome also matches.
+    Subsumed,
+}
+
+/// One finding, with the region of the input space and a request that exhibits it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub decision: String,
+    /// The rules concerned (indices into the decision's rules); the first is the subject.
+    pub rules: Vec<u32>,
+    /// The time slice: first day (inclusive), last day (exclusive); `None` is unbounded.
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    /// Column → the values of the region, in words.
+    pub region: Vec<(String, String)>,
+    /// A request (as JSON) in the region, confirmed by evaluation.
+    pub example: Option<Json>,
+    pub message: String,
+}
+
+/// A class of one column's values in one slice.
+#[derive(Clone, Debug)]
+struct Class {
+    keys: Vec<Key>,
+    rows: RowSet,
+}
+
+fn classes(index: &ColumnIndex) -> Vec<Class> {
+    let mut groups: Vec<Class> = Vec::new();
+    let mut add = |key: Key, rows: &RowSet| match groups.iter_mut().find(|c| c.rows == *rows) {
+        Some(c) => c.keys.push(key),
+        None => groups.push(Class {
+            keys: vec![key],
+            rows: rows.clone(),
+        }),
+    };
+    match index {
+        ColumnIndex::Category(by) => {
+            let n = by.len().saturating_sub(1);
+            for (i, rows) in by.iter().enumerate() {
+                add(
+                    if i == n {
+                        Key::Absent
+                    } else {
+                        Key::Category(i as u32)
+                    },
+                    rows,
+                );
+            }
+        }
+        ColumnIndex::Number {
+            breaks,
+            regions,
+            absent,
+        } => {
+            for (j, rows) in regions.iter().enumerate() {
+                let rep = if j == 0 {
+                    breaks.first().map_or(0, |b| b.saturating_sub(1))
+                } else {
+                    breaks[j - 1]
+                };
+                add(Key::Number(rep), rows);
+            }
+            add(Key::Absent, absent);
+        }
+        ColumnIndex::Flag(f) => {
+            add(Key::Flag(false), &f[0]);
+            add(Key::Flag(true), &f[1]);
+            add(Key::Absent, &f[2]);
+        }
+    }
+    groups
+}
+
+/// The regions a number column's class covers, for words: `[lo, hi)` per key.
+fn number_range(index: &ColumnIndex, key: i64) -> (Option<i64>, Option<i64>) {
+    if let ColumnIndex::Number { breaks, .. } = index {
+        let j = breaks.partition_point(|b| *b <= key);
+        let lo = if j == 0 { None } else { Some(breaks[j - 1]) };
+        let hi = breaks.get(j).copied();
+        return (lo, hi);
+    }
+    (None, None)
+}
+
+struct SliceView<'a> {
+    day: i64,
+    from: Option<i64>,
+    until: Option<i64>,
+    active: &'a RowSet,
+    indexes: &'a [std::sync::Arc<ColumnIndex>],
+    classes: Vec<Vec<Class>>,
+}
+
+impl Engine {
+    fn views(&self, decision: u32) -> Vec<SliceView<'_>> {
+        let Some(d) = self.decision(decision) else {
+            return Vec::new();
+        };
+        (0..self.slice_count(decision))
+            .filter_map(|s| {
+                let (active, indexes) = self.slice(decision, s)?;
+                let from = if s == 0 {
+                    None
+                } else {
+                    d.boundaries.get(s - 1).copied()
+                };
+                let until = d.boundaries.get(s).copied();
+                // A decision that never changes is read on the artifact's latest change day.
+                let latest = self
+                    .artifact()
+                    .decisions
+                    .iter()
+                    .filter_map(|d| d.boundaries.last())
+                    .max()
+                    .copied()
+                    .unwrap_or(0);
+                let day = from.unwrap_or_else(|| until.map_or(latest, |u| u - 1));
+                let classes = indexes.iter().map(|i| classes(i)).collect();
+                Some(SliceView {
+                    day,
+                    from,
+                    until,
+                    active,
+                    indexes,
+                    classes,
+                })
+            })
+            .collect()
+    }
+
+    /// Every finding for every decision, in decision order.
+    pub fn verify(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (i, d) in self.artifact().decisions.iter().enumerate() {
+            out.extend(self.verify_decision(i as u32, d));
+        }
+        out
+    }
+
+    fn verify_decision(&self, id: u32, d: &DecisionTable) -> Vec<Finding> {
+        let views = self.views(id);
+        let mut out = Vec::new();
+        let rows_of = |r: usize| -> Vec<usize> {
+            d.rows
+                .iter()
+                .enumerate()
+                .filter(|(_, row)| row.rule as usize == r)
+                .map(|(i, _)| i)
+                .collect()
+        };
+
+        // Overlaps: two rules of a unique decision with different outcomes.
+        if d.hit == Hit::Unique {
+            let mut seen = std::collections::BTreeSet::new();
+            for v in &views {
+                for r1 in v.active.iter() {
+                    for r2 in v.active.iter().filter(|r2| *r2 > r1) {
+                        let (a, b) = (d.rows[r1].rule, d.rows[r2].rule);
+                        // One finding per rule: the later of the two is the subject.
+                        if a == b
+                            || seen.contains(&a.max(b))
+                            || d.rules[a as usize].outcome == d.rules[b as usize].outcome
+                        {
+                            continue;
+                        }
+                        let Some(choice) = both(v, r1, r2) else {
+                            continue;
+                        };
+                        let inputs = self.example(id, v, &choice);
+                        let confirmed = matches!(self.decide(id, &inputs).map(|a| a.verdict), Ok(Verdict::Conflict(rs)) if rs.contains(&a) && rs.contains(&b));
+                        if confirmed {
+                            seen.insert(a.max(b));
+                            out.push(Finding {
+                                kind: FindingKind::Overlap,
+                                decision: d.name.clone(),
+                                rules: vec![a.max(b), a.min(b)],
+                                from: v.from,
+                                until: v.until,
+                                region: self.region(d, v, &choice),
+                                example: Some(self.request_json(id, &inputs)),
+                                message: format!(
+                                    "rules `{}` and `{}` both match and decide differently",
+                                    d.rules[a.min(b) as usize].name,
+                                    d.rules[a.max(b) as usize].name
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+
+        // Gaps: requests no rule answers, when there is no `otherwise`.
+        if d.otherwise.is_none() {
+            for v in &views {
+                let mut choice = vec![None; v.classes.len()];
+                if let Some(found) = gap(v, 0, v.active.clone(), &mut choice) {
+                    let inputs = self.example(id, v, &found);
+                    if matches!(
+                        self.decide(id, &inputs).map(|a| a.verdict),
+                        Ok(Verdict::NoMatch)
+                    ) {
+                        out.push(Finding {
+                            kind: FindingKind::Gap,
+                            decision: d.name.clone(),
+                            rules: Vec::new(),
+                            from: v.from,
+                            until: v.until,
+                            region: self.region(d, v, &found),
+                            example: Some(self.request_json(id, &inputs)),
+                            message: format!(
+                                "no rule of `{}` answers these requests, and it has no `otherwise`",
+                                d.name
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+
+        for (r, rule) in d.rules.iter().enumerate() {
+            let rows = rows_of(r);
+            let in_force: Vec<&SliceView> = views
+                .iter()
+                .filter(|v| rows.iter().any(|&i| v.active.contains(i)))
+                .collect();
+            // Dead: never in force, or some condition can never hold while it is.
+            if in_force.is_empty() {
+                out.push(Finding {
+                    kind: FindingKind::Dead,
+                    decision: d.name.clone(),
+                    rules: vec![r as u32],
+                    from: rule.from,
+                    until: rule.until,
+                    region: Vec::new(),
+                    example: None,
+                    message: format!("rule `{}` is never in force", rule.name),
+                });
+                continue;
+            }
+            let satisfiable = |v: &SliceView, i: usize| {
+                v.classes
+                    .iter()
+                    .all(|cs| cs.iter().any(|c| c.rows.contains(i)))
+            };
+            if !in_force
+                .iter()
+                .any(|v| rows.iter().any(|&i| satisfiable(v, i)))
+            {
+                let reason = self.unsatisfied(d, in_force[0], &rows);
+                out.push(Finding {
+                    kind: FindingKind::Dead,
+                    decision: d.name.clone(),
+                    rules: vec![r as u32],
+                    from: rule.from,
+                    until: rule.until,
+                    region: Vec::new(),
+                    example: None,
+                    message: format!("rule `{}` can never apply: {reason}", rule.name),
+                });
+                continue;
+            }
+            // Shadowed: in `first`/`priority`, stronger rules match wherever this one does.
+            if matches!(d.hit, Hit::First | Hit::Priority) {
+                let stronger: Vec<usize> = (0..d.rules.len())
+                    .filter(|&o| {
+                        o != r
+                            && match d.hit {
+                                Hit::First => o < r,
+                                _ => {
+                                    d.rules[o].priority > rule.priority
+                                        || (d.rules[o].priority == rule.priority && o < r)
+                                }
+                            }
+                    })
+                    .collect();
+                let fires = in_force.iter().any(|v| {
+                    let mut shadow = RowSet::empty(d.rows.len());
+                    for o in &stronger {
+                        for i in rows_of(*o) {
+                            if v.active.contains(i) {
+                                shadow.insert(i);
+                            }
+                        }
+                    }
+                    rows.iter()
+                        .any(|&i| v.active.contains(i) && can_fire(v, 0, i, &shadow))
+                });
+                if !fires {
+                    let names: Vec<String> = stronger
+                        .iter()
+                        .map(|o| format!("`{}`", d.rules[*o].name))
+                        .collect();
+                    out.push(Finding {
+                        kind: FindingKind::Shadowed,
+                        decision: d.name.clone(),
+                        rules: std::iter::once(r as u32)
+                            .chain(stronger.iter().map(|o| *o as u32))
+                            .collect(),
+                        from: rule.from,
+                        until: rule.until,
+                        region: Vec::new(),
+                        example: None,
+                        message: format!(
+                            "rule `{}` can never decide: {} always match{} first",
+                            rule.name,
+                            names.join(", "),
+                            if names.len() == 1 { "es" } else { "" }
+                        ),
+                    });
+                    continue;
+                }
+            }
+            // Subsumed: another rule with the same outcome matches wherever this one does.
+            for (o, other) in d.rules.iter().enumerate() {
+                if o == r || other.outcome != rule.outcome {
+                    continue;
+                }
+                let orows = rows_of(o);
+                let contained = in_force.iter().all(|v| {
+                    rows.iter().filter(|&&i| v.active.contains(i)).all(|&i| {
+                        let mut only = RowSet::empty(d.rows.len());
+                        for &j in &orows {
+                            if v.active.contains(j) {
+                                only.insert(j);
+                            }
+                        }
+                        !can_fire(v, 0, i, &only)
+                    })
+                });
+                // Equal rules subsume each other; report only the later one.
+                let mutual = contained
+                    && views.iter().all(|v| {
+                        orows.iter().filter(|&&j| v.active.contains(j)).all(|&j| {
+                            let mut only = RowSet::empty(d.rows.len());
+                            for &i in &rows {
+                                if v.active.contains(i) {
+                                    only.insert(i);
+                                }
+                            }
+                            !can_fire(v, 0, j, &only)
+                        })
+                    });
+                if contained && (!mutual || r > o) {
+                    out.push(Finding {
+                        kind: FindingKind::Subsumed,
+                        decision: d.name.clone(),
+                        rules: vec![r as u32, o as u32],
+                        from: rule.from,
+                        until: rule.until,
+                        region: Vec::new(),
+                        example: None,
+                        message: format!("rule `{}` adds nothing: rule `{}` has the same outcome and matches wherever it does", rule.name, other.name),
+                    });
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// Why no row of a rule can match in a slice: the first column none of its values satisfy.
+    fn unsatisfied(&self, d: &DecisionTable, v: &SliceView, rows: &[usize]) -> String {
+        for &i in rows {
+            for (c, cs) in v.classes.iter().enumerate() {
+                if !cs.iter().any(|cl| cl.rows.contains(i)) {
+                    let conds: Vec<String> = d.rows[i]
+                        .atoms
+                        .iter()
+                        .filter(|a| a.column as usize == c)
+                        .map(|a| match &a.test {
+                            crate::artifact::Test::Member { set, negate: false } => {
+                                let s = self.artifact().sets.get(*set as usize);
+                                let empty = s
+                                    .and_then(|s| {
+                                        s.slices
+                                            .iter()
+                                            .rev()
+                                            .find(|sl| sl.from.is_none_or(|f| f <= v.day))
+                                    })
+                                    .is_none_or(|sl| sl.members.is_empty());
+                                let name = s.map_or("?", |s| s.name.as_str());
+                                if empty {
+                                    format!("`{name}` is empty then")
+                                } else {
+                                    format!("membership in `{name}`")
+                                }
+                            }
+                            _ => String::new(),
+                        })
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    let col = crate::engine::column_text(&d.columns[c]);
+                    return match conds.first() {
+                        Some(why) => {
+                            format!("its test of `{col}` never holds while it is in force ({why})")
+                        }
+                        None => format!("its tests of `{col}` contradict each other"),
+                    };
+                }
+            }
+        }
+        "its conditions never hold while it is in force".into()
+    }
+
+    /// The region of a choice of classes, in words (only the columns chosen).
+    fn region(
+        &self,
+        d: &DecisionTable,
+        v: &SliceView,
+        choice: &[Option<usize>],
+    ) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (c, ch) in choice.iter().enumerate() {
+            let Some(k) = ch else { continue };
+            let Some(class) = v.classes.get(c).and_then(|cs| cs.get(*k)) else {
+                continue;
+            };
+            let col = &d.columns[c];
+            out.push((
+                crate::engine::column_text(col),
+                self.describe_class(d, col, &v.indexes[c], class),
+            ));
+        }
+        out
+    }
+
+    fn describe_class(
+        &self,
+        d: &DecisionTable,
+        col: &Column,
+        index: &ColumnIndex,
+        class: &Class,
+    ) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        // "Absent" is worth saying only when it is the whole class.
+        let keys: Vec<&Key> = if class.keys.len() > 1 {
+            class.keys.iter().filter(|k| **k != Key::Absent).collect()
+        } else {
+            class.keys.iter().collect()
+        };
+        let total = keys.len();
+        for key in keys.into_iter().take(6) {
+            parts.push(match (col, key) {
+                (_, Key::Absent) => "absent".into(),
+                (Column::Category { domain, .. }, Key::Category(v)) => {
+                    self.domain_name(*domain, *v)
+                }
+                (Column::Number { expr, .. }, Key::Number(n)) => {
+                    let ty = number_type(self, d, expr);
+                    let f = |x: i64| format_number(ty.as_ref(), x);
+                    match number_range(index, *n) {
+                        (None, None) => "any".into(),
+                        (None, Some(h)) => format!("at most {}", f(h - 1)),
+                        (Some(l), None) => format!("at least {}", f(l)),
+                        (Some(l), Some(h)) if h == l + 1 => f(l),
+                        (Some(l), Some(h)) => format!("{} to {}", f(l), f(h - 1)),
+                    }
+                }
+                (Column::Same { .. }, Key::Flag(b)) => {
+                    if *b {
+                        "equal".into()
+                    } else {
+                        "different".into()
+                    }
+                }
+                (_, Key::Flag(b)) => {
+                    if *b {
+                        "true".into()
+                    } else {
+                        "false".into()
+                    }
+                }
+                _ => "?".into(),
+            });
+        }
+        if total > 6 {
+            parts.push(format!("and {} more", total - 6));
+        }
+        parts.join(", ")
+    }
+
+    fn domain_name(&self, domain: Domain, v: u32) -> String {
+        let cat = &self.artifact().catalogue;
+        match domain {
+            Domain::Entity(t) => cat
+                .entity_types
+                .get(t as usize)
+                .and_then(|t| t.entities.get(v as usize))
+                .map(|e| e.name.clone()),
+            Domain::Enum(e) => cat
+                .enums
+                .get(e as usize)
+                .and_then(|e| e.variants.get(v as usize))
+                .cloned(),
+        }
+        .unwrap_or_else(|| v.to_string())
+    }
+
+    /// A request inside the chosen classes (columns not chosen keep default values).
+    fn example(&self, id: u32, v: &SliceView, choice: &[Option<usize>]) -> Vec<Value> {
+        let Some(d) = self.decision(id) else {
+            return Vec::new();
+        };
+        let mut inputs: Vec<Value> = d
+            .params
+            .iter()
+            .map(|(_, t)| self.default_value(t, v.day))
+            .collect();
+        // The as-of input falls in the slice.
+        if let Some(TypeDesc::DateTime) = self.path_type(d, &d.as_of).as_ref().map(strip) {
+            self.set_path(
+                &mut inputs,
+                &d.as_of,
+                Value::DateTime(v.day * 86_400 + 12 * 3600),
+            );
+        } else {
+            self.set_path(&mut inputs, &d.as_of, Value::Date(v.day));
+        }
+        // Categories and flags first, then equalities, then numbers (which build on them).
+        for pass in 0..3 {
+            for (c, ch) in choice.iter().enumerate() {
+                let Some(k) = ch else { continue };
+                let Some(class) = v.classes.get(c).and_then(|cs| cs.get(*k)) else {
+                    continue;
+                };
+                let key = class.keys[0];
+                match (&d.columns[c], pass, key) {
+                    (Column::Category { path, .. } | Column::Flag { path }, 0, Key::Absent) => {
+                        self.set_path(&mut inputs, path, Value::Absent)
+                    }
+                    (Column::Category { path, domain }, 0, Key::Category(x)) => {
+                        let value = match domain {
+                            Domain::Entity(t) => Value::Entity(*t, x),
+                            Domain::Enum(e) => Value::Enum(*e, x),
+                        };
+                        self.set_path(&mut inputs, path, value);
+                    }
+                    (Column::Flag { path }, 0, Key::Flag(b)) => {
+                        self.set_path(&mut inputs, path, Value::Bool(b))
+                    }
+                    (Column::Same { a, b }, 1, Key::Flag(eq)) => {
+                        let av = self
+                            .path_value(a, &inputs)
+                            .cloned()
+                            .unwrap_or(Value::Absent);
+                        let bv = if eq { av } else { self.other_than(&av) };
+                        self.set_path(&mut inputs, b, bv);
+                    }
+                    (Column::Same { a, .. }, 1, Key::Absent) => {
+                        self.set_path(&mut inputs, a, Value::Absent)
+                    }
+                    (Column::Number { expr, .. }, 2, Key::Number(n)) => {
+                        self.set_number(&mut inputs, expr, n)
+                    }
+                    (
+                        Column::Number {
+                            expr: NumExpr::Path(p),
+                            ..
+                        },
+                        2,
+                        Key::Absent,
+                    ) => self.set_path(&mut inputs, p, Value::Absent),
+                    _ => {}
+                }
+            }
+        }
+        inputs
+    }
+
+    fn other_than(&self, v: &Value) -> Value {
+        let cat = &self.artifact().catalogue;
+        match v {
+            Value::Entity(t, e) => {
+                let n = cat
+                    .entity_types
+                    .get(*t as usize)
+                    .map_or(1, |t| t.entities.len()) as u32;
+                Value::Entity(*t, if n > 1 { (e + 1) % n } else { *e })
+            }
+            Value::Enum(t, e) => {
+                let n = cat.enums.get(*t as usize).map_or(1, |t| t.variants.len()) as u32;
+                Value::Enum(*t, if n > 1 { (e + 1) % n } else { *e })
+            }
+            Value::Bool(b) => Value::Bool(!b),
+            Value::Int(n) => Value::Int(n + 1),
+            other => other.clone(),
+        }
+    }
+
+    /// Sets the inputs so that a numeric expression equals `n` (solving for its last input).
+    fn set_number(&self, inputs: &mut [Value], e: &NumExpr, n: i64) {
+        match e {
+            NumExpr::Path(p) => {
+                let v = match self.path_value(p, inputs) {
+                    Some(Value::Date(_)) => Value::Date(n),
+                    Some(Value::DateTime(_)) => Value::DateTime(n),
+                    Some(Value::Duration(_)) => Value::Duration(n),
+                    Some(Value::Period(_)) => Value::Period(n),
+                    _ => Value::Int(n),
+                };
+                self.set_path(inputs, p, v);
+            }
+            NumExpr::Sub(a, b) => {
+                let bv = self.eval_num(b, inputs).unwrap_or(0);
+                self.set_number(inputs, a, n.saturating_add(bv));
+            }
+            NumExpr::Add(a, b) => {
+                let bv = self.eval_num(b, inputs).unwrap_or(0);
+                self.set_number(inputs, a, n.saturating_sub(bv));
+            }
+            NumExpr::Const(_) => {}
+        }
+    }
+
+    fn eval_num(&self, e: &NumExpr, inputs: &[Value]) -> Option<i64> {
+        match e {
+            NumExpr::Path(p) => self.path_value(p, inputs)?.as_number(),
+            NumExpr::Const(n) => Some(*n),
+            NumExpr::Add(a, b) => Some(self.eval_num(a, inputs)? + self.eval_num(b, inputs)?),
+            NumExpr::Sub(a, b) => Some(self.eval_num(a, inputs)? - self.eval_num(b, inputs)?),
+        }
+    }
+
+    fn default_value(&self, t: &TypeDesc, day: i64) -> Value {
+        match t {
+            TypeDesc::Bool => Value::Bool(false),
+            TypeDesc::Int => Value::Int(0),
+            TypeDesc::Text => Value::Text(String::new()),
+            TypeDesc::Date => Value::Date(day),
+            TypeDesc::DateTime => Value::DateTime(day * 86_400 + 12 * 3600),
+            TypeDesc::Duration => Value::Duration(0),
+            TypeDesc::Period => Value::Period(0),
+            TypeDesc::Range(inner) => Value::Range(
+                Box::new(self.default_value(inner, day)),
+                Box::new(self.default_value(inner, day)),
+            ),
+            TypeDesc::Entity(e) => Value::Entity(*e, 0),
+            TypeDesc::Enum(e) => Value::Enum(*e, 0),
+            TypeDesc::Record(r) => Value::Record(self.artifact().records.get(*r as usize).map_or(
+                Vec::new(),
+                |r| {
+                    r.fields
+                        .iter()
+                        .map(|(_, t)| self.default_value(t, day))
+                        .collect()
+                },
+            )),
+            TypeDesc::Optional(inner) => self.default_value(inner, day),
+        }
+    }
+
+    fn path_type(&self, d: &DecisionTable, p: &Path) -> Option<TypeDesc> {
+        let mut t = d.params.get(p.param as usize)?.1.clone();
+        for &f in &p.fields {
+            t = match strip(&t) {
+                TypeDesc::Record(r) => self
+                    .artifact()
+                    .records
+                    .get(*r as usize)?
+                    .fields
+                    .get(f as usize)?
+                    .1
+                    .clone(),
+                TypeDesc::Entity(e) => self
+                    .artifact()
+                    .catalogue
+                    .entity_types
+                    .get(*e as usize)?
+                    .attributes
+                    .get(f as usize)?
+                    .1
+                    .clone(),
+                _ => return None,
+            };
+        }
+        Some(t)
+    }
+
+    /// Writes `value` at the end of `path`. Through an entity attribute, an entity whose
+    /// attribute has that value is chosen instead.
+    fn set_path(&self, inputs: &mut [Value], path: &Path, value: Value) {
+        let Some(root) = inputs.get_mut(path.param as usize) else {
+            return;
+        };
+        set_in(self, root, &path.fields, value);
+    }
+
+    /// A request as JSON, by names, the way `edict eval` reads it.
+    pub fn request_json(&self, id: u32, inputs: &[Value]) -> Json {
+        let Some(d) = self.decision(id) else {
+            return Json::Null;
+        };
+        let mut obj = serde_json::Map::new();
+        for ((name, ty), v) in d.params.iter().zip(inputs) {
+            let j = match strip(ty) {
+                TypeDesc::Record(r) => self.record_value_json(*r, v),
+                _ => self.value_json(v),
+            };
+            obj.insert(name.clone(), j);
+        }
+        Json::Object(obj)
+    }
+}
+
+fn set_in(engine: &Engine, slot: &mut Value, fields: &[u32], value: Value) {
+    let Some((&first, rest)) = fields.split_first() else {
+        *slot = value;
+        return;
+    };
+    match slot {
+        Value::Record(fs) => {
+            if let Some(f) = fs.get_mut(first as usize) {
+                set_in(engine, f, rest, value);
+            }
+        }
+        Value::Entity(t, _) => {
+            // Choose an entity whose attribute (chain) has the value.
+            let t = *t;
+            let Some(ty) = engine.artifact().catalogue.entity_types.get(t as usize) else {
+                return;
+            };
+            for (i, _) in ty.entities.iter().enumerate() {
+                let mut candidate = Value::Entity(t, i as u32);
+                let probe = Path {
+                    param: 0,
+                    fields: fields.to_vec(),
+                    text: String::new(),
+                };
+                let inputs = [candidate.clone()];
+                if engine.path_value(&probe, &inputs) == Some(&value) {
+                    std::mem::swap(slot, &mut candidate);
+                    return;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn strip(t: &TypeDesc) -> &TypeDesc {
+    match t {
+        TypeDesc::Optional(inner) => strip(inner),
+        other => other,
+    }
+}
+
+fn number_type(engine: &Engine, d: &DecisionTable, e: &NumExpr) -> Option<TypeDesc> {
+    match e {
+        NumExpr::Path(p) => engine.path_type(d, p).map(|t| strip(&t).clone()),
+        NumExpr::Const(_) => None,
+        NumExpr::Sub(a, b) => match (number_type(engine, d, a), number_type(engine, d, b)) {
+            (Some(TypeDesc::DateTime), Some(TypeDesc::DateTime))
+            | (Some(TypeDesc::Date), Some(TypeDesc::Date)) => Some(TypeDesc::Duration),
+            (Some(t), _) | (None, Some(t)) => Some(t),
+            _ => None,
+        },
+        NumExpr::Add(a, b) => number_type(engine, d, a).or_else(|| number_type(engine, d, b)),
+    }
+}
+
+fn format_number(t: Option<&TypeDesc>, n: i64) -> String {
+    match t {
+        Some(TypeDesc::Date) => format_date(n),
+        Some(TypeDesc::DateTime) => format_datetime(n),
+        Some(TypeDesc::Duration) => format_duration(n),
+        Some(TypeDesc::Period) => format_period(n),
+        _ => n.to_string(),
+    }
+}
+
+/// A class per column containing both rows, if every column has one.
+fn both(v: &SliceView, r1: usize, r2: usize) -> Option<Vec<Option<usize>>> {
+    v.classes
+        .iter()
+        .map(|cs| {
+            cs.iter()
+                .position(|c| c.rows.contains(r1) && c.rows.contains(r2))
+                .map(Some)
+        })
+        .collect()
+}
+
+/// Depth-first search for classes where no active row matches.
+fn gap(
+    v: &SliceView,
+    col: usize,
+    acc: RowSet,
+    choice: &mut Vec<Option<usize>>,
+) -> Option<Vec<Option<usize>>> {
+    if acc.is_empty() {
+        return Some(choice.clone());
+    }
+    let cs = v.classes.get(col)?;
+    for (k, c) in cs.iter().enumerate() {
+        let mut next = acc.clone();
+        next.and_with(&c.rows);
+        choice[col] = Some(k);
+        if let Some(found) = gap(v, col + 1, next, choice) {
+            return Some(found);
+        }
+    }
+    choice[col] = None;
+    None
+}
+
+/// Is there a point where row `row` matches and no row of `shadow` does?
+fn can_fire(v: &SliceView, col: usize, row: usize, shadow: &RowSet) -> bool {
+    if shadow.is_empty() {
+        return v.classes[col..]
+            .iter()
+            .all(|cs| cs.iter().any(|c| c.rows.contains(row)));
+    }
+    let Some(cs) = v.classes.get(col) else {
+        return false;
+    };
+    cs.iter().filter(|c| c.rows.contains(row)).any(|c| {
+        let mut next = shadow.clone();
+        next.and_with(&c.rows);
+        can_fire(v, col + 1, row, &next)
+    })
+}
+
+/// Findings grouped by decision, for reports.
+pub fn by_decision(findings: &[Finding]) -> BTreeMap<&str, Vec<&Finding>> {
+    let mut m: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        m.entry(f.decision.as_str()).or_default().push(f);
+    }
+    m
+}
