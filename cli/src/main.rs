@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod eval;
 mod fmt;
 mod output;
@@ -63,6 +64,21 @@ enum Command {
         /// Exit with 1 when there are warnings, not only errors.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Which decisions change between two versions of the policies (directories, artifacts,
+    /// or a git revision with --old-rev).
+    Diff {
+        /// OLD NEW, or NEW alone with --old-rev.
+        #[arg(required = true, num_args = 1..=2)]
+        paths: Vec<PathBuf>,
+        /// Compare NEW with the same files at this git revision.
+        #[arg(long)]
+        old_rev: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 0 even when something changes (only report).
+        #[arg(long)]
+        exit_zero: bool,
     },
     /// Check and compile policies into a decision-table artifact (written atomically).
     Build {
@@ -169,6 +185,25 @@ fn main() -> ExitCode {
             deny_warnings,
         } => check::run(&paths, format, deny_warnings, color),
         Command::Build { paths, out, format } => build::run(&paths, &out, format, color),
+        Command::Diff {
+            paths,
+            old_rev,
+            format,
+            exit_zero,
+        } => match diff::split_paths(&paths, old_rev.as_deref()) {
+            Ok((old, new)) => diff::run(
+                old.as_deref(),
+                &new,
+                old_rev.as_deref(),
+                format,
+                exit_zero,
+                color,
+            ),
+            Err(e) => {
+                output::stderr(&format!("error: {e}\n"));
+                Outcome::UsageOrIo
+            }
+        },
         Command::Verify {
             paths,
             format,

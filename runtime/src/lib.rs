@@ -12,6 +12,7 @@
 
 pub mod artifact;
 pub mod bitset;
+pub mod diff;
 mod engine;
 mod explain;
 pub mod fuzzy;

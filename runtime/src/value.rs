@@ -137,14 +137,17 @@ pub fn format_date(days: i64) -> String {
 
 pub fn format_datetime(secs: i64) -> String {
     match seconds_to_datetime(secs) {
+        Some(dt) if secs.rem_euclid(60) != 0 => dt.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
         Some(dt) => dt.strftime("%Y-%m-%dT%H:%M").to_string(),
         None => format!("second {secs}"),
     }
 }
 
-/// `144h`, `30d` when whole days and not a multiple of 24 h written in hours, `90min`.
+/// `144h`, `24h`, but `30d` (whole days from ten days up), `90min`, `1s`.
 pub fn format_duration(secs: i64) -> String {
-    if secs % 3600 == 0 {
+    if secs % 86_400 == 0 && secs >= 10 * 86_400 {
+        format!("{}d", secs / 86_400)
+    } else if secs % 3600 == 0 {
         format!("{}h", secs / 3600)
     } else if secs % 60 == 0 {
         format!("{}min", secs / 60)
@@ -176,6 +179,7 @@ mod tests {
         assert_eq!(parse_duration("5y"), Some(Value::Period(60)));
         assert_eq!(parse_date("2025-02-30"), None);
         assert_eq!(parse_datetime("2025-11-10"), None);
-        assert_eq!(format_duration(30 * 86_400), "720h");
+        assert_eq!(format_duration(30 * 86_400), "30d");
+        assert_eq!(format_duration(144 * 3600), "144h");
     }
 }

@@ -48,12 +48,12 @@ pub struct Finding {
 
 /// A class of one column's values in one slice.
 #[derive(Clone, Debug)]
-struct Class {
-    keys: Vec<Key>,
-    rows: RowSet,
+pub(crate) struct Class {
+    pub(crate) keys: Vec<Key>,
+    pub(crate) rows: RowSet,
 }
 
-fn classes(index: &ColumnIndex) -> Vec<Class> {
+pub(crate) fn classes(index: &ColumnIndex) -> Vec<Class> {
     let mut groups: Vec<Class> = Vec::new();
     let mut add = |key: Key, rows: &RowSet| match groups.iter_mut().find(|c| c.rows == *rows) {
         Some(c) => c.keys.push(key),
@@ -101,7 +101,7 @@ fn classes(index: &ColumnIndex) -> Vec<Class> {
 }
 
 /// The regions a number column's class covers, for words: `[lo, hi)` per key.
-fn number_range(index: &ColumnIndex, key: i64) -> (Option<i64>, Option<i64>) {
+pub(crate) fn number_range(index: &ColumnIndex, key: i64) -> (Option<i64>, Option<i64>) {
     if let ColumnIndex::Number { breaks, .. } = index {
         let j = breaks.partition_point(|b| *b <= key);
         let lo = if j == 0 { None } else { Some(breaks[j - 1]) };
@@ -528,33 +528,53 @@ impl Engine {
 
     /// A request inside the chosen classes (columns not chosen keep default values).
     fn example(&self, id: u32, v: &SliceView, choice: &[Option<usize>]) -> Vec<Value> {
+        let keys: Vec<Option<Key>> = choice
+            .iter()
+            .enumerate()
+            .map(|(c, ch)| {
+                ch.and_then(|k| v.classes.get(c).and_then(|cs| cs.get(k)))
+                    .map(|class| class.keys[0])
+            })
+            .collect();
+        self.example_keys(id, v.day, &keys, None)
+    }
+
+    /// A request on `day` whose column `c` has the value `keys[c]` (when given), starting from
+    /// `base` or from default values.
+    pub(crate) fn example_keys(
+        &self,
+        id: u32,
+        day: i64,
+        keys: &[Option<Key>],
+        base: Option<Vec<Value>>,
+    ) -> Vec<Value> {
         let Some(d) = self.decision(id) else {
             return Vec::new();
         };
-        let mut inputs: Vec<Value> = d
-            .params
-            .iter()
-            .map(|(_, t)| self.default_value(t, v.day))
-            .collect();
-        // The as-of input falls in the slice.
+        let mut inputs: Vec<Value> = base.unwrap_or_else(|| {
+            d.params
+                .iter()
+                .map(|(_, t)| self.default_value(t, day))
+                .collect()
+        });
+        // The as-of input falls on the day.
         if let Some(TypeDesc::DateTime) = self.path_type(d, &d.as_of).as_ref().map(strip) {
             self.set_path(
                 &mut inputs,
                 &d.as_of,
-                Value::DateTime(v.day * 86_400 + 12 * 3600),
+                Value::DateTime(day * 86_400 + 12 * 3600),
             );
         } else {
-            self.set_path(&mut inputs, &d.as_of, Value::Date(v.day));
+            self.set_path(&mut inputs, &d.as_of, Value::Date(day));
         }
         // Categories and flags first, then equalities, then numbers (which build on them).
         for pass in 0..3 {
-            for (c, ch) in choice.iter().enumerate() {
-                let Some(k) = ch else { continue };
-                let Some(class) = v.classes.get(c).and_then(|cs| cs.get(*k)) else {
+            for (c, key) in keys.iter().enumerate() {
+                let Some(key) = *key else { continue };
+                let Some(col) = d.columns.get(c) else {
                     continue;
                 };
-                let key = class.keys[0];
-                match (&d.columns[c], pass, key) {
+                match (col, pass, key) {
                     (Column::Category { path, .. } | Column::Flag { path }, 0, Key::Absent) => {
                         self.set_path(&mut inputs, path, Value::Absent)
                     }
@@ -774,7 +794,7 @@ fn strip(t: &TypeDesc) -> &TypeDesc {
     }
 }
 
-fn number_type(engine: &Engine, d: &DecisionTable, e: &NumExpr) -> Option<TypeDesc> {
+pub(crate) fn number_type(engine: &Engine, d: &DecisionTable, e: &NumExpr) -> Option<TypeDesc> {
     match e {
         NumExpr::Path(p) => engine.path_type(d, p).map(|t| strip(&t).clone()),
         NumExpr::Const(_) => None,
@@ -788,7 +808,7 @@ fn number_type(engine: &Engine, d: &DecisionTable, e: &NumExpr) -> Option<TypeDe
     }
 }
 
-fn format_number(t: Option<&TypeDesc>, n: i64) -> String {
+pub(crate) fn format_number(t: Option<&TypeDesc>, n: i64) -> String {
     match t {
         Some(TypeDesc::Date) => format_date(n),
         Some(TypeDesc::DateTime) => format_datetime(n),
