@@ -14,6 +14,10 @@ pub enum TestFormat {
     Human,
     Json,
     Junit,
+    /// GitHub Actions annotations on failing tests.
+    Github,
+    /// A SARIF 2.1.0 log of failing tests.
+    Sarif,
 }
 
 pub fn run(paths: &[PathBuf], format: TestFormat, color: bool) -> Outcome {
@@ -61,6 +65,8 @@ pub fn run(paths: &[PathBuf], format: TestFormat, color: bool) -> Outcome {
             .unwrap_or_default()
         )),
         TestFormat::Junit => stdout(&junit(&results)),
+        TestFormat::Github => stdout(&github(&results, &root(paths))),
+        TestFormat::Sarif => stdout(&format!("{}\n", sarif(&results, &root(paths)))),
     }
     if results.iter().all(TestResult::passed) {
         Outcome::Ok
@@ -138,4 +144,76 @@ pub fn junit(results: &[TestResult]) -> String {
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
+}
+
+/// The directory test locations are relative to (the common directory of the workspace).
+fn root(paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [p] if p.is_dir() => p.clone(),
+        [p] => p.parent().map(PathBuf::from).unwrap_or_default(),
+        _ => PathBuf::new(),
+    }
+}
+
+fn failure_text(r: &TestResult) -> String {
+    r.failures
+        .iter()
+        .map(|f| format!("{}: expected {}, got {}", f.what, f.expected, f.actual))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn github(results: &[TestResult], root: &std::path::Path) -> String {
+    let esc = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for r in results.iter().filter(|r| !r.passed()) {
+        let file = root.join(&r.file).display().to_string();
+        out.push_str(&format!(
+            "::error file={},line={},col={},title={}::{}\n",
+            prop(&file),
+            r.line,
+            r.column,
+            prop(&format!("test {} ({}) failed", r.name, r.decision)),
+            esc(&failure_text(r))
+        ));
+    }
+    out
+}
+
+pub fn sarif(results: &[TestResult], root: &std::path::Path) -> String {
+    let failed: Vec<serde_json::Value> = results
+        .iter()
+        .filter(|r| !r.passed())
+        .map(|r| {
+            serde_json::json!({
+                "ruleId": "test-failed",
+                "level": "error",
+                "message": { "text": format!("test `{}` of `{}` failed\n{}", r.name, r.decision, failure_text(r)) },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": root.join(&r.file).display().to_string() },
+                    "region": { "startLine": r.line, "startColumn": r.column }
+                }}]
+            })
+        })
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "edict",
+                "fullName": "edict test",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": [{ "id": "test-failed", "shortDescription": { "text": "a policy test failed" } }]
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": failed
+        }]
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_default()
 }

@@ -197,9 +197,9 @@ impl<'a> Checker<'a> {
             Some(DeclKind::EntityType { .. }) => Ty::Entity(name.to_string()),
             Some(DeclKind::Record { .. }) => Ty::Record(name.to_string()),
             Some(other) => {
-                let noun = other.noun();
+                let noun = other.with_article();
                 let d = self
-                    .diag(Code::E0104, t.name.span, format!("`{name}` is a {noun}, not a type"))
+                    .diag(Code::E0104, t.name.span, format!("`{name}` is {noun}, not a type"))
                     .label("a type is expected here")
                     .help("types are declared with `entity`, `enum` or `record`, or are built in (`Text`, `Date`, `Duration`, ...)");
                 self.emit(d);

@@ -86,6 +86,17 @@ impl DeclKind {
         }
     }
 
+    /// The noun with its indefinite article: "a set", "an entity type".
+    pub fn with_article(&self) -> String {
+        let noun = self.noun();
+        let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {noun}")
+    }
+
     pub fn is_type(&self) -> bool {
         matches!(
             self,

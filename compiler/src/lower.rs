@@ -817,6 +817,11 @@ impl TableBuilder<'_, '_> {
         match &e.kind {
             ExprKind::Paren(inner) => self.num(inner),
             ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), a, b) => {
+                // Months and years have no fixed length: a date plus a period is not linear,
+                // so it cannot be a number column (E0601 follows).
+                if self.is_period(a) != self.is_period(b) {
+                    return None;
+                }
                 let (a, b) = (self.num(a)?, self.num(b)?);
                 let sym = if *op == BinOp::Add { "+" } else { "-" };
                 Some(match (a, b) {
@@ -845,6 +850,17 @@ impl TableBuilder<'_, '_> {
                 Some(v) => v.as_number().map(Num::Const),
                 None => None,
             },
+        }
+    }
+
+    /// Is this a calendar period (a `Period` input or a `mo`/`y` literal)?
+    fn is_period(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Paren(inner) => self.is_period(inner),
+            ExprKind::Duration(_, unit) => unit.is_calendar(),
+            _ => self
+                .path(e)
+                .is_some_and(|(_, t)| *t.strip_optional() == Ty::Period),
         }
     }
 
@@ -894,6 +910,16 @@ impl TableBuilder<'_, '_> {
     }
 
     fn membership(&mut self, e: &Expr, a: &Expr, b: &Expr, neg: bool) -> Result<Dnf, LowerError> {
+        if let ExprKind::Range(lo, hi) = &b.kind {
+            let (Some(Num::Const(lo)), Some(Num::Const(hi))) = (self.num(lo), self.num(hi)) else {
+                return Err(self.err(b, "the ends of this range must be constants"));
+            };
+            let Some(Num::Expr(expr, text)) = self.num(a) else {
+                return Err(self.err(a, "only numbers, dates and durations computed from inputs can be tested against a range"));
+            };
+            let c = self.column(Column::Number { expr, text });
+            return Ok(interval_dnf(c, lo, hi, neg));
+        }
         let Some((path, ty)) = self.path(a) else {
             return Err(self.err(
                 a,

@@ -21,6 +21,16 @@ pub struct Explanation {
     pub rules: Vec<(u32, RuleStatus)>,
 }
 
+/// A rule's period in words: `always`, `from 2025-11-05`, `from A until B`.
+fn period(from: Option<i64>, until: Option<i64>) -> String {
+    match (from, until) {
+        (None, None) => "always".into(),
+        (Some(f), None) => format!("from {}", format_date(f)),
+        (None, Some(u)) => format!("until {}", format_date(u)),
+        (Some(f), Some(u)) => format!("from {} until {}", format_date(f), format_date(u)),
+    }
+}
+
 impl Engine {
     pub fn explain(&self, decision: u32, inputs: &[Value]) -> Result<Explanation, EvalError> {
         let answer = self.decide(decision, inputs)?;
@@ -128,11 +138,7 @@ impl Engine {
                         "  at: {}:{}:{}\n",
                         rule.location.file, rule.location.line, rule.location.column
                     ));
-                    out.push_str(&format!(
-                        "  in force: {} to {}\n",
-                        rule.from.map_or("always".to_string(), format_date),
-                        rule.until.map_or("open".to_string(), format_date)
-                    ));
+                    out.push_str(&format!("  in force: {}\n", period(rule.from, rule.until)));
                 }
             }
             Verdict::Otherwise => out.push_str(&format!(

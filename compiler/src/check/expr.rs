@@ -164,12 +164,12 @@ impl Checker<'_> {
                 };
             }
             Some(other) => {
-                let noun = other.noun();
+                let noun = other.with_article();
                 let d = self
                     .diag(
                         Code::E0104,
                         ident.span,
-                        format!("`{name}` is a {noun}, not a value"),
+                        format!("`{name}` is {noun}, not a value"),
                     )
                     .label("a value is expected here");
                 self.emit(d);

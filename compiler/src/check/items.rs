@@ -131,12 +131,12 @@ impl Checker<'_> {
                 let elem = match self.index.kind(&a.set.name) {
                     Some(DeclKind::Set { elem, .. }) => Some(self.ty_of(elem)),
                     Some(other) => {
-                        let noun = other.noun();
+                        let noun = other.with_article();
                         let d = self
                             .diag(
                                 Code::E0104,
                                 a.set.span,
-                                format!("`{}` is a {noun}, not a set", a.set.name),
+                                format!("`{}` is {noun}, not a set", a.set.name),
                             )
                             .label("only sets can be amended");
                         self.emit(d);
@@ -212,7 +212,7 @@ impl Checker<'_> {
                 continue;
             }
             let (file, span) = self.def_location(first);
-            let noun = first.decl.kind.noun();
+            let noun = first.decl.kind.with_article();
             let d = self
                 .diag(
                     Code::E0102,
@@ -220,7 +220,7 @@ impl Checker<'_> {
                     format!("`{}` is defined more than once", ident.name),
                 )
                 .label("defined again here")
-                .related(&file, span, format!("first defined here, as a {noun}"))
+                .related(&file, span, format!("first defined here, as {noun}"))
                 .help("every name in a workspace must be unique; rename one of them");
             self.emit(d);
         }
@@ -338,12 +338,12 @@ impl Checker<'_> {
                 parent.as_ref().is_some_and(|p| p.optional),
             ),
             Some(other) => {
-                let noun = other.noun();
+                let noun = other.with_article();
                 let d = self
                     .diag(
                         Code::E0104,
                         c.ty.span,
-                        format!("`{}` is a {noun}, not an entity type", c.ty.name),
+                        format!("`{}` is {noun}, not an entity type", c.ty.name),
                     )
                     .label("catalogues list entries of an entity type")
                     .help("declare the type with `entity`");
@@ -452,12 +452,12 @@ impl Checker<'_> {
                 .get(&m.name)
                 .is_some_and(|o| o.contains(e)),
             (_, Some(kind)) => {
-                let noun = kind.noun();
+                let noun = kind.with_article();
                 let d = self
                     .diag(
                         Code::E0205,
                         m.span,
-                        format!("`{}` is a {noun}, but `{set}` holds `{elem}`", m.name),
+                        format!("`{}` is {noun}, but `{set}` holds `{elem}`", m.name),
                     )
                     .label(format!("not a `{elem}`"));
                 self.emit(d);
@@ -589,9 +589,9 @@ impl Checker<'_> {
                 })
             }
             Some(other) => {
-                let noun = other.noun();
+                let noun = other.with_article();
                 let d = self
-                    .diag(Code::E0104, c.source.span, format!("`{}` is a {noun}, not a source", c.source.name))
+                    .diag(Code::E0104, c.source.span, format!("`{}` is {noun}, not a source", c.source.name))
                     .label("`cite` names a source")
                     .help("declare the announcement with `source name { title: \"...\", published: 2025-11-05 }`");
                 self.emit(d);
@@ -792,12 +792,12 @@ impl Checker<'_> {
     fn not_a_decision(&mut self, ident: &edict_grammar::Ident) {
         match self.index.kind(&ident.name) {
             Some(other) => {
-                let noun = other.noun();
+                let noun = other.with_article();
                 let d = self
                     .diag(
                         Code::E0104,
                         ident.span,
-                        format!("`{}` is a {noun}, not a decision", ident.name),
+                        format!("`{}` is {noun}, not a decision", ident.name),
                     )
                     .label("a decision is expected here");
                 self.emit(d);
