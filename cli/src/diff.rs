@@ -290,20 +290,13 @@ pub fn sarif(diffs: &[DecisionDiff]) -> String {
             serde_json::json!({ "ruleId": "decision-change", "level": "note", "message": { "text": text } })
         })
         .collect();
-    let log = serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "edict",
-                "fullName": "edict diff",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": [{ "id": "decision-change", "shortDescription": { "text": "a decision's answer changes" } }]
-            }},
-            "results": results
-        }]
-    });
-    serde_json::to_string_pretty(&log).unwrap_or_default()
+    edict_compiler::render::sarif_log(
+        "edict diff",
+        vec![
+            serde_json::json!({ "id": "decision-change", "shortDescription": { "text": "a decision's answer changes" } }),
+        ],
+        results,
+    )
 }
 
 pub fn run(

@@ -67,12 +67,26 @@ fn decision_id(engine: &Engine, name: &str) -> Result<u32, Outcome> {
     })
 }
 
+/// The largest single request read, and the longest line of a batch.
+pub const MAX_REQUEST_BYTES: u64 = 1024 * 1024;
+
 fn read_input(input: Option<&Path>) -> Result<String, Outcome> {
     let mut text = String::new();
     let result = match input {
-        Some(p) if p.as_os_str() != "-" => std::fs::read_to_string(p).map(|t| text = t),
-        _ => std::io::stdin().read_to_string(&mut text).map(|_| ()),
+        Some(p) if p.as_os_str() != "-" => std::fs::File::open(p).and_then(|f| {
+            f.take(MAX_REQUEST_BYTES + 1)
+                .read_to_string(&mut text)
+                .map(|_| ())
+        }),
+        _ => std::io::stdin()
+            .take(MAX_REQUEST_BYTES + 1)
+            .read_to_string(&mut text)
+            .map(|_| ()),
     };
+    if text.len() as u64 > MAX_REQUEST_BYTES {
+        stderr(&format!("error: the request is larger than {MAX_REQUEST_BYTES} bytes\n  help: a request is one small JSON object; send many with --batch\n"));
+        return Err(Outcome::PolicyErrors);
+    }
     result.map_err(|e| {
         stderr(&format!("error: cannot read the request: {e}\n"));
         Outcome::UsageOrIo
@@ -225,6 +239,25 @@ pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> 
         };
         bytes += line.len() as u64 + 1;
         if line.trim().is_empty() {
+            continue;
+        }
+        if line.len() as u64 > MAX_REQUEST_BYTES {
+            bad += 1;
+            let msg = format!(
+                "error (line {}): the request is larger than {MAX_REQUEST_BYTES} bytes",
+                n + 1
+            );
+            stderr(&format!("{msg}\n"));
+            if writeln!(
+                out,
+                "{}",
+                serde_json::json!({ "line": n + 1, "error": msg })
+            )
+            .is_err()
+            {
+                return Outcome::Ok;
+            }
+            done += 1;
             continue;
         }
         let answer = parse_json(&line, Some(n + 1))

@@ -1,9 +1,8 @@
 //! `edict table`: draws a decision table as text, Markdown, CSV or a standalone HTML page.
 
-use edict_runtime::artifact::{Atom, Column, DecisionTable, NumExpr, Path, Test};
-use edict_runtime::value::{
-    format_date, format_datetime, format_duration, format_period, parse_date, TypeDesc,
-};
+use edict_runtime::artifact::{Atom, Column, DecisionTable, Test};
+use edict_runtime::value::{format_date, parse_date};
+use edict_runtime::verify::{format_number, number_type};
 use edict_runtime::{column_text, Artifact, Engine};
 
 #[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
@@ -19,62 +18,6 @@ pub struct Grid {
     pub title: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
-}
-
-fn path_type(a: &Artifact, d: &DecisionTable, p: &Path) -> Option<TypeDesc> {
-    let mut t = d.params.get(p.param as usize)?.1.clone();
-    for &f in &p.fields {
-        let inner = match t {
-            TypeDesc::Optional(i) => *i,
-            other => other,
-        };
-        t = match inner {
-            TypeDesc::Record(r) => a.records.get(r as usize)?.fields.get(f as usize)?.1.clone(),
-            TypeDesc::Entity(e) => a
-                .catalogue
-                .entity_types
-                .get(e as usize)?
-                .attributes
-                .get(f as usize)?
-                .1
-                .clone(),
-            _ => return None,
-        };
-    }
-    Some(match t {
-        TypeDesc::Optional(i) => *i,
-        other => other,
-    })
-}
-
-fn num_type(a: &Artifact, d: &DecisionTable, e: &NumExpr) -> Option<TypeDesc> {
-    match e {
-        NumExpr::Path(p) => path_type(a, d, p),
-        NumExpr::Const(_) => None,
-        NumExpr::Add(x, y) | NumExpr::Sub(x, y) => {
-            let (tx, ty) = (num_type(a, d, x), num_type(a, d, y));
-            match (tx, ty, e) {
-                (Some(TypeDesc::DateTime), Some(TypeDesc::DateTime), NumExpr::Sub(..)) => {
-                    Some(TypeDesc::Duration)
-                }
-                (Some(TypeDesc::Date), Some(TypeDesc::Date), NumExpr::Sub(..)) => {
-                    Some(TypeDesc::Duration)
-                }
-                (Some(t), _, _) | (None, Some(t), _) => Some(t),
-                _ => None,
-            }
-        }
-    }
-}
-
-fn number(t: Option<&TypeDesc>, n: i64) -> String {
-    match t {
-        Some(TypeDesc::Date) => format_date(n),
-        Some(TypeDesc::DateTime) => format_datetime(n),
-        Some(TypeDesc::Duration) => format_duration(n),
-        Some(TypeDesc::Period) => format_period(n),
-        _ => n.to_string(),
-    }
 }
 
 fn name_in_domain(a: &Artifact, col: &Column, v: u32) -> String {
@@ -98,7 +41,8 @@ fn name_in_domain(a: &Artifact, col: &Column, v: u32) -> String {
     .unwrap_or_else(|| v.to_string())
 }
 
-fn cell(a: &Artifact, d: &DecisionTable, atom: &Atom, day: i64) -> String {
+fn cell(engine: &Engine, d: &DecisionTable, atom: &Atom, day: i64) -> String {
+    let a = engine.artifact();
     let Some(col) = d.columns.get(atom.column as usize) else {
         return String::new();
     };
@@ -135,10 +79,10 @@ fn cell(a: &Artifact, d: &DecisionTable, atom: &Atom, day: i64) -> String {
         }
         Test::Interval { lo, hi } => {
             let t = match col {
-                Column::Number { expr, .. } => num_type(a, d, expr),
+                Column::Number { expr, .. } => number_type(engine, d, expr),
                 _ => None,
             };
-            let f = |n: i64| number(t.as_ref(), n);
+            let f = |n: i64| format_number(t.as_ref(), n);
             match (lo, hi) {
                 (Some(l), Some(h)) if l == h => format!("= {}", f(*l)),
                 (Some(l), Some(h)) => format!("{}..{}", f(*l), f(*h)),
@@ -175,7 +119,6 @@ fn outcome_text(engine: &Engine, d: &DecisionTable, rule: Option<u32>) -> String
 
 /// The table of `decision` as it stands on `as_of` (default: the latest slice).
 pub fn grid(engine: &Engine, decision: u32, as_of: Option<&str>) -> Result<Grid, String> {
-    let a = engine.artifact();
     let d = engine.decision(decision).ok_or("no such decision")?;
     let day = match as_of {
         Some(text) => {
@@ -207,7 +150,7 @@ pub fn grid(engine: &Engine, decision: u32, as_of: Option<&str>) -> Result<Grid,
                     .atoms
                     .iter()
                     .filter(|at| at.column as usize == c)
-                    .map(|at| cell(a, d, at, day))
+                    .map(|at| cell(engine, d, at, day))
                     .collect();
                 cells.push(if texts.is_empty() {
                     "-".into()

@@ -201,19 +201,11 @@ pub fn sarif(results: &[TestResult], root: &std::path::Path) -> String {
             })
         })
         .collect();
-    let log = serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "edict",
-                "fullName": "edict test",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": [{ "id": "test-failed", "shortDescription": { "text": "a policy test failed" } }]
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": failed
-        }]
-    });
-    serde_json::to_string_pretty(&log).unwrap_or_default()
+    edict_compiler::render::sarif_log(
+        "edict test",
+        vec![
+            serde_json::json!({ "id": "test-failed", "shortDescription": { "text": "a policy test failed" } }),
+        ],
+        failed,
+    )
 }

@@ -27,6 +27,8 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 SyntaxErrorKind::TooLarge => Code::E0003,
                 SyntaxErrorKind::UnterminatedString => Code::E0004,
                 SyntaxErrorKind::StrayText => Code::E0005,
+                SyntaxErrorKind::TooManyItems => Code::E0007,
+                SyntaxErrorKind::StringTooLong => Code::E0008,
             };
             let mut d = Diagnostic::new(code, path, e.span, e.message.clone());
             d = match e.kind {
@@ -34,7 +36,10 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                     d.label("the string runs to the end of the line")
                 }
                 SyntaxErrorKind::TooDeep => d.label("the limit is passed here"),
-                SyntaxErrorKind::TooLarge => d.label("the file is not read"),
+                SyntaxErrorKind::TooLarge | SyntaxErrorKind::TooManyItems => {
+                    d.label("the file is not read")
+                }
+                SyntaxErrorKind::StringTooLong => d.label("the string starts here"),
                 _ if !e.expected.is_empty() => {
                     d.label(format!("expected {}", join_or(&e.expected)))
                 }
@@ -45,7 +50,12 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 .and_then(|t| t.split_whitespace().next())
                 .filter(|k| edict_grammar::ITEM_KEYWORDS.contains(k));
             let help = match (e.kind, keyword) {
-                (SyntaxErrorKind::TooLarge, _) => "split the policy into several files".to_string(),
+                (SyntaxErrorKind::TooLarge | SyntaxErrorKind::TooManyItems, _) => {
+                    "split the policy into several files".to_string()
+                }
+                (SyntaxErrorKind::StringTooLong, _) => {
+                    "keep long texts outside the policy, and refer to them by name".to_string()
+                }
                 (SyntaxErrorKind::TooDeep, _) => {
                     "split the condition into simpler parts, or use a set".to_string()
                 }

@@ -162,6 +162,8 @@ codes! {
     E0004, Error, "unterminated string";
     E0005, Error, "text outside any item";
     E0006, Error, "file is not valid UTF-8";
+    E0007, Error, "too many items in one file";
+    E0008, Error, "string too long";
     E0101, Error, "unknown name";
     E0102, Error, "duplicate definition";
     E0103, Error, "unknown field";

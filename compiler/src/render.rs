@@ -428,13 +428,23 @@ pub fn render_sarif(diags: &[Diagnostic], sources: &dyn Sources, tool: &str) -> 
             r
         })
         .collect();
+    sarif_log(tool, rules, results)
+}
+
+/// A SARIF 2.1.0 log of one run of `edict` (`full_name`, such as `edict verify`), with its
+/// rules and results; columns count Unicode code points.
+pub fn sarif_log(
+    full_name: &str,
+    rules: Vec<serde_json::Value>,
+    results: Vec<serde_json::Value>,
+) -> String {
     let log = serde_json::json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": {
                 "name": "edict",
-                "fullName": tool,
+                "fullName": full_name,
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://github.com/edict-lang/edict",
                 "rules": rules

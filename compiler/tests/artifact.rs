@@ -94,3 +94,34 @@ fn load_errors_say_what_is_wrong() {
     .collect();
     insta::assert_yaml_snapshot!(messages);
 }
+
+#[test]
+fn deeply_nested_values_in_an_artifact_are_refused_not_overflowed() {
+    // A payload holding one value nested a million levels deep (Value::Record of one Record of
+    // one ...), framed with a correct header and checksum so the decoder really reads it.
+    let mut payload = Vec::new();
+    for _ in 0..1_000_000 {
+        payload.push(11); // variant index of `Value::Record`
+        payload.push(1); // a list of one
+    }
+    payload.push(0); // `Value::Absent`
+    let mut framed = b"EDICTART".to_vec();
+    framed.extend_from_slice(&edict_runtime::artifact::FORMAT_VERSION.to_le_bytes());
+    framed.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    framed.extend_from_slice(&payload);
+    framed.extend_from_slice(&edict_runtime::artifact::sha256(&payload));
+    assert!(Artifact::from_bytes(&framed).is_err());
+    // The same nesting given straight to the value decoder: an error, not a stack overflow
+    // (which would abort this test process).
+    assert!(postcard_value(&payload).is_err());
+    // A shallow nesting decodes.
+    let shallow = [11, 1, 11, 1, 11, 1, 0];
+    let v = postcard_value(&shallow).unwrap();
+    let inner = edict_runtime::Value::Record(vec![edict_runtime::Value::Absent]);
+    let expected = edict_runtime::Value::Record(vec![edict_runtime::Value::Record(vec![inner])]);
+    assert_eq!(v, expected);
+}
+
+fn postcard_value(bytes: &[u8]) -> Result<edict_runtime::Value, String> {
+    edict_runtime::artifact::decode_value(bytes)
+}

@@ -56,6 +56,8 @@ fn every_code_has_a_fixture_or_a_test() {
     // Covered by the tests below, which build their input in code.
     covered.insert("E0003".into());
     covered.insert("E0006".into());
+    covered.insert("E0007".into());
+    covered.insert("E0008".into());
     // Verification findings: `tests/verify.rs` plants one of each and snapshots them.
     for code in ["E0701", "W0702", "W0703", "W0704", "H0705"] {
         covered.insert(code.into());
@@ -146,4 +148,27 @@ fn labels_land_under_the_right_text_after_cjk_and_emoji() {
     let line = text.lines().find(|l| l.contains("横琴")).unwrap();
     let expected = line[..line.find("t.arrival").unwrap()].chars().count() as u64 + 1;
     assert_eq!(col, expected);
+}
+
+#[test]
+fn e0007_too_many_items() {
+    let text = "enum E { a }\n".repeat(edict_grammar::limits::MAX_ITEMS + 1);
+    let (_, diags) = check_one("many.edict", &text);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].code, Code::E0007);
+    insta::assert_snapshot!(diags[0].message.clone());
+}
+
+#[test]
+fn e0008_string_too_long() {
+    let long = "x".repeat(edict_grammar::limits::MAX_STRING_BYTES + 1);
+    let text = format!("source s {{ title: \"{long}\", published: 2025-11-05 }}\nenum E {{ a }}\n");
+    let (_, diags) = check_one("long.edict", &text);
+    let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&Code::E0008), "{codes:?}");
+    let d = diags.iter().find(|d| d.code == Code::E0008).unwrap();
+    insta::assert_snapshot!(format!(
+        "{} @ {}..{}",
+        d.message, d.primary.span.start, d.primary.span.end
+    ));
 }

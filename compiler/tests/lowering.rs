@@ -14,7 +14,12 @@ decision d(t: Req) -> Out { as of t.arrival  otherwise { answer: no } }
 
 fn analysis(rule: &str) -> Analysis {
     let mut a = Analysis::default();
-    a.set_file("x.edict", format!("{BASE}rule r for d {{\n  cite s item 1\n  when {rule}\n  then {{ answer: yes }}\n}}\n"));
+    a.set_file(
+        "x.edict",
+        format!(
+            "{BASE}rule r for d {{\n  cite s item 1\n  when {rule}\n  then {{ answer: yes }}\n}}\n"
+        ),
+    );
     a
 }
 
@@ -22,7 +27,12 @@ fn analysis(rule: &str) -> Analysis {
 fn a_difference_tested_against_a_range_compiles() {
     let a = analysis("t.departure - t.arrival in 1h..24h");
     let engine = Engine::new(a.build().unwrap()).unwrap();
-    for (departure, expected) in [("2025-06-01T10:30", false), ("2025-06-01T11:00", true), ("2025-06-02T10:00", true), ("2025-06-02T10:01", false)] {
+    for (departure, expected) in [
+        ("2025-06-01T10:30", false),
+        ("2025-06-01T11:00", true),
+        ("2025-06-02T10:00", true),
+        ("2025-06-02T10:01", false),
+    ] {
         let req = serde_json::json!({"t": {"arrival": "2025-06-01T10:00", "departure": departure, "date": "2025-06-01", "expiry": "2025-06-01"}});
         let inputs = engine.parse_request(0, &req).unwrap();
         let v = engine.decide(0, &inputs).unwrap().verdict;

@@ -410,27 +410,13 @@ impl<'s> Fmt<'s> {
                 }
                 let end = e.parent.as_ref().map_or(e.name.span.end, |p| p.span.end) as usize;
                 self.open(header, end);
-                let elems: Vec<Elem> = e
-                    .fields
-                    .iter()
-                    .map(|f| Elem {
-                        text: format!("{}: {}", f.name.name, type_ref(&f.ty)),
-                        span: f.name.span.cover(f.ty.span),
-                    })
-                    .collect();
+                let elems = field_elems(&e.fields);
                 self.elems(1, &elems);
                 self.close(item, 0);
             }
             ItemKind::Record(r) => {
                 self.open(format!("record {}", r.name.name), r.name.span.end as usize);
-                let elems: Vec<Elem> = r
-                    .fields
-                    .iter()
-                    .map(|f| Elem {
-                        text: format!("{}: {}", f.name.name, type_ref(&f.ty)),
-                        span: f.name.span.cover(f.ty.span),
-                    })
-                    .collect();
+                let elems = field_elems(&r.fields);
                 self.elems(1, &elems);
                 self.close(item, 0);
             }
@@ -800,6 +786,17 @@ impl<'s> Fmt<'s> {
         });
         lines
     }
+}
+
+/// One `name: Type` line per declared field.
+fn field_elems(fields: &[FieldDecl]) -> Vec<Elem> {
+    fields
+        .iter()
+        .map(|f| Elem {
+            text: format!("{}: {}", f.name.name, type_ref(&f.ty)),
+            span: f.name.span.cover(f.ty.span),
+        })
+        .collect()
 }
 
 fn chain(e: &Expr, op: BinOp) -> Vec<&Expr> {

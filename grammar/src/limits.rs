@@ -10,3 +10,9 @@ pub const MAX_NESTING: usize = 48;
 /// Deepest expression tree allowed (a chain `a and b and c ...` counts one level per operand).
 /// Every later phase recurses over expressions, so this bounds their stack use too.
 pub const MAX_EXPR_DEPTH: usize = 200;
+
+/// The most top-level items one file may hold.
+pub const MAX_ITEMS: usize = 500_000;
+
+/// The longest string literal, in bytes.
+pub const MAX_STRING_BYTES: usize = 64 * 1024;

@@ -4,7 +4,7 @@ use pest::iterators::Pair;
 use pest::Parser as _;
 
 use crate::chunk;
-use crate::limits::{MAX_EXPR_DEPTH, MAX_FILE_BYTES, MAX_NESTING};
+use crate::limits::{MAX_EXPR_DEPTH, MAX_FILE_BYTES, MAX_ITEMS, MAX_NESTING, MAX_STRING_BYTES};
 use crate::syntax::*;
 
 #[derive(pest_derive::Parser)]
@@ -31,6 +31,19 @@ pub fn parse(text: &str) -> ParsedFile {
     }
     let chunks = chunk::split(text, MAX_NESTING);
     file.comments = chunks.comments;
+    if chunks.chunks.len() > MAX_ITEMS {
+        file.errors.push(SyntaxError {
+            kind: SyntaxErrorKind::TooManyItems,
+            message: format!(
+                "this file has {} items, more than the {MAX_ITEMS} a file may hold",
+                chunks.chunks.len()
+            ),
+            span: Span::new(0, 0),
+            item_span: Span::new(0, 0),
+            expected: Vec::new(),
+        });
+        return file;
+    }
     for c in &chunks.chunks {
         let chunk_text = &text[c.span.range()];
         let base = c.span.start as usize;
@@ -74,10 +87,24 @@ pub fn parse(text: &str) -> ParsedFile {
                 let mut b = Builder {
                     base,
                     depth_error: None,
+                    long_string: None,
                 };
                 let span = b.span(&item_pair);
                 let kind = b.item(item_pair);
-                if let Some(at) = b.depth_error {
+                if let Some(at) = b.long_string {
+                    file.errors.push(SyntaxError {
+                        kind: SyntaxErrorKind::StringTooLong,
+                        message: format!("this string is longer than {MAX_STRING_BYTES} bytes"),
+                        span: Span::new(at.start as usize, at.start as usize + 1),
+                        item_span: span,
+                        expected: Vec::new(),
+                    });
+                    file.items.push(Item {
+                        kind: ItemKind::Error,
+                        span,
+                        doc,
+                    });
+                } else if let Some(at) = b.depth_error {
                     file.errors.push(SyntaxError {
                         kind: SyntaxErrorKind::TooDeep,
                         message: format!(
@@ -287,6 +314,7 @@ fn convert_error(
 struct Builder {
     base: usize,
     depth_error: Option<Span>,
+    long_string: Option<Span>,
 }
 
 type P<'a> = Pair<'a, Rule>;
@@ -982,6 +1010,9 @@ impl Builder {
             ),
             Rule::string => {
                 let raw = p.into_inner().next().map(|b| b.as_str()).unwrap_or("");
+                if raw.len() > MAX_STRING_BYTES && self.long_string.is_none() {
+                    self.long_string = Some(span);
+                }
                 (
                     Expr {
                         kind: ExprKind::Text(unescape(raw)),

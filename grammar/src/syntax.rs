@@ -95,6 +95,10 @@ pub enum SyntaxErrorKind {
     UnterminatedString,
     /// Text before the first item that does not start one.
     StrayText,
+    /// More items than [`crate::limits::MAX_ITEMS`] in one file.
+    TooManyItems,
+    /// A string literal longer than [`crate::limits::MAX_STRING_BYTES`].
+    StringTooLong,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

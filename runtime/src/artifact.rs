@@ -116,12 +116,27 @@ pub struct Path {
 }
 
 /// A number computed from the inputs: `t.onward_departure - t.arrival`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum NumExpr {
     Path(Path),
     Const(i64),
     Add(Box<NumExpr>, Box<NumExpr>),
     Sub(Box<NumExpr>, Box<NumExpr>),
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "NumExpr")]
+enum NumExprDef {
+    Path(Path),
+    Const(i64),
+    Add(Box<NumExpr>, Box<NumExpr>),
+    Sub(Box<NumExpr>, Box<NumExpr>),
+}
+
+impl<'de> Deserialize<'de> for NumExpr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<NumExpr, D::Error> {
+        crate::value::nested(d, NumExprDef::deserialize)
+    }
 }
 
 /// One column of a decision table: a quantity the conditions test.
@@ -319,6 +334,16 @@ impl Artifact {
         }
         Ok(artifact)
     }
+}
+
+/// Decodes one postcard-encoded value (for tests of the decoder's depth limit).
+pub fn decode_value(bytes: &[u8]) -> Result<Value, String> {
+    postcard::from_bytes(bytes).map_err(|e| e.to_string())
+}
+
+/// SHA-256 of some bytes (the artifact's checksum).
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
 }
 
 /// Hex SHA-256 of some bytes (for the source hash).

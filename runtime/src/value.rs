@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A type as the artifact records it. Indices point into the artifact's catalogue and records.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum TypeDesc {
     Bool,
     Int,
@@ -21,7 +21,7 @@ pub enum TypeDesc {
 
 /// A value. Dates are days since 1970-01-01, date-times seconds since 1970-01-01T00:00 (civil,
 /// no time zone), durations seconds, periods months.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Value {
     Absent,
     Bool(bool),
@@ -38,6 +38,82 @@ pub enum Value {
     Enum(u32, u32),
     /// Field values in declaration order.
     Record(Vec<Value>),
+}
+
+// Decoding recursive types from untrusted bytes must not recurse without bound (a crafted
+// artifact could nest a value a million levels deep and overflow the stack, when decoding or
+// when dropping it). The derived decoders run through these, which count the depth.
+thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The deepest nesting of values, types and numeric expressions an artifact may hold.
+pub const MAX_DECODE_DEPTH: usize = 64;
+
+/// Runs a derived decoder one level deeper, refusing to go past [`MAX_DECODE_DEPTH`].
+pub(crate) fn nested<'de, D, T>(
+    d: D,
+    decode: impl FnOnce(D) -> Result<T, D::Error>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let depth = DEPTH.with(|c| c.get());
+    if depth >= MAX_DECODE_DEPTH {
+        return Err(serde::de::Error::custom(format!(
+            "values are nested more than {MAX_DECODE_DEPTH} levels deep"
+        )));
+    }
+    DEPTH.with(|c| c.set(depth + 1));
+    let result = decode(d);
+    DEPTH.with(|c| c.set(depth));
+    result
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "TypeDesc")]
+enum TypeDescDef {
+    Bool,
+    Int,
+    Text,
+    Date,
+    DateTime,
+    Duration,
+    Period,
+    Range(Box<TypeDesc>),
+    Entity(u32),
+    Enum(u32),
+    Record(u32),
+    Optional(Box<TypeDesc>),
+}
+
+impl<'de> Deserialize<'de> for TypeDesc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TypeDesc, D::Error> {
+        nested(d, TypeDescDef::deserialize)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "Value")]
+enum ValueDef {
+    Absent,
+    Bool(bool),
+    Int(i64),
+    Text(String),
+    Date(i64),
+    DateTime(i64),
+    Duration(i64),
+    Period(i64),
+    Range(Box<Value>, Box<Value>),
+    Entity(u32, u32),
+    Enum(u32, u32),
+    Record(Vec<Value>),
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        nested(d, ValueDef::deserialize)
+    }
 }
 
 impl Value {

@@ -247,6 +247,17 @@ impl Engine {
             }
         }
 
+        // A finding about a rule as a whole (no region, no example).
+        let about = |kind: FindingKind, rules: Vec<u32>, message: String| Finding {
+            kind,
+            decision: d.name.clone(),
+            from: d.rules.get(rules[0] as usize).and_then(|r| r.from),
+            until: d.rules.get(rules[0] as usize).and_then(|r| r.until),
+            rules,
+            region: Vec::new(),
+            example: None,
+            message,
+        };
         for (r, rule) in d.rules.iter().enumerate() {
             let rows = rows_of(r);
             let in_force: Vec<&SliceView> = views
@@ -255,16 +266,11 @@ impl Engine {
                 .collect();
             // Dead: never in force, or some condition can never hold while it is.
             if in_force.is_empty() {
-                out.push(Finding {
-                    kind: FindingKind::Dead,
-                    decision: d.name.clone(),
-                    rules: vec![r as u32],
-                    from: rule.from,
-                    until: rule.until,
-                    region: Vec::new(),
-                    example: None,
-                    message: format!("rule `{}` is never in force", rule.name),
-                });
+                out.push(about(
+                    FindingKind::Dead,
+                    vec![r as u32],
+                    format!("rule `{}` is never in force", rule.name),
+                ));
                 continue;
             }
             let satisfiable = |v: &SliceView, i: usize| {
@@ -277,16 +283,11 @@ impl Engine {
                 .any(|v| rows.iter().any(|&i| satisfiable(v, i)))
             {
                 let reason = self.unsatisfied(d, in_force[0], &rows);
-                out.push(Finding {
-                    kind: FindingKind::Dead,
-                    decision: d.name.clone(),
-                    rules: vec![r as u32],
-                    from: rule.from,
-                    until: rule.until,
-                    region: Vec::new(),
-                    example: None,
-                    message: format!("rule `{}` can never apply: {reason}", rule.name),
-                });
+                out.push(about(
+                    FindingKind::Dead,
+                    vec![r as u32],
+                    format!("rule `{}` can never apply: {reason}", rule.name),
+                ));
                 continue;
             }
             // Shadowed: in `first`/`priority`, stronger rules match wherever this one does.
@@ -371,16 +372,11 @@ impl Engine {
                         })
                     });
                 if contained && (!mutual || r > o) {
-                    out.push(Finding {
-                        kind: FindingKind::Subsumed,
-                        decision: d.name.clone(),
-                        rules: vec![r as u32, o as u32],
-                        from: rule.from,
-                        until: rule.until,
-                        region: Vec::new(),
-                        example: None,
-                        message: format!("rule `{}` adds nothing: rule `{}` has the same outcome and matches wherever it does", rule.name, other.name),
-                    });
+                    out.push(about(
+                        FindingKind::Subsumed,
+                        vec![r as u32, o as u32],
+                        format!("rule `{}` adds nothing: rule `{}` has the same outcome and matches wherever it does", rule.name, other.name),
+                    ));
                     break;
                 }
             }
@@ -794,7 +790,8 @@ fn strip(t: &TypeDesc) -> &TypeDesc {
     }
 }
 
-pub(crate) fn number_type(engine: &Engine, d: &DecisionTable, e: &NumExpr) -> Option<TypeDesc> {
+/// The type of a numeric column's values (a difference of date-times is a duration).
+pub fn number_type(engine: &Engine, d: &DecisionTable, e: &NumExpr) -> Option<TypeDesc> {
     match e {
         NumExpr::Path(p) => engine.path_type(d, p).map(|t| strip(&t).clone()),
         NumExpr::Const(_) => None,
@@ -808,7 +805,8 @@ pub(crate) fn number_type(engine: &Engine, d: &DecisionTable, e: &NumExpr) -> Op
     }
 }
 
-pub(crate) fn format_number(t: Option<&TypeDesc>, n: i64) -> String {
+/// A number of a column in the words of its type (a date, a duration, ...).
+pub fn format_number(t: Option<&TypeDesc>, n: i64) -> String {
     match t {
         Some(TypeDesc::Date) => format_date(n),
         Some(TypeDesc::DateTime) => format_datetime(n),
