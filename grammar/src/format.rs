@@ -70,10 +70,17 @@ pub fn format(src: &str, options: FormatOptions) -> Result<Formatted, Unsound> {
         pieces.push((e.item_span, None));
     }
     pieces.sort_by_key(|(s, _)| s.start);
-    for (span, item) in pieces {
+    let starts: Vec<usize> = pieces.iter().map(|(s, _)| s.start as usize).collect();
+    for (i, (span, item)) in pieces.into_iter().enumerate() {
         match item {
             Some(item) if !matches!(item.kind, ItemKind::Error) => f.item(item),
-            _ => f.verbatim(span),
+            _ => {
+                // Text that does not parse is kept up to the next item, comments and all, so
+                // that formatting it again gives the same text.
+                let next = starts.get(i + 1).copied().unwrap_or(src.len());
+                let end = span.start as usize + src[span.start as usize..next].trim_end().len();
+                f.verbatim(Span::new(span.start as usize, end.max(span.end as usize)));
+            }
         }
     }
     f.comments_before(src.len(), 0);

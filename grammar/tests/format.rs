@@ -106,3 +106,22 @@ proptest! {
         }
     }
 }
+
+/// Inputs the `fmt` fuzz target found (first byte: width - 20; the rest: the text).
+#[test]
+fn fuzz_regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/format_regressions");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let width = 20 + usize::from(data[0]);
+        let text = match std::str::from_utf8(&data[1..]) {
+            Ok(t) => t.to_string(),
+            Err(e) => String::from_utf8_lossy(&data[1..1 + e.valid_up_to()]).into_owned(),
+        };
+        let options = FormatOptions { width };
+        let once = format(&text, options).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let twice = format(&once.text, options).unwrap();
+        assert_eq!(once.text, twice.text, "{} is not idempotent", path.display());
+    }
+}
