@@ -162,6 +162,6 @@ fn report_kept(name: &str, text: &str, kept: &[edict_grammar::Span], _len: usize
             .get(span.range())
             .and_then(|t| t.lines().next())
             .unwrap_or("");
-        stderr(&format!("note: {name}:{line}: `{first}` was left as it was (it does not parse, or a comment sits inside an expression)\n"));
+        stderr(&format!("note: {name}:{line}: `{first}` was left as it was (it does not parse, writes a clause twice, or has a comment inside an expression)\n"));
     }
 }

@@ -363,6 +363,18 @@ impl<'s> Fmt<'s> {
 
     fn item_body(&mut self, item: &Item) -> bool {
         let start = item.span.start as usize;
+        // A clause written twice is an error the checker reports; the tree keeps only the
+        // first, so the item is kept as written rather than lose the second.
+        let repeated = match &item.kind {
+            ItemKind::Set(s) => !s.repeated.is_empty(),
+            ItemKind::Amend(a) => !a.repeated.is_empty(),
+            ItemKind::Decision(d) => !d.repeated.is_empty(),
+            ItemKind::Rule(r) => !r.repeated.is_empty(),
+            _ => false,
+        };
+        if repeated {
+            return false;
+        }
         match &item.kind {
             ItemKind::Source(s) => {
                 self.open(format!("source {}", s.name.name), s.name.span.end as usize);

@@ -122,6 +122,11 @@ fn fuzz_regressions() {
         let options = FormatOptions { width };
         let once = format(&text, options).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let twice = format(&once.text, options).unwrap();
-        assert_eq!(once.text, twice.text, "{} is not idempotent", path.display());
+        assert_eq!(
+            once.text,
+            twice.text,
+            "{} is not idempotent",
+            path.display()
+        );
     }
 }
