@@ -104,3 +104,26 @@ proptest! {
         let _ = diags(&text);
     }
 }
+
+/// The committed fuzz seeds of the text targets, run through the same entry points.
+#[test]
+fn fuzz_seeds_parse_check_and_format() {
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds");
+    let mut n = 0;
+    for target in ["parse", "fmt"] {
+        for entry in std::fs::read_dir(seeds.join(target)).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let _ = diags(&text);
+            if let Ok(once) = edict_grammar::format(&text, edict_grammar::FormatOptions::default())
+            {
+                let twice =
+                    edict_grammar::format(&once.text, edict_grammar::FormatOptions::default())
+                        .unwrap();
+                assert_eq!(once.text, twice.text);
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= 10, "{n} seeds");
+}

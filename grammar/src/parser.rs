@@ -180,7 +180,8 @@ fn doc_comment_before(text: &str, comments: &[Comment], offset: usize) -> Option
         if c.kind != CommentKind::Doc {
             break;
         }
-        let body = c.text.trim_start_matches("///");
+        // Trailing spaces are not part of the documentation (the formatter drops them).
+        let body = c.text.trim_start_matches("///").trim_end();
         lines.push(body.strip_prefix(' ').unwrap_or(body).to_string());
         cursor = c.span.start as usize;
     }
