@@ -78,13 +78,13 @@ pub fn format(src: &str, options: FormatOptions) -> Result<Formatted, Unsound> {
                 // Text that does not parse is kept up to the next item, comments and all, so
                 // that formatting it again gives the same text.
                 let next = starts.get(i + 1).copied().unwrap_or(src.len());
-                let end = span.start as usize + src[span.start as usize..next].trim_end().len();
+                let end = span.start as usize + trim_blank(&src[span.start as usize..next]).len();
                 f.verbatim(Span::new(span.start as usize, end.max(span.end as usize)));
             }
         }
     }
     f.comments_before(src.len(), 0);
-    let mut text = f.out.trim_end().to_string();
+    let mut text = trim_blank(&f.out).to_string();
     if !text.is_empty() {
         text.push('\n');
     }
@@ -805,6 +805,12 @@ impl<'s> Fmt<'s> {
         });
         lines
     }
+}
+
+/// Drops the blanks the grammar skips (space, tab, CR, LF) from the end, and nothing else: a
+/// vertical tab or a no-break space is text, and must survive.
+fn trim_blank(s: &str) -> &str {
+    s.trim_end_matches([' ', '\t', '\r', '\n'])
 }
 
 /// One `name: Type` line per declared field.
