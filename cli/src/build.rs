@@ -21,13 +21,7 @@ pub enum ArtifactFormat {
 /// Checks and compiles the policies under `paths`, printing diagnostics on failure.
 /// With `quiet`, warnings are summed up in one line instead of shown.
 pub fn compile(paths: &[PathBuf], color: bool, quiet: bool) -> Result<Artifact, Outcome> {
-    let (analysis, count) = match load(paths) {
-        Ok(x) => x,
-        Err(e) => {
-            stderr(&format!("error: {e}\n"));
-            return Err(Outcome::UsageOrIo);
-        }
-    };
+    let (analysis, count) = load(paths)?;
     match analysis.build() {
         Ok(a) => {
             let diags = analysis.diagnostics();

@@ -9,8 +9,16 @@ use edict_compiler::Analysis;
 use crate::output::stderr;
 use crate::{Format, Outcome};
 
-/// Loads every policy file under `paths` into a fresh analysis.
-pub fn load(paths: &[PathBuf]) -> Result<(Analysis, usize), String> {
+/// Loads every policy file under `paths` into a fresh analysis; on failure the error is
+/// printed and the outcome (a usage or I/O error) returned.
+pub fn load(paths: &[PathBuf]) -> Result<(Analysis, usize), Outcome> {
+    load_files(paths).map_err(|e| {
+        stderr(&format!("error: {e}\n"));
+        Outcome::UsageOrIo
+    })
+}
+
+fn load_files(paths: &[PathBuf]) -> Result<(Analysis, usize), String> {
     let files = collect_files(paths)?;
     if files.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
@@ -27,10 +35,7 @@ pub fn load(paths: &[PathBuf]) -> Result<(Analysis, usize), String> {
 pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) -> Outcome {
     let (analysis, count) = match load(paths) {
         Ok(x) => x,
-        Err(e) => {
-            stderr(&format!("error: {e}\n"));
-            return Outcome::UsageOrIo;
-        }
+        Err(o) => return o,
     };
     let diags = analysis.diagnostics();
     let sources = analysis.sources();

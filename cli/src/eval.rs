@@ -48,6 +48,17 @@ pub fn engine(source: &Source<'_>, color: bool) -> Result<Engine, Outcome> {
     })
 }
 
+/// The engine and the id of the decision asked for (with "did you mean" when unknown).
+pub fn engine_for(
+    source: &Source<'_>,
+    decision: &str,
+    color: bool,
+) -> Result<(Engine, u32), Outcome> {
+    let engine = engine(source, color)?;
+    let id = decision_id(&engine, decision)?;
+    Ok((engine, id))
+}
+
 fn decision_id(engine: &Engine, name: &str) -> Result<u32, Outcome> {
     engine.decision_id(name).ok_or_else(|| {
         let names: Vec<&str> = engine
@@ -121,12 +132,8 @@ pub fn eval(
     explain: bool,
     color: bool,
 ) -> Outcome {
-    let engine = match engine(source, color) {
-        Ok(e) => e,
-        Err(o) => return o,
-    };
-    let id = match decision_id(&engine, decision) {
-        Ok(i) => i,
+    let (engine, id) = match engine_for(source, decision, color) {
+        Ok(x) => x,
         Err(o) => return o,
     };
     let text = match read_input(input) {
@@ -198,12 +205,8 @@ fn pretty(j: &serde_json::Value) -> String {
 
 /// `--batch`: one request per line in, one answer per line out (JSONL), streaming.
 pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> Outcome {
-    let engine = match engine(source, color) {
-        Ok(e) => e,
-        Err(o) => return o,
-    };
-    let id = match decision_id(&engine, decision) {
-        Ok(i) => i,
+    let (engine, id) = match engine_for(source, decision, color) {
+        Ok(x) => x,
         Err(o) => return o,
     };
     let total_bytes = if input.as_os_str() == "-" {

@@ -274,13 +274,9 @@ fn table_cmd(
     format: table::TableFormat,
     color: bool,
 ) -> Outcome {
-    let engine = match eval::engine(source, color) {
-        Ok(e) => e,
+    let (engine, id) = match eval::engine_for(source, decision, color) {
+        Ok(x) => x,
         Err(o) => return o,
-    };
-    let Some(id) = engine.decision_id(decision) else {
-        output::stderr(&format!("error: no decision is called `{decision}`\n"));
-        return Outcome::UsageOrIo;
     };
     match table::grid(&engine, id, as_of) {
         Ok(g) => {

@@ -23,10 +23,7 @@ pub enum TestFormat {
 pub fn run(paths: &[PathBuf], format: TestFormat, color: bool) -> Outcome {
     let (analysis, count) = match load(paths) {
         Ok(x) => x,
-        Err(e) => {
-            stderr(&format!("error: {e}\n"));
-            return Outcome::UsageOrIo;
-        }
+        Err(o) => return o,
     };
     let artifact = match analysis.build() {
         Ok(a) => a,

@@ -13,10 +13,7 @@ use crate::Outcome;
 pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) -> Outcome {
     let (analysis, count) = match load(paths) {
         Ok(x) => x,
-        Err(e) => {
-            stderr(&format!("error: {e}\n"));
-            return Outcome::UsageOrIo;
-        }
+        Err(o) => return o,
     };
     let sources = analysis.sources();
     let diags = match analysis.verify() {
