@@ -1,42 +1,13 @@
 //! `edict fmt`: rewrite policy files in the canonical layout, atomically; or check, or diff.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use edict_grammar::{format, FormatOptions};
 
 use crate::build::write_atomically;
 use crate::output::{stderr, stdout};
 use crate::Outcome;
-
-/// The width from `edict.toml` (`width = N`, at top level or under `[format]`) in `dir`.
-fn width_from_config(dir: &Path) -> Result<Option<usize>, String> {
-    let path = dir.join("edict.toml");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(None);
-    };
-    let mut section = String::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.starts_with('[') {
-            section = line.trim_matches(['[', ']']).trim().to_string();
-            continue;
-        }
-        if let Some((key, value)) = line.split_once('=') {
-            if key.trim() == "width" && (section.is_empty() || section == "format") {
-                return match value.trim().parse::<usize>() {
-                    Ok(w) if (20..=1000).contains(&w) => Ok(Some(w)),
-                    _ => Err(format!(
-                        "{}:{}: `width` must be a number from 20 to 1000",
-                        path.display(),
-                        n + 1
-                    )),
-                };
-            }
-        }
-    }
-    Ok(None)
-}
 
 fn options(paths: &[PathBuf], width: Option<usize>) -> Result<FormatOptions, String> {
     if let Some(w) = width {
@@ -45,7 +16,7 @@ fn options(paths: &[PathBuf], width: Option<usize>) -> Result<FormatOptions, Str
     let mut dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
     dirs.push(PathBuf::from("."));
     for d in dirs {
-        if let Some(w) = width_from_config(&d)? {
+        if let Some(w) = edict_compiler::load::format_width(&d)? {
             return Ok(FormatOptions { width: w });
         }
     }

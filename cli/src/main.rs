@@ -10,7 +10,6 @@ mod eval;
 mod fmt;
 mod output;
 mod report;
-mod table;
 mod test_cmd;
 mod verify;
 
@@ -134,8 +133,8 @@ enum Command {
         as_of: Option<String>,
         #[arg(long)]
         artifact: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = table::TableFormat::Text)]
-        format: table::TableFormat,
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
     },
     /// Rewrite policy files in the canonical layout (atomically), keeping every comment.
     Fmt {
@@ -152,6 +151,8 @@ enum Command {
         #[arg(long)]
         width: Option<usize>,
     },
+    /// Run the language server on stdin/stdout (for editors; see docs/lsp.md).
+    Lsp,
     /// Run the `test` blocks of the policies.
     Test {
         #[arg(default_value = ".")]
@@ -259,6 +260,13 @@ fn main() -> ExitCode {
             diff,
             width,
         } => fmt::run(&paths, check, diff, width),
+        Command::Lsp => match edict_lsp::run_stdio() {
+            Ok(()) => Outcome::Ok,
+            Err(e) => {
+                output::stderr(&format!("error: the language server stopped: {e}\n"));
+                Outcome::UsageOrIo
+            }
+        },
     };
     ExitCode::from(match outcome {
         Outcome::Ok => 0,
@@ -271,21 +279,41 @@ fn table_cmd(
     source: &eval::Source<'_>,
     decision: &str,
     as_of: Option<&str>,
-    format: table::TableFormat,
+    format: TableFormat,
     color: bool,
 ) -> Outcome {
     let (engine, id) = match eval::engine_for(source, decision, color) {
         Ok(x) => x,
         Err(o) => return o,
     };
-    match table::grid(&engine, id, as_of) {
+    match edict_runtime::table::grid(&engine, id, as_of) {
         Ok(g) => {
-            output::stdout(&table::render(&g, format));
+            output::stdout(&edict_runtime::table::render(&g, format.into()));
             Outcome::Ok
         }
         Err(e) => {
             output::stderr(&format!("error: {e}\n"));
             Outcome::UsageOrIo
+        }
+    }
+}
+
+/// The formats of `edict table`.
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+enum TableFormat {
+    Text,
+    Md,
+    Csv,
+    Html,
+}
+
+impl From<TableFormat> for edict_runtime::table::TableFormat {
+    fn from(f: TableFormat) -> Self {
+        match f {
+            TableFormat::Text => Self::Text,
+            TableFormat::Md => Self::Md,
+            TableFormat::Csv => Self::Csv,
+            TableFormat::Html => Self::Html,
         }
     }
 }

@@ -234,6 +234,28 @@ pub fn file_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<Vec
     Arc::new(all)
 }
 
+/// `E0006` for a file whose bytes are not UTF-8 from `offset` on.
+pub fn utf8_diagnostic(path: &str, offset: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0006,
+        path,
+        Span::new(offset, offset + 1),
+        "this file is not valid UTF-8",
+    )
+    .label("this byte does not start a UTF-8 character")
+    .help("save the file as UTF-8; Edict reads text in UTF-8 only")
+}
+
+/// The workspace lowered into decision tables, memoized like every other query: the language
+/// server's "Show table" and "Run tests" reuse it until an edit changes what it read.
+#[salsa::tracked(returns(ref))]
+pub fn compile(
+    db: &dyn Db,
+    ws: Workspace,
+) -> Arc<Result<edict_runtime::Artifact, Vec<crate::lower::LowerError>>> {
+    Arc::new(crate::lower::Lowerer::new(db, ws).lower())
+}
+
 /// The handle a tool holds: a database, a workspace and its files by path.
 pub struct Analysis {
     db: Database,
@@ -329,16 +351,7 @@ impl Analysis {
         };
         let mut out = Vec::new();
         if let Some(&offset) = self.bad_utf8.get(path) {
-            out.push(
-                Diagnostic::new(
-                    Code::E0006,
-                    path,
-                    Span::new(offset, offset + 1),
-                    "this file is not valid UTF-8",
-                )
-                .label("this byte does not start a UTF-8 character")
-                .help("save the file as UTF-8; Edict reads text in UTF-8 only"),
-            );
+            out.push(utf8_diagnostic(path, offset));
         }
         out.extend(file_diagnostics(&self.db, self.ws, file).iter().cloned());
         out
@@ -367,8 +380,8 @@ impl Analysis {
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
         }
-        let lowerer = crate::lower::Lowerer::new(&self.db, self.ws);
-        lowerer.lower().map_err(|errors| {
+        let compiled: &Result<_, _> = compile(&self.db, self.ws);
+        compiled.clone().map_err(|errors| {
             errors
                 .into_iter()
                 .map(|e| {

@@ -9,6 +9,7 @@ mod check;
 pub mod db;
 pub mod decls;
 pub mod diagnostic;
+pub mod ide;
 pub mod interp;
 pub mod lower;
 pub mod testing;
@@ -21,7 +22,7 @@ pub mod syntax;
 pub mod time;
 pub mod types;
 
-pub use analysis::{file_diagnostics, Analysis};
+pub use analysis::{compile, file_diagnostics, utf8_diagnostic, Analysis};
 pub use check::{check_file, FileCheck, ModelItem};
 pub use db::{Database, Db, SourceFile, Workspace};
 pub use diagnostic::{Code, Diagnostic, Label, Severity, Suggestion};

@@ -40,3 +40,32 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The width from `edict.toml` (`width = N`, at top level or under `[format]`) in `dir`.
+pub fn format_width(dir: &Path) -> Result<Option<usize>, String> {
+    let path = dir.join("edict.toml");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let mut section = String::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.starts_with('[') {
+            section = line.trim_matches(['[', ']']).trim().to_string();
+            continue;
+        }
+        if let Some((key, value)) = line.split_once('=') {
+            if key.trim() == "width" && (section.is_empty() || section == "format") {
+                return match value.trim().parse::<usize>() {
+                    Ok(w) if (20..=1000).contains(&w) => Ok(Some(w)),
+                    _ => Err(format!(
+                        "{}:{}: `width` must be a number from 20 to 1000",
+                        path.display(),
+                        n + 1
+                    )),
+                };
+            }
+        }
+    }
+    Ok(None)
+}

@@ -17,6 +17,7 @@ mod engine;
 mod explain;
 pub mod fuzzy;
 mod request;
+pub mod table;
 mod validate;
 
 pub mod value;

@@ -1,11 +1,11 @@
-//! `edict table`: draws a decision table as text, Markdown, CSV or a standalone HTML page.
+//! Decision tables drawn for people (`edict table`, the language server's "Show table"): text, Markdown, CSV, HTML.
 
-use edict_runtime::artifact::{Atom, Column, DecisionTable, Test};
-use edict_runtime::value::{format_date, parse_date};
-use edict_runtime::verify::{format_number, number_type};
-use edict_runtime::{column_text, Artifact, Engine};
+use crate::artifact::{Atom, Column, DecisionTable, Test};
+use crate::value::{format_date, parse_date};
+use crate::verify::{format_number, number_type};
+use crate::{column_text, Artifact, Engine};
 
-#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableFormat {
     Text,
     Md,
@@ -25,13 +25,13 @@ fn name_in_domain(a: &Artifact, col: &Column, v: u32) -> String {
         return v.to_string();
     };
     match domain {
-        edict_runtime::artifact::Domain::Entity(t) => a
+        crate::artifact::Domain::Entity(t) => a
             .catalogue
             .entity_types
             .get(*t as usize)
             .and_then(|t| t.entities.get(v as usize))
             .map(|e| e.name.clone()),
-        edict_runtime::artifact::Domain::Enum(e) => a
+        crate::artifact::Domain::Enum(e) => a
             .catalogue
             .enums
             .get(*e as usize)
