@@ -419,9 +419,10 @@ impl Server {
                 if generation != self.generation {
                     return;
                 }
+                // An open document always gets a first publication, even an empty one.
                 let unchanged = match self.published.get(&uri) {
                     Some(old) => *old == diagnostics,
-                    None => diagnostics.is_empty(),
+                    None => diagnostics.is_empty() && !self.open.contains_key(&path_of(&uri)),
                 };
                 if unchanged {
                     return;

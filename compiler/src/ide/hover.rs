@@ -245,8 +245,11 @@ fn describe_decl(
             out = code(&header);
             if let (ItemKind::Catalogue(c), Some(entry)) = (&item.kind, def.decl.entry) {
                 if let Some(e) = c.entries.get(entry as usize) {
+                    if !e.fields.is_empty() {
+                        out.push('\n');
+                    }
                     for f in &e.fields {
-                        let _ = write!(out, "\n\n{}: {}", f.name.name, expr_text(&f.value));
+                        let _ = write!(out, "\n- {}: {}", f.name.name, expr_text(&f.value));
                     }
                 }
             }
@@ -332,8 +335,11 @@ fn describe_decl(
         DeclKind::Source { items } => {
             out = code(&format!("source {name}"));
             if let ItemKind::Source(s) = &item.kind {
+                if !s.fields.is_empty() {
+                    out.push('\n');
+                }
                 for f in &s.fields {
-                    let _ = write!(out, "\n\n{}: {}", f.name.name, expr_text(&f.value));
+                    let _ = write!(out, "\n- {}: {}", f.name.name, expr_text(&f.value));
                 }
             } else if let Some(n) = items {
                 let _ = write!(out, "\n\n{n} items");
