@@ -132,7 +132,12 @@ impl Client {
     /// Receives one message (recording notifications); panics at the deadline.
     pub fn recv(&mut self, deadline: Instant) -> Message {
         let left = deadline.saturating_duration_since(Instant::now());
-        let msg = self.conn.receiver.recv_timeout(left).expect("the server did not answer in time");
+        self.try_recv(left).expect("the server did not answer in time")
+    }
+
+    /// Receives one message if one comes within `wait` (recording notifications).
+    pub fn try_recv(&mut self, wait: Duration) -> Option<Message> {
+        let msg = self.conn.receiver.recv_timeout(wait).ok()?;
         match &msg {
             Message::Notification(n) => {
                 if n.method == "textDocument/publishDiagnostics" {
@@ -148,7 +153,7 @@ impl Client {
             }
             Message::Response(_) => {}
         }
-        msg
+        Some(msg)
     }
 
     pub fn notify(&self, method: &str, params: Value) {

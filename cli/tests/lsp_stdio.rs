@@ -1,0 +1,131 @@
+//! `edict lsp` out of process: the real binary, Content-Length-framed JSON-RPC on stdio,
+//! including frames that are not valid messages.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+fn frame(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+fn message(v: Value) -> Vec<u8> {
+    frame(&v.to_string())
+}
+
+/// Reads frames from the server's stdout, independently of the server's own framing code.
+fn read_frames(out: impl Read + Send + 'static) -> mpsc::Receiver<Value> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut r = BufReader::new(out);
+        loop {
+            let mut length = None;
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(v) = line.strip_prefix("Content-Length: ") {
+                    length = Some(v.parse::<usize>().unwrap());
+                }
+            }
+            let mut body = vec![0; length.unwrap()];
+            r.read_exact(&mut body).unwrap();
+            if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies").canonicalize().unwrap();
+    let root_uri = format!("file://{}", root.display());
+    let transit_uri = format!("{root_uri}/transit_144h.edict");
+    let text = std::fs::read_to_string(root.join("transit_144h.edict")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edict"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let frames = read_frames(child.stdout.take().unwrap());
+    let hover_at = |id: i64| {
+        // `transit_144h_ports` in the rule's condition: line 57, column 27 (0-based 56, 26).
+        message(json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+            "params": { "textDocument": { "uri": transit_uri }, "position": { "line": 56, "character": 30 } } }))
+    };
+    let mut input = Vec::new();
+    input.extend(message(json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": { "processId": null, "rootUri": root_uri, "capabilities": {}, "initializationOptions": { "today": "2026-01-15" } } })));
+    input.extend(message(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} })));
+    input.extend(message(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen",
+        "params": { "textDocument": { "uri": transit_uri, "languageId": "edict", "version": 1, "text": text } } })));
+    input.extend(hover_at(2));
+    stdin.write_all(&input).unwrap();
+    stdin.flush().unwrap();
+    // Wait for the open file's diagnostics and the first hover before sending bad frames.
+    let mut answers = Vec::new();
+    let mut published = false;
+    while !(published && answers.len() == 2) {
+        let v = frames.recv_timeout(Duration::from_secs(60)).expect("no answer in time");
+        if v["method"] == "textDocument/publishDiagnostics" {
+            published |= v["params"]["uri"] == transit_uri.as_str();
+        } else if v.get("id").is_some() && v.get("method").is_none() {
+            answers.push(v);
+        }
+    }
+    let mut input = Vec::new();
+    input.extend(frame("{not json at all"));
+    input.extend(b"X-Nonsense: 1\r\n\r\n");
+    input.extend(frame(r#"{"jsonrpc":"2.0","neither":"request nor notification"}"#));
+    input.extend(hover_at(3));
+    input.extend(message(json!({ "jsonrpc": "2.0", "id": 4, "method": "no/suchMethod", "params": {} })));
+    stdin.write_all(&input).unwrap();
+    stdin.flush().unwrap();
+    // Three parse errors (id null) and the answers to 3 and 4, in any order.
+    let mut later = Vec::new();
+    while later.len() < 5 {
+        let v = frames.recv_timeout(Duration::from_secs(60)).expect("no answer in time");
+        if v.get("method").is_none() {
+            later.push(v);
+        }
+    }
+    later.sort_by_key(|v| v["id"].as_i64().unwrap_or(0));
+    answers.extend(later);
+    let mut input = Vec::new();
+    input.extend(message(json!({ "jsonrpc": "2.0", "id": 5, "method": "shutdown" })));
+    input.extend(message(json!({ "jsonrpc": "2.0", "method": "exit" })));
+    stdin.write_all(&input).unwrap();
+    stdin.flush().unwrap();
+
+    while let Ok(v) = frames.recv_timeout(Duration::from_secs(60)) {
+        if v.get("method").is_some() {
+            continue; // other notifications and requests from the server
+        }
+        let done = v["id"] == 5;
+        answers.push(v);
+        if done {
+            break;
+        }
+    }
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status {status}");
+    // The initialize result is checked by the in-process tests; here only its encoding.
+    assert_eq!(answers[0]["result"]["capabilities"]["positionEncoding"], "utf-16");
+    answers.remove(0);
+    insta::assert_yaml_snapshot!(answers);
+}
