@@ -8,9 +8,9 @@ const vscode = require('vscode');
 const { LanguageClient } = require('vscode-languageclient/node');
 
 // The commands of the server's code lenses, with the titles shown to the user. Their arguments
-// are `[{ decision }]` or `[{ test }]` (edict.runTests) and `[{ decision }]` (edict.showTable).
-// The server runs them on `workspace/executeCommand` and answers
-// `{ title, markdown, passed?, failed? }`.
+// are `[{ decision }]` or `[{ test }]` (edict.runTests; no argument runs every test) and
+// `[{ decision }]` (edict.showTable). The server runs them on `workspace/executeCommand` and
+// answers `{ title, markdown, passed?, failed? }`.
 //
 // Who registers these ids as VS Code commands? vscode-languageclient registers one for every id
 // the server lists in `executeCommandProvider.commands`: its handler sends the request and
@@ -87,16 +87,20 @@ async function start() {
   try {
     await client.start();
   } catch (error) {
-    // The client has already reported the failure; add what to do about the common case.
+    // The client has already reported the failure; add what to do about the common case. (Not
+    // awaited: the notification stays until dismissed, and activation must not wait for it.)
     if (/ENOENT/.test(errorText(error))) {
-      const choice = await vscode.window.showErrorMessage(
-        `The Edict language server could not be started: \`${command}\` was not found. ` +
-          'Install it (`cargo install --path cli` in the Edict repository) or set `edict.server.path`.',
-        'Open Settings',
-      );
-      if (choice === 'Open Settings') {
-        void vscode.commands.executeCommand('workbench.action.openSettings', 'edict.server');
-      }
+      void vscode.window
+        .showErrorMessage(
+          `The Edict language server could not be started: "${command}" was not found. ` +
+            'Install it with "cargo install --path cli" in the Edict repository, or set edict.server.path.',
+          'Open Settings',
+        )
+        .then((choice) => {
+          if (choice === 'Open Settings') {
+            void vscode.commands.executeCommand('workbench.action.openSettings', 'edict.server');
+          }
+        });
     }
   }
   await registerOwnCommands();
@@ -140,7 +144,8 @@ function disposeOwnCommands() {
 }
 
 // Runs a code-lens command on the server and shows its answer. Without a target (from the
-// command palette), asks which decision or test, among the file's code lenses.
+// command palette), asks which decision or test, among the file's code lenses (or, for tests,
+// all of them).
 async function runServerCommand(name, args, send, { reportsErrors }) {
   const title = SERVER_COMMANDS[name];
   let commandArgs = args;
@@ -200,15 +205,19 @@ async function pickTarget(name) {
       continue;
     }
     const line = lens.range.start.line;
-    // The item the cursor is in (the nearest lens at or above it) first, then the rest in order.
+    // Lenses at or above the cursor first, nearest first (the item the cursor is in), then
+    // those below it, in order.
     const rank = line <= cursor ? cursor - line : Number.MAX_SAFE_INTEGER / 2 + line;
     items.push({ label, description: command.title, rank, args: command.arguments });
+  }
+  items.sort((a, b) => a.rank - b.rank);
+  if (name === 'edict.runTests') {
+    items.push({ label: 'all tests', description: 'every test of the workspace', args: [] });
   }
   if (items.length === 0) {
     void vscode.window.showInformationMessage(`${title}: nothing to run in this file.`);
     return undefined;
   }
-  items.sort((a, b) => a.rank - b.rank);
   if (items.length === 1) {
     return items[0].args;
   }
@@ -230,6 +239,8 @@ async function showResult(name, result) {
     const text = `${title}: ${passed} passed, ${failed} failed`;
     if (failed > 0) {
       void vscode.window.showErrorMessage(text);
+    } else if (passed === 0) {
+      void vscode.window.showWarningMessage(`${title}: no test ran`);
     } else {
       void vscode.window.showInformationMessage(text);
     }

@@ -64,7 +64,8 @@ impl Snapshot {
     }
 
     pub fn range(&self, file: SourceFile, span: Span) -> lsp::Range {
-        self.index(file).range(span.start as usize, span.end as usize)
+        self.index(file)
+            .range(span.start as usize, span.end as usize)
     }
 
     pub fn location(&self, file: SourceFile, span: Span) -> Option<lsp::Location> {

@@ -30,7 +30,10 @@ pub fn error(code: ErrorCode, message: impl Into<String>) -> ResponseError {
 }
 
 /// The file and byte offset of a document position, if both exist.
-fn locate(snap: &Snapshot, doc: &lsp::TextDocumentPositionParams) -> Option<(edict_compiler::SourceFile, usize)> {
+fn locate(
+    snap: &Snapshot,
+    doc: &lsp::TextDocumentPositionParams,
+) -> Option<(edict_compiler::SourceFile, usize)> {
     let file = snap.file(&doc.text_document.uri)?;
     let offset = snap.index(file).offset(doc.position)?;
     Some((file, offset))
@@ -40,16 +43,21 @@ pub fn hover(snap: &Snapshot, p: lsp::HoverParams) -> Result<Option<lsp::Hover>>
     let Some((file, offset)) = locate(snap, &p.text_document_position_params) else {
         return Ok(None);
     };
-    Ok(ide::hover(&snap.db, snap.ws, file, offset, snap.today).map(|h| lsp::Hover {
-        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-            kind: lsp::MarkupKind::Markdown,
-            value: h.markdown,
+    Ok(
+        ide::hover(&snap.db, snap.ws, file, offset, snap.today).map(|h| lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: h.markdown,
+            }),
+            range: Some(snap.range(file, h.span)),
         }),
-        range: Some(snap.range(file, h.span)),
-    }))
+    )
 }
 
-pub fn definition(snap: &Snapshot, p: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {
+pub fn definition(
+    snap: &Snapshot,
+    p: lsp::GotoDefinitionParams,
+) -> Result<Option<lsp::GotoDefinitionResponse>> {
     let Some((file, offset)) = locate(snap, &p.text_document_position_params) else {
         return Ok(None);
     };
@@ -80,12 +88,17 @@ pub fn references(snap: &Snapshot, p: lsp::ReferenceParams) -> Result<Option<Vec
     ))
 }
 
-pub fn prepare_rename(snap: &Snapshot, p: lsp::TextDocumentPositionParams) -> Result<Option<lsp::PrepareRenameResponse>> {
+pub fn prepare_rename(
+    snap: &Snapshot,
+    p: lsp::TextDocumentPositionParams,
+) -> Result<Option<lsp::PrepareRenameResponse>> {
     let Some((file, offset)) = locate(snap, &p) else {
         return Ok(None);
     };
     match ide::prepare_rename(&snap.db, snap.ws, file, offset) {
-        Ok((span, _)) => Ok(Some(lsp::PrepareRenameResponse::Range(snap.range(file, span)))),
+        Ok((span, _)) => Ok(Some(lsp::PrepareRenameResponse::Range(
+            snap.range(file, span),
+        ))),
         Err(e) => Err(error(ErrorCode::RequestFailed, e.to_string())),
     }
 }
@@ -116,7 +129,10 @@ pub fn rename(snap: &Snapshot, p: lsp::RenameParams) -> Result<Option<lsp::Works
     }
 }
 
-pub fn completion(snap: &Snapshot, p: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
+pub fn completion(
+    snap: &Snapshot,
+    p: lsp::CompletionParams,
+) -> Result<Option<lsp::CompletionResponse>> {
     let Some((file, offset)) = locate(snap, &p.text_document_position) else {
         return Ok(None);
     };
@@ -178,7 +194,11 @@ fn symbol_kind(k: SymbolKind) -> lsp::SymbolKind {
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the protocol's struct.
-fn document_symbol(snap: &Snapshot, file: edict_compiler::SourceFile, s: ide::Symbol) -> lsp::DocumentSymbol {
+fn document_symbol(
+    snap: &Snapshot,
+    file: edict_compiler::SourceFile,
+    s: ide::Symbol,
+) -> lsp::DocumentSymbol {
     lsp::DocumentSymbol {
         name: s.name,
         detail: s.detail,
@@ -187,12 +207,19 @@ fn document_symbol(snap: &Snapshot, file: edict_compiler::SourceFile, s: ide::Sy
         deprecated: None,
         range: snap.range(file, s.span),
         selection_range: snap.range(file, s.selection),
-        children: (!s.children.is_empty())
-            .then(|| s.children.into_iter().map(|c| document_symbol(snap, file, c)).collect()),
+        children: (!s.children.is_empty()).then(|| {
+            s.children
+                .into_iter()
+                .map(|c| document_symbol(snap, file, c))
+                .collect()
+        }),
     }
 }
 
-pub fn document_symbols(snap: &Snapshot, p: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {
+pub fn document_symbols(
+    snap: &Snapshot,
+    p: lsp::DocumentSymbolParams,
+) -> Result<Option<lsp::DocumentSymbolResponse>> {
     let Some(file) = snap.file(&p.text_document.uri) else {
         return Ok(None);
     };
@@ -204,7 +231,10 @@ pub fn document_symbols(snap: &Snapshot, p: lsp::DocumentSymbolParams) -> Result
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the protocol's struct.
-pub fn workspace_symbols(snap: &Snapshot, p: lsp::WorkspaceSymbolParams) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+pub fn workspace_symbols(
+    snap: &Snapshot,
+    p: lsp::WorkspaceSymbolParams,
+) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
     let found = ide::workspace_symbols(&snap.db, snap.ws, &p.query, 200);
     Ok(Some(lsp::WorkspaceSymbolResponse::Flat(
         found
@@ -271,7 +301,10 @@ fn token_class(c: TokenClass) -> (u32, u32) {
     }
 }
 
-pub fn semantic_tokens(snap: &Snapshot, p: lsp::SemanticTokensParams) -> Result<Option<lsp::SemanticTokensResult>> {
+pub fn semantic_tokens(
+    snap: &Snapshot,
+    p: lsp::SemanticTokensParams,
+) -> Result<Option<lsp::SemanticTokensResult>> {
     let Some(file) = snap.file(&p.text_document.uri) else {
         return Ok(None);
     };
@@ -289,7 +322,11 @@ pub fn semantic_tokens(snap: &Snapshot, p: lsp::SemanticTokensParams) -> Result<
             modifiers |= 1;
         }
         let delta_line = start.line - line;
-        let delta_start = if delta_line == 0 { start.character - col } else { start.character };
+        let delta_start = if delta_line == 0 {
+            start.character - col
+        } else {
+            start.character
+        };
         data.push(lsp::SemanticToken {
             delta_line,
             delta_start,
@@ -300,18 +337,26 @@ pub fn semantic_tokens(snap: &Snapshot, p: lsp::SemanticTokensParams) -> Result<
         line = start.line;
         col = start.character;
     }
-    Ok(Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens {
-        result_id: None,
-        data,
-    })))
+    Ok(Some(lsp::SemanticTokensResult::Tokens(
+        lsp::SemanticTokens {
+            result_id: None,
+            data,
+        },
+    )))
 }
 
 fn span_of(snap: &Snapshot, file: edict_compiler::SourceFile, range: lsp::Range) -> Span {
     let index = snap.index(file);
-    Span::new(index.offset_clamped(range.start), index.offset_clamped(range.end))
+    Span::new(
+        index.offset_clamped(range.start),
+        index.offset_clamped(range.end),
+    )
 }
 
-pub fn code_actions(snap: &Snapshot, p: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+pub fn code_actions(
+    snap: &Snapshot,
+    p: lsp::CodeActionParams,
+) -> Result<Option<lsp::CodeActionResponse>> {
     let Some(file) = snap.file(&p.text_document.uri) else {
         return Ok(None);
     };
@@ -336,7 +381,10 @@ pub fn code_actions(snap: &Snapshot, p: lsp::CodeActionParams) -> Result<Option<
     Ok(Some(actions))
 }
 
-pub fn inlay_hints(snap: &Snapshot, p: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
+pub fn inlay_hints(
+    snap: &Snapshot,
+    p: lsp::InlayHintParams,
+) -> Result<Option<Vec<lsp::InlayHint>>> {
     let Some(file) = snap.file(&p.text_document.uri) else {
         return Ok(None);
     };
@@ -372,9 +420,15 @@ pub fn code_lenses(snap: &Snapshot, p: lsp::CodeLensParams) -> Result<Option<Vec
             .into_iter()
             .map(|l| {
                 let (command, argument) = match &l.command {
-                    LensCommand::RunTests { decision } => (RUN_TESTS, serde_json::json!({ "decision": decision })),
-                    LensCommand::RunTest { test } => (RUN_TESTS, serde_json::json!({ "test": test })),
-                    LensCommand::ShowTable { decision } => (SHOW_TABLE, serde_json::json!({ "decision": decision })),
+                    LensCommand::RunTests { decision } => {
+                        (RUN_TESTS, serde_json::json!({ "decision": decision }))
+                    }
+                    LensCommand::RunTest { test } => {
+                        (RUN_TESTS, serde_json::json!({ "test": test }))
+                    }
+                    LensCommand::ShowTable { decision } => {
+                        (SHOW_TABLE, serde_json::json!({ "decision": decision }))
+                    }
                 };
                 lsp::CodeLens {
                     range: snap.range(file, l.span),
@@ -402,21 +456,36 @@ fn engine(snap: &Snapshot) -> std::result::Result<edict_runtime::Engine, String>
     for &file in snap.ws.files(&snap.db) {
         for d in edict_compiler::file_diagnostics(&snap.db, snap.ws, file).iter() {
             if d.is_error() {
-                errors.push(format!("- `{}` {}: {}", d.code.as_str(), d.primary.file, d.message));
+                errors.push(format!(
+                    "- `{}` {}: {}",
+                    d.code.as_str(),
+                    d.primary.file,
+                    d.message
+                ));
             }
         }
     }
     if !errors.is_empty() {
-        return Err(format!("The policies do not compile yet:\n\n{}", errors.join("\n")));
+        return Err(format!(
+            "The policies do not compile yet:\n\n{}",
+            errors.join("\n")
+        ));
     }
     let artifact = match edict_compiler::compile(&snap.db, snap.ws).as_ref() {
         Ok(a) => a.clone(),
         Err(errs) => {
-            let list: Vec<String> = errs.iter().map(|e| format!("- {}: {}", e.file, e.message)).collect();
-            return Err(format!("The policies cannot be compiled into tables:\n\n{}", list.join("\n")));
+            let list: Vec<String> = errs
+                .iter()
+                .map(|e| format!("- {}: {}", e.file, e.message))
+                .collect();
+            return Err(format!(
+                "The policies cannot be compiled into tables:\n\n{}",
+                list.join("\n")
+            ));
         }
     };
-    edict_runtime::Engine::new(artifact).map_err(|e| format!("The compiled tables are inconsistent: {e}"))
+    edict_runtime::Engine::new(artifact)
+        .map_err(|e| format!("The compiled tables are inconsistent: {e}"))
 }
 
 pub fn execute_command(snap: &Snapshot, p: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
@@ -426,7 +495,12 @@ pub fn execute_command(snap: &Snapshot, p: lsp::ExecuteCommandParams) -> Result<
         .cloned()
         .map(serde_json::from_value)
         .transpose()
-        .map_err(|e| error(ErrorCode::InvalidParams, format!("bad arguments for `{}`: {e}", p.command)))?
+        .map_err(|e| {
+            error(
+                ErrorCode::InvalidParams,
+                format!("bad arguments for `{}`: {e}", p.command),
+            )
+        })?
         .unwrap_or(CommandArgs {
             decision: None,
             test: None,
@@ -435,7 +509,11 @@ pub fn execute_command(snap: &Snapshot, p: lsp::ExecuteCommandParams) -> Result<
         RUN_TESTS => {
             let engine = match engine(snap) {
                 Ok(e) => e,
-                Err(md) => return Ok(Some(serde_json::json!({ "title": "Tests not run", "markdown": md, "passed": 0, "failed": 0 }))),
+                Err(md) => {
+                    return Ok(Some(
+                        serde_json::json!({ "title": "Tests not run", "markdown": md, "passed": 0, "failed": 0 }),
+                    ))
+                }
             };
             let lowerer = Lowerer::new(&snap.db, snap.ws);
             let results: Vec<_> = edict_compiler::testing::run_tests(&lowerer, &engine)
@@ -455,36 +533,61 @@ pub fn execute_command(snap: &Snapshot, p: lsp::ExecuteCommandParams) -> Result<
                 let mark = if r.passed() { "✓" } else { "✗" };
                 let _ = write!(md, "\n- {mark} `{}` ({}:{})", r.name, r.file, r.line);
                 for f in &r.failures {
-                    let _ = write!(md, "\n  - {}: expected `{}`, got `{}`", f.what, f.expected, f.actual);
+                    let _ = write!(
+                        md,
+                        "\n  - {}: expected `{}`, got `{}`",
+                        f.what, f.expected, f.actual
+                    );
                 }
             }
             if results.is_empty() {
                 md.push_str("\nNo test matched.");
             }
-            Ok(Some(serde_json::json!({ "title": format!("Edict: {what}"), "markdown": md, "passed": passed, "failed": failed })))
+            Ok(Some(
+                serde_json::json!({ "title": format!("Edict: {what}"), "markdown": md, "passed": passed, "failed": failed }),
+            ))
         }
         SHOW_TABLE => {
             let Some(decision) = args.decision else {
-                return Err(error(ErrorCode::InvalidParams, "`edict.showTable` needs `{\"decision\": name}`"));
+                return Err(error(
+                    ErrorCode::InvalidParams,
+                    "`edict.showTable` needs `{\"decision\": name}`",
+                ));
             };
             let engine = match engine(snap) {
                 Ok(e) => e,
-                Err(md) => return Ok(Some(serde_json::json!({ "title": "Table not drawn", "markdown": md }))),
+                Err(md) => {
+                    return Ok(Some(
+                        serde_json::json!({ "title": "Table not drawn", "markdown": md }),
+                    ))
+                }
             };
             let Some(id) = engine.decision_id(&decision) else {
-                return Err(error(ErrorCode::InvalidParams, format!("there is no decision `{decision}`")));
+                return Err(error(
+                    ErrorCode::InvalidParams,
+                    format!("there is no decision `{decision}`"),
+                ));
             };
             let today = snap.today.to_string();
             let grid = edict_runtime::table::grid(&engine, id, Some(&today))
                 .map_err(|e| error(ErrorCode::RequestFailed, e))?;
             let md = edict_runtime::table::render(&grid, edict_runtime::table::TableFormat::Md);
-            Ok(Some(serde_json::json!({ "title": format!("Edict: table of `{decision}` on {today}"), "markdown": md })))
+            Ok(Some(
+                serde_json::json!({ "title": format!("Edict: table of `{decision}` on {today}"), "markdown": md }),
+            ))
         }
-        other => Err(error(ErrorCode::InvalidRequest, format!("unknown command `{other}`"))),
+        other => Err(error(
+            ErrorCode::InvalidRequest,
+            format!("unknown command `{other}`"),
+        )),
     }
 }
 
-pub fn formatting(snap: &Snapshot, p: lsp::DocumentFormattingParams, width: Option<usize>) -> Result<Option<Vec<lsp::TextEdit>>> {
+pub fn formatting(
+    snap: &Snapshot,
+    p: lsp::DocumentFormattingParams,
+    width: Option<usize>,
+) -> Result<Option<Vec<lsp::TextEdit>>> {
     let Some(file) = snap.file(&p.text_document.uri) else {
         return Ok(None);
     };

@@ -115,7 +115,12 @@ fn serve(
         Ok(p) => p,
         Err(e) => {
             let _ = connection.sender.send(
-                Response::new_err(id, ErrorCode::InvalidParams as i32, format!("bad `initialize` parameters: {e}")).into(),
+                Response::new_err(
+                    id,
+                    ErrorCode::InvalidParams as i32,
+                    format!("bad `initialize` parameters: {e}"),
+                )
+                .into(),
             );
             return Err(format!("bad initialize parameters: {e}"));
         }
@@ -153,7 +158,12 @@ fn serve(
 }
 
 impl Server {
-    fn new(sender: Sender<Message>, jobs: Sender<Job>, events: Sender<Event>, init: &lsp::InitializeParams) -> Server {
+    fn new(
+        sender: Sender<Message>,
+        jobs: Sender<Job>,
+        events: Sender<Event>,
+        init: &lsp::InitializeParams,
+    ) -> Server {
         let offers_utf8 = init
             .capabilities
             .general
@@ -195,7 +205,11 @@ impl Server {
             paths: Arc::default(),
             bad_utf8: Arc::default(),
             open: HashMap::new(),
-            encoding: if offers_utf8 { Encoding::Utf8 } else { Encoding::Utf16 },
+            encoding: if offers_utf8 {
+                Encoding::Utf8
+            } else {
+                Encoding::Utf16
+            },
             today,
             roots,
             format_width,
@@ -216,12 +230,14 @@ impl Server {
                 Encoding::Utf8 => lsp::PositionEncodingKind::UTF8,
                 Encoding::Utf16 => lsp::PositionEncodingKind::UTF16,
             }),
-            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
-                open_close: Some(true),
-                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
-                save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
-                ..Default::default()
-            })),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                lsp::TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                },
+            )),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
             definition_provider: Some(lsp::OneOf::Left(true)),
             references_provider: Some(lsp::OneOf::Left(true)),
@@ -235,23 +251,29 @@ impl Server {
             }),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
             workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
-            semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
-                lsp::SemanticTokensOptions {
-                    legend: lsp::SemanticTokensLegend {
-                        token_types: handlers::TOKEN_TYPES.to_vec(),
-                        token_modifiers: handlers::TOKEN_MODIFIERS.to_vec(),
+            semantic_tokens_provider: Some(
+                lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    lsp::SemanticTokensOptions {
+                        legend: lsp::SemanticTokensLegend {
+                            token_types: handlers::TOKEN_TYPES.to_vec(),
+                            token_modifiers: handlers::TOKEN_MODIFIERS.to_vec(),
+                        },
+                        full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                        range: None,
+                        work_done_progress_options: Default::default(),
                     },
-                    full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
-                    range: None,
-                    work_done_progress_options: Default::default(),
+                ),
+            ),
+            code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    ..Default::default()
                 },
             )),
-            code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
-                ..Default::default()
-            })),
             inlay_hint_provider: Some(lsp::OneOf::Left(true)),
-            code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
+            code_lens_provider: Some(lsp::CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
             execute_command_provider: Some(lsp::ExecuteCommandOptions {
                 commands: vec![handlers::RUN_TESTS.into(), handlers::SHOW_TABLE.into()],
                 work_done_progress_options: Default::default(),
@@ -460,7 +482,11 @@ impl Server {
     fn request(&mut self, req: Request) {
         use lsp::request as r;
         if self.shutting_down {
-            self.send(Response::new_err(req.id, ErrorCode::InvalidRequest as i32, "the server is shutting down".into()));
+            self.send(Response::new_err(
+                req.id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is shutting down".into(),
+            ));
             return;
         }
         match req.method.as_str() {
@@ -469,21 +495,41 @@ impl Server {
                 self.send(Response::new_ok(req.id, ()));
             }
             r::Initialize::METHOD => {
-                self.send(Response::new_err(req.id, ErrorCode::InvalidRequest as i32, "the server is already initialized".into()));
+                self.send(Response::new_err(
+                    req.id,
+                    ErrorCode::InvalidRequest as i32,
+                    "the server is already initialized".into(),
+                ));
             }
             r::HoverRequest::METHOD => self.run::<r::HoverRequest>(req, handlers::hover),
             r::GotoDefinition::METHOD => self.run::<r::GotoDefinition>(req, handlers::definition),
             r::References::METHOD => self.run::<r::References>(req, handlers::references),
-            r::PrepareRenameRequest::METHOD => self.run::<r::PrepareRenameRequest>(req, handlers::prepare_rename),
+            r::PrepareRenameRequest::METHOD => {
+                self.run::<r::PrepareRenameRequest>(req, handlers::prepare_rename)
+            }
             r::Rename::METHOD => self.run::<r::Rename>(req, handlers::rename),
             r::Completion::METHOD => self.run::<r::Completion>(req, handlers::completion),
-            r::DocumentSymbolRequest::METHOD => self.run::<r::DocumentSymbolRequest>(req, handlers::document_symbols),
-            r::WorkspaceSymbolRequest::METHOD => self.run::<r::WorkspaceSymbolRequest>(req, handlers::workspace_symbols),
-            r::SemanticTokensFullRequest::METHOD => self.run::<r::SemanticTokensFullRequest>(req, handlers::semantic_tokens),
-            r::CodeActionRequest::METHOD => self.run::<r::CodeActionRequest>(req, handlers::code_actions),
-            r::InlayHintRequest::METHOD => self.run::<r::InlayHintRequest>(req, handlers::inlay_hints),
-            r::CodeLensRequest::METHOD => self.run::<r::CodeLensRequest>(req, handlers::code_lenses),
-            r::ExecuteCommand::METHOD => self.run::<r::ExecuteCommand>(req, handlers::execute_command),
+            r::DocumentSymbolRequest::METHOD => {
+                self.run::<r::DocumentSymbolRequest>(req, handlers::document_symbols)
+            }
+            r::WorkspaceSymbolRequest::METHOD => {
+                self.run::<r::WorkspaceSymbolRequest>(req, handlers::workspace_symbols)
+            }
+            r::SemanticTokensFullRequest::METHOD => {
+                self.run::<r::SemanticTokensFullRequest>(req, handlers::semantic_tokens)
+            }
+            r::CodeActionRequest::METHOD => {
+                self.run::<r::CodeActionRequest>(req, handlers::code_actions)
+            }
+            r::InlayHintRequest::METHOD => {
+                self.run::<r::InlayHintRequest>(req, handlers::inlay_hints)
+            }
+            r::CodeLensRequest::METHOD => {
+                self.run::<r::CodeLensRequest>(req, handlers::code_lenses)
+            }
+            r::ExecuteCommand::METHOD => {
+                self.run::<r::ExecuteCommand>(req, handlers::execute_command)
+            }
             r::Formatting::METHOD => {
                 let width = self.format_width;
                 self.run::<r::Formatting>(req, move |snap, p| handlers::formatting(snap, p, width));
@@ -491,21 +537,31 @@ impl Server {
             _ => self.send(Response::new_err(
                 req.id,
                 ErrorCode::MethodNotFound as i32,
-                format!("`{}` is not supported by the Edict language server", req.method),
+                format!(
+                    "`{}` is not supported by the Edict language server",
+                    req.method
+                ),
             )),
         }
     }
 
     /// Runs a handler on a worker, on a snapshot; answers once, whatever happens.
-    fn run<R>(&mut self, req: Request, handler: impl FnOnce(&Snapshot, R::Params) -> handlers::Result<R::Result> + Send + 'static)
-    where
+    fn run<R>(
+        &mut self,
+        req: Request,
+        handler: impl FnOnce(&Snapshot, R::Params) -> handlers::Result<R::Result> + Send + 'static,
+    ) where
         R: lsp::request::Request,
         R::Params: Send + 'static,
     {
         let params: R::Params = match serde_json::from_value(req.params) {
             Ok(p) => p,
             Err(e) => {
-                self.send(Response::new_err(req.id, ErrorCode::InvalidParams as i32, format!("bad parameters for `{}`: {e}", req.method)));
+                self.send(Response::new_err(
+                    req.id,
+                    ErrorCode::InvalidParams as i32,
+                    format!("bad parameters for `{}`: {e}", req.method),
+                ));
                 return;
             }
         };
@@ -538,7 +594,11 @@ impl Server {
                         .cloned()
                         .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                         .unwrap_or_default();
-                    Response::new_err(id, ErrorCode::InternalError as i32, format!("internal error: {why}"))
+                    Response::new_err(
+                        id,
+                        ErrorCode::InternalError as i32,
+                        format!("internal error: {why}"),
+                    )
                 }
             };
             if !answered.swap(true, Ordering::AcqRel) {
@@ -560,7 +620,11 @@ impl Server {
                     };
                     if let Some(flag) = self.running.remove(&id) {
                         if !flag.swap(true, Ordering::AcqRel) {
-                            self.send(Response::new_err(id, ErrorCode::RequestCanceled as i32, "cancelled".into()));
+                            self.send(Response::new_err(
+                                id,
+                                ErrorCode::RequestCanceled as i32,
+                                "cancelled".into(),
+                            ));
                         }
                     }
                 }
@@ -574,10 +638,13 @@ impl Server {
                 }
             }
             nt::DidChangeTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
+                {
                     let path = path_of(&p.text_document.uri);
                     let Some(file) = self.analysis.file(&path) else {
-                        self.log(&format!("a change to `{path}`, which is not open, was ignored"));
+                        self.log(&format!(
+                            "a change to `{path}`, which is not open, was ignored"
+                        ));
                         return false;
                     };
                     let mut text = file.text(self.analysis.db()).clone();
@@ -601,7 +668,9 @@ impl Server {
                 if let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params) {
                     let path = path_of(&p.text_document.uri);
                     self.open.remove(&path);
-                    if p.text_document.uri.scheme() == "file" && std::path::Path::new(&path).exists() {
+                    if p.text_document.uri.scheme() == "file"
+                        && std::path::Path::new(&path).exists()
+                    {
                         self.reload(&path);
                     } else if self.paths.by_path.contains_key(&path) {
                         self.remove(&path);
@@ -610,7 +679,8 @@ impl Server {
                 }
             }
             nt::DidChangeWatchedFiles::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp::DidChangeWatchedFilesParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<lsp::DidChangeWatchedFilesParams>(n.params)
+                {
                     let mut changed = Vec::new();
                     for c in p.changes {
                         let path = path_of(&c.uri);

@@ -28,7 +28,9 @@ impl Threads {
 }
 
 fn write_frame(out: &Mutex<io::Stdout>, body: &str) -> io::Result<()> {
-    let mut out = out.lock().map_err(|_| io::Error::other("stdout lock poisoned"))?;
+    let mut out = out
+        .lock()
+        .map_err(|_| io::Error::other("stdout lock poisoned"))?;
     write!(out, "Content-Length: {}\r\n\r\n{body}", body.len())?;
     out.flush()
 }
@@ -65,7 +67,9 @@ pub fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
         }
     }
     let Some(length) = length else {
-        return Ok(Frame::Malformed("a header without a valid Content-Length".into()));
+        return Ok(Frame::Malformed(
+            "a header without a valid Content-Length".into(),
+        ));
     };
     if length > MAX_MESSAGE_BYTES {
         // Skip the body so the next frame is read from its start.

@@ -31,7 +31,10 @@ fn handshake_negotiates_the_position_encoding() {
     assert_yaml_snapshot!("initialize_result", c.initialize_result);
     c.shutdown();
     let c = Client::start(&ws.dir, false);
-    assert_eq!(c.initialize_result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(
+        c.initialize_result["capabilities"]["positionEncoding"],
+        "utf-16"
+    );
     c.shutdown();
 }
 
@@ -51,7 +54,9 @@ fn hover() {
         ("built-in type", "DateTime", 0),
         ("keyword (nothing)", "when", 0),
     ] {
-        let hover = c.request("textDocument/hover", at(&c, &text, needle, nth)).unwrap();
+        let hover = c
+            .request("textDocument/hover", at(&c, &text, needle, nth))
+            .unwrap();
         out.push(json!({ "at": label, "hover": hover }));
     }
     assert_yaml_snapshot!(out);
@@ -62,7 +67,10 @@ fn hover() {
 fn definition_and_references() {
     let (_ws, mut c, text) = policies("refs");
     let def = c
-        .request("textDocument/definition", at(&c, &text, "transit_countries", 0))
+        .request(
+            "textDocument/definition",
+            at(&c, &text, "transit_countries", 0),
+        )
         .unwrap();
     let refs = c
         .request(
@@ -75,7 +83,10 @@ fn definition_and_references() {
         )
         .unwrap();
     let field_def = c
-        .request("textDocument/definition", at(&c, &text, "onward_destination !=", 0))
+        .request(
+            "textDocument/definition",
+            at(&c, &text, "onward_destination !=", 0),
+        )
         .unwrap();
     assert_yaml_snapshot!(c.redact(&json!({ "definition of transit_countries": def, "definition of a field": field_def, "references of hengqin": refs })));
     c.shutdown();
@@ -85,7 +96,9 @@ fn definition_and_references() {
 fn rename() {
     let (_ws, mut c, text) = policies("rename");
     let pos = at(&c, &text, "transit_144h_ports", 0);
-    let prepared = c.request("textDocument/prepareRename", pos.clone()).unwrap();
+    let prepared = c
+        .request("textDocument/prepareRename", pos.clone())
+        .unwrap();
     let mut ok = pos.clone();
     ok["newName"] = json!("ports_144h");
     let edits = c.request("textDocument/rename", ok).unwrap();
@@ -130,23 +143,40 @@ fn completion() {
     c.diagnostics_of(&uri);
     let mut out = Vec::new();
     for (label, offset) in [
-        ("after `in`: sets and places of ports", text.find("in \n").unwrap() + 3),
-        ("after a field of type Country", text.find(":  }").unwrap() + 2),
+        (
+            "after `in`: sets and places of ports",
+            text.find("in \n").unwrap() + 3,
+        ),
+        (
+            "after a field of type Country",
+            text.find(":  }").unwrap() + 2,
+        ),
         ("after `t.`: the fields", text.find("t.\n").unwrap() + 2),
         ("start of an item", text.len()),
     ] {
         let pos = common::position(text, offset, false);
-        let list = c.request("textDocument/completion", text_doc_pos(&uri, pos)).unwrap();
+        let list = c
+            .request("textDocument/completion", text_doc_pos(&uri, pos))
+            .unwrap();
         let items: Vec<String> = list["items"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|i| format!("{} ({})", i["label"].as_str().unwrap(), i["detail"].as_str().unwrap_or("")))
+            .map(|i| {
+                format!(
+                    "{} ({})",
+                    i["label"].as_str().unwrap(),
+                    i["detail"].as_str().unwrap_or("")
+                )
+            })
             .collect();
         out.push(json!({ "at": label, "items": items }));
     }
     let snippet = c
-        .request("textDocument/completion", text_doc_pos(&uri, common::position(text, text.len(), false)))
+        .request(
+            "textDocument/completion",
+            text_doc_pos(&uri, common::position(text, text.len(), false)),
+        )
         .unwrap()["items"]
         .as_array()
         .unwrap()
@@ -163,7 +193,10 @@ fn completion() {
 fn symbols() {
     let (_ws, mut c, _text) = policies("symbols");
     let doc = c
-        .request("textDocument/documentSymbol", json!({ "textDocument": { "uri": c.uri(TRANSIT) } }))
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": c.uri(TRANSIT) } }),
+        )
         .unwrap();
     let names: Vec<String> = doc
         .as_array()
@@ -174,10 +207,18 @@ fn symbols() {
                 .as_array()
                 .map(|c| c.iter().map(|c| c["name"].as_str().unwrap()).collect())
                 .unwrap_or_default();
-            format!("{} [{}] {} {:?}", s["name"].as_str().unwrap(), s["kind"], s["detail"].as_str().unwrap_or(""), children)
+            format!(
+                "{} [{}] {} {:?}",
+                s["name"].as_str().unwrap(),
+                s["kind"],
+                s["detail"].as_str().unwrap_or(""),
+                children
+            )
         })
         .collect();
-    let ws_symbols = c.request("workspace/symbol", json!({ "query": "hengq" })).unwrap();
+    let ws_symbols = c
+        .request("workspace/symbol", json!({ "query": "hengq" }))
+        .unwrap();
     assert_yaml_snapshot!(c.redact(&json!({ "document": names, "workspace (hengq)": ws_symbols })));
     c.shutdown();
 }
@@ -192,9 +233,17 @@ fn semantic_tokens() {
     c.diagnostics_of(&uri);
     let legend = c.initialize_result["capabilities"]["semanticTokensProvider"]["legend"].clone();
     let result = c
-        .request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } }))
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        )
         .unwrap();
-    let data: Vec<u64> = result["data"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let data: Vec<u64> = result["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
     // Decode the relative encoding back into lines of `line:col text type modifiers`.
     let lines: Vec<&str> = text.lines().collect();
     let (mut line, mut col) = (0u64, 0u64);
@@ -232,7 +281,9 @@ fn quick_fixes() {
     let otherwise = c
         .request("textDocument/codeAction", json!({ "textDocument": { "uri": uri }, "range": in_decision, "context": { "diagnostics": [] } }))
         .unwrap();
-    assert_yaml_snapshot!(c.redact(&json!({ "diagnostics": diags, "at the typo": at_typo, "in the decision": otherwise })));
+    assert_yaml_snapshot!(c.redact(
+        &json!({ "diagnostics": diags, "at the typo": at_typo, "in the decision": otherwise })
+    ));
     c.shutdown();
 }
 
@@ -256,7 +307,21 @@ fn inlay_hints() {
             let col = h["position"]["character"].as_u64().unwrap() as usize;
             let l: Vec<u16> = lines[line].encode_utf16().collect();
             let before = String::from_utf16(&l[..col]).unwrap();
-            format!("{}:{} …{} ⟨{}⟩", line + 1, col + 1, before.trim_start().chars().rev().take(24).collect::<String>().chars().rev().collect::<String>(), h["label"].as_str().unwrap())
+            format!(
+                "{}:{} …{} ⟨{}⟩",
+                line + 1,
+                col + 1,
+                before
+                    .trim_start()
+                    .chars()
+                    .rev()
+                    .take(24)
+                    .collect::<String>()
+                    .chars()
+                    .rev()
+                    .collect::<String>(),
+                h["label"].as_str().unwrap()
+            )
         })
         .collect();
     assert_yaml_snapshot!(shown);
@@ -267,10 +332,16 @@ fn inlay_hints() {
 fn code_lenses_run_tests_and_show_tables() {
     let (_ws, mut c, _text) = policies("lenses");
     let lenses = c
-        .request("textDocument/codeLens", json!({ "textDocument": { "uri": c.uri(TRANSIT) } }))
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": c.uri(TRANSIT) } }),
+        )
         .unwrap();
     let run = c
-        .request("workspace/executeCommand", json!({ "command": "edict.runTests", "arguments": [{ "decision": "transit_entry" }] }))
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "edict.runTests", "arguments": [{ "decision": "transit_entry" }] }),
+        )
         .unwrap();
     let one = c
         .request("workspace/executeCommand", json!({ "command": "edict.runTests", "arguments": [{ "test": "us_national_at_hengqin_to_japan" }] }))
@@ -279,9 +350,14 @@ fn code_lenses_run_tests_and_show_tables() {
         .request("workspace/executeCommand", json!({ "command": "edict.showTable", "arguments": [{ "decision": "direct_transit" }] }))
         .unwrap();
     let unknown = c
-        .request("workspace/executeCommand", json!({ "command": "edict.showTable", "arguments": [{ "decision": "no_such" }] }))
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "edict.showTable", "arguments": [{ "decision": "no_such" }] }),
+        )
         .unwrap_err();
-    assert_yaml_snapshot!(json!({ "lenses": lenses, "run tests of transit_entry": run, "run one test": one, "show table": table, "unknown decision": unknown.message }));
+    assert_yaml_snapshot!(
+        json!({ "lenses": lenses, "run tests of transit_entry": run, "run one test": one, "show table": table, "unknown decision": unknown.message })
+    );
     c.shutdown();
 }
 
@@ -328,7 +404,9 @@ fn diagnostics_are_workspace_wide() {
         }),
     );
     c.wait_diagnostics(&b_uri, |d| d.iter().all(|d| d["code"] != "E0101"));
-    assert_yaml_snapshot!(c.redact(&json!({ "a.edict on open": before, "b.edict after the rename": b_diags })));
+    assert_yaml_snapshot!(
+        c.redact(&json!({ "a.edict on open": before, "b.edict after the rename": b_diags }))
+    );
     c.shutdown();
 }
 
@@ -347,20 +425,39 @@ fn positions_count_utf16_units_or_bytes_as_negotiated() {
         let entry = text.find("hengqin_x {").unwrap();
         let line_with_cjk = text[..entry].matches('\n').count();
         let pos = common::position(&text, entry + 2, utf8);
-        let hover = c.request("textDocument/hover", text_doc_pos(&uri, pos)).unwrap();
-        assert!(hover["contents"]["value"].as_str().unwrap().contains("hengqin_x: Port"), "{hover}");
+        let hover = c
+            .request("textDocument/hover", text_doc_pos(&uri, pos))
+            .unwrap();
+        assert!(
+            hover["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .contains("hengqin_x: Port"),
+            "{hover}"
+        );
         // Go to the definition of `gates2` (declared after a doc comment in Chinese) from its use.
         let use_at = text.find(needle).unwrap();
         let def = c
-            .request("textDocument/definition", text_doc_pos(&uri, common::position(&text, use_at + 1, utf8)))
+            .request(
+                "textDocument/definition",
+                text_doc_pos(&uri, common::position(&text, use_at + 1, utf8)),
+            )
             .unwrap();
         let def_at = text.find("gates2: Port").unwrap();
         assert_eq!(def["range"]["start"], common::position(&text, def_at, utf8));
         // A range that ends after the emoji in the string converts back exactly.
         let semantic = c
-            .request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } }))
+            .request(
+                "textDocument/semanticTokens/full",
+                json!({ "textDocument": { "uri": uri } }),
+            )
             .unwrap();
-        let data: Vec<u64> = semantic["data"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        let data: Vec<u64> = semantic["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
         let (mut line, mut col) = (0, 0);
         let mut string_len = None;
         for t in data.chunks(5) {
@@ -382,9 +479,21 @@ fn positions_count_utf16_units_or_bytes_as_negotiated() {
         let mut expected = text.clone();
         expected.insert(quote_end, '!');
         let syms = c
-            .request("textDocument/hover", text_doc_pos(&uri, common::position(&expected, expected.find("hengqin_x {").unwrap(), utf8)))
+            .request(
+                "textDocument/hover",
+                text_doc_pos(
+                    &uri,
+                    common::position(&expected, expected.find("hengqin_x {").unwrap(), utf8),
+                ),
+            )
             .unwrap();
-        assert!(syms["contents"]["value"].as_str().unwrap().contains("name: \"横琴😀!\""), "{syms}");
+        assert!(
+            syms["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .contains("name: \"横琴😀!\""),
+            "{syms}"
+        );
         c.shutdown();
     }
 }

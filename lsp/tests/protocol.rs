@@ -31,41 +31,77 @@ fn protocol_mistakes_get_answers_and_the_server_keeps_serving() {
     answer("unknown method", r);
     let r = c.request("textDocument/hover", json!({ "textDocument": 5 }));
     answer("parameters of the wrong shape", r);
-    let r = c.request("textDocument/hover", text_doc_pos("file:///nowhere/never.edict", json!({ "line": 0, "character": 0 })));
+    let r = c.request(
+        "textDocument/hover",
+        text_doc_pos(
+            "file:///nowhere/never.edict",
+            json!({ "line": 0, "character": 0 }),
+        ),
+    );
     answer("hover in a document the server does not know", r);
-    let r = c.request("textDocument/hover", text_doc_pos(&uri, json!({ "line": 100000, "character": 0 })));
+    let r = c.request(
+        "textDocument/hover",
+        text_doc_pos(&uri, json!({ "line": 100000, "character": 0 })),
+    );
     answer("position past the last line", r);
-    let r = c.request("textDocument/completion", text_doc_pos(&uri, json!({ "line": 0, "character": 4000000000u64 })));
-    answer("character past the end of the line (clamped to it, inside a comment)", r);
-    let r = c.request("textDocument/definition", text_doc_pos("untitled:Untitled-1", json!({ "line": 0, "character": 0 })));
+    let r = c.request(
+        "textDocument/completion",
+        text_doc_pos(&uri, json!({ "line": 0, "character": 4000000000u64 })),
+    );
+    answer(
+        "character past the end of the line (clamped to it, inside a comment)",
+        r,
+    );
+    let r = c.request(
+        "textDocument/definition",
+        text_doc_pos("untitled:Untitled-1", json!({ "line": 0, "character": 0 })),
+    );
     answer("definition in an unopened untitled document", r);
-    let r = c.request("workspace/executeCommand", json!({ "command": "edict.selfDestruct", "arguments": [] }));
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({ "command": "edict.selfDestruct", "arguments": [] }),
+    );
     answer("unknown command", r);
     let r = c.request("initialize", json!({ "capabilities": {} }));
     answer("initialize twice", r);
     // Unknown notifications and notifications with bad parameters are ignored.
     c.notify("$/unknownNotification", json!({ "x": 1 }));
-    c.notify("textDocument/didChange", json!({ "textDocument": "garbage" }));
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": "garbage" }),
+    );
     c.notify("textDocument/didChange", json!({ "textDocument": { "uri": "file:///not/open.edict", "version": 2 }, "contentChanges": [{ "text": "x" }] }));
     // A document that is garbage mid-edit: diagnostics, and hover still answers.
     c.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "range": { "start": { "line": 52, "character": 0 }, "end": { "line": 52, "character": 0 } }, "text": "rule ((( }}} ✈️ 横琴 \"unterminated\n" }] }),
     );
-    let garbage = c.wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "E0001" || d["code"] == "E0004"));
-    let codes: Vec<&str> = garbage.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    let garbage = c.wait_diagnostics(&uri, |d| {
+        d.iter()
+            .any(|d| d["code"] == "E0001" || d["code"] == "E0004")
+    });
+    let codes: Vec<&str> = garbage
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
     let garbage_line = "rule ((( }}} ✈️ 横琴 \"unterminated\n";
     let line_52 = text.match_indices('\n').nth(51).unwrap().0 + 1;
     let mut edited = text.clone();
     edited.insert_str(line_52, garbage_line);
     let r = c.request("textDocument/hover", at(&c, &edited, "transit_countries\n"));
-    answer("hover after garbage was typed above", r.map(|h| json!(h.is_object())));
+    answer(
+        "hover after garbage was typed above",
+        r.map(|h| json!(h.is_object())),
+    );
     assert_yaml_snapshot!(json!({ "answers": out, "codes while the document is garbage": codes }));
     c.shutdown();
 }
 
 fn at(c: &Client, text: &str, needle: &str) -> Value {
-    text_doc_pos(&c.uri("transit_144h.edict"), c.position_of(text, needle, 0, false))
+    text_doc_pos(
+        &c.uri("transit_144h.edict"),
+        c.position_of(text, needle, 0, false),
+    )
 }
 
 #[test]
@@ -75,16 +111,27 @@ fn requests_before_initialize_and_after_shutdown() {
     let send = |m: Message| client.sender.send(m).unwrap();
     let recv = || client.receiver.recv_timeout(common::TIMEOUT).unwrap();
     send(Request::new(1.into(), "textDocument/hover".into(), json!({})).into());
-    let Message::Response(r) = recv() else { panic!() };
+    let Message::Response(r) = recv() else {
+        panic!()
+    };
     assert_eq!(r.response_result.unwrap_err().code, -32002); // ServerNotInitialized
     send(Request::new(2.into(), "initialize".into(), json!({ "capabilities": {} })).into());
-    let Message::Response(r) = recv() else { panic!() };
-    assert_eq!(r.response_result.unwrap()["capabilities"]["positionEncoding"], "utf-16");
+    let Message::Response(r) = recv() else {
+        panic!()
+    };
+    assert_eq!(
+        r.response_result.unwrap()["capabilities"]["positionEncoding"],
+        "utf-16"
+    );
     send(Request::new(3.into(), "shutdown".into(), Value::Null).into());
-    let Message::Response(r) = recv() else { panic!() };
+    let Message::Response(r) = recv() else {
+        panic!()
+    };
     assert_eq!(r.response_result.unwrap(), Value::Null);
     send(Request::new(4.into(), "textDocument/hover".into(), json!({})).into());
-    let Message::Response(r) = recv() else { panic!() };
+    let Message::Response(r) = recv() else {
+        panic!()
+    };
     assert_eq!(r.response_result.unwrap_err().code, -32600); // InvalidRequest
     send(Notification::new("exit".into(), Value::Null).into());
     assert_eq!(server.join().unwrap(), Ok(()));
@@ -100,7 +147,10 @@ fn requests_before_initialize_and_after_shutdown() {
 fn a_cancelled_request_is_answered_exactly_once() {
     // A workspace big enough that a workspace-wide request takes a while.
     let files = edict_testkit::generate(&edict_testkit::Shape::with_rules(3000));
-    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     let ws = TempWorkspace::new("cancel", &refs);
     let mut c = Client::start(&ws.dir, false);
     let (first_path, first_text) = &files[0];
@@ -111,7 +161,10 @@ fn a_cancelled_request_is_answered_exactly_once() {
         let id = c.send_request("workspace/symbol", json!({ "query": "r" }));
         c.notify("$/cancelRequest", json!({ "id": id }));
         // An edit straight after a request: salsa cancels the query if it is still running.
-        let id2 = c.send_request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } }));
+        let id2 = c.send_request(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        );
         c.notify(
             "textDocument/didChange",
             json!({ "textDocument": { "uri": uri, "version": round + 2 }, "contentChanges": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "// edit\n" }] }),
@@ -121,7 +174,13 @@ fn a_cancelled_request_is_answered_exactly_once() {
         // Wait for both answers, then make sure no second answer follows for either.
         while answers.len() < 2 {
             if let Message::Response(r) = c.recv(deadline) {
-                assert!(answers.insert(r.id.clone(), r.response_result.clone()).is_none(), "answered twice: {:?}", r.id);
+                assert!(
+                    answers
+                        .insert(r.id.clone(), r.response_result.clone())
+                        .is_none(),
+                    "answered twice: {:?}",
+                    r.id
+                );
             }
         }
         for (id, r) in &answers {
@@ -134,9 +193,15 @@ fn a_cancelled_request_is_answered_exactly_once() {
             }
         }
         // The server still answers afterwards.
-        assert!(c.request("workspace/symbol", json!({ "query": "transit" })).is_ok());
-        let late: Vec<_> = std::iter::from_fn(|| c.try_recv(std::time::Duration::from_millis(50))).collect();
-        assert!(late.iter().all(|m| !matches!(m, Message::Response(_))), "a late second answer: {late:?}");
+        assert!(c
+            .request("workspace/symbol", json!({ "query": "transit" }))
+            .is_ok());
+        let late: Vec<_> =
+            std::iter::from_fn(|| c.try_recv(std::time::Duration::from_millis(50))).collect();
+        assert!(
+            late.iter().all(|m| !matches!(m, Message::Response(_))),
+            "a late second answer: {late:?}"
+        );
     }
     c.shutdown();
 }
@@ -144,8 +209,44 @@ fn a_cancelled_request_is_answered_exactly_once() {
 /// Characters the random session types: ASCII, Edict punctuation, CJK, emoji (surrogate
 /// pairs in UTF-16), a combining accent and line breaks.
 const ALPHABET: &[&str] = &[
-    "a", "z", "_", "1", "9", " ", " ", "\n", "{", "}", "(", ")", ":", ",", ".", "\"", "/", "-", ">", "=", "横", "琴", "港", "😀", "✈️", "🇨🇳", "é", "\u{301}", "\t",
-    "rule ", "when ", "in ", "t.", "and ", "144h", "2025-11-05", "hengqin", "transit_144h_ports",
+    "a",
+    "z",
+    "_",
+    "1",
+    "9",
+    " ",
+    " ",
+    "\n",
+    "{",
+    "}",
+    "(",
+    ")",
+    ":",
+    ",",
+    ".",
+    "\"",
+    "/",
+    "-",
+    ">",
+    "=",
+    "横",
+    "琴",
+    "港",
+    "😀",
+    "✈️",
+    "🇨🇳",
+    "é",
+    "\u{301}",
+    "\t",
+    "rule ",
+    "when ",
+    "in ",
+    "t.",
+    "and ",
+    "144h",
+    "2025-11-05",
+    "hengqin",
+    "transit_144h_ports",
 ];
 
 #[test]
@@ -160,7 +261,11 @@ fn a_thousand_random_edits_end_with_the_diagnostics_of_edict_check() {
     for version in 2..1002 {
         // A random range, in UTF-16 positions as the client counts them, snapped to
         // character boundaries by construction.
-        let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
         let a = boundaries[rng.below(boundaries.len())];
         let span = match rng.below(4) {
             0 => 0,
@@ -182,13 +287,26 @@ fn a_thousand_random_edits_end_with_the_diagnostics_of_edict_check() {
         // Now and then, ask something at a random place while edits keep coming.
         if version % 50 == 0 {
             let at = boundaries[rng.below(boundaries.len())].min(text.len());
-            let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let at = (0..=at)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
             let pos = position(&text, at, false);
-            for method in ["textDocument/hover", "textDocument/completion", "textDocument/definition"] {
+            for method in [
+                "textDocument/hover",
+                "textDocument/completion",
+                "textDocument/definition",
+            ] {
                 let r = c.request(method, text_doc_pos(&uri, pos.clone()));
-                assert!(r.is_ok() || r.as_ref().unwrap_err().code == -32801, "{method}: {r:?}");
+                assert!(
+                    r.is_ok() || r.as_ref().unwrap_err().code == -32801,
+                    "{method}: {r:?}"
+                );
             }
-            let r = c.request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } }));
+            let r = c.request(
+                "textDocument/semanticTokens/full",
+                json!({ "textDocument": { "uri": uri } }),
+            );
             assert!(r.is_ok() || r.as_ref().unwrap_err().code == -32801, "{r:?}");
         }
     }
@@ -196,7 +314,11 @@ fn a_thousand_random_edits_end_with_the_diagnostics_of_edict_check() {
     let mut analysis = edict_compiler::Analysis::default();
     for entry in std::fs::read_dir(&ws.dir).unwrap() {
         let p = entry.unwrap().path();
-        let content = if p.ends_with(file) { text.clone() } else { std::fs::read_to_string(&p).unwrap() };
+        let content = if p.ends_with(file) {
+            text.clone()
+        } else {
+            std::fs::read_to_string(&p).unwrap()
+        };
         analysis.set_file(&p.display().to_string(), content);
     }
     let path = ws.dir.join(file).display().to_string();
@@ -226,7 +348,13 @@ fn a_thousand_random_edits_end_with_the_diagnostics_of_edict_check() {
         c.try_recv(std::time::Duration::from_millis(100));
     }
     let published = c.diagnostics.get(&uri).cloned().unwrap_or_default();
-    assert!(same(&published), "published: {published:#?}\nexpected: {expected:#?}");
-    assert!(!expected.is_empty(), "after 1000 random edits the file should have errors");
+    assert!(
+        same(&published),
+        "published: {published:#?}\nexpected: {expected:#?}"
+    );
+    assert!(
+        !expected.is_empty(),
+        "after 1000 random edits the file should have errors"
+    );
     c.shutdown();
 }

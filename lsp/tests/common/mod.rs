@@ -54,7 +54,10 @@ impl TempWorkspace {
                 ));
             }
         }
-        let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         TempWorkspace::new(name, &refs)
     }
 }
@@ -83,7 +86,11 @@ impl Client {
             root_uri: root_uri.clone(),
             initialize_result: Value::Null,
         };
-        let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
+        let encodings = if utf8 {
+            json!(["utf-8", "utf-16"])
+        } else {
+            json!(["utf-16"])
+        };
         let result = client
             .request(
                 "initialize",
@@ -101,7 +108,9 @@ impl Client {
     }
 
     pub fn uri(&self, file: &str) -> String {
-        Url::from_file_path(self.root.join(file)).unwrap().to_string()
+        Url::from_file_path(self.root.join(file))
+            .unwrap()
+            .to_string()
     }
 
     pub fn send_request(&mut self, method: &str, params: Value) -> RequestId {
@@ -109,7 +118,11 @@ impl Client {
         let id: RequestId = self.next_id.into();
         self.conn
             .sender
-            .send(Message::Request(Request::new(id.clone(), method.into(), params)))
+            .send(Message::Request(Request::new(
+                id.clone(),
+                method.into(),
+                params,
+            )))
             .unwrap();
         id
     }
@@ -132,7 +145,8 @@ impl Client {
     /// Receives one message (recording notifications); panics at the deadline.
     pub fn recv(&mut self, deadline: Instant) -> Message {
         let left = deadline.saturating_duration_since(Instant::now());
-        self.try_recv(left).expect("the server did not answer in time")
+        self.try_recv(left)
+            .expect("the server did not answer in time")
     }
 
     /// Receives one message if one comes within `wait` (recording notifications).
@@ -149,7 +163,10 @@ impl Client {
             }
             Message::Request(r) => {
                 // The server asks to register file watching: accept.
-                let _ = self.conn.sender.send(Message::Response(Response::new_ok(r.id.clone(), Value::Null)));
+                let _ = self.conn.sender.send(Message::Response(Response::new_ok(
+                    r.id.clone(),
+                    Value::Null,
+                )));
             }
             Message::Response(_) => {}
         }
@@ -159,7 +176,10 @@ impl Client {
     pub fn notify(&self, method: &str, params: Value) {
         self.conn
             .sender
-            .send(Message::Notification(Notification::new(method.into(), params)))
+            .send(Message::Notification(Notification::new(
+                method.into(),
+                params,
+            )))
             .unwrap();
     }
 
@@ -205,13 +225,19 @@ impl Client {
     pub fn redact(&self, v: &Value) -> Value {
         let text = serde_json::to_string(v).unwrap();
         let root = self.root.display().to_string();
-        let text = text.replace(&self.root_uri, "file:///$ROOT").replace(&root, "$ROOT");
+        let text = text
+            .replace(&self.root_uri, "file:///$ROOT")
+            .replace(&root, "$ROOT");
         serde_json::from_str(&text).unwrap()
     }
 
     /// A position as the client counts it: the line and UTF-16 units (or bytes) before `needle`.
     pub fn position_of(&self, text: &str, needle: &str, nth: usize, utf8: bool) -> Value {
-        let offset = text.match_indices(needle).nth(nth).expect("needle not found").0;
+        let offset = text
+            .match_indices(needle)
+            .nth(nth)
+            .expect("needle not found")
+            .0;
         position(text, offset, utf8)
     }
 }
