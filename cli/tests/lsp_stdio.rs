@@ -50,7 +50,10 @@ fn read_frames(out: impl Read + Send + 'static) -> mpsc::Receiver<Value> {
 
 #[test]
 fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies").canonicalize().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../policies")
+        .canonicalize()
+        .unwrap();
     let root_uri = format!("file://{}", root.display());
     let transit_uri = format!("{root_uri}/transit_144h.edict");
     let text = std::fs::read_to_string(root.join("transit_144h.edict")).unwrap();
@@ -65,13 +68,17 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
     let frames = read_frames(child.stdout.take().unwrap());
     let hover_at = |id: i64| {
         // `transit_144h_ports` in the rule's condition: line 57, column 27 (0-based 56, 26).
-        message(json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
-            "params": { "textDocument": { "uri": transit_uri }, "position": { "line": 56, "character": 30 } } }))
+        message(
+            json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+            "params": { "textDocument": { "uri": transit_uri }, "position": { "line": 56, "character": 30 } } }),
+        )
     };
     let mut input = Vec::new();
     input.extend(message(json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": { "processId": null, "rootUri": root_uri, "capabilities": {}, "initializationOptions": { "today": "2026-01-15" } } })));
-    input.extend(message(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} })));
+    input.extend(message(
+        json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }),
+    ));
     input.extend(message(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen",
         "params": { "textDocument": { "uri": transit_uri, "languageId": "edict", "version": 1, "text": text } } })));
     input.extend(hover_at(2));
@@ -81,7 +88,9 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
     let mut answers = Vec::new();
     let mut published = false;
     while !(published && answers.len() == 2) {
-        let v = frames.recv_timeout(Duration::from_secs(60)).expect("no answer in time");
+        let v = frames
+            .recv_timeout(Duration::from_secs(60))
+            .expect("no answer in time");
         if v["method"] == "textDocument/publishDiagnostics" {
             published |= v["params"]["uri"] == transit_uri.as_str();
         } else if v.get("id").is_some() && v.get("method").is_none() {
@@ -91,15 +100,21 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
     let mut input = Vec::new();
     input.extend(frame("{not json at all"));
     input.extend(b"X-Nonsense: 1\r\n\r\n");
-    input.extend(frame(r#"{"jsonrpc":"2.0","neither":"request nor notification"}"#));
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","neither":"request nor notification"}"#,
+    ));
     input.extend(hover_at(3));
-    input.extend(message(json!({ "jsonrpc": "2.0", "id": 4, "method": "no/suchMethod", "params": {} })));
+    input.extend(message(
+        json!({ "jsonrpc": "2.0", "id": 4, "method": "no/suchMethod", "params": {} }),
+    ));
     stdin.write_all(&input).unwrap();
     stdin.flush().unwrap();
     // Three parse errors (id null) and the answers to 3 and 4, in any order.
     let mut later = Vec::new();
     while later.len() < 5 {
-        let v = frames.recv_timeout(Duration::from_secs(60)).expect("no answer in time");
+        let v = frames
+            .recv_timeout(Duration::from_secs(60))
+            .expect("no answer in time");
         if v.get("method").is_none() {
             later.push(v);
         }
@@ -107,7 +122,9 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
     later.sort_by_key(|v| v["id"].as_i64().unwrap_or(0));
     answers.extend(later);
     let mut input = Vec::new();
-    input.extend(message(json!({ "jsonrpc": "2.0", "id": 5, "method": "shutdown" })));
+    input.extend(message(
+        json!({ "jsonrpc": "2.0", "id": 5, "method": "shutdown" }),
+    ));
     input.extend(message(json!({ "jsonrpc": "2.0", "method": "exit" })));
     stdin.write_all(&input).unwrap();
     stdin.flush().unwrap();
@@ -125,7 +142,10 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
     let status = child.wait().unwrap();
     assert!(status.success(), "exit status {status}");
     // The initialize result is checked by the in-process tests; here only its encoding.
-    assert_eq!(answers[0]["result"]["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(
+        answers[0]["result"]["capabilities"]["positionEncoding"],
+        "utf-16"
+    );
     answers.remove(0);
     insta::assert_yaml_snapshot!(answers);
 }

@@ -111,8 +111,16 @@ fn editor_queries_and_lowering_rerun_only_for_the_edited_file() {
     a.set_file("us.edict", rules("us_rule", "jp"));
     symbols(&a);
     let log = a.db().take_execution_log();
-    assert_eq!(count(&log, "file_symbols"), 1, "only the edited file's names are resolved again: {log:#?}");
-    assert_eq!(count(&log, "compile"), 1, "the tables depend on the edited rule: {log:#?}");
+    assert_eq!(
+        count(&log, "file_symbols"),
+        1,
+        "only the edited file's names are resolved again: {log:#?}"
+    );
+    assert_eq!(
+        count(&log, "compile"),
+        1,
+        "the tables depend on the edited rule: {log:#?}"
+    );
     // A comment-only edit leaves the tree equal: nothing downstream runs, not even lowering.
     a.set_file("us.edict", format!("// note\n{}", rules("us_rule", "jp")));
     symbols(&a);

@@ -53,26 +53,39 @@ impl CompletionItem {
 }
 
 /// The completions at `offset`, and the span of the word they replace.
-pub fn complete(db: &dyn Db, ws: Workspace, file: SourceFile, offset: usize) -> (Span, Vec<CompletionItem>) {
+pub fn complete(
+    db: &dyn Db,
+    ws: Workspace,
+    file: SourceFile,
+    offset: usize,
+) -> (Span, Vec<CompletionItem>) {
     let text = file.text(db);
     let offset = offset.min(text.len());
     let index = workspace_index(db, ws);
     let tokens: Vec<Token> = tokenize(text);
     // Inside a comment or a string: nothing to complete.
     if tokens.iter().any(|t| {
-        matches!(t.kind, TokenKind::Comment | TokenKind::DocComment | TokenKind::Text)
-            && (t.span.start as usize) < offset
+        matches!(
+            t.kind,
+            TokenKind::Comment | TokenKind::DocComment | TokenKind::Text
+        ) && (t.span.start as usize) < offset
             && offset < t.span.end as usize
-            || matches!(t.kind, TokenKind::Comment | TokenKind::DocComment) && t.span.end as usize == offset
+            || matches!(t.kind, TokenKind::Comment | TokenKind::DocComment)
+                && t.span.end as usize == offset
     }) {
         return (Span::new(offset, offset), Vec::new());
     }
     let before: Vec<Token> = tokens
         .into_iter()
-        .filter(|t| t.span.end as usize <= offset && !matches!(t.kind, TokenKind::Comment | TokenKind::DocComment))
+        .filter(|t| {
+            t.span.end as usize <= offset
+                && !matches!(t.kind, TokenKind::Comment | TokenKind::DocComment)
+        })
         .collect();
     let (word, before) = match before.split_last() {
-        Some((last, rest)) if last.kind == TokenKind::Ident && last.span.end as usize == offset => (last.span, rest),
+        Some((last, rest)) if last.kind == TokenKind::Ident && last.span.end as usize == offset => {
+            (last.span, rest)
+        }
         _ => (Span::new(offset, offset), &before[..]),
     };
     let ctx = Context {
@@ -82,7 +95,9 @@ pub fn complete(db: &dyn Db, ws: Workspace, file: SourceFile, offset: usize) -> 
     };
     let mut items = ctx.items();
     let prefix = &text[word.range()];
-    items.retain(|i| i.label.starts_with(prefix) || prefix.is_empty() || fuzzy_prefix(&i.label, prefix));
+    items.retain(|i| {
+        i.label.starts_with(prefix) || prefix.is_empty() || fuzzy_prefix(&i.label, prefix)
+    });
     items.sort_by(|a, b| (a.kind, &a.label).cmp(&(b.kind, &b.label)));
     items.dedup_by(|a, b| a.label == b.label && a.kind == b.kind);
     (word, items)
@@ -91,7 +106,9 @@ pub fn complete(db: &dyn Db, ws: Workspace, file: SourceFile, offset: usize) -> 
 /// Does `label` contain the characters of `typed` in order (`tr144` matches `transit_144h_ports`)?
 fn fuzzy_prefix(label: &str, typed: &str) -> bool {
     let mut chars = label.chars();
-    typed.chars().all(|c| chars.any(|l| l.eq_ignore_ascii_case(&c)))
+    typed
+        .chars()
+        .all(|c| chars.any(|l| l.eq_ignore_ascii_case(&c)))
         && label.chars().next().is_some_and(|l| typed.starts_with(l))
 }
 
@@ -150,7 +167,10 @@ impl Context<'_> {
     }
 
     fn params(&self, start: usize) -> Vec<(String, TypeName)> {
-        match self.decision(start).and_then(|d| self.index.kind(&d).cloned()) {
+        match self
+            .decision(start)
+            .and_then(|d| self.index.kind(&d).cloned())
+        {
             Some(DeclKind::Decision { params, .. }) => params,
             _ => Vec::new(),
         }
@@ -209,7 +229,10 @@ impl Context<'_> {
                         }
                         "=" => {
                             let param = self.word_at(i.checked_sub(2)?)?;
-                            params.iter().find(|(p, _)| p == param).map(|(_, t)| t.clone())
+                            params
+                                .iter()
+                                .find(|(p, _)| p == param)
+                                .map(|(_, t)| t.clone())
                         }
                         ":" => {
                             let field = self.word_at(i.checked_sub(2)?)?;
@@ -231,7 +254,12 @@ impl Context<'_> {
         None
     }
 
-    fn record_owner_before(&self, end: usize, start: usize, params: &[(String, TypeName)]) -> Option<TypeName> {
+    fn record_owner_before(
+        &self,
+        end: usize,
+        start: usize,
+        params: &[(String, TypeName)],
+    ) -> Option<TypeName> {
         let inner = Context {
             text: self.text,
             index: self.index,
@@ -256,7 +284,13 @@ impl Context<'_> {
                 if let Some(DeclKind::Enum { variants }) = base.and_then(|b| self.index.kind(b)) {
                     return variants
                         .iter()
-                        .map(|v| CompletionItem::new(v, CompletionKind::Variant, base.map(str::to_string)))
+                        .map(|v| {
+                            CompletionItem::new(
+                                v,
+                                CompletionKind::Variant,
+                                base.map(str::to_string),
+                            )
+                        })
                         .collect();
                 }
                 let Some(ty) = self.path_type(n - 1, &params) else {
@@ -279,8 +313,18 @@ impl Context<'_> {
                 let ty = self.path_type(n - 2, &params);
                 return ty.map_or_else(Vec::new, |t| self.values_of(&t));
             }
-            Some("for") => return self.decls(|k| matches!(k, DeclKind::Decision { .. }), CompletionKind::Decision),
-            Some("cite") => return self.decls(|k| matches!(k, DeclKind::Source { .. }), CompletionKind::Source),
+            Some("for") => {
+                return self.decls(
+                    |k| matches!(k, DeclKind::Decision { .. }),
+                    CompletionKind::Decision,
+                )
+            }
+            Some("cite") => {
+                return self.decls(
+                    |k| matches!(k, DeclKind::Source { .. }),
+                    CompletionKind::Source,
+                )
+            }
             Some("rule") if self.tok(1) == Some("expect") => {
                 let decision = self.decision(start);
                 return self.decls(
@@ -300,7 +344,9 @@ impl Context<'_> {
                     .map(|(p, t)| CompletionItem::new(p, CompletionKind::Param, Some(type_text(t))))
                     .collect()
             }
-            Some("amend") => return self.decls(|k| matches!(k, DeclKind::Set { .. }), CompletionKind::Set),
+            Some("amend") => {
+                return self.decls(|k| matches!(k, DeclKind::Set { .. }), CompletionKind::Set)
+            }
             Some(":") => {
                 let declares_types = matches!(keyword, "record" | "entity" | "set")
                     || (keyword == "decision" && depth == 0);
@@ -310,7 +356,10 @@ impl Context<'_> {
                 if let Some(field) = self.tok(1) {
                     let owner = self.record_owner(start, &params);
                     if let Some(ty) = owner.and_then(|o| {
-                        fields_of(self.index, &o.name).iter().find(|(f, _)| f == field).map(|(_, t)| t.clone())
+                        fields_of(self.index, &o.name)
+                            .iter()
+                            .find(|(f, _)| f == field)
+                            .map(|(_, t)| t.clone())
                     }) {
                         return self.values_of(&ty);
                     }
@@ -323,11 +372,16 @@ impl Context<'_> {
         // Set members, and `add` / `remove` lists.
         if matches!(keyword, "set" | "amend") && depth > 0 {
             let set_elem = match keyword {
-                "set" => (start..n).find(|&i| self.word_at(i) == Some(":")).and_then(|i| self.word_at(i + 1)).map(plain),
-                _ => self.word_at(start + 1).and_then(|s| match self.index.kind(s) {
-                    Some(DeclKind::Set { elem, .. }) => Some(elem.clone()),
-                    _ => None,
-                }),
+                "set" => (start..n)
+                    .find(|&i| self.word_at(i) == Some(":"))
+                    .and_then(|i| self.word_at(i + 1))
+                    .map(plain),
+                _ => self
+                    .word_at(start + 1)
+                    .and_then(|s| match self.index.kind(s) {
+                        Some(DeclKind::Set { elem, .. }) => Some(elem.clone()),
+                        _ => None,
+                    }),
             };
             return match set_elem {
                 Some(t) => self.values_of(&t),
@@ -335,12 +389,17 @@ impl Context<'_> {
             };
         }
         // Inside a record literal, at a field name.
-        if matches!(prev, Some("{" | ",")) || (depth > 0 && matches!(keyword, "catalogue" | "test") && prev.is_some_and(|p| p != ":")) {
+        if matches!(prev, Some("{" | ","))
+            || (depth > 0
+                && matches!(keyword, "catalogue" | "test")
+                && prev.is_some_and(|p| p != ":"))
+        {
             if let Some(owner) = self.record_owner(start, &params) {
                 let fields: Vec<CompletionItem> = fields_of(self.index, &owner.name)
                     .iter()
                     .map(|(f, t)| {
-                        let mut item = CompletionItem::new(f, CompletionKind::Field, Some(type_text(t)));
+                        let mut item =
+                            CompletionItem::new(f, CompletionKind::Field, Some(type_text(t)));
                         item.insert = Some(format!("{f}: "));
                         item
                     })
@@ -356,7 +415,10 @@ impl Context<'_> {
             .map(|(p, t)| CompletionItem::new(p, CompletionKind::Param, Some(type_text(t))))
             .collect();
         out.extend(self.decls(|k| matches!(k, DeclKind::Set { .. }), CompletionKind::Set));
-        out.extend(self.decls(|k| matches!(k, DeclKind::Entity { .. }), CompletionKind::Entity));
+        out.extend(self.decls(
+            |k| matches!(k, DeclKind::Entity { .. }),
+            CompletionKind::Entity,
+        ));
         out.extend(
             KEYWORDS
                 .iter()
@@ -441,7 +503,9 @@ fn plain(name: &str) -> TypeName {
 
 fn detail(kind: &DeclKind) -> String {
     match kind {
-        DeclKind::Set { elem, members, .. } => format!("set of {} ({} listed)", type_text(elem), members.len()),
+        DeclKind::Set { elem, members, .. } => {
+            format!("set of {} ({} listed)", type_text(elem), members.len())
+        }
         DeclKind::Entity { ty, parent } => match parent {
             Some(p) => format!("{ty} in {p}"),
             None => ty.clone(),

@@ -59,7 +59,11 @@ fn leaf(name: &str, kind: SymbolKind, span: Span, detail: Option<String>) -> Sym
 
 /// The outline of a file: its items, with fields, values, entries and inputs inside them.
 pub fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
-    parse_file(db, file).items.iter().filter_map(item_symbol).collect()
+    parse_file(db, file)
+        .items
+        .iter()
+        .filter_map(item_symbol)
+        .collect()
 }
 
 fn item_symbol(item: &Item) -> Option<Symbol> {
@@ -68,14 +72,26 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
         ItemKind::Enum(e) => (
             SymbolKind::Enum,
             None,
-            e.variants.iter().map(|v| leaf(&v.name, SymbolKind::Variant, v.span, None)).collect(),
+            e.variants
+                .iter()
+                .map(|v| leaf(&v.name, SymbolKind::Variant, v.span, None))
+                .collect(),
         ),
         ItemKind::Entity(e) => (
             SymbolKind::EntityType,
-            e.parent.as_ref().map(|p| format!("in {}", edict_grammar::print::type_ref(p))),
+            e.parent
+                .as_ref()
+                .map(|p| format!("in {}", edict_grammar::print::type_ref(p))),
             e.fields
                 .iter()
-                .map(|f| leaf(&f.name.name, SymbolKind::Field, f.name.span, Some(edict_grammar::print::type_ref(&f.ty))))
+                .map(|f| {
+                    leaf(
+                        &f.name.name,
+                        SymbolKind::Field,
+                        f.name.span,
+                        Some(edict_grammar::print::type_ref(&f.ty)),
+                    )
+                })
                 .collect(),
         ),
         ItemKind::Record(r) => (
@@ -83,7 +99,14 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
             None,
             r.fields
                 .iter()
-                .map(|f| leaf(&f.name.name, SymbolKind::Field, f.name.span, Some(edict_grammar::print::type_ref(&f.ty))))
+                .map(|f| {
+                    leaf(
+                        &f.name.name,
+                        SymbolKind::Field,
+                        f.name.span,
+                        Some(edict_grammar::print::type_ref(&f.ty)),
+                    )
+                })
                 .collect(),
         ),
         ItemKind::Catalogue(c) => {
@@ -110,11 +133,17 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
         }
         ItemKind::Set(s) => (
             SymbolKind::Set,
-            Some(format!("{} ({} listed)", edict_grammar::print::type_ref(&s.ty), s.members.len())),
+            Some(format!(
+                "{} ({} listed)",
+                edict_grammar::print::type_ref(&s.ty),
+                s.members.len()
+            )),
             Vec::new(),
         ),
         ItemKind::Amend(a) => {
-            let from = a.from.as_ref().map_or(String::new(), |f| format!(" from {}", crate::render::expr_text(f)));
+            let from = a.from.as_ref().map_or(String::new(), |f| {
+                format!(" from {}", crate::render::expr_text(f))
+            });
             return Some(Symbol {
                 name: format!("amend {}{from}", a.set.name),
                 detail: None,
@@ -129,11 +158,26 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
             Some(format!("-> {}", edict_grammar::print::type_ref(&d.output))),
             d.params
                 .iter()
-                .map(|p| leaf(&p.name.name, SymbolKind::Param, p.name.span, Some(edict_grammar::print::type_ref(&p.ty))))
+                .map(|p| {
+                    leaf(
+                        &p.name.name,
+                        SymbolKind::Param,
+                        p.name.span,
+                        Some(edict_grammar::print::type_ref(&p.ty)),
+                    )
+                })
                 .collect(),
         ),
-        ItemKind::Rule(r) => (SymbolKind::Rule, Some(format!("for {}", r.decision.name)), Vec::new()),
-        ItemKind::Test(t) => (SymbolKind::Test, Some(format!("for {}", t.decision.name)), Vec::new()),
+        ItemKind::Rule(r) => (
+            SymbolKind::Rule,
+            Some(format!("for {}", r.decision.name)),
+            Vec::new(),
+        ),
+        ItemKind::Test(t) => (
+            SymbolKind::Test,
+            Some(format!("for {}", t.decision.name)),
+            Vec::new(),
+        ),
         ItemKind::Error => return None,
     };
     let name = item.name()?;
@@ -159,7 +203,12 @@ pub struct WorkspaceSymbol {
 
 /// Declarations whose name contains the query's characters in order (case-insensitive);
 /// at most `limit`, exact and prefix matches first.
-pub fn workspace_symbols(db: &dyn Db, ws: Workspace, query: &str, limit: usize) -> Vec<WorkspaceSymbol> {
+pub fn workspace_symbols(
+    db: &dyn Db,
+    ws: Workspace,
+    query: &str,
+    limit: usize,
+) -> Vec<WorkspaceSymbol> {
     let index = workspace_index(db, ws);
     let q = query.to_ascii_lowercase();
     let mut hits: Vec<(u8, &String, &crate::decls::DefRef)> = index
@@ -271,7 +320,9 @@ pub fn highlights(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Highlight
                                 Some(DeclKind::Entity { .. }) => TokenClass::Constant,
                                 Some(DeclKind::Set { .. }) => TokenClass::Variable,
                                 Some(DeclKind::Decision { .. }) => TokenClass::Function,
-                                Some(DeclKind::Rule { .. } | DeclKind::Test { .. }) => TokenClass::Method,
+                                Some(DeclKind::Rule { .. } | DeclKind::Test { .. }) => {
+                                    TokenClass::Method
+                                }
                                 None => TokenClass::Variable,
                             },
                             Target::Param { .. } => TokenClass::Parameter,
@@ -313,21 +364,29 @@ pub struct InlayHint {
 }
 
 /// Durations in days or hours (`144h` → `= 6 d`), and set sizes on `today` after a set's name.
-pub fn inlay_hints(db: &dyn Db, ws: Workspace, file: SourceFile, range: Span, today: Date) -> Vec<InlayHint> {
+pub fn inlay_hints(
+    db: &dyn Db,
+    ws: Workspace,
+    file: SourceFile,
+    range: Span,
+    today: Date,
+) -> Vec<InlayHint> {
     let text = file.text(db);
     let mut out = Vec::new();
     for tok in tokenize(text) {
-        if tok.kind != TokenKind::Number || tok.span.start < range.start || tok.span.end > range.end {
+        if tok.kind != TokenKind::Number || tok.span.start < range.start || tok.span.end > range.end
+        {
             continue;
         }
         if let Some(Value::Duration(secs)) = parse_duration(&text[tok.span.range()]) {
-            let label = if secs % 86_400 == 0 && secs >= 86_400 && !text[tok.span.range()].ends_with('d') {
-                format!("= {} d", secs / 86_400)
-            } else if secs % 3600 == 0 && text[tok.span.range()].ends_with(['d', 'w']) {
-                format!("= {} h", secs / 3600)
-            } else {
-                continue;
-            };
+            let label =
+                if secs % 86_400 == 0 && secs >= 86_400 && !text[tok.span.range()].ends_with('d') {
+                    format!("= {} d", secs / 86_400)
+                } else if secs % 3600 == 0 && text[tok.span.range()].ends_with(['d', 'w']) {
+                    format!("= {} h", secs / 3600)
+                } else {
+                    continue;
+                };
             out.push(InlayHint {
                 offset: tok.span.end as usize,
                 label,
@@ -340,9 +399,15 @@ pub fn inlay_hints(db: &dyn Db, ws: Workspace, file: SourceFile, range: Span, to
         if o.span.start < range.start || o.span.end > range.end {
             continue;
         }
-        let Target::Decl(name) = &o.target else { continue };
-        let Some(tl) = timelines.sets.get(name) else { continue };
-        let Some(members) = tl.members_at(today) else { continue };
+        let Target::Decl(name) = &o.target else {
+            continue;
+        };
+        let Some(tl) = timelines.sets.get(name) else {
+            continue;
+        };
+        let Some(members) = tl.members_at(today) else {
+            continue;
+        };
         out.push(InlayHint {
             offset: o.span.end as usize,
             label: format!("({} on {today})", plural(members.len(), "member")),
@@ -395,19 +460,25 @@ pub fn code_lenses(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<CodeLens
                     out.push(CodeLens {
                         span: d.name.span,
                         title: format!("▶ Run {}", plural(tests, "test")),
-                        command: LensCommand::RunTests { decision: name.clone() },
+                        command: LensCommand::RunTests {
+                            decision: name.clone(),
+                        },
                     });
                 }
                 out.push(CodeLens {
                     span: d.name.span,
                     title: "Show table".into(),
-                    command: LensCommand::ShowTable { decision: name.clone() },
+                    command: LensCommand::ShowTable {
+                        decision: name.clone(),
+                    },
                 });
             }
             ItemKind::Test(t) => out.push(CodeLens {
                 span: t.name.span,
                 title: "▶ Run test".into(),
-                command: LensCommand::RunTest { test: t.name.name.clone() },
+                command: LensCommand::RunTest {
+                    test: t.name.name.clone(),
+                },
             }),
             _ => {}
         }
@@ -436,12 +507,21 @@ pub struct Fix {
 
 /// Fixes for the diagnostics overlapping `range` (their suggestions), and an `otherwise` for a
 /// decision under the cursor that has none.
-pub fn fixes(db: &dyn Db, ws: Workspace, file: SourceFile, diagnostics: &[Diagnostic], range: Span) -> Vec<Fix> {
+pub fn fixes(
+    db: &dyn Db,
+    ws: Workspace,
+    file: SourceFile,
+    diagnostics: &[Diagnostic],
+    range: Span,
+) -> Vec<Fix> {
     let mut out = Vec::new();
     let path = file.path(db);
     for d in diagnostics {
         let Some(s) = &d.suggestion else { continue };
-        if d.primary.file != *path || d.primary.span.end < range.start || d.primary.span.start > range.end {
+        if d.primary.file != *path
+            || d.primary.span.end < range.start
+            || d.primary.span.start > range.end
+        {
             continue;
         }
         let current = file.text(db).get(s.span.range()).unwrap_or("");
@@ -458,7 +538,9 @@ pub fn fixes(db: &dyn Db, ws: Workspace, file: SourceFile, diagnostics: &[Diagno
     }
     let text = file.text(db);
     for item in &parse_file(db, file).items {
-        let ItemKind::Decision(d) = &item.kind else { continue };
+        let ItemKind::Decision(d) = &item.kind else {
+            continue;
+        };
         if d.otherwise.is_some() || item.span.end < range.start || item.span.start > range.end {
             continue;
         }
@@ -535,7 +617,9 @@ impl std::fmt::Display for RenameError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RenameError::NothingToRename => write!(f, "there is no name to rename here"),
-            RenameError::BuiltIn(n) => write!(f, "`{n}` is built into the language and cannot be renamed"),
+            RenameError::BuiltIn(n) => {
+                write!(f, "`{n}` is built into the language and cannot be renamed")
+            }
             RenameError::Invalid(why) => f.write_str(why),
             RenameError::Clash(why) => f.write_str(why),
         }
@@ -543,7 +627,12 @@ impl std::fmt::Display for RenameError {
 }
 
 /// The name under the cursor and its span, if it can be renamed.
-pub fn prepare_rename(db: &dyn Db, ws: Workspace, file: SourceFile, offset: usize) -> Result<(Span, Target), RenameError> {
+pub fn prepare_rename(
+    db: &dyn Db,
+    ws: Workspace,
+    file: SourceFile,
+    offset: usize,
+) -> Result<(Span, Target), RenameError> {
     let symbols = file_symbols(db, ws, file);
     let occ = symbols.at(offset).ok_or(RenameError::NothingToRename)?;
     if let Target::Builtin(n) = &occ.target {
@@ -556,20 +645,31 @@ pub fn prepare_rename(db: &dyn Db, ws: Workspace, file: SourceFile, offset: usiz
 }
 
 /// The edits renaming the target under the cursor to `new_name`, or why it cannot be done.
-pub fn rename(db: &dyn Db, ws: Workspace, file: SourceFile, offset: usize, new_name: &str) -> Result<Vec<Edit>, RenameError> {
+pub fn rename(
+    db: &dyn Db,
+    ws: Workspace,
+    file: SourceFile,
+    offset: usize,
+    new_name: &str,
+) -> Result<Vec<Edit>, RenameError> {
     let (_, target) = prepare_rename(db, ws, file, offset)?;
     let valid = new_name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && new_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        && new_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
         return Err(RenameError::Invalid(format!(
             "`{new_name}` is not a name: names are ASCII letters, digits and `_`, and do not start with a digit"
         )));
     }
     if KEYWORDS.contains(&new_name) || crate::types::BUILTIN_TYPES.contains(&new_name) {
-        return Err(RenameError::Invalid(format!("`{new_name}` is reserved by the language")));
+        return Err(RenameError::Invalid(format!(
+            "`{new_name}` is reserved by the language"
+        )));
     }
     let index = workspace_index(db, ws);
-    let is_type = matches!(&target, Target::Decl(n) if index.kind(n).is_some_and(DeclKind::is_type));
+    let is_type =
+        matches!(&target, Target::Decl(n) if index.kind(n).is_some_and(DeclKind::is_type));
     if is_type != new_name.starts_with(|c: char| c.is_ascii_uppercase()) {
         return Err(RenameError::Invalid(if is_type {
             format!("`{new_name}`: type names are written in CamelCase")
@@ -581,12 +681,21 @@ pub fn rename(db: &dyn Db, ws: Workspace, file: SourceFile, offset: usize, new_n
         return Ok(Vec::new());
     }
     let clash = match &target {
-        Target::Decl(_) => index.get(new_name).map(|d| format!("`{new_name}` is already {}", d.decl.kind.with_article())),
+        Target::Decl(_) => index
+            .get(new_name)
+            .map(|d| format!("`{new_name}` is already {}", d.decl.kind.with_article())),
         Target::Param { decision, .. } => match index.kind(decision) {
-            Some(DeclKind::Decision { params, .. }) if params.iter().any(|(p, _)| p == new_name) => {
+            Some(DeclKind::Decision { params, .. })
+                if params.iter().any(|(p, _)| p == new_name) =>
+            {
                 Some(format!("`{decision}` already has an input `{new_name}`"))
             }
-            _ => index.get(new_name).map(|d| format!("`{new_name}` is already {} and the input would hide it", d.decl.kind.with_article())),
+            _ => index.get(new_name).map(|d| {
+                format!(
+                    "`{new_name}` is already {} and the input would hide it",
+                    d.decl.kind.with_article()
+                )
+            }),
         },
         Target::Variant { enum_name, .. } => match index.kind(enum_name) {
             Some(DeclKind::Enum { variants }) if variants.iter().any(|v| v == new_name) => {

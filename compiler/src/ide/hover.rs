@@ -49,10 +49,11 @@ pub fn hover(
     today: Date,
 ) -> Option<Hover> {
     let text = file.text(db);
-    if let Some(tok) = tokenize(text)
-        .into_iter()
-        .find(|t| t.kind == TokenKind::Number && t.span.start as usize <= offset && offset <= t.span.end as usize)
-    {
+    if let Some(tok) = tokenize(text).into_iter().find(|t| {
+        t.kind == TokenKind::Number
+            && t.span.start as usize <= offset
+            && offset <= t.span.end as usize
+    }) {
         let literal = &text[tok.span.range()];
         if let Some(markdown) = literal_hover(literal) {
             return Some(Hover {
@@ -119,7 +120,9 @@ pub fn describe(db: &dyn Db, ws: Workspace, target: &Target, today: Date) -> Opt
         Target::Decl(name) => describe_decl(db, ws, index, name, today),
         Target::Param { decision, name } => {
             let ty = match index.kind(decision)? {
-                DeclKind::Decision { params, .. } => params.iter().find(|(p, _)| p == name)?.1.clone(),
+                DeclKind::Decision { params, .. } => {
+                    params.iter().find(|(p, _)| p == name)?.1.clone()
+                }
                 _ => return None,
             };
             let mut out = code(&format!("{name}: {}", type_text(&ty)));
@@ -183,7 +186,9 @@ fn describe_decl(
     let item = parsed.items.get(def.decl.item as usize)?;
     let mut out;
     match &def.decl.kind {
-        DeclKind::Set { elem, announced, .. } => {
+        DeclKind::Set {
+            elem, announced, ..
+        } => {
             out = code(&format!("set {name}: {}", type_text(elem)));
             if let Some(doc) = &item.doc {
                 let _ = write!(out, "\n\n{doc}");
@@ -204,25 +209,38 @@ fn describe_decl(
                         let _ = write!(out, "\n\nThe set does not exist yet on {today}.");
                     }
                 }
-                if let Some(a) = tl.slices.iter().rev().find_map(|s| s.announced).or(*announced) {
+                if let Some(a) = tl
+                    .slices
+                    .iter()
+                    .rev()
+                    .find_map(|s| s.announced)
+                    .or(*announced)
+                {
                     let _ = write!(out, "\n\nAnnounced count: {a}.");
                 }
                 if tl.slices.len() > 1 || tl.created.is_some() {
                     out.push_str("\n\n**History**");
                     let mut previous: Option<&std::collections::BTreeSet<String>> = None;
                     for slice in &tl.slices {
-                        let when = slice.from.map_or("from the start".to_string(), |d| format!("from {d}"));
+                        let when = slice
+                            .from
+                            .map_or("from the start".to_string(), |d| format!("from {d}"));
                         let change = match previous {
                             None => format!("{} listed", slice.members.len()),
                             Some(prev) => {
-                                let added: Vec<&str> = slice.members.difference(prev).map(String::as_str).collect();
-                                let removed: Vec<&str> = prev.difference(&slice.members).map(String::as_str).collect();
+                                let added: Vec<&str> =
+                                    slice.members.difference(prev).map(String::as_str).collect();
+                                let removed: Vec<&str> = prev
+                                    .difference(&slice.members)
+                                    .map(String::as_str)
+                                    .collect();
                                 let mut parts = Vec::new();
                                 if !added.is_empty() {
                                     parts.push(format!("added {}", list(added.into_iter(), 10)));
                                 }
                                 if !removed.is_empty() {
-                                    parts.push(format!("removed {}", list(removed.into_iter(), 10)));
+                                    parts
+                                        .push(format!("removed {}", list(removed.into_iter(), 10)));
                                 }
                                 if parts.is_empty() {
                                     parts.push("no change".into());
@@ -230,8 +248,14 @@ fn describe_decl(
                                 parts.join("; ")
                             }
                         };
-                        let announced = slice.announced.map_or(String::new(), |a| format!(", announced {a}"));
-                        let _ = write!(out, "\n- {when}: {change} ({} members{announced})", slice.members.len());
+                        let announced = slice
+                            .announced
+                            .map_or(String::new(), |a| format!(", announced {a}"));
+                        let _ = write!(
+                            out,
+                            "\n- {when}: {change} ({} members{announced})",
+                            slice.members.len()
+                        );
                         previous = Some(&slice.members);
                     }
                 }
@@ -265,19 +289,45 @@ fn describe_decl(
                 .map(|(s, _)| s.as_str())
                 .collect();
             if !sets.is_empty() {
-                let _ = write!(out, "\n\nMember on {today} of: {}", list(sets.into_iter(), 20));
+                let _ = write!(
+                    out,
+                    "\n\nMember on {today} of: {}",
+                    list(sets.into_iter(), 20)
+                );
             }
         }
-        DeclKind::Decision { params, output, hit } => {
-            let params: Vec<String> = params.iter().map(|(n, t)| format!("{n}: {}", type_text(t))).collect();
-            out = code(&format!("decision {name}({}) -> {}", params.join(", "), type_text(output)));
+        DeclKind::Decision {
+            params,
+            output,
+            hit,
+        } => {
+            let params: Vec<String> = params
+                .iter()
+                .map(|(n, t)| format!("{n}: {}", type_text(t)))
+                .collect();
+            out = code(&format!(
+                "decision {name}({}) -> {}",
+                params.join(", "),
+                type_text(output)
+            ));
             if let Some(doc) = &item.doc {
                 let _ = write!(out, "\n\n{doc}");
             }
-            let rules = count_of(index, |k| matches!(k, DeclKind::Rule { decision } if decision == name));
-            let tests = count_of(index, |k| matches!(k, DeclKind::Test { decision } if decision == name));
-            let _ = write!(out, "\n\nHit policy `{}`; {rules} rule{}, {tests} test{}.", hit.as_str(),
-                if rules == 1 { "" } else { "s" }, if tests == 1 { "" } else { "s" });
+            let rules = count_of(
+                index,
+                |k| matches!(k, DeclKind::Rule { decision } if decision == name),
+            );
+            let tests = count_of(
+                index,
+                |k| matches!(k, DeclKind::Test { decision } if decision == name),
+            );
+            let _ = write!(
+                out,
+                "\n\nHit policy `{}`; {rules} rule{}, {tests} test{}.",
+                hit.as_str(),
+                if rules == 1 { "" } else { "s" },
+                if tests == 1 { "" } else { "s" }
+            );
         }
         DeclKind::Rule { decision } => {
             out = code(&format!("rule {name} for {decision}"));
@@ -293,7 +343,10 @@ fn describe_decl(
                 let _ = write!(out, "\n\nIn force: {period}.");
                 if let Some(c) = &r.cite {
                     let title = source_title(db, index, &c.source.name);
-                    let item_no = c.item.as_ref().map_or(String::new(), |n| format!(", item {}", n.text));
+                    let item_no = c
+                        .item
+                        .as_ref()
+                        .map_or(String::new(), |n| format!(", item {}", n.text));
                     let _ = write!(out, "\n\nCites: `{}`{item_no}{title}.", c.source.name);
                 }
             }
@@ -314,9 +367,15 @@ fn describe_decl(
             }
         }
         DeclKind::Record { fields } | DeclKind::EntityType { fields, .. } => {
-            let keyword = if matches!(def.decl.kind, DeclKind::Record { .. }) { "record" } else { "entity" };
+            let keyword = if matches!(def.decl.kind, DeclKind::Record { .. }) {
+                "record"
+            } else {
+                "entity"
+            };
             let parent = match &def.decl.kind {
-                DeclKind::EntityType { parent: Some(p), .. } => format!(" in {}", type_text(p)),
+                DeclKind::EntityType {
+                    parent: Some(p), ..
+                } => format!(" in {}", type_text(p)),
                 _ => String::new(),
             };
             let mut header = format!("{keyword} {name}{parent}");

@@ -113,7 +113,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         } else if c.is_ascii_digit() {
             while i < text.len() {
                 let b = bytes[i];
-                let date_part = (b == b'-' || b == b':') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+                let date_part =
+                    (b == b'-' || b == b':') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
                 if b.is_ascii_alphanumeric() || b == b'_' || date_part {
                     i += 1;
                 } else {

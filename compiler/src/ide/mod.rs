@@ -12,8 +12,8 @@ pub mod resolve;
 pub use complete::{complete, CompletionItem, CompletionKind};
 pub use features::{
     code_lenses, document_symbols, fixes, highlights, inlay_hints, prepare_rename, rename,
-    workspace_symbols, CodeLens, Edit, Fix, Highlight, InlayHint, LensCommand, RenameError,
-    Symbol, SymbolKind, TokenClass, WorkspaceSymbol,
+    workspace_symbols, CodeLens, Edit, Fix, Highlight, InlayHint, LensCommand, RenameError, Symbol,
+    SymbolKind, TokenClass, WorkspaceSymbol,
 };
 pub use hover::{hover, Hover};
 pub use resolve::{definition, file_symbols, references, FileSymbols, Occurrence, Target};

@@ -64,7 +64,11 @@ impl FileSymbols {
         self.occurrences
             .iter()
             .find(|o| o.span.contains(offset))
-            .or_else(|| self.occurrences.iter().find(|o| o.span.end as usize == offset))
+            .or_else(|| {
+                self.occurrences
+                    .iter()
+                    .find(|o| o.span.end as usize == offset)
+            })
     }
 }
 
@@ -331,8 +335,7 @@ impl Walker<'_> {
     fn expr(&mut self, e: &Expr, scope: &Scope, expected: Option<&TypeName>) {
         match &e.kind {
             ExprKind::Name(n) => {
-                if let Some(target) = resolve_name(self.index, scope_param(scope, n), n, expected)
-                {
+                if let Some(target) = resolve_name(self.index, scope_param(scope, n), n, expected) {
                     self.push(n, target, false);
                 }
             }
