@@ -147,7 +147,6 @@ fn an_edit_cancels_queries_running_on_a_snapshot() {
                 edict_compiler::file_diagnostics(&snapshot, ws, file);
             }
         }))
-        .map(|()| ())
     });
     running.recv().unwrap();
     // This blocks until the worker has unwound and dropped its snapshot.
