@@ -100,31 +100,60 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
     // Every feature once over the real pipe (the in-process tests cover them in depth).
     let doc = json!({ "uri": transit_uri });
     let at = |line: u32, character: u32| json!({ "textDocument": doc, "position": { "line": line, "character": character } });
-    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 200, "character": 0 } });
+    let whole =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 200, "character": 0 } });
     let requests: Vec<(&str, Value)> = vec![
         ("textDocument/definition", at(55, 30)),
-        ("textDocument/references", json!({ "textDocument": doc, "position": { "line": 56, "character": 30 }, "context": { "includeDeclaration": false } })),
+        (
+            "textDocument/references",
+            json!({ "textDocument": doc, "position": { "line": 56, "character": 30 }, "context": { "includeDeclaration": false } }),
+        ),
         ("textDocument/prepareRename", at(56, 30)),
-        ("textDocument/rename", json!({ "textDocument": doc, "position": { "line": 56, "character": 30 }, "newName": "ports_144h" })),
+        (
+            "textDocument/rename",
+            json!({ "textDocument": doc, "position": { "line": 56, "character": 30 }, "newName": "ports_144h" }),
+        ),
         ("textDocument/completion", at(56, 26)),
-        ("textDocument/documentSymbol", json!({ "textDocument": doc })),
+        (
+            "textDocument/documentSymbol",
+            json!({ "textDocument": doc }),
+        ),
         ("workspace/symbol", json!({ "query": "zhuhai" })),
-        ("textDocument/semanticTokens/full", json!({ "textDocument": doc })),
-        ("textDocument/codeAction", json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [] } })),
-        ("textDocument/inlayHint", json!({ "textDocument": doc, "range": { "start": { "line": 55, "character": 0 }, "end": { "line": 62, "character": 0 } } })),
+        (
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": doc }),
+        ),
+        (
+            "textDocument/codeAction",
+            json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [] } }),
+        ),
+        (
+            "textDocument/inlayHint",
+            json!({ "textDocument": doc, "range": { "start": { "line": 55, "character": 0 }, "end": { "line": 62, "character": 0 } } }),
+        ),
         ("textDocument/codeLens", json!({ "textDocument": doc })),
-        ("workspace/executeCommand", json!({ "command": "edict.runTests", "arguments": [{ "test": "staying_exactly_144_hours" }] })),
-        ("textDocument/formatting", json!({ "textDocument": doc, "options": { "tabSize": 2, "insertSpaces": true } })),
+        (
+            "workspace/executeCommand",
+            json!({ "command": "edict.runTests", "arguments": [{ "test": "staying_exactly_144_hours" }] }),
+        ),
+        (
+            "textDocument/formatting",
+            json!({ "textDocument": doc, "options": { "tabSize": 2, "insertSpaces": true } }),
+        ),
     ];
     let mut input = Vec::new();
     for (i, (method, params)) in requests.iter().enumerate() {
-        input.extend(message(json!({ "jsonrpc": "2.0", "id": 100 + i, "method": method, "params": params })));
+        input.extend(message(
+            json!({ "jsonrpc": "2.0", "id": 100 + i, "method": method, "params": params }),
+        ));
     }
     stdin.write_all(&input).unwrap();
     stdin.flush().unwrap();
     let mut features = std::collections::BTreeMap::new();
     while features.len() < requests.len() {
-        let v = frames.recv_timeout(Duration::from_secs(60)).expect("no answer in time");
+        let v = frames
+            .recv_timeout(Duration::from_secs(60))
+            .expect("no answer in time");
         if v.get("method").is_some() {
             continue;
         }
@@ -133,16 +162,36 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
         let result = &v["result"];
         // Long answers are summarised: the outline's names, the number of tokens.
         let shown = match method {
-            "textDocument/documentSymbol" => json!(result.as_array().unwrap().iter().map(|s| s["name"].clone()).collect::<Vec<_>>()),
-            "textDocument/semanticTokens/full" => json!({ "tokens": result["data"].as_array().unwrap().len() / 5 }),
-            "textDocument/completion" => json!(result["items"].as_array().unwrap().iter().map(|s| s["label"].clone()).collect::<Vec<_>>()),
-            "textDocument/codeLens" => json!(result.as_array().unwrap().iter().map(|l| l["command"]["title"].clone()).collect::<Vec<_>>()),
+            "textDocument/documentSymbol" => json!(result
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["name"].clone())
+                .collect::<Vec<_>>()),
+            "textDocument/semanticTokens/full" => {
+                json!({ "tokens": result["data"].as_array().unwrap().len() / 5 })
+            }
+            "textDocument/completion" => json!(result["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["label"].clone())
+                .collect::<Vec<_>>()),
+            "textDocument/codeLens" => json!(result
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["command"]["title"].clone())
+                .collect::<Vec<_>>()),
             _ => result.clone(),
         };
         features.insert(format!("{:02} {method}", i), shown);
     }
     let root_text = root.display().to_string();
-    let features = serde_json::to_string(&features).unwrap().replace(&root_uri, "file:///$ROOT").replace(&root_text, "$ROOT");
+    let features = serde_json::to_string(&features)
+        .unwrap()
+        .replace(&root_uri, "file:///$ROOT")
+        .replace(&root_text, "$ROOT");
     let features: Value = serde_json::from_str(&features).unwrap();
     insta::assert_yaml_snapshot!("every_feature_over_stdio", features);
 

@@ -10,7 +10,7 @@ use edict_grammar::{Span, ITEM_KEYWORDS};
 use crate::db::{Db, SourceFile, Workspace};
 use crate::decls::{workspace_index, DeclKind, Index, TypeName};
 use crate::ide::hover::type_text;
-use crate::ide::lex::{tokenize, Token, TokenKind, KEYWORDS};
+use crate::ide::lex::{keywords, tokenize, Token, TokenKind};
 use crate::ide::resolve::{fields_of, output_of};
 use crate::types::BUILTIN_TYPES;
 
@@ -420,8 +420,7 @@ impl Context<'_> {
             CompletionKind::Entity,
         ));
         out.extend(
-            KEYWORDS
-                .iter()
+            keywords()
                 .filter(|k| !ITEM_KEYWORDS.contains(k))
                 .map(|k| CompletionItem::new(k, CompletionKind::Keyword, None)),
         );

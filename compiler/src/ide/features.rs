@@ -8,7 +8,7 @@ use crate::db::{Db, SourceFile, Workspace};
 use crate::decls::{workspace_index, DeclKind};
 use crate::diagnostic::Diagnostic;
 use crate::ide::hover::duration_words;
-use crate::ide::lex::{tokenize, TokenKind, KEYWORDS};
+use crate::ide::lex::{is_keyword, tokenize, TokenKind};
 use crate::ide::resolve::{definition, file_symbols, references, Target};
 use crate::sets::set_timelines;
 use crate::syntax::parse_file;
@@ -57,6 +57,16 @@ fn leaf(name: &str, kind: SymbolKind, span: Span, detail: Option<String>) -> Sym
     }
 }
 
+fn field_symbols(fields: &[edict_grammar::FieldDecl]) -> Vec<Symbol> {
+    fields
+        .iter()
+        .map(|f| {
+            let ty = edict_grammar::print::type_ref(&f.ty);
+            leaf(&f.name.name, SymbolKind::Field, f.name.span, Some(ty))
+        })
+        .collect()
+}
+
 /// The outline of a file: its items, with fields, values, entries and inputs inside them.
 pub fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
     parse_file(db, file)
@@ -82,33 +92,9 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
             e.parent
                 .as_ref()
                 .map(|p| format!("in {}", edict_grammar::print::type_ref(p))),
-            e.fields
-                .iter()
-                .map(|f| {
-                    leaf(
-                        &f.name.name,
-                        SymbolKind::Field,
-                        f.name.span,
-                        Some(edict_grammar::print::type_ref(&f.ty)),
-                    )
-                })
-                .collect(),
+            field_symbols(&e.fields),
         ),
-        ItemKind::Record(r) => (
-            SymbolKind::Record,
-            None,
-            r.fields
-                .iter()
-                .map(|f| {
-                    leaf(
-                        &f.name.name,
-                        SymbolKind::Field,
-                        f.name.span,
-                        Some(edict_grammar::print::type_ref(&f.ty)),
-                    )
-                })
-                .collect(),
-        ),
+        ItemKind::Record(r) => (SymbolKind::Record, None, field_symbols(&r.fields)),
         ItemKind::Catalogue(c) => {
             let children = c
                 .entries
@@ -337,7 +323,7 @@ pub fn highlights(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Highlight
                         });
                         continue;
                     }
-                    _ if KEYWORDS.contains(&&text[tok.span.range()]) => Some(TokenClass::Keyword),
+                    _ if is_keyword(&text[tok.span.range()]) => Some(TokenClass::Keyword),
                     _ => None,
                 }
             }
@@ -662,7 +648,7 @@ pub fn rename(
             "`{new_name}` is not a name: names are ASCII letters, digits and `_`, and do not start with a digit"
         )));
     }
-    if KEYWORDS.contains(&new_name) || crate::types::BUILTIN_TYPES.contains(&new_name) {
+    if is_keyword(new_name) || crate::types::BUILTIN_TYPES.contains(&new_name) {
         return Err(RenameError::Invalid(format!(
             "`{new_name}` is reserved by the language"
         )));

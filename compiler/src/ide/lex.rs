@@ -3,7 +3,7 @@
 //! The parser works per item and stops at the first error; highlighting and completion need
 //! tokens everywhere, including in text that does not parse yet. Tokens carry byte spans.
 
-use edict_grammar::Span;
+use edict_grammar::{Span, ITEM_KEYWORDS, RESERVED_WORDS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
@@ -25,45 +25,22 @@ pub struct Token {
     pub span: Span,
 }
 
-/// Words the language reserves, for highlighting and completion.
-pub const KEYWORDS: &[&str] = &[
-    "source",
-    "enum",
-    "entity",
-    "record",
-    "catalogue",
-    "set",
-    "amend",
-    "decision",
-    "rule",
-    "test",
-    "and",
-    "or",
-    "not",
-    "in",
-    "true",
-    "false",
-    "add",
-    "remove",
-    "when",
-    "then",
-    "cite",
-    "item",
-    "from",
-    "until",
-    "priority",
-    "given",
-    "expect",
-    "otherwise",
-    "announced",
-    "hit",
-    "as",
-    "of",
-    "for",
-    "unique",
-    "first",
-    "collect",
-];
+/// Words that are keywords only where the grammar expects them (`cite s item 4`, `as of`,
+/// `rule r for d`, `hit unique`).
+const CONTEXTUAL_WORDS: &[&str] = &["item", "as", "of", "for", "unique", "first", "collect"];
+
+/// Every keyword of the language: item keywords, reserved words and contextual words.
+pub fn keywords() -> impl Iterator<Item = &'static str> {
+    ITEM_KEYWORDS
+        .iter()
+        .chain(RESERVED_WORDS)
+        .chain(CONTEXTUAL_WORDS)
+        .copied()
+}
+
+pub fn is_keyword(word: &str) -> bool {
+    keywords().any(|k| k == word)
+}
 
 fn is_ident_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_'
