@@ -64,15 +64,17 @@ pub fn complete(
     let index = workspace_index(db, ws);
     let tokens: Vec<Token> = tokenize(text);
     // Inside a comment or a string: nothing to complete.
-    if tokens.iter().any(|t| {
-        matches!(
-            t.kind,
-            TokenKind::Comment | TokenKind::DocComment | TokenKind::Text
-        ) && (t.span.start as usize) < offset
-            && offset < t.span.end as usize
-            || matches!(t.kind, TokenKind::Comment | TokenKind::DocComment)
-                && t.span.end as usize == offset
-    }) {
+    let inside = |t: &Token| {
+        let (start, end) = (t.span.start as usize, t.span.end as usize);
+        let closed = end - start >= 2 && text[..end].ends_with('"');
+        match t.kind {
+            TokenKind::Comment | TokenKind::DocComment => start < offset && offset <= end,
+            // A string that is not closed yet runs to the cursor.
+            TokenKind::Text => start < offset && (offset < end || (offset == end && !closed)),
+            _ => false,
+        }
+    };
+    if tokens.iter().any(inside) {
         return (Span::new(offset, offset), Vec::new());
     }
     let before: Vec<Token> = tokens
@@ -98,9 +100,26 @@ pub fn complete(
     items.retain(|i| {
         i.label.starts_with(prefix) || prefix.is_empty() || fuzzy_prefix(&i.label, prefix)
     });
-    items.sort_by(|a, b| (a.kind, &a.label).cmp(&(b.kind, &b.label)));
+    items.sort_by(|a, b| (rank(a.kind), &a.label).cmp(&(rank(b.kind), &b.label)));
     items.dedup_by(|a, b| a.label == b.label && a.kind == b.kind);
     (word, items)
+}
+
+/// The order kinds are listed in: what the context names first, keywords and snippets last.
+fn rank(kind: CompletionKind) -> u8 {
+    match kind {
+        CompletionKind::Param => 0,
+        CompletionKind::Field => 1,
+        CompletionKind::Variant => 2,
+        CompletionKind::Set => 3,
+        CompletionKind::Entity => 4,
+        CompletionKind::Type => 5,
+        CompletionKind::Decision => 6,
+        CompletionKind::Rule => 7,
+        CompletionKind::Source => 8,
+        CompletionKind::Keyword => 9,
+        CompletionKind::Snippet => 10,
+    }
 }
 
 /// Does `label` contain the characters of `typed` in order (`tr144` matches `transit_144h_ports`)?

@@ -1,0 +1,174 @@
+//! Editor features at the `compiler::ide` layer, on the shipped policies plus a scratch file:
+//! completion in each context, rename of each kind of name, definitions across files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use edict_compiler::ide;
+use edict_compiler::Analysis;
+
+fn workspace(scratch: &str) -> Analysis {
+    let mut a = Analysis::default();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+    for f in edict_compiler::load::collect_files(&[dir]).unwrap() {
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        a.set_file(&name, std::fs::read_to_string(&f).unwrap());
+    }
+    a.set_file("scratch.edict", scratch.to_string());
+    a
+}
+
+/// Completion labels at the `|` of `text` (the bar is removed first).
+fn complete(text_with_cursor: &str) -> Vec<String> {
+    let offset = text_with_cursor.find('|').unwrap();
+    let text = text_with_cursor.replacen('|', "", 1);
+    let a = workspace(&text);
+    let file = a.file("scratch.edict").unwrap();
+    let (_, items) = ide::complete(a.db(), a.workspace(), file, offset);
+    items.into_iter().map(|i| i.label).collect()
+}
+
+fn short(labels: Vec<String>) -> String {
+    let n = labels.len();
+    let shown: Vec<String> = labels.into_iter().take(12).collect();
+    format!("{} ({n})", shown.join(", "))
+}
+
+#[test]
+fn completion_follows_the_context() {
+    let cases = [
+        (
+            "a field of the outcome, in `then`",
+            "rule r for transit_entry {\n  then { |",
+        ),
+        (
+            "a value of an enum field, in `then`",
+            "rule r for transit_entry {\n  then { status: |",
+        ),
+        (
+            "a country, in a test's `given`",
+            "test x for transit_entry {\n  given t = { origin: |",
+        ),
+        (
+            "a set of countries, after `in`",
+            "rule r for transit_entry {\n  when t.nationality in |",
+        ),
+        (
+            "a set, after `not in`",
+            "rule r for transit_entry {\n  when t.nationality not in |",
+        ),
+        (
+            "a prefix narrows",
+            "rule r for transit_entry {\n  when t.arrival_port in tr|",
+        ),
+        (
+            "a value of the left side, after `==`",
+            "rule r for transit_entry {\n  when t.origin == |",
+        ),
+        ("a decision, after `for`", "rule r for |"),
+        (
+            "a source, after `cite`",
+            "rule r for transit_entry {\n  cite |",
+        ),
+        (
+            "a rule of the test's decision, after `expect rule`",
+            "test x for direct_transit {\n  expect rule |",
+        ),
+        ("a type, in a record", "record R {\n  when: |"),
+        ("a member, in a set", "set s: Country { |"),
+        ("a set, after `amend`", "amend |"),
+        (
+            "an enum value, after its enum",
+            "rule r for transit_entry {\n  then { status: EntryStatus.|",
+        ),
+        ("nothing, in a comment", "// a comment about t.|"),
+        ("nothing, in a string", "source s { title: \"t.|"),
+        (
+            "an input, anywhere in a condition",
+            "rule r for transit_entry {\n  when |",
+        ),
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|(what, text)| format!("{what}: {}", short(complete(text))))
+        .collect();
+    insta::assert_snapshot!(out.join("\n"));
+}
+
+/// The edits of a rename at the first `needle` of `file`, as `file:line:col` lines.
+fn rename(a: &Analysis, file: &str, needle: &str, new_name: &str) -> String {
+    let f = a.file(file).unwrap();
+    let text = f.text(a.db()).clone();
+    let offset = text.find(needle).unwrap();
+    match ide::rename(a.db(), a.workspace(), f, offset, new_name) {
+        Ok(edits) => edits
+            .iter()
+            .map(|e| {
+                let t = e.file.text(a.db());
+                let (line, col) = edict_compiler::render::line_col(t, e.span.start as usize);
+                format!(
+                    "{}:{line}:{col} {} -> {}",
+                    e.file.path(a.db()),
+                    &t[e.span.range()],
+                    e.text
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => format!("refused: {e}"),
+    }
+}
+
+#[test]
+fn rename_reaches_every_kind_of_use() {
+    let a = workspace("");
+    let out = [
+        (
+            "an input (decision, rule conditions, tests' given)",
+            rename(&a, "smart_clearance.edict", "a: GateApplicant", "applicant"),
+        ),
+        (
+            "a field (record, conditions, outcomes, expectations)",
+            rename(&a, "transit_144h.edict", "max_stay:", "longest_stay"),
+        ),
+        (
+            "an enum value (enum, outcomes, expectations)",
+            rename(&a, "transit_144h.edict", "visa_required }", "visa_needed"),
+        ),
+        (
+            "a catalogue entry (catalogue, sets, amendments, tests)",
+            rename(&a, "ports.edict", "hzmb", "hk_zhuhai_macao_bridge"),
+        ),
+        (
+            "an entity type (types, catalogue, records)",
+            rename(&a, "types.edict", "Zone in Province", "PilotZone"),
+        ),
+        (
+            "an input that would hide a declaration",
+            rename(
+                &a,
+                "transit_144h.edict",
+                "t: TransitTraveller",
+                "transit_countries",
+            ),
+        ),
+        (
+            "a clash with a field",
+            rename(&a, "transit_144h.edict", "origin: Country", "nationality"),
+        ),
+        (
+            "a clash with a value",
+            rename(
+                &a,
+                "transit_144h.edict",
+                "visa_required }",
+                "visa_free_transit",
+            ),
+        ),
+    ];
+    let text: Vec<String> = out
+        .iter()
+        .map(|(what, r)| format!("## {what}\n{r}"))
+        .collect();
+    insta::assert_snapshot!(text.join("\n\n"));
+}
