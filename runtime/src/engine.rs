@@ -438,21 +438,43 @@ impl Engine {
         }
     }
 
+    /// The version of a set in force on a day (its last slice from that day or before).
+    fn set_version(&self, set: u32, day: i64) -> Option<usize> {
+        let s = self.artifact.sets.get(set as usize)?;
+        s.slices
+            .iter()
+            .rposition(|sl| sl.from.is_none_or(|f| f <= day))
+    }
+
     fn compile(&self, d: &DecisionTable) -> Compiled {
         let rows = d.rows.len();
         let mut days: Vec<Option<i64>> = vec![d.boundaries.first().map(|b| b - 1)];
         days.extend(d.boundaries.iter().map(|b| Some(*b)));
         let mut slices: Vec<SliceIndex> = Vec::new();
-        let static_cols: Vec<bool> = (0..d.columns.len())
+        // A column's index depends on the day only through the sets its membership tests read:
+        // it is built once per combination of their versions, not once per slice (a decision
+        // whose rules start on fifty dates has fifty slices, but a column over sets amended on
+        // two dates has at most three indexes).
+        let column_sets: Vec<Vec<u32>> = (0..d.columns.len())
             .map(|c| {
-                !d.rows.iter().any(|r| {
-                    r.atoms
-                        .iter()
-                        .any(|a| a.column as usize == c && matches!(a.test, Test::Member { .. }))
-                })
+                let mut sets: Vec<u32> = d
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.atoms.iter())
+                    .filter(|a| a.column as usize == c)
+                    .filter_map(|a| match a.test {
+                        Test::Member { set, .. } => Some(set),
+                        _ => None,
+                    })
+                    .collect();
+                sets.sort_unstable();
+                sets.dedup();
+                sets
             })
             .collect();
-        for (s, day) in days.iter().enumerate() {
+        let mut built: Vec<HashMap<Vec<Option<usize>>, Arc<ColumnIndex>>> =
+            vec![HashMap::new(); d.columns.len()];
+        for day in &days {
             let day = day.unwrap_or(i64::MIN / 4);
             let mut active = RowSet::empty(rows);
             for (i, row) in d.rows.iter().enumerate() {
@@ -463,17 +485,25 @@ impl Engine {
             }
             let mut columns = Vec::with_capacity(d.columns.len());
             for (c, col) in d.columns.iter().enumerate() {
-                if s > 0 && static_cols[c] {
-                    columns.push(Arc::clone(&slices[0].columns[c]));
-                    continue;
-                }
-                let index = Arc::new(self.column_index(d, c as u32, col, day));
-                match slices.last() {
-                    Some(prev) if *prev.columns[c] == *index => {
-                        columns.push(Arc::clone(&prev.columns[c]))
+                let versions: Vec<Option<usize>> = column_sets[c]
+                    .iter()
+                    .map(|&s| self.set_version(s, day))
+                    .collect();
+                let index = match built[c].get(&versions) {
+                    Some(index) => Arc::clone(index),
+                    None => {
+                        let mut index = Arc::new(self.column_index(d, c as u32, col, day));
+                        // Share equal indexes between neighbouring slices.
+                        if let Some(prev) = slices.last() {
+                            if *prev.columns[c] == *index {
+                                index = Arc::clone(&prev.columns[c]);
+                            }
+                        }
+                        built[c].insert(versions, Arc::clone(&index));
+                        index
                     }
-                    _ => columns.push(index),
-                }
+                };
+                columns.push(index);
             }
             slices.push(SliceIndex { active, columns });
         }
