@@ -1,7 +1,7 @@
 //! `decide_loop`: decides the same requests many times and nothing else, for profilers
 //! (`valgrind --tool=callgrind target/release/decide_loop transit 200000`).
 //!
-//! `decide_loop transit|batch|RULES [DECISIONS]`: the transit decision one request at a time,
+//! `decide_loop transit|batch|RULES [DECISIONS [DISTINCT]]`: the transit decision one request at a time,
 //! in batches, or the scaling family with RULES rules.
 
 use std::process::ExitCode;
@@ -55,6 +55,11 @@ fn main() -> ExitCode {
             (engine, d, requests)
         }
     };
+    // An optional third argument keeps only that many distinct requests (all in cache).
+    let mut requests = requests;
+    if let Some(k) = args.get(2).and_then(|k| k.parse::<usize>().ok()) {
+        requests.truncate(k.max(1));
+    }
     let start = std::time::Instant::now();
     let mut matched = 0usize;
     if what == "batch" {
