@@ -57,6 +57,21 @@ impl RowSet {
         self.words.extend_from_slice(&other.words);
     }
 
+    /// The 64-row words of the set, lowest rows first.
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    /// The positions of the words that are not zero, in increasing order.
+    pub fn nonzero_words(&self) -> Vec<u32> {
+        self.words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| **w != 0)
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.words.iter().all(|w| *w == 0)
     }

@@ -2,8 +2,10 @@
 //!
 //! Loading validates every index in the artifact (a crafted file gives an error, not a panic),
 //! resolves names to slots, and builds, for each decision and each time slice, one index per
-//! column: value → rows that accept it. Deciding is then a binary search for the slice and one
-//! bitset AND per column; no rule is scanned.
+//! column: value → rows that accept it, with the positions of its non-zero 64-row words.
+//! Deciding is then a binary search for the slice, one lookup per column, and an AND of the
+//! columns' row sets over the non-zero words of the sparsest of them only; no rule is scanned,
+//! and a large table costs little more than a small one when one column is selective.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,15 +29,128 @@ pub(crate) enum ColumnIndex {
     Flag([RowSet; 3]),
 }
 
+/// The non-zero words of each row set of a column index, in the order of
+/// [`ColumnIndex::row_sets`].
+type NonZero = Vec<Box<[u32]>>;
+
 #[derive(Debug)]
 struct SliceIndex {
     active: RowSet,
+    /// The non-zero words of `active`.
+    active_nonzero: Box<[u32]>,
     columns: Vec<Arc<ColumnIndex>>,
+    nonzero: Vec<Arc<NonZero>>,
 }
 
 #[derive(Debug)]
 struct Compiled {
     slices: Vec<SliceIndex>,
+    /// Rows appear in rule order, so under `hit first` the first matching row decides.
+    rows_in_rule_order: bool,
+}
+
+impl ColumnIndex {
+    /// Every row set of the index, in a fixed order: values then absent, regions then absent,
+    /// false, true, absent.
+    fn row_sets(&self) -> Vec<&RowSet> {
+        match self {
+            ColumnIndex::Category(by) => by.iter().collect(),
+            ColumnIndex::Number {
+                regions, absent, ..
+            } => regions.iter().chain(std::iter::once(absent)).collect(),
+            ColumnIndex::Flag(f) => f.iter().collect(),
+        }
+    }
+
+    /// The row set for a key, and its position in [`ColumnIndex::row_sets`].
+    fn lookup(&self, key: Key) -> Option<(&RowSet, usize)> {
+        match (self, key) {
+            (ColumnIndex::Category(by), Key::Category(v)) => {
+                by.get(v as usize).map(|r| (r, v as usize))
+            }
+            (ColumnIndex::Category(by), _) => by.last().map(|r| (r, by.len() - 1)),
+            (
+                ColumnIndex::Number {
+                    breaks, regions, ..
+                },
+                Key::Number(n),
+            ) => {
+                let i = breaks.partition_point(|b| *b <= n);
+                regions.get(i).map(|r| (r, i))
+            }
+            (ColumnIndex::Number {
+                regions, absent, ..
+            }, _) => Some((absent, regions.len())),
+            (ColumnIndex::Flag(f), Key::Flag(b)) => Some((&f[usize::from(b)], usize::from(b))),
+            (ColumnIndex::Flag(f), _) => Some((&f[2], 2)),
+        }
+    }
+}
+
+/// Decisions with at most this many columns keep their columns' rows on the stack.
+const INLINE_COLUMNS: usize = 8;
+
+/// Picks the verdict from the matching rows as they are found, without allocating unless
+/// several rules must be returned.
+struct Pick {
+    hit: Hit,
+    best: Option<u32>,
+    /// `hit collect`, or the rules of a `hit unique` conflict.
+    all: Vec<u32>,
+}
+
+impl Pick {
+    /// Adds a matching rule; `true` when no later rule can change the verdict.
+    fn add(&mut self, d: &DecisionTable, rule: u32, rows_in_rule_order: bool) -> bool {
+        match (self.hit, self.best) {
+            (Hit::Collect, _) => self.all.push(rule),
+            (_, None) => {
+                self.best = Some(rule);
+                return self.hit == Hit::First && rows_in_rule_order;
+            }
+            (Hit::First, Some(b)) => self.best = Some(b.min(rule)),
+            (Hit::Priority, Some(b)) => {
+                let p = |r: u32| d.rules.get(r as usize).map_or(i64::MIN, |x| x.priority);
+                if p(rule) > p(b) || (p(rule) == p(b) && rule < b) {
+                    self.best = Some(rule);
+                }
+            }
+            (Hit::Unique, Some(b)) => {
+                if rule != b {
+                    self.all.push(rule);
+                }
+            }
+        }
+        false
+    }
+
+    fn finish(mut self, d: &DecisionTable) -> Verdict {
+        let none = || {
+            if d.otherwise.is_some() {
+                Verdict::Otherwise
+            } else {
+                Verdict::NoMatch
+            }
+        };
+        match self.hit {
+            Hit::Collect => {
+                self.all.sort_unstable();
+                self.all.dedup();
+                if self.all.is_empty() {
+                    none()
+                } else {
+                    Verdict::Collect(self.all)
+                }
+            }
+            Hit::Unique if !self.all.is_empty() => {
+                self.all.extend(self.best);
+                self.all.sort_unstable();
+                self.all.dedup();
+                Verdict::Conflict(self.all)
+            }
+            _ => self.best.map_or_else(none, Verdict::Rule),
+        }
+    }
 }
 
 /// What a decision answered.
@@ -205,65 +320,122 @@ impl Engine {
 
     /// Decides one request whose inputs are already validated (see [`Engine::parse_request`]).
     pub fn decide(&self, decision: u32, inputs: &[Value]) -> Result<Answer, EvalError> {
-        let mut scratch = RowSet::default();
-        self.decide_with(decision, inputs, &mut scratch)
+        self.decide_with(decision, inputs)
     }
 
-    /// Decides many requests of one decision, reusing buffers.
+    /// Decides many requests of one decision.
     pub fn decide_batch(
         &self,
         decision: u32,
         requests: &[Vec<Value>],
     ) -> Vec<Result<Answer, EvalError>> {
-        let mut scratch = RowSet::default();
         requests
             .iter()
-            .map(|r| self.decide_with(decision, r, &mut scratch))
+            .map(|r| self.decide_with(decision, r))
             .collect()
     }
 
-    fn decide_with(
-        &self,
-        decision: u32,
-        inputs: &[Value],
-        acc: &mut RowSet,
-    ) -> Result<Answer, EvalError> {
+    fn decide_with(&self, decision: u32, inputs: &[Value]) -> Result<Answer, EvalError> {
         let d = self
             .decision(decision)
             .ok_or_else(|| EvalError::UnknownDecision(decision.to_string()))?;
         let c = &self.compiled[decision as usize];
         let day = self.day_of(d, inputs)?;
         let slice = &c.slices[d.boundaries.partition_point(|b| *b <= day)];
-        acc.copy_from(&slice.active);
-        for (col, index) in d.columns.iter().zip(&slice.columns) {
-            let key = self.key(col, inputs);
-            let rows = match (index.as_ref(), key) {
-                (ColumnIndex::Category(by), Key::Category(v)) => by.get(v as usize),
-                (ColumnIndex::Category(by), _) => by.last(),
-                (
-                    ColumnIndex::Number {
-                        breaks, regions, ..
-                    },
-                    Key::Number(n),
-                ) => regions.get(breaks.partition_point(|b| *b <= n)),
-                (ColumnIndex::Number { absent, .. }, _) => Some(absent),
-                (ColumnIndex::Flag(f), Key::Flag(b)) => Some(&f[usize::from(b)]),
-                (ColumnIndex::Flag(f), _) => Some(&f[2]),
-            };
-            match rows {
-                Some(rows) => acc.and_with(rows),
-                None => return Err(EvalError::BadInput(format!("column {}", column_text(col)))),
+        let n = d.columns.len();
+        let verdict = if n <= INLINE_COLUMNS {
+            let mut rows: [&[u64]; INLINE_COLUMNS] = [&[]; INLINE_COLUMNS];
+            match self.cuts(d, slice, inputs, &mut rows[..n])? {
+                Some(driver) => self.scan(d, c, slice, &rows[..n], driver),
+                None => Pick::finish(self.pick(d), d),
             }
-            if acc.is_empty() {
-                break;
+        } else {
+            let mut rows: Vec<&[u64]> = vec![&[]; n];
+            match self.cuts(d, slice, inputs, &mut rows)? {
+                Some(driver) => self.scan(d, c, slice, &rows, driver),
+                None => Pick::finish(self.pick(d), d),
             }
-        }
-        let verdict = self.pick(d, c, acc);
+        };
         Ok(Answer {
             decision,
             verdict,
             day,
         })
+    }
+
+    fn pick(&self, d: &DecisionTable) -> Pick {
+        Pick {
+            hit: d.hit,
+            best: None,
+            all: Vec::new(),
+        }
+    }
+
+    /// Fills in each column's rows for the request, and returns the non-zero words of the
+    /// sparsest of them (or of the rows in force); `None` when a column accepts no row.
+    fn cuts<'a>(
+        &self,
+        d: &DecisionTable,
+        slice: &'a SliceIndex,
+        inputs: &[Value],
+        out: &mut [&'a [u64]],
+    ) -> Result<Option<&'a [u32]>, EvalError> {
+        let mut driver: &[u32] = &slice.active_nonzero;
+        for (((col, index), nonzero), out) in d
+            .columns
+            .iter()
+            .zip(&slice.columns)
+            .zip(&slice.nonzero)
+            .zip(out.iter_mut())
+        {
+            let key = self.key(col, inputs);
+            let Some((rows, k)) = index.lookup(key) else {
+                return Err(EvalError::BadInput(format!("column {}", column_text(col))));
+            };
+            let nz = nonzero.get(k).map_or(&[][..], |b| &b[..]);
+            if nz.is_empty() {
+                return Ok(None);
+            }
+            if nz.len() < driver.len() {
+                driver = nz;
+            }
+            *out = rows.words();
+        }
+        Ok(Some(driver))
+    }
+
+    /// ANDs the columns' rows over the driver's words only (the non-zero words of the sparsest
+    /// row set: every other word of the AND is zero), and picks the verdict from the rows left.
+    fn scan(
+        &self,
+        d: &DecisionTable,
+        c: &Compiled,
+        slice: &SliceIndex,
+        rows: &[&[u64]],
+        driver: &[u32],
+    ) -> Verdict {
+        let active = slice.active.words();
+        let mut pick = self.pick(d);
+        'words: for &w in driver {
+            let w = w as usize;
+            let mut x = active.get(w).copied().unwrap_or(0);
+            for col in rows {
+                x &= col.get(w).copied().unwrap_or(0);
+                if x == 0 {
+                    continue 'words;
+                }
+            }
+            while x != 0 {
+                let row = w * 64 + x.trailing_zeros() as usize;
+                x &= x - 1;
+                if let Some(r) = d.rows.get(row) {
+                    if pick.add(d, r.rule, c.rows_in_rule_order) {
+                        break 'words;
+                    }
+                }
+            }
+        }
+        pick.finish(d)
     }
 
     /// The number of time slices of a decision (one more than its boundaries).
@@ -283,37 +455,6 @@ impl Engine {
         Some((&s.active, &s.columns))
     }
 
-    fn pick(&self, d: &DecisionTable, _c: &Compiled, acc: &RowSet) -> Verdict {
-        let mut rules: Vec<u32> = acc
-            .iter()
-            .filter_map(|r| d.rows.get(r).map(|row| row.rule))
-            .collect();
-        rules.sort_unstable();
-        rules.dedup();
-        if rules.is_empty() {
-            return if d.otherwise.is_some() {
-                Verdict::Otherwise
-            } else {
-                Verdict::NoMatch
-            };
-        }
-        match d.hit {
-            Hit::First => Verdict::Rule(rules[0]),
-            Hit::Priority => {
-                let mut best = rules[0];
-                for &r in &rules[1..] {
-                    if d.rules[r as usize].priority > d.rules[best as usize].priority {
-                        best = r;
-                    }
-                }
-                Verdict::Rule(best)
-            }
-            Hit::Collect => Verdict::Collect(rules),
-            Hit::Unique if rules.len() == 1 => Verdict::Rule(rules[0]),
-            Hit::Unique => Verdict::Conflict(rules),
-        }
-    }
-
     /// The as-of day of a request.
     pub(crate) fn day_of(&self, d: &DecisionTable, inputs: &[Value]) -> Result<i64, EvalError> {
         match self.path_value(&d.as_of, inputs) {
@@ -324,6 +465,7 @@ impl Engine {
     }
 
     /// The value at the end of a path, or `None` when the inputs do not fit.
+    #[inline]
     pub(crate) fn path_value<'a>(&'a self, path: &Path, inputs: &'a [Value]) -> Option<&'a Value> {
         let mut v = inputs.get(path.param as usize)?;
         for &f in &path.fields {
@@ -341,6 +483,13 @@ impl Engine {
     }
 
     fn number(&self, e: &NumExpr, inputs: &[Value]) -> Option<i64> {
+        // The usual shape, `t.b - t.a`, without recursion.
+        if let NumExpr::Sub(a, b) = e {
+            if let (NumExpr::Path(a), NumExpr::Path(b)) = (a.as_ref(), b.as_ref()) {
+                let a = self.path_value(a, inputs)?.as_number()?;
+                return a.checked_sub(self.path_value(b, inputs)?.as_number()?);
+            }
+        }
         match e {
             NumExpr::Path(p) => self.path_value(p, inputs)?.as_number(),
             NumExpr::Const(n) => Some(*n),
@@ -349,6 +498,7 @@ impl Engine {
         }
     }
 
+    #[inline]
     pub(crate) fn key(&self, col: &Column, inputs: &[Value]) -> Key {
         match col {
             Column::Category { path, .. } => match self.path_value(path, inputs) {
@@ -438,21 +588,44 @@ impl Engine {
         }
     }
 
+    /// The version of a set in force on a day (its last slice from that day or before).
+    fn set_version(&self, set: u32, day: i64) -> Option<usize> {
+        let s = self.artifact.sets.get(set as usize)?;
+        s.slices
+            .iter()
+            .rposition(|sl| sl.from.is_none_or(|f| f <= day))
+    }
+
     fn compile(&self, d: &DecisionTable) -> Compiled {
         let rows = d.rows.len();
         let mut days: Vec<Option<i64>> = vec![d.boundaries.first().map(|b| b - 1)];
         days.extend(d.boundaries.iter().map(|b| Some(*b)));
         let mut slices: Vec<SliceIndex> = Vec::new();
-        let static_cols: Vec<bool> = (0..d.columns.len())
+        // A column's index depends on the day only through the sets its membership tests read:
+        // it is built once per combination of their versions, not once per slice (a decision
+        // whose rules start on fifty dates has fifty slices, but a column over sets amended on
+        // two dates has at most three indexes).
+        let column_sets: Vec<Vec<u32>> = (0..d.columns.len())
             .map(|c| {
-                !d.rows.iter().any(|r| {
-                    r.atoms
-                        .iter()
-                        .any(|a| a.column as usize == c && matches!(a.test, Test::Member { .. }))
-                })
+                let mut sets: Vec<u32> = d
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.atoms.iter())
+                    .filter(|a| a.column as usize == c)
+                    .filter_map(|a| match a.test {
+                        Test::Member { set, .. } => Some(set),
+                        _ => None,
+                    })
+                    .collect();
+                sets.sort_unstable();
+                sets.dedup();
+                sets
             })
             .collect();
-        for (s, day) in days.iter().enumerate() {
+        type Built = (Arc<ColumnIndex>, Arc<NonZero>);
+        let mut built: Vec<HashMap<Vec<Option<usize>>, Built>> =
+            vec![HashMap::new(); d.columns.len()];
+        for day in &days {
             let day = day.unwrap_or(i64::MIN / 4);
             let mut active = RowSet::empty(rows);
             for (i, row) in d.rows.iter().enumerate() {
@@ -462,22 +635,50 @@ impl Engine {
                 }
             }
             let mut columns = Vec::with_capacity(d.columns.len());
+            let mut nonzero = Vec::with_capacity(d.columns.len());
             for (c, col) in d.columns.iter().enumerate() {
-                if s > 0 && static_cols[c] {
-                    columns.push(Arc::clone(&slices[0].columns[c]));
-                    continue;
-                }
-                let index = Arc::new(self.column_index(d, c as u32, col, day));
-                match slices.last() {
-                    Some(prev) if *prev.columns[c] == *index => {
-                        columns.push(Arc::clone(&prev.columns[c]))
+                let versions: Vec<Option<usize>> = column_sets[c]
+                    .iter()
+                    .map(|&s| self.set_version(s, day))
+                    .collect();
+                let (index, nz) = match built[c].get(&versions) {
+                    Some((index, nz)) => (Arc::clone(index), Arc::clone(nz)),
+                    None => {
+                        let index = self.column_index(d, c as u32, col, day);
+                        // Share equal indexes between neighbouring slices.
+                        let (index, nz) = match slices.last() {
+                            Some(prev) if *prev.columns[c] == index => {
+                                (Arc::clone(&prev.columns[c]), Arc::clone(&prev.nonzero[c]))
+                            }
+                            _ => {
+                                let nz: NonZero = index
+                                    .row_sets()
+                                    .iter()
+                                    .map(|r| r.nonzero_words().into_boxed_slice())
+                                    .collect();
+                                (Arc::new(index), Arc::new(nz))
+                            }
+                        };
+                        built[c].insert(versions, (Arc::clone(&index), Arc::clone(&nz)));
+                        (index, nz)
                     }
-                    _ => columns.push(index),
-                }
+                };
+                columns.push(index);
+                nonzero.push(nz);
             }
-            slices.push(SliceIndex { active, columns });
+            let active_nonzero = active.nonzero_words().into_boxed_slice();
+            slices.push(SliceIndex {
+                active,
+                active_nonzero,
+                columns,
+                nonzero,
+            });
         }
-        Compiled { slices }
+        let rows_in_rule_order = d.rows.windows(2).all(|w| w[0].rule <= w[1].rule);
+        Compiled {
+            slices,
+            rows_in_rule_order,
+        }
     }
 
     fn column_index(&self, d: &DecisionTable, c: u32, col: &Column, day: i64) -> ColumnIndex {

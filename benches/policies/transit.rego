@@ -1,0 +1,27 @@
+# The 144-hour visa-free transit decision (policies/transit_144h.edict) in Rego.
+#
+# input: the traveller's record. Countries and ports are their names ("us", "hengqin"),
+# date-times seconds since 1970-01-01T00:00: {"nationality": "us", "origin": "us",
+# "arrival_port": "hengqin", "arrival": 1762768800, "onward_destination": "jp",
+# "onward_departure": 1763193600}. The sets, with their amendments, are data generated from
+# the compiled Edict artifact (see sets.rego).
+package edict.transit
+
+import data.edict.sets
+import rego.v1
+
+default decision := {"status": "visa_required"}
+
+decision := {"status": "visa_free_transit", "max_stay": "144h"} if visa_free_transit_144h
+
+# A national of an eligible country, entering at a port designated on the day of arrival, with
+# an onward ticket to a third country or region (not back where they came from, not mainland
+# China), leaving within 144 hours.
+visa_free_transit_144h if {
+	sets.in_set(input.nationality, "transit_countries", input.arrival)
+	sets.in_set(input.arrival_port, "transit_144h_ports", input.arrival)
+	input.onward_destination != input.origin
+	input.onward_destination != "cn"
+	input.onward_departure > input.arrival
+	input.onward_departure - input.arrival <= 144 * 3600
+}

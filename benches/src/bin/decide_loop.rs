@@ -1,0 +1,83 @@
+//! `decide_loop`: decides the same requests many times and nothing else, for profilers
+//! (`valgrind --tool=callgrind target/release/decide_loop transit 200000`).
+//!
+//! `decide_loop transit|batch|RULES [DECISIONS [DISTINCT]]`: the transit decision one request at a time,
+//! in batches, or the scaling family with RULES rules.
+
+use std::process::ExitCode;
+
+use edict_bench::{family, transit};
+use edict_runtime::Engine;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let what = args.first().map_or("transit", String::as_str);
+    let n: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
+    let (engine, d, requests) = match what {
+        "transit" | "batch" => {
+            let Some(artifact) = edict_bench::artifact(&edict_bench::policies()) else {
+                eprintln!("error: policies/ does not build");
+                return ExitCode::FAILURE;
+            };
+            let requests = match transit::requests(&artifact, 10_000, 7) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let Ok(engine) = Engine::new(artifact) else {
+                return ExitCode::FAILURE;
+            };
+            let Some(d) = engine.decision_id(transit::DECISION) else {
+                return ExitCode::FAILURE;
+            };
+            (engine, d, requests)
+        }
+        rules => {
+            let Ok(rules) = rules.parse::<usize>() else {
+                eprintln!("usage: decide_loop transit|batch|RULES [DECISIONS]");
+                return ExitCode::FAILURE;
+            };
+            let Ok(artifact) = family::analysis(rules).build() else {
+                return ExitCode::FAILURE;
+            };
+            let Ok(engine) = Engine::new(artifact) else {
+                return ExitCode::FAILURE;
+            };
+            let Some(d) = engine.decision_id(family::DECISION) else {
+                return ExitCode::FAILURE;
+            };
+            let Some(table) = engine.decision(d) else {
+                return ExitCode::FAILURE;
+            };
+            let requests = family::requests(engine.artifact(), table, 10_000, 3);
+            (engine, d, requests)
+        }
+    };
+    // An optional third argument keeps only that many distinct requests (all in cache).
+    let mut requests = requests;
+    if let Some(k) = args.get(2).and_then(|k| k.parse::<usize>().ok()) {
+        requests.truncate(k.max(1));
+    }
+    let start = std::time::Instant::now();
+    let mut matched = 0usize;
+    if what == "batch" {
+        for _ in 0..n.div_ceil(requests.len()) {
+            matched += engine
+                .decide_batch(d, &requests)
+                .iter()
+                .filter(|a| a.as_ref().is_ok_and(|a| a.verdict != edict_runtime::Verdict::Otherwise))
+                .count();
+        }
+    } else {
+        for i in 0..n {
+            if let Ok(a) = engine.decide(d, &requests[i % requests.len()]) {
+                matched += usize::from(a.verdict != edict_runtime::Verdict::Otherwise);
+            }
+        }
+    }
+    let ns = start.elapsed().as_secs_f64() * 1e9 / n as f64;
+    println!("{what}: {n} decisions, {matched} matched, {ns:.1} ns per decision");
+    ExitCode::SUCCESS
+}

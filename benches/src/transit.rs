@@ -1,0 +1,172 @@
+//! The benchmark requests of the 144-hour transit decision: varied on purpose, so that every
+//! condition both holds and fails (nationals of listed and unlisted countries, designated and
+//! other ports, arrivals before and after the five ports were added on 2025-11-05, onward travel
+//! back to the origin or to mainland China, stays under, at and over 144 hours).
+
+use edict_runtime::artifact::{Artifact, DecisionTable, Domain};
+use edict_runtime::value::parse_datetime;
+use edict_runtime::{TypeDesc, Value};
+use edict_testkit::Rng;
+
+/// The decision the side-by-side benchmarks compare.
+pub const DECISION: &str = "transit_entry";
+
+/// The fields of the transit traveller record, by name.
+struct Fields {
+    count: usize,
+    nationality: usize,
+    origin: usize,
+    port: usize,
+    arrival: usize,
+    destination: usize,
+    departure: usize,
+}
+
+/// Position of a record field of the decision's single parameter, by name.
+pub fn field(a: &Artifact, d: &DecisionTable, name: &str) -> Result<usize, String> {
+    record_fields(a, d)?
+        .iter()
+        .position(|(f, _)| f == name)
+        .ok_or_else(|| format!("`{}` has no input field `{name}`", d.name))
+}
+
+/// The fields of the decision's single record parameter.
+pub fn record_fields<'a>(
+    a: &'a Artifact,
+    d: &DecisionTable,
+) -> Result<&'a [(String, TypeDesc)], String> {
+    match d.params.as_slice() {
+        [(_, TypeDesc::Record(r))] => a
+            .records
+            .get(*r as usize)
+            .map(|r| r.fields.as_slice())
+            .ok_or_else(|| format!("`{}`: unknown record", d.name)),
+        _ => Err(format!("`{}` does not take one record", d.name)),
+    }
+}
+
+/// Index of an entity type by name.
+pub fn entity_type(a: &Artifact, name: &str) -> Result<u32, String> {
+    a.catalogue
+        .entity_types
+        .iter()
+        .position(|t| t.name == name)
+        .map(|i| i as u32)
+        .ok_or_else(|| format!("no entity type `{name}`"))
+}
+
+/// The slices of a set: `(from day, members)`.
+pub fn set_slices(a: &Artifact, name: &str) -> Result<Vec<(Option<i64>, Vec<u32>)>, String> {
+    let s = a
+        .sets
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| format!("no set `{name}`"))?;
+    if !matches!(s.domain, Domain::Entity(_)) {
+        return Err(format!("set `{name}` does not hold entities"));
+    }
+    Ok(s.slices
+        .iter()
+        .map(|sl| (sl.from, sl.members.clone()))
+        .collect())
+}
+
+/// `n` varied requests of the transit decision, deterministic for a seed.
+pub fn requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<Value>>, String> {
+    let d = a
+        .decisions
+        .iter()
+        .find(|d| d.name == DECISION)
+        .ok_or_else(|| format!("no decision `{DECISION}`"))?;
+    let f = Fields {
+        count: record_fields(a, d)?.len(),
+        nationality: field(a, d, "nationality")?,
+        origin: field(a, d, "origin")?,
+        port: field(a, d, "arrival_port")?,
+        arrival: field(a, d, "arrival")?,
+        destination: field(a, d, "onward_destination")?,
+        departure: field(a, d, "onward_departure")?,
+    };
+    let country = entity_type(a, "Country")?;
+    let port = entity_type(a, "Port")?;
+    let n_countries = a.catalogue.entity_types[country as usize].entities.len();
+    let n_ports = a.catalogue.entity_types[port as usize].entities.len();
+    let cn = a.catalogue.entity_types[country as usize]
+        .entities
+        .iter()
+        .position(|e| e.name == "cn")
+        .ok_or("no country `cn`")? as u32;
+
+    let listed = set_slices(a, "transit_countries")?
+        .last()
+        .map(|s| s.1.clone())
+        .unwrap_or_default();
+    let unlisted: Vec<u32> = (0..n_countries as u32)
+        .filter(|c| !listed.contains(c))
+        .collect();
+    let ports = set_slices(a, "transit_144h_ports")?;
+    let base = ports.first().map(|s| s.1.clone()).unwrap_or_default();
+    let latest = ports.last().map(|s| s.1.clone()).unwrap_or_default();
+    let added: Vec<u32> = latest
+        .iter()
+        .copied()
+        .filter(|p| !base.contains(p))
+        .collect();
+    let other: Vec<u32> = (0..n_ports as u32)
+        .filter(|p| !latest.contains(p) && !base.contains(p))
+        .collect();
+
+    let day0 = parse_datetime("2025-10-22T00:00").ok_or("bad date")?;
+    let amended = parse_datetime("2025-11-05T00:00").ok_or("bad date")?;
+    let mut rng = Rng::new(seed);
+    let pick = |rng: &mut Rng, from: &[u32], all: usize| -> u32 {
+        if from.is_empty() {
+            rng.below(all) as u32
+        } else {
+            from[rng.below(from.len())]
+        }
+    };
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let nationality = if rng.below(10) < 6 {
+            pick(&mut rng, &listed, n_countries)
+        } else {
+            pick(&mut rng, &unlisted, n_countries)
+        };
+        let arrival_port = match rng.below(10) {
+            0..=3 => pick(&mut rng, &base, n_ports),
+            4..=6 => pick(&mut rng, &added, n_ports),
+            _ => pick(&mut rng, &other, n_ports),
+        };
+        let arrival = match rng.below(20) {
+            // Right at the amendment, on either side of midnight.
+            0 => amended,
+            1 => amended - 60,
+            _ => day0 + rng.below(30 * 24 * 60) as i64 * 60,
+        };
+        let origin = rng.below(n_countries) as u32;
+        let destination = match rng.below(10) {
+            0 | 1 => origin,
+            2 => cn,
+            _ => rng.below(n_countries) as u32,
+        };
+        let hour = 3600;
+        let stay = match rng.below(20) {
+            0..=7 => 60 + rng.below(144 * 60 - 1) as i64 * 60,
+            8..=12 => 144 * hour + 60 + rng.below(56 * 60) as i64 * 60,
+            13 | 14 => 144 * hour,
+            15 | 16 => 144 * hour + 60,
+            17 => 0,
+            _ => -(rng.below(48 * 60) as i64 + 1) * 60,
+        };
+        let mut fields = vec![Value::Absent; f.count];
+        fields[f.nationality] = Value::Entity(country, nationality);
+        fields[f.origin] = Value::Entity(country, origin);
+        fields[f.port] = Value::Entity(port, arrival_port);
+        fields[f.arrival] = Value::DateTime(arrival);
+        fields[f.destination] = Value::Entity(country, destination);
+        fields[f.departure] = Value::DateTime(arrival + stay);
+        out.push(vec![Value::Record(fields)]);
+    }
+    Ok(out)
+}
