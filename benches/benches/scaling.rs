@@ -13,12 +13,7 @@ fn setup(rules: usize) -> (Engine, u32, Vec<Vec<Value>>) {
     let artifact = family::analysis(rules).build().unwrap();
     let engine = Engine::new(artifact).unwrap();
     let d = engine.decision_id(family::DECISION).unwrap();
-    let requests = family::requests(
-        engine.artifact(),
-        engine.decision(d).unwrap(),
-        10_000,
-        3,
-    );
+    let requests = family::requests(engine.artifact(), engine.decision(d).unwrap(), 10_000, 3);
     (engine, d, requests)
 }
 

@@ -52,7 +52,10 @@ pub fn entities(a: &Artifact) -> Result<Entities, String> {
         };
         let ty = types.get(t as usize).ok_or("bad set domain")?;
         for (i, slice) in set.slices.iter().enumerate() {
-            let g = uid(&format!("{}Set", ty.name), &group_id(&set.name, i, slice.from))?;
+            let g = uid(
+                &format!("{}Set", ty.name),
+                &group_id(&set.name, i, slice.from),
+            )?;
             for &m in &slice.members {
                 groups.entry((t, m)).or_default().push(g.clone());
             }
@@ -104,7 +107,11 @@ pub fn request(a: &Artifact, d: &DecisionTable, inputs: &[Value]) -> Result<Requ
         let expr = match v {
             Value::Absent => continue,
             Value::Entity(t, e) => {
-                let ty = a.catalogue.entity_types.get(*t as usize).ok_or("bad type")?;
+                let ty = a
+                    .catalogue
+                    .entity_types
+                    .get(*t as usize)
+                    .ok_or("bad type")?;
                 let ent = ty.entities.get(*e as usize).ok_or("bad entity")?;
                 RestrictedExpression::new_entity_uid(uid(&ty.name, &ent.name)?)
             }
@@ -261,7 +268,10 @@ fn ctx(fields: &[(String, TypeDesc)], p: &Path) -> Result<String, String> {
 }
 
 fn ctx_type<'a>(fields: &'a [(String, TypeDesc)], p: &Path) -> Option<&'a TypeDesc> {
-    p.fields.first().and_then(|f| fields.get(*f as usize)).map(|(_, t)| t)
+    p.fields
+        .first()
+        .and_then(|f| fields.get(*f as usize))
+        .map(|(_, t)| t)
 }
 
 fn negated(negate: bool, e: String) -> String {
@@ -310,14 +320,7 @@ fn condition(
             };
             Ok(negated(*negate, e))
         }
-        (
-            Column::Category { path, .. },
-            Test::Within {
-                ty,
-                entity,
-                negate,
-            },
-        ) => {
+        (Column::Category { path, .. }, Test::Within { ty, entity, negate }) => {
             let t = types.get(*ty as usize).ok_or("bad type")?;
             let e = t.entities.get(*entity as usize).ok_or("bad entity")?;
             Ok(negated(
@@ -387,6 +390,9 @@ fn condition(
                 parts.join(" && ")
             })
         }
-        _ => Err(format!("a test of column `{}` is not translated", crate::column_name(col))),
+        _ => Err(format!(
+            "a test of column `{}` is not translated",
+            crate::column_name(col)
+        )),
     }
 }

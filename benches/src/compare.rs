@@ -51,7 +51,9 @@ impl Side {
             ));
         }
         if transit::set_slices(&artifact, "transit_countries")?.len() != 1 {
-            return Err("transit_countries is amended; update benches/policies/transit.cedar".into());
+            return Err(
+                "transit_countries is amended; update benches/policies/transit.cedar".into(),
+            );
         }
         let requests = transit::requests(&artifact, n, seed)?;
         let cedar_text = bench_policy("transit.cedar")?;
@@ -77,7 +79,14 @@ impl Side {
             "data.edict.transit.decision",
             Output::Status("visa_free_transit", rule),
         )?;
-        Side::assemble(artifact, transit::DECISION, requests, cedar_text, rego_text, rego)
+        Side::assemble(
+            artifact,
+            transit::DECISION,
+            requests,
+            cedar_text,
+            rego_text,
+            rego,
+        )
     }
 
     /// The generated family with `rules` rules, translated into Cedar and Rego, on `n`
@@ -99,7 +108,12 @@ impl Side {
             .map(|i| format!("generated_{i}.rego"))
             .collect();
         let mut modules = vec![("sets.rego", bench_policy("sets.rego")?)];
-        modules.extend(names.iter().map(String::as_str).zip(generated.iter().cloned()));
+        modules.extend(
+            names
+                .iter()
+                .map(String::as_str)
+                .zip(generated.iter().cloned()),
+        );
         let rego_text = generated.concat();
         let rego = RegoDecision::new(
             &artifact,
@@ -108,7 +122,14 @@ impl Side {
             &format!("data.{}.matches", crate::rego::package(d)),
             Output::Matches,
         )?;
-        Side::assemble(artifact, family::DECISION, requests, cedar_text, rego_text, rego)
+        Side::assemble(
+            artifact,
+            family::DECISION,
+            requests,
+            cedar_text,
+            rego_text,
+            rego,
+        )
     }
 
     fn assemble(

@@ -76,24 +76,27 @@ fn near(a: &Artifact, col: &Column, test: &Test, inputs: &mut [Value], rng: &mut
                 return;
             }
             let member = slice.members[rng.below(slice.members.len())];
-            if let Some(Value::Entity(t, e)) = field_mut(inputs, path) {
+            if let Some(Value::Entity(_, e)) = field_mut(inputs, path) {
                 *e = member;
-                let _ = t;
             }
         }
-        (Column::Number { expr, .. }, Test::Interval { hi: Some(hi), .. }) => {
-            if let NumExpr::Sub(a_expr, b_expr) = expr {
-                if let (NumExpr::Path(later), NumExpr::Path(earlier)) =
-                    (a_expr.as_ref(), b_expr.as_ref())
-                {
-                    let Some(Value::DateTime(start)) = field_mut(inputs, earlier).cloned() else {
-                        return;
-                    };
-                    let span = (*hi).max(60) * 6 / 5;
-                    let stay = (rng.below((span / 60) as usize) as i64) * 60;
-                    if let Some(v) = field_mut(inputs, later) {
-                        *v = Value::DateTime(start + stay);
-                    }
+        (
+            Column::Number {
+                expr: NumExpr::Sub(a_expr, b_expr),
+                ..
+            },
+            Test::Interval { hi: Some(hi), .. },
+        ) => {
+            if let (NumExpr::Path(later), NumExpr::Path(earlier)) =
+                (a_expr.as_ref(), b_expr.as_ref())
+            {
+                let Some(Value::DateTime(start)) = field_mut(inputs, earlier).cloned() else {
+                    return;
+                };
+                let span = (*hi).max(60) * 6 / 5;
+                let stay = (rng.below((span / 60) as usize) as i64) * 60;
+                if let Some(v) = field_mut(inputs, later) {
+                    *v = Value::DateTime(start + stay);
                 }
             }
         }

@@ -78,8 +78,18 @@ pub fn input(a: &Artifact, d: &DecisionTable, inputs: &[Value]) -> Result<regoru
         let j = match v {
             Value::Absent => continue,
             Value::Entity(t, e) => {
-                let ty = a.catalogue.entity_types.get(*t as usize).ok_or("bad type")?;
-                Json::String(ty.entities.get(*e as usize).ok_or("bad entity")?.name.clone())
+                let ty = a
+                    .catalogue
+                    .entity_types
+                    .get(*t as usize)
+                    .ok_or("bad type")?;
+                Json::String(
+                    ty.entities
+                        .get(*e as usize)
+                        .ok_or("bad entity")?
+                        .name
+                        .clone(),
+                )
             }
             Value::DateTime(s) => json!(s),
             Value::Date(day) => json!(day * 86_400),
@@ -125,7 +135,8 @@ impl RegoDecision {
                 .add_policy((*name).to_string(), text.clone())
                 .map_err(|e| e.to_string())?;
         }
-        let data = regorus::Value::from_json_str(&data(a)?.to_string()).map_err(|e| e.to_string())?;
+        let data =
+            regorus::Value::from_json_str(&data(a)?.to_string()).map_err(|e| e.to_string())?;
         engine.add_data(data).map_err(|e| e.to_string())?;
         let rules = d
             .rules
@@ -155,7 +166,11 @@ impl RegoDecision {
         match self.output {
             Output::Status(status, rule) => {
                 let s = v["status"].as_string().map_err(|e| e.to_string())?;
-                Ok(if s.as_ref() == status { vec![rule] } else { vec![] })
+                Ok(if s.as_ref() == status {
+                    vec![rule]
+                } else {
+                    vec![]
+                })
             }
             Output::Matches => {
                 let set = match &v {
@@ -216,7 +231,11 @@ pub fn translate(a: &Artifact, d: &DecisionTable) -> Result<Vec<String>, String>
             body.push(format!("{at} >= {} # {}", from * 86_400, format_date(from)));
         }
         if let Some(until) = rule.until {
-            body.push(format!("{at} < {} # {}", until * 86_400, format_date(until)));
+            body.push(format!(
+                "{at} < {} # {}",
+                until * 86_400,
+                format_date(until)
+            ));
         }
         for atom in &row.atoms {
             let col = d.columns.get(atom.column as usize).ok_or("bad column")?;
@@ -277,14 +296,7 @@ fn condition(
                 ),
             ))
         }
-        (
-            Column::Category { path, .. },
-            Test::Within {
-                ty,
-                entity,
-                negate,
-            },
-        ) => {
+        (Column::Category { path, .. }, Test::Within { ty, entity, negate }) => {
             let t = types.get(*ty as usize).ok_or("bad type")?;
             let e = t.entities.get(*entity as usize).ok_or("bad entity")?;
             Ok(not(
@@ -302,7 +314,9 @@ fn condition(
             let ty = types.get(*t as usize).ok_or("bad type")?;
             let mut names = Vec::new();
             for v in values {
-                names.push(quoted(&ty.entities.get(*v as usize).ok_or("bad entity")?.name));
+                names.push(quoted(
+                    &ty.entities.get(*v as usize).ok_or("bad entity")?.name,
+                ));
             }
             Ok(not(
                 *negate,

@@ -55,8 +55,11 @@ pub fn entity_type(a: &Artifact, name: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("no entity type `{name}`"))
 }
 
+/// One version of a set: from which day (none: always), and its members.
+pub type SetVersion = (Option<i64>, Vec<u32>);
+
 /// The slices of a set: `(from day, members)`.
-pub fn set_slices(a: &Artifact, name: &str) -> Result<Vec<(Option<i64>, Vec<u32>)>, String> {
+pub fn set_slices(a: &Artifact, name: &str) -> Result<Vec<SetVersion>, String> {
     let s = a
         .sets
         .iter()

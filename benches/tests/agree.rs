@@ -11,10 +11,7 @@ fn transit_agrees_on_10000_varied_requests() {
     let agreement = side.check_agreement(None).unwrap();
     assert_eq!(agreement.requests, 10_000);
     // Varied: eligible and not, in good measure.
-    assert!(
-        (1_000..9_000).contains(&agreement.matched),
-        "{agreement:?}"
-    );
+    assert!((1_000..9_000).contains(&agreement.matched), "{agreement:?}");
 }
 
 #[test]
@@ -25,16 +22,76 @@ fn transit_edge_cases_agree() {
     let d = side.engine.decision(side.decision).unwrap().clone();
     let json = edict_runtime::value::parse_datetime;
     for (arrival, departure, port, dest, expect) in [
-        ("2025-11-10T10:00", "2025-11-15T08:00", "hengqin", "jp", true),
-        ("2025-11-04T10:00", "2025-11-09T08:00", "hengqin", "jp", false),
-        ("2025-11-04T23:59", "2025-11-09T08:00", "hengqin", "jp", false),
-        ("2025-11-05T00:00", "2025-11-09T08:00", "hengqin", "jp", true),
-        ("2025-11-04T10:00", "2025-11-09T08:00", "beijing_capital", "jp", true),
-        ("2025-11-10T10:00", "2025-11-15T08:00", "hengqin", "us", false),
-        ("2025-11-10T10:00", "2025-11-15T08:00", "hengqin", "cn", false),
-        ("2025-11-10T10:00", "2025-11-16T10:00", "hengqin", "jp", true),
-        ("2025-11-10T10:00", "2025-11-16T10:01", "hengqin", "jp", false),
-        ("2025-11-10T10:00", "2025-11-10T10:00", "hengqin", "jp", false),
+        (
+            "2025-11-10T10:00",
+            "2025-11-15T08:00",
+            "hengqin",
+            "jp",
+            true,
+        ),
+        (
+            "2025-11-04T10:00",
+            "2025-11-09T08:00",
+            "hengqin",
+            "jp",
+            false,
+        ),
+        (
+            "2025-11-04T23:59",
+            "2025-11-09T08:00",
+            "hengqin",
+            "jp",
+            false,
+        ),
+        (
+            "2025-11-05T00:00",
+            "2025-11-09T08:00",
+            "hengqin",
+            "jp",
+            true,
+        ),
+        (
+            "2025-11-04T10:00",
+            "2025-11-09T08:00",
+            "beijing_capital",
+            "jp",
+            true,
+        ),
+        (
+            "2025-11-10T10:00",
+            "2025-11-15T08:00",
+            "hengqin",
+            "us",
+            false,
+        ),
+        (
+            "2025-11-10T10:00",
+            "2025-11-15T08:00",
+            "hengqin",
+            "cn",
+            false,
+        ),
+        (
+            "2025-11-10T10:00",
+            "2025-11-16T10:00",
+            "hengqin",
+            "jp",
+            true,
+        ),
+        (
+            "2025-11-10T10:00",
+            "2025-11-16T10:01",
+            "hengqin",
+            "jp",
+            false,
+        ),
+        (
+            "2025-11-10T10:00",
+            "2025-11-10T10:00",
+            "hengqin",
+            "jp",
+            false,
+        ),
     ] {
         let entity = |ty: &str, name: &str| {
             let t = edict_bench::transit::entity_type(&a, ty).unwrap();
@@ -52,7 +109,8 @@ fn transit_edge_cases_agree() {
         fields[field("arrival_port")] = entity("Port", port);
         fields[field("arrival")] = edict_runtime::Value::DateTime(json(arrival).unwrap());
         fields[field("onward_destination")] = entity("Country", dest);
-        fields[field("onward_departure")] = edict_runtime::Value::DateTime(json(departure).unwrap());
+        fields[field("onward_departure")] =
+            edict_runtime::Value::DateTime(json(departure).unwrap());
         let request = vec![edict_runtime::Value::Record(fields)];
         side.requests = vec![request.clone()];
         side.cedar_requests = vec![edict_bench::cedar::request(&a, &d, &request).unwrap()];

@@ -78,9 +78,12 @@ impl ColumnIndex {
                 let i = breaks.partition_point(|b| *b <= n);
                 regions.get(i).map(|r| (r, i))
             }
-            (ColumnIndex::Number {
-                regions, absent, ..
-            }, _) => Some((absent, regions.len())),
+            (
+                ColumnIndex::Number {
+                    regions, absent, ..
+                },
+                _,
+            ) => Some((absent, regions.len())),
             (ColumnIndex::Flag(f), Key::Flag(b)) => Some((&f[usize::from(b)], usize::from(b))),
             (ColumnIndex::Flag(f), _) => Some((&f[2], 2)),
         }

@@ -12,7 +12,10 @@ use edict_runtime::Engine;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let what = args.first().map_or("transit", String::as_str);
-    let n: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = args
+        .get(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
     let (engine, d, requests) = match what {
         "transit" | "batch" => {
             let Some(artifact) = edict_bench::artifact(&edict_bench::policies()) else {
@@ -67,7 +70,10 @@ fn main() -> ExitCode {
             matched += engine
                 .decide_batch(d, &requests)
                 .iter()
-                .filter(|a| a.as_ref().is_ok_and(|a| a.verdict != edict_runtime::Verdict::Otherwise))
+                .filter(|a| {
+                    a.as_ref()
+                        .is_ok_and(|a| a.verdict != edict_runtime::Verdict::Otherwise)
+                })
                 .count();
         }
     } else {

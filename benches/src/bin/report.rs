@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use edict_bench::compare::Side;
-use edict_bench::measure::{median_ns, once_ms};
 use edict_bench::family;
+use edict_bench::measure::{median_ns, once_ms};
 use edict_runtime::Engine;
 use serde_json::{json, Value as Json};
 
@@ -66,7 +66,10 @@ fn run(quick: bool) -> Result<(), String> {
     let [edict, cedar, rego] = time_side(&mut side, samples, 2_000, 2_000);
     let d = side.decision;
     let batch = median_ns(samples, 200, side.requests.len(), || {
-        std::hint::black_box(side.engine.decide_batch(d, std::hint::black_box(&side.requests)));
+        std::hint::black_box(
+            side.engine
+                .decide_batch(d, std::hint::black_box(&side.requests)),
+        );
     });
     let _ = writeln!(
         md,
@@ -136,8 +139,8 @@ fn run(quick: bool) -> Result<(), String> {
         }));
     }
     if let (Some(first), Some(last)) = (scaling.first(), scaling.last()) {
-        let growth = last["edict_ns"].as_f64().unwrap_or(0.0)
-            / first["edict_ns"].as_f64().unwrap_or(1.0);
+        let growth =
+            last["edict_ns"].as_f64().unwrap_or(0.0) / first["edict_ns"].as_f64().unwrap_or(1.0);
         let _ = writeln!(md, "\nEdict, 10 → 10,000 rules: {growth:.2}x\n");
     }
     results.insert("scaling".into(), Json::Array(scaling));
@@ -221,7 +224,11 @@ fn run(quick: bool) -> Result<(), String> {
     println!("{md}");
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("results")
-        .join(if quick { "results-quick.json" } else { "results.json" });
+        .join(if quick {
+            "results-quick.json"
+        } else {
+            "results.json"
+        });
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     }
