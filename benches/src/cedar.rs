@@ -185,7 +185,8 @@ impl CedarDecision {
             .filter_map(|id| self.rules.get(id).copied())
             .collect();
         rules.sort_unstable();
-        if (response.decision() == Decision::Allow) != !rules.is_empty() {
+        let allowed = response.decision() == Decision::Allow;
+        if allowed == rules.is_empty() {
             return Err("the decision and its reasons disagree".into());
         }
         Ok(rules)

@@ -45,9 +45,14 @@ fn main() -> ExitCode {
             let Ok(artifact) = family::analysis(rules).build() else {
                 return ExitCode::FAILURE;
             };
+            let start = std::time::Instant::now();
             let Ok(engine) = Engine::new(artifact) else {
                 return ExitCode::FAILURE;
             };
+            println!(
+                "{rules} rules: loaded and indexed in {:.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
             let Some(d) = engine.decision_id(family::DECISION) else {
                 return ExitCode::FAILURE;
             };
