@@ -69,7 +69,7 @@ mod transit_entry {
 mod scaling {
     use super::*;
 
-    #[divan::bench(args = family::SIZES)]
+    #[divan::bench(args = family::SIZES, sample_size = 1000)]
     fn edict(bencher: divan::Bencher, rules: usize) {
         let side = family_side(rules);
         let mut i = 0;

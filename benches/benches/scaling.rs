@@ -17,7 +17,9 @@ fn setup(rules: usize) -> (Engine, u32, Vec<Vec<Value>>) {
     (engine, d, requests)
 }
 
-#[divan::bench(args = family::SIZES)]
+// A fixed sample size: divan sizes samples from a first, cold call, and one decision per
+// sample measures mostly the timer.
+#[divan::bench(args = family::SIZES, sample_size = 1000)]
 fn edict_decide(bencher: divan::Bencher, rules: usize) {
     let (engine, d, requests) = setup(rules);
     let mut i = 0;
