@@ -107,13 +107,8 @@ pub fn request(a: &Artifact, d: &DecisionTable, inputs: &[Value]) -> Result<Requ
         let expr = match v {
             Value::Absent => continue,
             Value::Entity(t, e) => {
-                let ty = a
-                    .catalogue
-                    .entity_types
-                    .get(*t as usize)
-                    .ok_or("bad type")?;
-                let ent = ty.entities.get(*e as usize).ok_or("bad entity")?;
-                RestrictedExpression::new_entity_uid(uid(&ty.name, &ent.name)?)
+                let (ty, ent) = crate::transit::entity_names(a, *t, *e)?;
+                RestrictedExpression::new_entity_uid(uid(ty, ent)?)
             }
             Value::DateTime(s) => RestrictedExpression::new_datetime(datetime_text(*s)?),
             Value::Date(day) => RestrictedExpression::new_datetime(format_date(*day)),

@@ -77,20 +77,7 @@ pub fn input(a: &Artifact, d: &DecisionTable, inputs: &[Value]) -> Result<regoru
     for ((name, _), v) in fields.iter().zip(values) {
         let j = match v {
             Value::Absent => continue,
-            Value::Entity(t, e) => {
-                let ty = a
-                    .catalogue
-                    .entity_types
-                    .get(*t as usize)
-                    .ok_or("bad type")?;
-                Json::String(
-                    ty.entities
-                        .get(*e as usize)
-                        .ok_or("bad entity")?
-                        .name
-                        .clone(),
-                )
-            }
+            Value::Entity(t, e) => Json::String(crate::transit::entity_names(a, *t, *e)?.1.into()),
             Value::DateTime(s) => json!(s),
             Value::Date(day) => json!(day * 86_400),
             Value::Bool(b) => json!(b),

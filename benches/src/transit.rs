@@ -45,6 +45,17 @@ pub fn record_fields<'a>(
     }
 }
 
+/// The type name and entity name of an entity value `(type, entity)`.
+pub fn entity_names(a: &Artifact, t: u32, e: u32) -> Result<(&str, &str), String> {
+    let ty = a
+        .catalogue
+        .entity_types
+        .get(t as usize)
+        .ok_or("bad entity type")?;
+    let ent = ty.entities.get(e as usize).ok_or("bad entity")?;
+    Ok((&ty.name, &ent.name))
+}
+
 /// Index of an entity type by name.
 pub fn entity_type(a: &Artifact, name: &str) -> Result<u32, String> {
     a.catalogue
