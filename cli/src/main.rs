@@ -73,8 +73,14 @@ enum Command {
         /// Compare NEW with the same files at this git revision.
         #[arg(long)]
         old_rev: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Human)]
+        format: diff::DiffFormat,
+        /// Compare only the days from this one on (YYYY-MM-DD, included).
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        from: Option<i64>,
+        /// Compare only the days before this one (YYYY-MM-DD, excluded, as `until` in rules).
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        until: Option<i64>,
         /// Exit 0 even when something changes (only report).
         #[arg(long)]
         exit_zero: bool,
@@ -169,6 +175,12 @@ pub enum Outcome {
     UsageOrIo,
 }
 
+/// A `YYYY-MM-DD` argument as days since 1970-01-01.
+fn parse_day(s: &str) -> Result<i64, String> {
+    edict_runtime::value::parse_date(s)
+        .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD"))
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -190,12 +202,19 @@ fn main() -> ExitCode {
             paths,
             old_rev,
             format,
+            from,
+            until,
             exit_zero,
         } => match diff::split_paths(&paths, old_rev.as_deref()) {
+            Ok(_) if from.is_some() && until.is_some() && from >= until => {
+                output::stderr("error: --from must be before --until\n");
+                Outcome::UsageOrIo
+            }
             Ok((old, new)) => diff::run(
                 old.as_deref(),
                 &new,
                 old_rev.as_deref(),
+                edict_runtime::diff::Options { from, until },
                 format,
                 exit_zero,
                 color,

@@ -53,14 +53,22 @@ pub(crate) struct Class {
     pub(crate) rows: RowSet,
 }
 
-pub(crate) fn classes(index: &ColumnIndex) -> Vec<Class> {
+/// The classes of one column's values: values that select the same rows. `Key::Absent` takes
+/// part only when the column's input can be missing (`may_be_absent`): a required input is never
+/// absent, and a class of it alone would stand for requests that cannot be made.
+pub(crate) fn classes(index: &ColumnIndex, may_be_absent: bool) -> Vec<Class> {
     let mut groups: Vec<Class> = Vec::new();
-    let mut add = |key: Key, rows: &RowSet| match groups.iter_mut().find(|c| c.rows == *rows) {
-        Some(c) => c.keys.push(key),
-        None => groups.push(Class {
-            keys: vec![key],
-            rows: rows.clone(),
-        }),
+    let mut add = |key: Key, rows: &RowSet| {
+        if key == Key::Absent && !may_be_absent {
+            return;
+        }
+        match groups.iter_mut().find(|c| c.rows == *rows) {
+            Some(c) => c.keys.push(key),
+            None => groups.push(Class {
+                keys: vec![key],
+                rows: rows.clone(),
+            }),
+        }
     };
     match index {
         ColumnIndex::Category(by) => {
@@ -144,7 +152,11 @@ impl Engine {
                     .copied()
                     .unwrap_or(0);
                 let day = from.unwrap_or_else(|| until.map_or(latest, |u| u - 1));
-                let classes = indexes.iter().map(|i| classes(i)).collect();
+                let classes = indexes
+                    .iter()
+                    .zip(&d.columns)
+                    .map(|(i, c)| classes(i, self.column_may_be_absent(d, c)))
+                    .collect();
                 Some(SliceView {
                     day,
                     from,
@@ -592,20 +604,18 @@ impl Engine {
                         let bv = if eq { av } else { self.other_than(&av) };
                         self.set_path(&mut inputs, b, bv);
                     }
-                    (Column::Same { a, .. }, 1, Key::Absent) => {
-                        self.set_path(&mut inputs, a, Value::Absent)
+                    (Column::Same { a, b }, 1, Key::Absent) => {
+                        let p = if self.path_may_be_absent(d, a) { a } else { b };
+                        self.set_path(&mut inputs, p, Value::Absent)
                     }
                     (Column::Number { expr, .. }, 2, Key::Number(n)) => {
                         self.set_number(&mut inputs, expr, n)
                     }
-                    (
-                        Column::Number {
-                            expr: NumExpr::Path(p),
-                            ..
-                        },
-                        2,
-                        Key::Absent,
-                    ) => self.set_path(&mut inputs, p, Value::Absent),
+                    (Column::Number { expr, .. }, 2, Key::Absent) => {
+                        if let Some(p) = self.optional_path(d, expr) {
+                            self.set_path(&mut inputs, p, Value::Absent)
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -695,6 +705,49 @@ impl Engine {
         }
     }
 
+    /// Whether some request leaves this column's value out: an optional field on its path.
+    pub(crate) fn column_may_be_absent(&self, d: &DecisionTable, col: &Column) -> bool {
+        fn num(e: &Engine, d: &DecisionTable, x: &NumExpr) -> bool {
+            match x {
+                NumExpr::Path(p) => e.path_may_be_absent(d, p),
+                NumExpr::Const(_) => false,
+                NumExpr::Add(a, b) | NumExpr::Sub(a, b) => num(e, d, a) || num(e, d, b),
+            }
+        }
+        match col {
+            Column::Category { path, .. } | Column::Flag { path } => {
+                self.path_may_be_absent(d, path)
+            }
+            Column::Same { a, b } => self.path_may_be_absent(d, a) || self.path_may_be_absent(d, b),
+            Column::Number { expr, .. } => num(self, d, expr),
+        }
+    }
+
+    /// The first path of a number expression whose value may be missing.
+    fn optional_path<'e>(&self, d: &DecisionTable, e: &'e NumExpr) -> Option<&'e Path> {
+        match e {
+            NumExpr::Path(p) => self.path_may_be_absent(d, p).then_some(p),
+            NumExpr::Const(_) => None,
+            NumExpr::Add(a, b) | NumExpr::Sub(a, b) => self
+                .optional_path(d, a)
+                .or_else(|| self.optional_path(d, b)),
+        }
+    }
+
+    /// Whether the input, or a field or attribute on the way to the path's end, is optional.
+    fn path_may_be_absent(&self, d: &DecisionTable, p: &Path) -> bool {
+        (0..=p.fields.len()).any(|n| {
+            let prefix = Path {
+                param: p.param,
+                fields: p.fields[..n].to_vec(),
+                text: String::new(),
+            };
+            // A type that cannot be read is treated as optional: the safe side.
+            self.path_type(d, &prefix)
+                .is_none_or(|t| matches!(t, TypeDesc::Optional(_)))
+        })
+    }
+
     fn path_type(&self, d: &DecisionTable, p: &Path) -> Option<TypeDesc> {
         let mut t = d.params.get(p.param as usize)?.1.clone();
         for &f in &p.fields {
@@ -724,7 +777,7 @@ impl Engine {
 
     /// Writes `value` at the end of `path`. Through an entity attribute, an entity whose
     /// attribute has that value is chosen instead.
-    fn set_path(&self, inputs: &mut [Value], path: &Path, value: Value) {
+    pub(crate) fn set_path(&self, inputs: &mut [Value], path: &Path, value: Value) {
         let Some(root) = inputs.get_mut(path.param as usize) else {
             return;
         };

@@ -49,6 +49,10 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
     );
     s.push_str("set countries: Country { n0, n1, n2 }\namend countries from 2024-09-01 cite src item 3 { remove n2 add n3 }\n");
     s.push_str("set kinds: Kind { k0, k2 }\n");
+    // Sets that together hold every entry of their catalogue (from 2025-01-01 for ports).
+    s.push_str("set every_country: Country { n0, n1, n2, n3, n4, n5 }\n");
+    s.push_str("set ports_rest: Port { port6, port7, port8, port9, port10, port11 }\n");
+    s.push_str("amend ports_rest from 2025-01-01 cite src item 4 { add port0 }\n");
     s.push_str("record Req {\n  nationality: Country\n  origin: Country\n  destination: Country\n  port: Port\n  city: City\n  zone: Province?\n  arrival: DateTime\n  departure: DateTime\n  consent: Bool\n  other: Bool?\n  count: Int\n}\n");
     s.push_str("record Out { status: Status, stay: Duration? }\n");
     let hits = ["unique", "first", "priority", "collect"];
@@ -94,7 +98,9 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
 }
 
 fn condition(rng: &mut Rng) -> String {
-    let base = match rng.below(14) {
+    let base = match rng.below(16) {
+        14 => "t.origin in every_country".to_string(),
+        15 => "t.port in ports_rest".to_string(),
         0 => "t.port in ports_a".to_string(),
         1 => "t.port in ports_b".to_string(),
         2 => "t.port in regions".to_string(),
@@ -115,6 +121,86 @@ fn condition(rng: &mut Rng) -> String {
     } else {
         base
     }
+}
+
+/// One random edit of a workspace made by [`random_workspace`], as a reviewer would see in a
+/// pull request: a condition, an outcome, a period, an amendment's date or a set's members
+/// changed, or a rule removed. The result may not check (a rule left without conditions is
+/// fine; a removed member may be one an amendment removes too); callers skip those.
+pub fn random_edit(text: &str, rng: &mut Rng) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let editable: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let l = lines[i];
+            l.starts_with("  when ")
+                || l.starts_with("  then ")
+                || l.starts_with("  from ")
+                || l.starts_with("  until ")
+                || l.starts_with("amend ")
+                || l.starts_with("set ")
+                || l.starts_with("rule ")
+        })
+        .collect();
+    let Some(&at) = editable.get(rng.below(editable.len().max(1))) else {
+        return text.to_string();
+    };
+    let line = lines[at];
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    if line.starts_with("  when ") {
+        out[at] = format!("  when {}", condition(rng));
+    } else if line.starts_with("  then ") {
+        // A longer stay where there is one (half the time), else the other status.
+        let stay = line.find("stay: ").map(|p| p + 6);
+        out[at] = match stay {
+            Some(p) if rng.below(2) == 0 => {
+                let digits: String = line[p..].chars().take_while(char::is_ascii_digit).collect();
+                let hours: u64 = digits.parse().unwrap_or(0);
+                format!("{}{}{}", &line[..p], hours + 24, &line[p + digits.len()..])
+            }
+            _ if line.contains("yes") => line.replace("yes", "maybe"),
+            _ => line.replace("maybe", "yes"),
+        };
+    } else if line.starts_with("  from ") {
+        out[at] = format!(
+            "  from 2024-{:02}-{:02}",
+            1 + rng.below(12),
+            1 + rng.below(28)
+        );
+    } else if line.starts_with("  until ") {
+        out[at] = format!(
+            "  until 2025-{:02}-{:02}",
+            1 + rng.below(12),
+            1 + rng.below(28)
+        );
+    } else if line.starts_with("amend ") {
+        let date = format!("2025-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28));
+        out[at] = match line.find(" from ") {
+            Some(p) => format!("{}{date}{}", &line[..p + 6], &line[p + 16..]),
+            None => line.to_string(),
+        };
+    } else if line.starts_with("set ") {
+        // Drop the last member listed, or add one of the catalogue's.
+        if let (Some(open), Some(close)) = (line.find('{'), line.rfind('}')) {
+            let members: Vec<&str> = line[open + 1..close]
+                .split(',')
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .collect();
+            let kept = if rng.below(2) == 0 && members.len() > 1 {
+                members[..members.len() - 1].join(", ")
+            } else {
+                members.join(", ")
+            };
+            out[at] = format!("{}{{ {kept} }}", &line[..open]);
+        }
+    } else if line.starts_with("rule ") {
+        // Remove the rule: its lines up to the closing brace.
+        let end = (at..lines.len()).find(|&i| lines[i] == "}").unwrap_or(at);
+        out.drain(at..=end);
+    }
+    let mut s = out.join("\n");
+    s.push('\n');
+    s
 }
 
 /// Random inputs for a decision, drawn from the artifact's catalogue.

@@ -1,0 +1,246 @@
+//! `edict diff` run as a reviewer runs it: the announcement read as a diff in every format, a
+//! window of days, identical sides, sets that cover their whole catalogue (a regression: such
+//! decisions were reported "cannot be compared"), and decisions that cannot be compared.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn edict(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_edict"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edict-diff-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const BEFORE: &str = "compiler/tests/diff/before";
+
+#[test]
+fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcement() {
+    let (code, stdout, stderr) = edict(&["diff", BEFORE, "policies"]);
+    assert_eq!(code, 1, "{stderr}");
+    insta::assert_snapshot!("diff_announcement", stdout);
+    let (code, json, _) = edict(&["diff", BEFORE, "policies", "--format", "json"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("diff_announcement_json", json);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["version"], 2);
+    let changed: Vec<&str> = v["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "clearance_lane",
+            "direct_transit",
+            "talent_visa",
+            "transit_entry"
+        ]
+    );
+    let transit = &v["decisions"][3]["changes"][0];
+    assert_eq!(transit["from"], "2025-11-05");
+    let port = &transit["region"][1];
+    assert_eq!(port["column"], "t.arrival_port");
+    assert_eq!(
+        port["members"],
+        serde_json::json!([
+            "guangzhou_pazhou",
+            "hengqin",
+            "hzmb",
+            "west_kowloon",
+            "zhongshan_port"
+        ])
+    );
+    assert_eq!(
+        (port["count"].as_u64(), port["of"].as_u64()),
+        (Some(5), Some(19))
+    );
+    assert_eq!(transit["region"][0]["set"], "transit_countries");
+    assert_eq!(transit["after"]["rules"][0], "visa_free_transit_144h");
+    assert_eq!(transit["after"]["citations"][0], "nia_2025_11 item 4");
+    assert_eq!(v["sources"][4]["kind"], "set_changed");
+    let (_, github, _) = edict(&[
+        "diff",
+        BEFORE,
+        "policies",
+        "--format",
+        "github",
+        "--exit-zero",
+    ]);
+    insta::assert_snapshot!("diff_github", github);
+    let (code, md, _) = edict(&["diff", BEFORE, "policies", "--format", "md"]);
+    assert_eq!(code, 1);
+    assert!(md.starts_with("<!-- edict-diff -->\n"), "{md}");
+    insta::assert_snapshot!("diff_markdown", md);
+}
+
+#[test]
+fn a_window_of_days_restricts_the_diff() {
+    // Everything the announcement changes starts on 2025-11-05.
+    let (code, stdout, _) = edict(&["diff", BEFORE, "policies", "--until", "2025-11-05"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.ends_with("no decision changes\n"), "{stdout}");
+    let (code, stdout, _) = edict(&[
+        "diff",
+        BEFORE,
+        "policies",
+        "--from",
+        "2025-12-01",
+        "--until",
+        "2026-01-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["window"]["from"], "2025-12-01");
+    for d in v["decisions"].as_array().unwrap() {
+        for c in d["changes"].as_array().unwrap() {
+            assert_eq!(
+                (c["from"].as_str(), c["until"].as_str()),
+                (Some("2025-12-01"), Some("2026-01-01"))
+            );
+            assert_eq!(c["period"], "2025-12-01 to 2025-12-31");
+        }
+    }
+    let (code, _, stderr) = edict(&[
+        "diff",
+        BEFORE,
+        "policies",
+        "--from",
+        "2026-01-01",
+        "--until",
+        "2025-01-01",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--from must be before --until"), "{stderr}");
+    let (code, _, stderr) = edict(&["diff", BEFORE, "policies", "--from", "2025-13-01"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not a date"), "{stderr}");
+}
+
+/// A catalogue whose every entry belongs to some set that a rule tests: the minimal shape of
+/// the bug where `edict diff w w` said "cannot be compared".
+const COVERED: &str = r#"source src { title: "S", published: 2024-01-01 }
+entity Port { name: Text }
+catalogue Port {
+  a { name: "A" }
+  b { name: "B" }
+}
+set s: Port { a, b }
+record T { port: Port, day: Date }
+record O { ok: Bool }
+decision d(t: T) -> O {
+  as of t.day
+  otherwise { ok: false }
+}
+rule r for d {
+  cite src
+  when t.port in s
+  then { ok: true }
+}
+"#;
+
+#[test]
+fn sets_covering_their_whole_catalogue_compare_and_report_nothing() {
+    let dir = tempdir("covered");
+    std::fs::write(dir.join("w.edict"), COVERED).unwrap();
+    let w = dir.to_str().unwrap();
+    let (code, stdout, stderr) = edict(&["diff", w, w]);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "no decision changes\n"),
+        "{stderr}"
+    );
+    // Dropping `b` from the set is one change, with `b` named.
+    let other = tempdir("covered-less");
+    std::fs::write(
+        other.join("w.edict"),
+        COVERED.replace("set s: Port { a, b }", "set s: Port { a }"),
+    )
+    .unwrap();
+    let (code, stdout, _) = edict(&["diff", w, other.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("diff_covered_drop_b", stdout);
+}
+
+#[test]
+fn a_decision_that_cannot_be_compared_fails_even_with_exit_zero() {
+    let (old, new) = (tempdir("incomparable-old"), tempdir("incomparable-new"));
+    std::fs::write(old.join("w.edict"), COVERED).unwrap();
+    std::fs::write(
+        new.join("w.edict"),
+        COVERED
+            .replace("port: Port", "gate: Port")
+            .replace("t.port", "t.gate"),
+    )
+    .unwrap();
+    let (code, stdout, _) = edict(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--exit-zero",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("decision `d` cannot be compared"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn diff_of_identical_policies_is_empty_and_exits_0() {
+    let (code, stdout, _) = edict(&["diff", "policies", "policies"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout.trim(), "no decision changes");
+    let dir = tempdir("diff");
+    let art = dir.join("p.edictc");
+    assert_eq!(
+        edict(&["build", "policies", "-o", art.to_str().unwrap()]).0,
+        0
+    );
+    assert_eq!(
+        edict(&["diff", art.to_str().unwrap(), "policies"]).0,
+        0,
+        "an artifact against a directory"
+    );
+    assert_eq!(
+        edict(&[
+            "diff",
+            "compiler/tests/diff/before",
+            art.to_str().unwrap(),
+            "--exit-zero"
+        ])
+        .0,
+        0
+    );
+    // Against git: the committed policies (HEAD), when run inside a repository.
+    if root().join(".git").exists() {
+        let (code, _, stderr) = edict(&["diff", "--old-rev", "HEAD", "policies", "--exit-zero"]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+}

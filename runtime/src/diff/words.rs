@@ -1,0 +1,307 @@
+//! Regions in words: members listed or by complement (whichever is shorter), with counts; the
+//! name of a set whose members they are on every day of the region; intervals with the bounds a
+//! reader would write (`more than 72h, at most 144h`, never `259201s`); periods of days.
+
+use std::collections::BTreeSet;
+
+use super::cells::{domain_name, MergedColumn, Pair};
+use super::{Selection, Values};
+use crate::artifact::{Column, Domain};
+use crate::engine::Engine;
+use crate::value::{format_date, TypeDesc};
+use crate::verify::{format_number, number_type};
+
+/// How many names a list shows before `and N more`.
+const SHOWN: usize = 10;
+
+/// A region's values in one column, in words and in parts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Description {
+    /// For people: `hengqin, hzmb (2 of 40)`, `any but cn, hk (57 of 59)`,
+    /// `transit_144h_ports (18 of 40)`, `more than 0h, at most 144h`.
+    pub text: String,
+    /// The set whose members these values are on every day of the region.
+    pub set: Option<String>,
+    /// Whether `listed` holds the values left out rather than the values in.
+    pub complement: bool,
+    /// Values by name: the members, or (by complement) the values left out.
+    pub listed: Vec<String>,
+    /// How many values of the column are in, of how many compared.
+    pub count: usize,
+    pub of: usize,
+    /// Intervals with both bounds included, in the column's units (`None`: unbounded).
+    pub intervals: Vec<(Option<String>, Option<String>)>,
+}
+
+/// A period of days: `at all times`, `from 2025-11-05`, `before 2025-11-05`,
+/// `2024-12-17 to 2025-06-11` (both days included), `on 2025-11-05`.
+pub fn describe_period(from: Option<i64>, until: Option<i64>) -> String {
+    match (from, until) {
+        (None, None) => "at all times".into(),
+        (Some(a), None) => format!("from {}", format_date(a)),
+        (None, Some(b)) => format!("before {}", format_date(b)),
+        (Some(a), Some(b)) if b == a + 1 => format!("on {}", format_date(a)),
+        (Some(a), Some(b)) => format!("{} to {}", format_date(a), format_date(b - 1)),
+    }
+}
+
+fn list(names: &[String]) -> String {
+    if names.len() <= SHOWN {
+        names.join(", ")
+    } else {
+        format!(
+            "{}, and {} more",
+            names[..SHOWN].join(", "),
+            names.len() - SHOWN
+        )
+    }
+}
+
+fn with_absent(text: String, sel: &Selection, empty: bool) -> String {
+    match (sel.absent, empty) {
+        (true, true) => "absent".into(),
+        (true, false) => format!("{text}, or absent"),
+        (false, _) => text,
+    }
+}
+
+pub(super) fn describe(
+    pair: &Pair,
+    col: &MergedColumn,
+    sel: &Selection,
+    full: Option<&Selection>,
+    from: Option<i64>,
+    until: Option<i64>,
+) -> Description {
+    let mut d = Description {
+        text: String::new(),
+        set: None,
+        complement: false,
+        listed: Vec::new(),
+        count: 0,
+        of: 0,
+        intervals: Vec::new(),
+    };
+    let column = col.column(pair);
+    match &sel.values {
+        Values::Names(names) => {
+            let all: BTreeSet<String> = match full.map(|f| &f.values) {
+                Some(Values::Names(all)) => all.clone(),
+                _ => names.clone(),
+            };
+            d.count = names.len();
+            d.of = all.len();
+            if let Some((Column::Category { domain, .. }, engine, _)) = column {
+                d.set = named_set(engine, *domain, names, from, until).or_else(|| {
+                    let other = if col.new.is_some() {
+                        pair.old
+                    } else {
+                        pair.new
+                    };
+                    let other_domain = match col.old.and_then(|i| pair.od.columns.get(i)) {
+                        Some(Column::Category { domain, .. }) if col.new.is_some() => *domain,
+                        _ => return None,
+                    };
+                    named_set(other, other_domain, names, from, until)
+                });
+            }
+            let rest: Vec<String> = all.difference(names).cloned().collect();
+            d.complement = d.set.is_none() && !rest.is_empty() && rest.len() < names.len();
+            d.listed = if d.complement {
+                rest
+            } else {
+                names.iter().cloned().collect()
+            };
+            let counted = format!("({} of {})", d.count, d.of);
+            let text = match (&d.set, d.complement) {
+                (Some(set), _) => format!("the set {set} {counted}"),
+                (None, true) => format!("any but {} {counted}", list(&d.listed)),
+                (None, false) => format!("{} {counted}", list(&d.listed)),
+            };
+            d.text = with_absent(text, sel, names.is_empty());
+        }
+        Values::Flags(flags) => {
+            let same = matches!(column, Some((Column::Same { .. }, _, _)));
+            let words: Vec<&str> = flags
+                .iter()
+                .map(|b| match (same, b) {
+                    (true, true) => "equal",
+                    (true, false) => "different",
+                    (false, true) => "true",
+                    (false, false) => "false",
+                })
+                .collect();
+            d.count = flags.len();
+            d.of = 2;
+            d.text = with_absent(words.join(" or "), sel, flags.is_empty());
+        }
+        Values::Intervals(spans) => {
+            let ty = match column {
+                Some((Column::Number { expr, .. }, engine, table)) => {
+                    number_type(engine, table, expr)
+                }
+                _ => None,
+            };
+            let f = |x: i64| format_number(ty.as_ref(), x);
+            d.intervals = spans
+                .iter()
+                .map(|(lo, hi)| (lo.map(f), hi.map(|h| f(h - 1))))
+                .collect();
+            let text = spans
+                .iter()
+                .map(|span| interval(ty.as_ref(), *span))
+                .collect::<Vec<_>>()
+                .join("; ");
+            d.text = with_absent(text, sel, spans.is_empty());
+        }
+    }
+    d
+}
+
+/// The name of a set of `domain` whose members are exactly `names` on every day of the period.
+fn named_set(
+    engine: &Engine,
+    domain: Domain,
+    names: &BTreeSet<String>,
+    from: Option<i64>,
+    until: Option<i64>,
+) -> Option<String> {
+    if names.is_empty() {
+        return None;
+    }
+    engine
+        .artifact()
+        .sets
+        .iter()
+        .filter(|s| s.domain == domain)
+        .find(|s| {
+            // The days on which the set may differ within the period: its start, and every
+            // amendment inside it.
+            let starts = std::iter::once(from).chain(
+                s.slices
+                    .iter()
+                    .filter_map(|x| x.from)
+                    .filter(|f| from.is_none_or(|a| *f > a) && until.is_none_or(|u| *f < u))
+                    .map(Some),
+            );
+            starts.into_iter().all(|day| {
+                let version = s.slices.iter().rev().find(|x| match (x.from, day) {
+                    (None, _) => true,
+                    (Some(f), Some(d)) => f <= d,
+                    (Some(_), None) => false,
+                });
+                let members: BTreeSet<String> = version
+                    .map(|v| {
+                        v.members
+                            .iter()
+                            .filter_map(|m| domain_name(engine, domain, *m))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                members == *names
+            })
+        })
+        .map(|s| s.name.clone())
+}
+
+/// How round a number is as the column's unit goes: a bound that is a whole number of days or
+/// hours is the one an author wrote.
+fn roundness(ty: Option<&TypeDesc>, x: i64) -> u8 {
+    match ty {
+        Some(TypeDesc::Duration | TypeDesc::DateTime) => {
+            if x % 86_400 == 0 {
+                4
+            } else if x % 3600 == 0 {
+                3
+            } else if x % 60 == 0 {
+                2
+            } else {
+                1
+            }
+        }
+        Some(TypeDesc::Period) => u8::from(x % 12 == 0) + 1,
+        _ => 1,
+    }
+}
+
+/// `[lo, hi)` in words, with whichever of each bound's two forms is rounder.
+fn interval(ty: Option<&TypeDesc>, (lo, hi): (Option<i64>, Option<i64>)) -> String {
+    let f = |x: i64| format_number(ty.as_ref().copied(), x);
+    if matches!(ty, Some(TypeDesc::Date)) {
+        return match (lo, hi) {
+            (None, None) => "any".into(),
+            (Some(l), None) => format!("from {}", f(l)),
+            (None, Some(h)) => format!("before {}", f(h)),
+            (Some(l), Some(h)) if h == l + 1 => f(l),
+            (Some(l), Some(h)) => format!("{} to {}", f(l), f(h - 1)),
+        };
+    }
+    // Each bound: (inclusive?, value).
+    let lower = lo.map(|l| {
+        if roundness(ty, l - 1) > roundness(ty, l) {
+            (false, l - 1)
+        } else {
+            (true, l)
+        }
+    });
+    let upper = hi.map(|h| {
+        if roundness(ty, h) > roundness(ty, h - 1) {
+            (false, h)
+        } else {
+            (true, h - 1)
+        }
+    });
+    match (lower, upper) {
+        (None, None) => "any".into(),
+        (Some((true, l)), Some((true, h))) if l == h => f(l),
+        (Some((true, l)), Some((true, h))) => format!("{} to {}", f(l), f(h)),
+        (l, u) => {
+            let mut parts = Vec::new();
+            match l {
+                Some((true, x)) => parts.push(format!("at least {}", f(x))),
+                Some((false, x)) => parts.push(format!("more than {}", f(x))),
+                None => {}
+            }
+            match u {
+                Some((true, x)) => parts.push(format!("at most {}", f(x))),
+                Some((false, x)) => parts.push(format!("less than {}", f(x))),
+                None => {}
+            }
+            parts.join(", ")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_read_as_written() {
+        let h = 3600;
+        let dur = Some(&TypeDesc::Duration);
+        // `> 0` and `<= 144h`: the breaks are 1s and 144h + 1s.
+        assert_eq!(
+            interval(dur, (Some(1), Some(144 * h + 1))),
+            "more than 0h, at most 144h"
+        );
+        assert_eq!(interval(dur, (Some(72 * h + 1), None)), "more than 72h");
+        assert_eq!(interval(dur, (None, Some(24 * h))), "less than 24h");
+        assert_eq!(
+            interval(dur, (Some(24 * h), Some(48 * h))),
+            "at least 24h, less than 48h"
+        );
+        assert_eq!(interval(Some(&TypeDesc::Int), (Some(1), Some(4))), "1 to 3");
+        assert_eq!(interval(Some(&TypeDesc::Int), (Some(2), Some(3))), "2");
+    }
+
+    #[test]
+    fn periods_include_both_days() {
+        assert_eq!(describe_period(Some(10), Some(11)), "on 1970-01-11");
+        assert_eq!(
+            describe_period(Some(10), Some(20)),
+            "1970-01-11 to 1970-01-20"
+        );
+        assert_eq!(describe_period(None, Some(20)), "before 1970-01-21");
+    }
+}
