@@ -352,7 +352,24 @@ fn side(engine: &Engine, d: &DecisionTable, answer: &crate::Answer) -> Side {
         .unwrap_or("")
         .to_string();
     let outcome = match &answer.verdict {
-        Verdict::Collect(_) => j.get("outcomes").map(|o| o.to_string()).unwrap_or_default(),
+        // Each outcome with the rule that gave it; where rules are written is no part of it.
+        Verdict::Collect(_) => j
+            .get("outcomes")
+            .and_then(Json::as_array)
+            .map(|os| {
+                Json::Array(
+                    os.iter()
+                        .map(|o| {
+                            serde_json::json!({
+                                "outcome": o.get("outcome"),
+                                "rule": o.get("rule").and_then(|r| r.get("name")),
+                            })
+                        })
+                        .collect(),
+                )
+                .to_string()
+            })
+            .unwrap_or_default(),
         _ => j.get("outcome").map(|o| o.to_string()).unwrap_or_default(),
     };
     let rules = match &answer.verdict {
@@ -530,32 +547,34 @@ fn fit(
         return Ok(Some(r));
     }
     let nd = pair.nd;
-    let path_of = |m: &MergedColumn| match m.new.and_then(|i| nd.columns.get(i)) {
-        Some(Column::Category { path, domain }) => Some((path, *domain)),
+    // A category column's path and domain, on the side that has it (values are set by name in
+    // the request, which both sides read).
+    let path_of = |m: &MergedColumn| match m.column(pair) {
+        Some((Column::Category { path, domain }, engine, _)) => Some((path, *domain, engine)),
         _ => None,
     };
     // Groups of candidate assignments, each with the columns it is meant to put in the cell:
     // the entity columns other columns read attributes of, and the inputs of `==` columns.
     type Assignment<'p> = Vec<(&'p crate::artifact::Path, String)>;
-    let mut groups: Vec<(Domain, Vec<Assignment>, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<(Vec<Assignment>, Vec<usize>)> = Vec::new();
     for (c, (m, class)) in cols.iter().zip(cell).enumerate() {
-        let (Some((path, domain)), Values::Names(names)) = (path_of(m), &class.selection.values)
+        let (Some((path, _, _)), Values::Names(names)) = (path_of(m), &class.selection.values)
         else {
             continue;
         };
-        let extended = nd
-            .columns
+        // The columns that read attributes of this one's entity follow from its value.
+        let dependents: Vec<usize> = cols
             .iter()
-            .chain(&pair.od.columns)
-            .flat_map(paths_of)
-            .any(|p| {
-                p.param == path.param
-                    && p.fields.len() > path.fields.len()
-                    && p.fields.starts_with(&path.fields)
-            });
-        if extended {
+            .enumerate()
+            .filter(|(_, m)| {
+                m.column(pair)
+                    .is_some_and(|(col, _, _)| paths_of(col).iter().any(|p| extends(p, path)))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !dependents.is_empty() {
             let tries = names.iter().map(|n| vec![(path, n.clone())]).collect();
-            groups.push((domain, tries, vec![c]));
+            groups.push((tries, [vec![c], dependents].concat()));
         }
     }
     for (c, (m, class)) in cols.iter().zip(cell).enumerate() {
@@ -570,16 +589,16 @@ fn fit(
         }
         let domain = cols.iter().find_map(|m| {
             path_of(m)
-                .filter(|(q, _)| *q == a || *q == b)
-                .map(|(_, d)| d)
+                .filter(|(q, _, _)| *q == a || *q == b)
+                .map(|(_, d, e)| (d, e))
         });
-        let Some(domain) = domain else {
+        let Some((domain, engine)) = domain else {
             continue;
         };
         // The values each compared input's class allows (any value of the domain when the
         // input is not a column of its own).
-        let everything: Vec<String> = (0..domain_len(pair.new, domain))
-            .filter_map(|i| domain_name(pair.new, domain, i as u32))
+        let everything: Vec<String> = (0..domain_len(engine, domain))
+            .filter_map(|i| domain_name(engine, domain, i as u32))
             .collect();
         let mut fixes = vec![c];
         let mut allowed = |p: &crate::artifact::Path| {
@@ -588,7 +607,7 @@ fn fit(
                 .enumerate()
                 .find_map(
                     |(i, (m, class))| match (path_of(m), &class.selection.values) {
-                        (Some((q, _)), Values::Names(names)) if q == p => {
+                        (Some((q, _, _)), Values::Names(names)) if q == p => {
                             fixes.push(i);
                             Some(names.iter().cloned().collect::<Vec<_>>())
                         }
@@ -612,41 +631,34 @@ fn fit(
                 .map(|(x, y)| vec![(a, x.clone()), (b, y.clone())])
                 .collect()
         };
-        groups.push((domain, tries, fixes));
+        groups.push((tries, fixes));
     }
     let mut tries = 0;
     let mut current = r;
-    for (domain, assignments, fixes) in &groups {
+    for (assignments, fixes) in &groups {
         for assignment in assignments {
             tries += 1;
             if tries > FIT_TRIES {
                 return Ok(None);
             }
-            let mut ninputs = current.2.clone();
-            let mut set: Vec<&crate::artifact::Path> = Vec::new();
-            for (p, name) in assignment {
-                let Some(v) = domain_index(pair.new, *domain, name) else {
-                    continue;
-                };
-                let value = match domain {
-                    Domain::Entity(t) => crate::Value::Entity(*t, v),
-                    Domain::Enum(e) => crate::Value::Enum(*e, v),
-                };
-                pair.new.set_path(&mut ninputs, p, value);
-                set.push(p);
-            }
-            // The old side's own columns that read attributes of what was set follow from it.
+            let mut request = current.0.clone();
+            let set: Vec<&crate::artifact::Path> = assignment
+                .iter()
+                .filter(|(p, name)| set_by_name(&mut request, &p.text, name))
+                .map(|(p, _)| *p)
+                .collect();
+            let Ok(ninputs) = pair.new.parse_request(pair.nid, &request) else {
+                continue;
+            };
+            // The old side's own columns that read what was set, or attributes of it, now
+            // follow from it.
             let okeys: Vec<Option<Key>> = okeys
                 .iter()
                 .zip(&pair.od.columns)
                 .map(|(k, c)| {
-                    let follows = paths_of(c).iter().any(|q| {
-                        set.iter().any(|p| {
-                            q.param == p.param
-                                && q.fields.len() > p.fields.len()
-                                && q.fields.starts_with(&p.fields)
-                        })
-                    });
+                    let follows = paths_of(c)
+                        .iter()
+                        .any(|q| set.iter().any(|p| *q == *p || extends(q, p)));
                     if follows {
                         None
                     } else {
@@ -670,6 +682,32 @@ fn fit(
         }
     }
     Ok(None)
+}
+
+/// Sets the value at a path written `t.arrival_port` in a request to an entry or enum value by
+/// name; `false` when the path does not lead through objects.
+fn set_by_name(request: &mut Json, path: &str, name: &str) -> bool {
+    let mut at = request;
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        let Some(obj) = at.as_object_mut() else {
+            return false;
+        };
+        if keys.peek().is_none() {
+            obj.insert(key.to_string(), Json::String(name.to_string()));
+            return true;
+        }
+        let Some(next) = obj.get_mut(key) else {
+            return false;
+        };
+        at = next;
+    }
+    false
+}
+
+/// Whether `q` reads further into what `p` names (an attribute of `p`'s entity).
+fn extends(q: &crate::artifact::Path, p: &crate::artifact::Path) -> bool {
+    q.param == p.param && q.fields.len() > p.fields.len() && q.fields.starts_with(&p.fields)
 }
 
 /// The input paths a column reads.
