@@ -1,6 +1,7 @@
 //! `edict diff OLD NEW`: which decisions change between two versions of the policies. This
 //! module finds the two sides; `render` prints what changed.
 
+mod human;
 mod render;
 
 use std::path::{Path, PathBuf};
@@ -151,7 +152,7 @@ pub fn run(
     let diffs = diff_with(&old_engine, &new_engine, window);
     let sources = summarize(&old_engine, &new_engine);
     match format {
-        DiffFormat::Human => stdout(&render::human(&diffs, &sources)),
+        DiffFormat::Human => stdout(&human::human(&diffs, &sources)),
         DiffFormat::Json => stdout(&format!("{}\n", render::json(&diffs, &sources, window))),
         DiffFormat::Md => stdout(&render::markdown(&diffs, &sources)),
         DiffFormat::Github => stdout(&render::github(&diffs)),

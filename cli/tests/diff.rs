@@ -13,6 +13,14 @@ const BEFORE: &str = "compiler/tests/diff/before";
 fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcement() {
     let (code, stdout, stderr) = edict(&["diff", BEFORE, "policies"]);
     assert_eq!(code, 1, "{stderr}");
+    // The announcement's four measures, each with its citation, read in at most 30 lines.
+    assert!(stdout.lines().count() <= 30, "{stdout}");
+    for item in 1..=4 {
+        assert!(
+            stdout.contains(&format!("nia_2025_11 item {item}: ")),
+            "{stdout}"
+        );
+    }
     insta::assert_snapshot!("diff_announcement", stdout);
     let (code, json, _) = edict(&["diff", BEFORE, "policies", "--format", "json"]);
     assert_eq!(code, 1);
@@ -55,7 +63,19 @@ fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcem
     assert_eq!(transit["region"][0]["set"], "transit_countries");
     assert_eq!(transit["after"]["rules"][0], "visa_free_transit_144h");
     assert_eq!(transit["after"]["citations"][0], "nia_2025_11 item 4");
-    assert_eq!(v["sources"][4]["kind"], "set_changed");
+    let amended = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "set_changed")
+        .unwrap();
+    assert_eq!(amended["set"], "transit_144h_ports");
+    assert_eq!(amended["periods"][0]["from"], "2025-11-05");
+    assert_eq!(
+        amended["periods"][0]["announced"],
+        serde_json::json!({ "before": 60, "after": 65 })
+    );
+    assert_eq!(amended["periods"][0]["citation"], "nia_2025_11 item 4");
     let (_, github, _) = edict(&[
         "diff",
         BEFORE,

@@ -55,6 +55,8 @@ pub enum DeclKind {
         elem: TypeName,
         from: Option<Date>,
         announced: Option<u64>,
+        /// `cite SOURCE item N`: the source's name and the item.
+        cite: Option<(String, Option<u32>)>,
         members: Vec<String>,
     },
     Decision {
@@ -120,6 +122,8 @@ pub struct AmendSummary {
     pub set: String,
     pub from: Option<Date>,
     pub announced: Option<u64>,
+    /// `cite SOURCE item N`: the source's name and the item.
+    pub cite: Option<(String, Option<u32>)>,
     pub ops: Vec<(AmendAction, Vec<String>)>,
     pub item: u32,
 }
@@ -128,6 +132,15 @@ pub struct AmendSummary {
 pub struct FileDecls {
     pub decls: Vec<Decl>,
     pub amends: Vec<AmendSummary>,
+}
+
+fn cite(c: Option<&edict_grammar::Citation>) -> Option<(String, Option<u32>)> {
+    c.map(|c| {
+        (
+            c.source.name.clone(),
+            c.item.as_ref().and_then(|n| n.text.parse().ok()),
+        )
+    })
 }
 
 fn literal_date(e: Option<&edict_grammar::Expr>) -> Option<Date> {
@@ -213,6 +226,7 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                     elem: TypeName::of(&s.ty),
                     from: literal_date(s.from.as_ref()),
                     announced: number(s.announced.as_ref()),
+                    cite: cite(s.cite.as_ref()),
                     members: s.members.iter().map(|m| m.name.clone()).collect(),
                 },
             ),
@@ -220,6 +234,7 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                 set: a.set.name.clone(),
                 from: literal_date(a.from.as_ref()),
                 announced: number(a.announced.as_ref()),
+                cite: cite(a.cite.as_ref()),
                 ops: a
                     .ops
                     .iter()

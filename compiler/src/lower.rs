@@ -13,7 +13,7 @@ use edict_runtime::artifact::sha256_hex;
 use edict_runtime::artifact::{
     Artifact, Atom, Catalogue, Citation, Column, Condition, DecisionTable, Domain, Entity,
     EntityType, EnumType, Header, Hit, Location, NumExpr, Path, RecordType, Row, RuleInfo,
-    SetSlice, SetTimeline, Test, FORMAT_VERSION,
+    SetSlice, SetTimeline, Source, Test, FORMAT_VERSION,
 };
 use edict_runtime::value::{
     date_to_days, datetime_to_seconds, exact_unit_seconds, TypeDesc, Value,
@@ -345,7 +345,42 @@ impl<'a> Lowerer<'a> {
             records,
             sets,
             decisions,
+            sources: self.sources(),
         })
+    }
+
+    /// Every `source` of the workspace, in name order.
+    fn sources(&self) -> Vec<Source> {
+        let mut out: Vec<Source> = Vec::new();
+        for (_, parsed) in self.items() {
+            for item in &parsed.items {
+                let ItemKind::Source(s) = &item.kind else {
+                    continue;
+                };
+                let field = |name: &str| s.fields.iter().find(|f| f.name.name == name);
+                let text = |name: &str| match field(name).map(|f| &f.value.kind) {
+                    Some(ExprKind::Text(t)) => Some(t.clone()),
+                    _ => None,
+                };
+                out.push(Source {
+                    name: s.name.name.clone(),
+                    title: text("title").unwrap_or_default(),
+                    title_zh: text("title_zh"),
+                    published: match field("published").map(|f| &f.value.kind) {
+                        Some(ExprKind::Date(t)) => parse_date(t).ok().map(date_to_days),
+                        _ => None,
+                    },
+                    items: match field("items").map(|f| &f.value.kind) {
+                        Some(ExprKind::Int(n)) => n.parse().ok(),
+                        _ => None,
+                    },
+                    url: text("url"),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out.dedup_by(|a, b| a.name == b.name);
+        out
     }
 
     fn catalogue(
@@ -494,6 +529,12 @@ impl<'a> Lowerer<'a> {
                         SetSlice {
                             from: s.from.map(date_to_days),
                             members,
+                            announced: s.announced,
+                            citation: s.cite.as_ref().map(|(source, item)| Citation {
+                                source: source.clone(),
+                                title: self.source_title(source),
+                                item: *item,
+                            }),
                         }
                     })
                     .collect();

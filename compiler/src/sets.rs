@@ -18,6 +18,8 @@ pub struct Slice {
     pub members: BTreeSet<String>,
     /// The count the source announced for this state, if it said one.
     pub announced: Option<u64>,
+    /// The citation of the set or of the (last) amendment that made this state.
+    pub cite: Option<(String, Option<u32>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,6 +91,7 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
             elem,
             from,
             announced,
+            cite,
             members,
         } = &def.decl.kind
         else {
@@ -121,6 +124,7 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
             from: *from,
             members: base,
             announced: *announced,
+            cite: cite.clone(),
         };
         let timeline = Timeline {
             elem: elem.clone(),
@@ -203,11 +207,15 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 if a.announced.is_some() {
                     last.announced = a.announced;
                 }
+                if a.cite.is_some() {
+                    last.cite = a.cite.clone();
+                }
             }
             _ => timeline.slices.push(Slice {
                 from: Some(date),
                 members,
                 announced: a.announced,
+                cite: a.cite.clone(),
             }),
         }
     }

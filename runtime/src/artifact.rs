@@ -11,7 +11,7 @@ use crate::value::{TypeDesc, Value};
 
 pub const MAGIC: &[u8; 8] = b"EDICTART";
 /// Bumped whenever the layout of [`Artifact`] changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Artifact {
@@ -20,6 +20,21 @@ pub struct Artifact {
     pub records: Vec<RecordType>,
     pub sets: Vec<SetTimeline>,
     pub decisions: Vec<DecisionTable>,
+    /// The sources the policies cite, in name order.
+    pub sources: Vec<Source>,
+}
+
+/// A `source`: where rules, sets and amendments come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub title: String,
+    pub title_zh: Option<String>,
+    /// Days since 1970-01-01.
+    pub published: Option<i64>,
+    /// The number of numbered items.
+    pub items: Option<u32>,
+    pub url: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,6 +99,10 @@ pub struct SetSlice {
     /// Days since 1970-01-01; `None` is the beginning of time.
     pub from: Option<i64>,
     pub members: Vec<u32>,
+    /// The count the source announced for this version, if it said one.
+    pub announced: Option<u64>,
+    /// The citation of the set or amendment that made this version.
+    pub citation: Option<Citation>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

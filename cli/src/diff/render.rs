@@ -1,189 +1,17 @@
-//! What `edict diff` prints: human text, JSON (version 2, schema in docs/cli.md), Markdown for
-//! a pull-request comment, GitHub notices and SARIF.
+//! What `edict diff` prints for machines and pull requests: JSON (version 2, schema in
+//! docs/cli.md), Markdown for a pull-request comment, GitHub notices and SARIF. Human text is
+//! in `human`.
 
 use edict_runtime::diff::{
     describe_period, Change, DecisionDiff, Options, RuleSummary, Side, SourceChange, Values,
 };
+
+use super::human::{answer, human, plural, source_lines, summary};
 use edict_runtime::value::format_date;
 use serde_json::{json, Value as Json};
 
 /// The first line of a Markdown report, so that a CI job finds and updates its own comment.
 pub const MARKER: &str = "<!-- edict-diff -->";
-
-/// The rules of a side with their citations: `rule visa_free_transit_144h, nia_2025_11 item 4`.
-fn rules(s: &Side) -> String {
-    s.rules
-        .iter()
-        .zip(s.citations.iter().chain(std::iter::repeat(&String::new())))
-        .map(|(r, c)| {
-            if c.is_empty() {
-                r.clone()
-            } else {
-                format!("{r}, {c}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn answer(s: &Side) -> String {
-    match s.status.as_str() {
-        "decided" => format!("{} (rule {})", s.outcome, rules(s)),
-        "otherwise" => format!("{} (otherwise)", s.outcome),
-        "conflict" => format!("conflict between rules {}", rules(s)),
-        "collected" => format!("{} (rules {})", s.outcome, rules(s)),
-        _ => "no rule applies".into(),
-    }
-}
-
-fn rule_words(r: &RuleSummary) -> String {
-    let mut s = r.period.clone();
-    if let Some(c) = &r.citation {
-        s.push_str(&format!(", cites {c}"));
-    }
-    s
-}
-
-/// One line per change in the sources.
-pub fn source_lines(sources: &[SourceChange]) -> Vec<String> {
-    let names = |v: &[String]| {
-        if v.len() <= 10 {
-            v.join(", ")
-        } else {
-            format!("{}, and {} more", v[..10].join(", "), v.len() - 10)
-        }
-    };
-    let mut out = Vec::new();
-    for c in sources {
-        match c {
-            SourceChange::SetAdded { set, members } => out.push(format!(
-                "set `{set}` is new: {} ({})",
-                names(members),
-                members.len()
-            )),
-            SourceChange::SetRemoved { set } => out.push(format!("set `{set}` is removed")),
-            SourceChange::SetChanged { set, periods } => {
-                for p in periods {
-                    let mut parts = Vec::new();
-                    if !p.added.is_empty() {
-                        parts.push(format!("adds {} ({})", names(&p.added), p.added.len()));
-                    }
-                    if !p.removed.is_empty() {
-                        parts.push(format!("drops {} ({})", names(&p.removed), p.removed.len()));
-                    }
-                    out.push(format!(
-                        "set `{set}` {}: {}",
-                        describe_period(p.from, p.until),
-                        parts.join("; ")
-                    ));
-                }
-            }
-            SourceChange::RuleAdded { decision, rule } => out.push(format!(
-                "rule `{}` of `{decision}` is new: {}",
-                rule.name,
-                rule_words(rule)
-            )),
-            SourceChange::RuleRemoved { decision, rule } => out.push(format!(
-                "rule `{}` of `{decision}` is removed (was {})",
-                rule.name,
-                rule_words(rule)
-            )),
-            SourceChange::RuleChanged {
-                decision,
-                rule,
-                what,
-            } => out.push(format!(
-                "rule `{}` of `{decision}` changes its {}: {}",
-                rule.name,
-                what.join(", "),
-                rule_words(rule)
-            )),
-        }
-    }
-    out
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// One change in human text, indented under its decision.
-fn human_change(out: &mut String, c: &Change) {
-    out.push_str(&format!("  {}, where\n", describe_period(c.from, c.until)));
-    if c.region.is_empty() {
-        out.push_str("      (every request)\n");
-    }
-    for r in &c.region {
-        out.push_str(&format!("      {}: {}\n", r.column, r.description.text));
-    }
-    out.push_str(&format!("    before: {}\n", answer(&c.before)));
-    out.push_str(&format!("    after:  {}\n", answer(&c.after)));
-}
-
-/// The sources' changes, then each decision's regions, then a closing line. Example requests
-/// are in the JSON and Markdown forms.
-pub fn human(diffs: &[DecisionDiff], sources: &[SourceChange]) -> String {
-    let mut out = String::new();
-    let lines = source_lines(sources);
-    if !lines.is_empty() {
-        out.push_str("in the sources:\n");
-        for l in lines {
-            out.push_str(&format!("  {l}\n"));
-        }
-        out.push('\n');
-    }
-    for d in diffs {
-        match d {
-            DecisionDiff::Added(n) => out.push_str(&format!("decision `{n}` is new\n\n")),
-            DecisionDiff::Removed(n) => out.push_str(&format!("decision `{n}` is removed\n\n")),
-            DecisionDiff::Incomparable { decision, why } => out.push_str(&format!(
-                "decision `{decision}` cannot be compared: {why}\n\n"
-            )),
-            DecisionDiff::Changed { decision, changes } => {
-                out.push_str(&format!(
-                    "decision `{decision}`: {}\n",
-                    plural(changes.len(), "change", "changes")
-                ));
-                for c in changes {
-                    human_change(&mut out, c);
-                }
-                out.push('\n');
-            }
-        }
-    }
-    out.push_str(&summary(diffs));
-    out.push('\n');
-    out
-}
-
-/// The closing line: how many decisions changed, in how many regions.
-pub fn summary(diffs: &[DecisionDiff]) -> String {
-    if diffs.is_empty() {
-        return "no decision changes".into();
-    }
-    let (mut changed, mut regions, mut added, mut removed, mut incomparable) = (0, 0, 0, 0, 0);
-    for d in diffs {
-        match d {
-            DecisionDiff::Changed { changes, .. } => {
-                changed += 1;
-                regions += changes.len();
-            }
-            DecisionDiff::Added(_) => added += 1,
-            DecisionDiff::Removed(_) => removed += 1,
-            DecisionDiff::Incomparable { .. } => incomparable += 1,
-        }
-    }
-    let mut s = format!(
-        "{} change{} ({}), {added} added, {removed} removed",
-        plural(changed, "decision", "decisions"),
-        if changed == 1 { "s" } else { "" },
-        plural(regions, "region", "regions"),
-    );
-    if incomparable > 0 {
-        s.push_str(&format!(", {incomparable} not comparable"));
-    }
-    s
-}
 
 fn side_json(s: &Side) -> Json {
     json!({
@@ -244,9 +72,25 @@ fn source_json(c: &SourceChange) -> Json {
     let rule =
         |r: &RuleSummary| json!({ "name": r.name, "citation": r.citation, "period": r.period });
     match c {
-        SourceChange::SetAdded { set, members } => {
-            json!({ "kind": "set_added", "set": set, "members": members })
+        SourceChange::SourceAdded { source, title } => {
+            json!({ "kind": "source_added", "source": source, "title": title })
         }
+        SourceChange::SourceRemoved { source, title } => {
+            json!({ "kind": "source_removed", "source": source, "title": title })
+        }
+        SourceChange::SourceChanged { source, what } => {
+            json!({ "kind": "source_changed", "source": source, "what": what })
+        }
+        SourceChange::SetAdded {
+            set,
+            from,
+            members,
+            announced,
+            citation,
+        } => json!({
+            "kind": "set_added", "set": set, "from": from.map(format_date), "members": members,
+            "announced": announced, "citation": citation,
+        }),
         SourceChange::SetRemoved { set } => json!({ "kind": "set_removed", "set": set }),
         SourceChange::SetChanged { set, periods } => json!({
             "kind": "set_changed",
@@ -256,6 +100,8 @@ fn source_json(c: &SourceChange) -> Json {
                 "until": p.until.map(format_date),
                 "added": p.added,
                 "removed": p.removed,
+                "announced": p.announced.map(|(old, new)| json!({ "before": old, "after": new })),
+                "citation": p.citation,
             })).collect::<Vec<_>>(),
         }),
         SourceChange::RuleAdded { decision, rule: r } => {
@@ -407,8 +253,7 @@ pub fn github(diffs: &[DecisionDiff]) -> String {
                     .lines()
                     .take_while(|l| !l.is_empty())
                     .collect::<Vec<_>>()
-                    .join("\n")
-                    .replace(&format!("decision `{decision}`: "), ""),
+                    .join("\n"),
             ),
         };
         out.push_str(&format!(

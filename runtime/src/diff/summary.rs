@@ -1,21 +1,39 @@
-//! What changed in the sources, above the regions: sets whose members differ on some days (what
-//! the new version adds and drops, by period), and rules added, removed or changed (conditions,
-//! outcome, period, citation, priority), each with its citation.
+//! What changed in the sources, above the regions: sources added, removed or changed; sets
+//! whose members or announced counts differ on some days (what the new version adds and drops,
+//! by period); rules added, removed or changed (conditions, outcome, period, citation,
+//! priority). Each change carries the citation that makes it, so a summary reads item by item.
 
 use std::collections::BTreeSet;
 
 use super::cells::domain_name;
 use super::words::describe_period;
-use crate::artifact::{Citation, RuleInfo, SetTimeline};
+use crate::artifact::{Citation, RuleInfo, SetSlice, SetTimeline, Source};
 use crate::engine::Engine;
 
 /// One change in the sources.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceChange {
-    /// A set only the new version has, with its members on its first day.
+    SourceAdded {
+        source: String,
+        title: String,
+    },
+    SourceRemoved {
+        source: String,
+        title: String,
+    },
+    /// A source whose fields (`title`, `published`, `items`...) changed.
+    SourceChanged {
+        source: String,
+        what: Vec<String>,
+    },
+    /// A set only the new version has: its members, announced count and citation on its
+    /// first day.
     SetAdded {
         set: String,
+        from: Option<i64>,
         members: Vec<String>,
+        announced: Option<u64>,
+        citation: Option<String>,
     },
     /// A set only the old version has.
     SetRemoved {
@@ -50,6 +68,10 @@ pub struct SetDelta {
     pub until: Option<i64>,
     pub added: Vec<String>,
     pub removed: Vec<String>,
+    /// The announced count on the period's first day, old and new, when they differ.
+    pub announced: Option<(Option<u64>, Option<u64>)>,
+    /// The citation of the new version's set or amendment in force on that day.
+    pub citation: Option<String>,
 }
 
 /// A rule as a summary names it.
@@ -82,20 +104,25 @@ fn rule_summary(r: &RuleInfo) -> RuleSummary {
 pub fn summarize(old: &Engine, new: &Engine) -> Vec<SourceChange> {
     let mut out = Vec::new();
     let (oa, na) = (old.artifact(), new.artifact());
+    out.extend(source_changes(&oa.sources, &na.sources));
     let mut names: BTreeSet<&str> = oa.sets.iter().map(|s| s.name.as_str()).collect();
     names.extend(na.sets.iter().map(|s| s.name.as_str()));
     for name in names {
         let o = oa.sets.iter().find(|s| s.name == name);
         let n = na.sets.iter().find(|s| s.name == name);
         match (o, n) {
-            (None, Some(n)) => out.push(SourceChange::SetAdded {
-                set: name.to_string(),
-                members: n
-                    .slices
-                    .first()
-                    .map(|s| sorted_names(new, n, &s.members))
-                    .unwrap_or_default(),
-            }),
+            (None, Some(n)) => {
+                let first = n.slices.first();
+                out.push(SourceChange::SetAdded {
+                    set: name.to_string(),
+                    from: first.and_then(|s| s.from),
+                    members: first
+                        .map(|s| sorted_names(new, n, &s.members))
+                        .unwrap_or_default(),
+                    announced: first.and_then(|s| s.announced),
+                    citation: first.and_then(|s| s.citation.as_ref()).map(citation_text),
+                })
+            }
             (Some(_), None) => out.push(SourceChange::SetRemoved {
                 set: name.to_string(),
             }),
@@ -187,16 +214,57 @@ fn sorted_names(e: &Engine, s: &SetTimeline, members: &[u32]) -> Vec<String> {
     v
 }
 
-/// A set's members by name on a day (`None`: the beginning of time).
+fn source_changes(old: &[Source], new: &[Source]) -> Vec<SourceChange> {
+    let mut out = Vec::new();
+    for n in new {
+        match old.iter().find(|o| o.name == n.name) {
+            None => out.push(SourceChange::SourceAdded {
+                source: n.name.clone(),
+                title: n.title.clone(),
+            }),
+            Some(o) if o != n => {
+                let mut what = Vec::new();
+                if o.title != n.title || o.title_zh != n.title_zh {
+                    what.push("title".to_string());
+                }
+                if o.published != n.published {
+                    what.push("published".to_string());
+                }
+                if o.items != n.items {
+                    what.push("items".to_string());
+                }
+                if o.url != n.url {
+                    what.push("url".to_string());
+                }
+                out.push(SourceChange::SourceChanged {
+                    source: n.name.clone(),
+                    what,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    for o in old.iter().filter(|o| new.iter().all(|n| n.name != o.name)) {
+        out.push(SourceChange::SourceRemoved {
+            source: o.name.clone(),
+            title: o.title.clone(),
+        });
+    }
+    out
+}
+
+/// A set's version on a day (`None`: the beginning of time); none before the set exists.
+fn version_on(s: &SetTimeline, day: Option<i64>) -> Option<&SetSlice> {
+    s.slices.iter().rev().find(|x| match (x.from, day) {
+        (None, _) => true,
+        (Some(f), Some(d)) => f <= d,
+        (Some(_), None) => false,
+    })
+}
+
+/// A set's members by name on a day.
 fn members_on(e: &Engine, s: &SetTimeline, day: Option<i64>) -> BTreeSet<String> {
-    s.slices
-        .iter()
-        .rev()
-        .find(|x| match (x.from, day) {
-            (None, _) => true,
-            (Some(f), Some(d)) => f <= d,
-            (Some(_), None) => false,
-        })
+    version_on(s, day)
         .map(|v| sorted_names(e, s, &v.members).into_iter().collect())
         .unwrap_or_default()
 }
@@ -221,16 +289,27 @@ fn set_deltas(old: &Engine, o: &SetTimeline, new: &Engine, n: &SetTimeline) -> V
         let (om, nm) = (members_on(old, o, *from), members_on(new, n, *from));
         let added: Vec<String> = nm.difference(&om).cloned().collect();
         let removed: Vec<String> = om.difference(&nm).cloned().collect();
+        let (ov, nv) = (version_on(o, *from), version_on(n, *from));
+        let counts = (ov.and_then(|v| v.announced), nv.and_then(|v| v.announced));
+        let announced = (counts.0 != counts.1).then_some(counts);
+        let citation = nv.and_then(|v| v.citation.as_ref()).map(citation_text);
         match out.last_mut() {
-            Some(last) if last.until == *from && last.added == added && last.removed == removed => {
+            Some(last)
+                if last.until == *from
+                    && last.added == added
+                    && last.removed == removed
+                    && last.announced == announced =>
+            {
                 last.until = until;
             }
-            _ if added.is_empty() && removed.is_empty() => {}
+            _ if added.is_empty() && removed.is_empty() && announced.is_none() => {}
             _ => out.push(SetDelta {
                 from: *from,
                 until,
                 added,
                 removed,
+                announced,
+                citation,
             }),
         }
     }
