@@ -70,12 +70,12 @@ fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcem
         .find(|s| s["kind"] == "set_changed")
         .unwrap();
     assert_eq!(amended["set"], "transit_144h_ports");
-    assert_eq!(amended["periods"][0]["from"], "2025-11-05");
+    assert_eq!(amended["from"], "2025-11-05");
     assert_eq!(
-        amended["periods"][0]["announced"],
+        amended["announced"],
         serde_json::json!({ "before": 60, "after": 65 })
     );
-    assert_eq!(amended["periods"][0]["citation"], "nia_2025_11 item 4");
+    assert_eq!(amended["citation"], "nia_2025_11 item 4");
     let (_, github, _) = edict(&[
         "diff",
         BEFORE,
@@ -236,4 +236,112 @@ fn diff_of_identical_policies_is_empty_and_exits_0() {
         let (code, _, stderr) = edict(&["diff", "--old-rev", "HEAD", "policies", "--exit-zero"]);
         assert_eq!(code, 0, "{stderr}");
     }
+}
+
+const HISTORY: [&str; 5] = ["v1", "v2", "v3", "v4", "v5"];
+
+/// A policy history, one commit per announcement (`cli/tests/data/history/`: 72 hours in 2013,
+/// 144 hours in 2016 and 2017, 240 hours in 2024, more ports in 2025), diffed commit by commit
+/// with `--old-rev`: each diff states the change of that announcement, with its citation.
+#[test]
+fn a_history_diffed_commit_by_commit_states_each_change() {
+    let repo = tempdir("history");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=edict",
+                "-c",
+                "user.email=edict@example.invalid",
+            ])
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    let policies = repo.join("policies");
+    let p = policies.to_str().unwrap();
+    for (i, version) in HISTORY.iter().enumerate() {
+        let _ = std::fs::remove_dir_all(&policies);
+        std::fs::create_dir_all(&policies).unwrap();
+        let from = root().join("cli/tests/data/history").join(version);
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, policies.join(path.file_name().unwrap())).unwrap();
+        }
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", version]);
+        let (code, same, stderr) = edict(&["diff", p, p]);
+        assert_eq!(
+            (code, same.as_str()),
+            (0, "no decision changes\n"),
+            "{stderr}"
+        );
+        if i > 0 {
+            let (code, out, stderr) = edict(&["diff", "--old-rev", "HEAD~1", p]);
+            assert_eq!(code, 1, "{stderr}");
+            insta::assert_snapshot!(format!("history_{}_to_{version}", HISTORY[i - 1]), out);
+        }
+    }
+    // The whole history at once: every announcement since 2013, read in order.
+    let (_, out, _) = edict(&["diff", "--old-rev", "HEAD~4", p, "--from", "2016-01-01"]);
+    insta::assert_snapshot!("history_v1_to_v5_since_2016", out);
+}
+
+/// `edict diff X X` reports nothing for every workspace in the repository that builds: each
+/// directory of policies that builds as a whole, else each of its files that builds alone.
+#[test]
+fn every_workspace_in_the_repository_is_unchanged_against_itself() {
+    fn dirs(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() && !name.starts_with('.') && name != "target" {
+                dirs(&path, out);
+            } else if name.ends_with(".edict") && !out.contains(&dir.to_path_buf()) {
+                out.push(dir.to_path_buf());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    dirs(&root(), &mut found);
+    let artifact = tempdir("every-workspace").join("a.edictc");
+    let builds = |w: &std::path::Path| {
+        edict(&[
+            "build",
+            w.to_str().unwrap(),
+            "-o",
+            artifact.to_str().unwrap(),
+        ])
+        .0 == 0
+    };
+    let mut compared = 0;
+    for dir in found {
+        let mut workspaces = vec![dir.clone()];
+        if !builds(&dir) {
+            workspaces = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "edict"))
+                .filter(|p| builds(p))
+                .collect();
+        }
+        for w in workspaces {
+            let w = w.to_str().unwrap();
+            let (code, out, stderr) = edict(&["diff", w, w]);
+            assert_eq!(
+                (code, out.as_str()),
+                (0, "no decision changes\n"),
+                "{w}: {stderr}"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "only {compared} workspaces compared");
 }

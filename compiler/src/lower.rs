@@ -346,7 +346,51 @@ impl<'a> Lowerer<'a> {
             sets,
             decisions,
             sources: self.sources(),
+            durations: self.durations(),
         })
+    }
+
+    /// Each exact length of time the rules and decisions write, as written: the spelling
+    /// written most often, the first written among equals.
+    fn durations(&self) -> Vec<(i64, String)> {
+        // length → spelling → (count, first position)
+        let mut seen: BTreeMap<i64, BTreeMap<String, (usize, usize)>> = BTreeMap::new();
+        let mut position = 0;
+        for (_, parsed) in self.items() {
+            for item in &parsed.items {
+                let exprs: Vec<&Expr> = match &item.kind {
+                    ItemKind::Rule(r) => r.when.iter().chain(&r.then).collect(),
+                    ItemKind::Decision(d) => d.otherwise.iter().collect(),
+                    _ => Vec::new(),
+                };
+                for e in exprs {
+                    e.walk(&mut |e| {
+                        if let ExprKind::Duration(amount, unit) = &e.kind {
+                            let (Ok(n), Some(secs)) =
+                                (amount.parse::<i64>(), exact_unit_seconds(unit.suffix()))
+                            else {
+                                return;
+                            };
+                            let entry = seen
+                                .entry(n.saturating_mul(secs))
+                                .or_default()
+                                .entry(format!("{amount}{}", unit.suffix()))
+                                .or_insert((0, position));
+                            entry.0 += 1;
+                            position += 1;
+                        }
+                    });
+                }
+            }
+        }
+        seen.into_iter()
+            .filter_map(|(len, spellings)| {
+                let best = spellings
+                    .into_iter()
+                    .max_by(|(_, (n1, p1)), (_, (n2, p2))| n1.cmp(n2).then(p2.cmp(p1)))?;
+                Some((len, best.0))
+            })
+            .collect()
     }
 
     /// Every `source` of the workspace, in name order.

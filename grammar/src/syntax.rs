@@ -364,6 +364,32 @@ pub struct FieldInit {
     pub value: Expr,
 }
 
+impl Expr {
+    /// Calls `f` on this expression and on every expression inside it, outer first.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Field(e, _) | ExprKind::Not(e) | ExprKind::Paren(e) => e.walk(f),
+            ExprKind::Binary(_, a, b) | ExprKind::Range(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            ExprKind::Record(fields) => {
+                for field in fields {
+                    field.value.walk(f);
+                }
+            }
+            ExprKind::Name(_)
+            | ExprKind::Int(_)
+            | ExprKind::Text(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Date(_)
+            | ExprKind::DateTime(_)
+            | ExprKind::Duration(..) => {}
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Expr {
     pub kind: ExprKind,

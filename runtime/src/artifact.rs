@@ -22,6 +22,9 @@ pub struct Artifact {
     pub decisions: Vec<DecisionTable>,
     /// The sources the policies cite, in name order.
     pub sources: Vec<Source>,
+    /// Each exact length of time the rules write, as they write it (`240h`, `30d`), in order of
+    /// length: tools print a duration of that length the same way.
+    pub durations: Vec<(i64, String)>,
 }
 
 /// A `source`: where rules, sets and amendments come from.

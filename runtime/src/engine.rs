@@ -208,6 +208,8 @@ pub struct Engine {
     pub(crate) enum_names: Vec<HashMap<String, u32>>,
     /// For each entity type and entity: itself and its ancestors, as (type, entity).
     ancestors: Vec<Vec<Vec<(u32, u32)>>>,
+    /// Lengths of time as the policies write them.
+    durations: HashMap<i64, String>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -292,7 +294,9 @@ impl Engine {
             entity_names,
             enum_names,
             ancestors,
+            durations: HashMap::new(),
         };
+        engine.durations = engine.artifact.durations.iter().cloned().collect();
         let compiled = engine
             .artifact
             .decisions
@@ -439,6 +443,27 @@ impl Engine {
             }
         }
         pick.finish(d)
+    }
+
+    /// A duration as the policies write that length (`240h`, `30d`), else in hours.
+    pub fn format_duration(&self, secs: i64) -> String {
+        self.durations
+            .get(&secs)
+            .cloned()
+            .unwrap_or_else(|| crate::value::format_duration(secs))
+    }
+
+    /// A number of a column or value of type `t` in words: a date, a date-time, a duration as
+    /// the policies write it, a period, or an integer.
+    pub fn format_number(&self, t: Option<&crate::value::TypeDesc>, n: i64) -> String {
+        use crate::value::{format_date, format_datetime, format_period, TypeDesc};
+        match t {
+            Some(TypeDesc::Date) => format_date(n),
+            Some(TypeDesc::DateTime) => format_datetime(n),
+            Some(TypeDesc::Duration) => self.format_duration(n),
+            Some(TypeDesc::Period) => format_period(n),
+            _ => n.to_string(),
+        }
     }
 
     /// The number of time slices of a decision (one more than its boundaries).

@@ -7,8 +7,8 @@ use crate::artifact::DecisionTable;
 use crate::engine::{Answer, Engine, Verdict};
 use crate::fuzzy::best_match;
 use crate::value::{
-    format_date, format_datetime, format_duration, format_period, parse_date, parse_datetime,
-    parse_duration, TypeDesc, Value,
+    format_date, format_datetime, format_period, parse_date, parse_datetime, parse_duration,
+    TypeDesc, Value,
 };
 
 /// A request that does not fit the decision's inputs.
@@ -303,7 +303,7 @@ impl Engine {
             Value::Text(s) => Json::String(s.clone()),
             Value::Date(d) => Json::String(format_date(*d)),
             Value::DateTime(s) => Json::String(format_datetime(*s)),
-            Value::Duration(s) => Json::String(format_duration(*s)),
+            Value::Duration(s) => Json::String(self.format_duration(*s)),
             Value::Period(m) => Json::String(format_period(*m)),
             Value::Range(a, b) => {
                 let text = |j: Json| j.as_str().map_or_else(|| j.to_string(), str::to_string);

@@ -2,7 +2,7 @@
 
 use crate::artifact::{Atom, Column, DecisionTable, Test};
 use crate::value::{format_date, parse_date};
-use crate::verify::{format_number, number_type};
+use crate::verify::number_type;
 use crate::{column_text, Artifact, Engine};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +82,7 @@ fn cell(engine: &Engine, d: &DecisionTable, atom: &Atom, day: i64) -> String {
                 Column::Number { expr, .. } => number_type(engine, d, expr),
                 _ => None,
             };
-            let f = |n: i64| format_number(t.as_ref(), n);
+            let f = |n: i64| engine.format_number(t.as_ref(), n);
             match (lo, hi) {
                 (Some(l), Some(h)) if l == h => format!("= {}", f(*l)),
                 (Some(l), Some(h)) => format!("{}..{}", f(*l), f(*h)),

@@ -220,10 +220,11 @@ pub fn format_datetime(secs: i64) -> String {
 }
 
 /// `144h`, `24h`, but `30d` (whole days from ten days up), `90min`, `1s`.
+/// A duration in hours (or minutes, or seconds, when it is not a whole number of hours). Tools
+/// print a length the policies write as they write it (`Engine::format_duration`); this is
+/// for the others.
 pub fn format_duration(secs: i64) -> String {
-    if secs % 86_400 == 0 && secs >= 10 * 86_400 {
-        format!("{}d", secs / 86_400)
-    } else if secs % 3600 == 0 {
+    if secs % 3600 == 0 {
         format!("{}h", secs / 3600)
     } else if secs % 60 == 0 {
         format!("{}min", secs / 60)
@@ -255,7 +256,8 @@ mod tests {
         assert_eq!(parse_duration("5y"), Some(Value::Period(60)));
         assert_eq!(parse_date("2025-02-30"), None);
         assert_eq!(parse_datetime("2025-11-10"), None);
-        assert_eq!(format_duration(30 * 86_400), "30d");
+        assert_eq!(format_duration(30 * 86_400), "720h");
+        assert_eq!(format_duration(240 * 3600), "240h");
         assert_eq!(format_duration(144 * 3600), "144h");
     }
 }

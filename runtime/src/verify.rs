@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 use crate::artifact::{Column, DecisionTable, Domain, Hit, NumExpr, Path};
 use crate::bitset::RowSet;
 use crate::engine::{ColumnIndex, Engine, Key, Verdict};
-use crate::value::{format_date, format_datetime, format_duration, format_period, TypeDesc, Value};
+use crate::value::{TypeDesc, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
@@ -485,7 +485,7 @@ impl Engine {
                 }
                 (Column::Number { expr, .. }, Key::Number(n)) => {
                     let ty = number_type(self, d, expr);
-                    let f = |x: i64| format_number(ty.as_ref(), x);
+                    let f = |x: i64| self.format_number(ty.as_ref(), x);
                     match number_range(index, *n) {
                         (None, None) => "any".into(),
                         (None, Some(h)) => format!("at most {}", f(h - 1)),
@@ -855,17 +855,6 @@ pub fn number_type(engine: &Engine, d: &DecisionTable, e: &NumExpr) -> Option<Ty
             _ => None,
         },
         NumExpr::Add(a, b) => number_type(engine, d, a).or_else(|| number_type(engine, d, b)),
-    }
-}
-
-/// A number of a column in the words of its type (a date, a duration, ...).
-pub fn format_number(t: Option<&TypeDesc>, n: i64) -> String {
-    match t {
-        Some(TypeDesc::Date) => format_date(n),
-        Some(TypeDesc::DateTime) => format_datetime(n),
-        Some(TypeDesc::Duration) => format_duration(n),
-        Some(TypeDesc::Period) => format_period(n),
-        _ => n.to_string(),
     }
 }
 

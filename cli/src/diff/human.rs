@@ -125,7 +125,8 @@ pub fn source_lines(sources: &[SourceChange]) -> Vec<String> {
             format!("{}, and {} more", v[..10].join(", "), v.len() - 10)
         }
     };
-    // Sources first; then the other changes by citation, uncited last.
+    // Changes of sources first, then the others in the order `summarize` gives (by source and
+    // item), one line per citation.
     let mut lines: Vec<String> = Vec::new();
     let mut cited: Vec<(Option<String>, String)> = Vec::new();
     let mut by_citation = |citation: Option<&String>, line: String| {
@@ -166,28 +167,26 @@ pub fn source_lines(sources: &[SourceChange]) -> Vec<String> {
             SourceChange::SetRemoved { set } => {
                 by_citation(None, format!("set `{set}` is removed"))
             }
-            SourceChange::SetChanged { set, periods } => {
-                for p in periods {
-                    let mut parts = Vec::new();
-                    if !p.added.is_empty() {
-                        parts.push(format!("adds {} ({})", names(&p.added), p.added.len()));
-                    }
-                    if !p.removed.is_empty() {
-                        parts.push(format!("drops {} ({})", names(&p.removed), p.removed.len()));
-                    }
-                    if let Some((old, new)) = p.announced {
-                        let n = |c: Option<u64>| c.map_or("none".to_string(), |c| c.to_string());
-                        parts.push(format!("announced {} → {}", n(old), n(new)));
-                    }
-                    by_citation(
-                        p.citation.as_ref(),
-                        format!(
-                            "set `{set}` {}: {}",
-                            describe_period(p.from, p.until),
-                            parts.join(", ")
-                        ),
-                    );
+            SourceChange::SetChanged { set, delta: p } => {
+                let mut parts = Vec::new();
+                if !p.added.is_empty() {
+                    parts.push(format!("adds {} ({})", names(&p.added), p.added.len()));
                 }
+                if !p.removed.is_empty() {
+                    parts.push(format!("drops {} ({})", names(&p.removed), p.removed.len()));
+                }
+                if let Some((old, new)) = p.announced {
+                    let n = |c: Option<u64>| c.map_or("none".to_string(), |c| c.to_string());
+                    parts.push(format!("announced {} → {}", n(old), n(new)));
+                }
+                by_citation(
+                    p.citation.as_ref(),
+                    format!(
+                        "set `{set}` {}: {}",
+                        describe_period(p.from, p.until),
+                        parts.join(", ")
+                    ),
+                );
             }
             SourceChange::RuleAdded { decision, rule } => by_citation(
                 rule.citation.as_ref(),
@@ -209,25 +208,23 @@ pub fn source_lines(sources: &[SourceChange]) -> Vec<String> {
                 what,
             } => by_citation(
                 rule.citation.as_ref(),
-                format!(
-                    "rule `{}` of `{decision}` changes its {}, {}",
-                    rule.name,
-                    what.join(", "),
-                    rule.period
-                ),
+                if what.iter().any(|w| w.starts_with("period")) {
+                    format!(
+                        "rule `{}` of `{decision}` changes its {}",
+                        rule.name,
+                        what.join(", ")
+                    )
+                } else {
+                    format!(
+                        "rule `{}` of `{decision}` changes its {}, {}",
+                        rule.name,
+                        what.join(", "),
+                        rule.period
+                    )
+                },
             ),
         }
     }
-    // Item 10 after item 9: by source, then item number; uncited last (a stable sort keeps
-    // the order of changes with the same citation).
-    let key = |c: &Option<String>| match c {
-        Some(c) => match c.rsplit_once(" item ") {
-            Some((s, n)) => (false, s.to_string(), n.parse::<u64>().ok()),
-            None => (false, c.clone(), None),
-        },
-        None => (true, String::new(), None),
-    };
-    cited.sort_by_key(|(c, _)| key(c));
     // One line per citation, so that the changes read item by item as the source states them.
     let mut grouped: Vec<(Option<String>, Vec<String>)> = Vec::new();
     for (c, l) in cited {

@@ -39,6 +39,7 @@ fn change_json(c: &Change) -> Json {
                     o["count"] = json!(d.count);
                     o["of"] = json!(d.of);
                     o["set"] = json!(d.set);
+                    o["set_as_it_was"] = json!(d.set_as_it_was);
                     o[if d.complement { "all_but" } else { "members" }] = json!(d.listed);
                 }
                 Values::Intervals(_) => {
@@ -92,17 +93,15 @@ fn source_json(c: &SourceChange) -> Json {
             "announced": announced, "citation": citation,
         }),
         SourceChange::SetRemoved { set } => json!({ "kind": "set_removed", "set": set }),
-        SourceChange::SetChanged { set, periods } => json!({
+        SourceChange::SetChanged { set, delta: p } => json!({
             "kind": "set_changed",
             "set": set,
-            "periods": periods.iter().map(|p| json!({
-                "from": p.from.map(format_date),
-                "until": p.until.map(format_date),
-                "added": p.added,
-                "removed": p.removed,
-                "announced": p.announced.map(|(old, new)| json!({ "before": old, "after": new })),
-                "citation": p.citation,
-            })).collect::<Vec<_>>(),
+            "from": p.from.map(format_date),
+            "until": p.until.map(format_date),
+            "added": p.added,
+            "removed": p.removed,
+            "announced": p.announced.map(|(old, new)| json!({ "before": old, "after": new })),
+            "citation": p.citation,
         }),
         SourceChange::RuleAdded { decision, rule: r } => {
             json!({ "kind": "rule_added", "decision": decision, "rule": rule(r) })

@@ -39,10 +39,11 @@ pub enum SourceChange {
     SetRemoved {
         set: String,
     },
-    /// A set whose members differ on some days: per period, what the new version adds and drops.
+    /// A set whose members or announced count differ in a period: what the new version adds
+    /// and drops.
     SetChanged {
         set: String,
-        periods: Vec<SetDelta>,
+        delta: SetDelta,
     },
     RuleAdded {
         decision: String,
@@ -100,8 +101,54 @@ fn rule_summary(r: &RuleInfo) -> RuleSummary {
     }
 }
 
-/// The changes in the sources between two versions, sets first, then rules by decision.
+impl SourceChange {
+    /// The citation of the set, amendment or rule that makes this change.
+    pub fn citation(&self) -> Option<&str> {
+        match self {
+            SourceChange::SetAdded { citation, .. } => citation.as_deref(),
+            SourceChange::SetChanged { delta, .. } => delta.citation.as_deref(),
+            SourceChange::RuleAdded { rule, .. }
+            | SourceChange::RuleRemoved { rule, .. }
+            | SourceChange::RuleChanged { rule, .. } => rule.citation.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// The changes in the sources between two versions, in the order of the sources: changes of
+/// sources first, then the others by the publication date of the source they cite and its item
+/// number, uncited ones last.
 pub fn summarize(old: &Engine, new: &Engine) -> Vec<SourceChange> {
+    let mut out = changes(old, new);
+    let sources = &new.artifact().sources;
+    let key = |c: &SourceChange| {
+        if matches!(
+            c,
+            SourceChange::SourceAdded { .. }
+                | SourceChange::SourceRemoved { .. }
+                | SourceChange::SourceChanged { .. }
+        ) {
+            return (0, None, String::new(), None);
+        }
+        let Some(text) = c.citation() else {
+            return (2, None, String::new(), None);
+        };
+        let (source, item) = match text.rsplit_once(" item ") {
+            Some((s, n)) => (s, n.parse::<u64>().ok()),
+            None => (text, None),
+        };
+        let published = sources
+            .iter()
+            .find(|s| s.name == source)
+            .and_then(|s| s.published);
+        (1, published, source.to_string(), item)
+    };
+    // A stable sort: changes of one citation keep their order (sets, then rules).
+    out.sort_by_key(key);
+    out
+}
+
+fn changes(old: &Engine, new: &Engine) -> Vec<SourceChange> {
     let mut out = Vec::new();
     let (oa, na) = (old.artifact(), new.artifact());
     out.extend(source_changes(&oa.sources, &na.sources));
@@ -121,19 +168,38 @@ pub fn summarize(old: &Engine, new: &Engine) -> Vec<SourceChange> {
                         .unwrap_or_default(),
                     announced: first.and_then(|s| s.announced),
                     citation: first.and_then(|s| s.citation.as_ref()).map(citation_text),
-                })
+                });
+                // Its amendments, each against the version before it.
+                for (i, pair) in n.slices.windows(2).enumerate() {
+                    let [before, after] = pair else { continue };
+                    let (b, a): (BTreeSet<String>, BTreeSet<String>) = (
+                        sorted_names(new, n, &before.members).into_iter().collect(),
+                        sorted_names(new, n, &after.members).into_iter().collect(),
+                    );
+                    let counts = (before.announced, after.announced);
+                    out.push(SourceChange::SetChanged {
+                        set: name.to_string(),
+                        delta: SetDelta {
+                            from: after.from,
+                            until: n.slices.get(i + 2).and_then(|s| s.from),
+                            added: a.difference(&b).cloned().collect(),
+                            removed: b.difference(&a).cloned().collect(),
+                            announced: (counts.0 != counts.1).then_some(counts),
+                            citation: after.citation.as_ref().map(citation_text),
+                        },
+                    });
+                }
             }
             (Some(_), None) => out.push(SourceChange::SetRemoved {
                 set: name.to_string(),
             }),
             (Some(o), Some(n)) => {
-                let periods = set_deltas(old, o, new, n);
-                if !periods.is_empty() {
-                    out.push(SourceChange::SetChanged {
+                out.extend(set_deltas(old, o, new, n).into_iter().map(|delta| {
+                    SourceChange::SetChanged {
                         set: name.to_string(),
-                        periods,
-                    });
-                }
+                        delta,
+                    }
+                }));
             }
             (None, None) => {}
         }

@@ -9,7 +9,7 @@ use super::{Selection, Values};
 use crate::artifact::{Column, Domain};
 use crate::engine::Engine;
 use crate::value::{format_date, TypeDesc};
-use crate::verify::{format_number, number_type};
+use crate::verify::number_type;
 
 /// How many names a list shows before `and N more`.
 const SHOWN: usize = 10;
@@ -22,6 +22,8 @@ pub struct Description {
     pub text: String,
     /// The set whose members these values are on every day of the region.
     pub set: Option<String>,
+    /// Whether that is the set as the old version has it (the new version's differs).
+    pub set_as_it_was: bool,
     /// Whether `listed` holds the values left out rather than the values in.
     pub complement: bool,
     /// Values by name: the members, or (by complement) the values left out.
@@ -76,6 +78,7 @@ pub(super) fn describe(
     let mut d = Description {
         text: String::new(),
         set: None,
+        set_as_it_was: false,
         complement: false,
         listed: Vec::new(),
         count: 0,
@@ -92,7 +95,9 @@ pub(super) fn describe(
             d.count = names.len();
             d.of = all.len();
             if let Some((Column::Category { domain, .. }, engine, _)) = column {
-                d.set = named_set(engine, *domain, names, from, until).or_else(|| {
+                d.set = named_set(engine, *domain, names, from, until);
+                // Else a set of the old version: a region often is what a set used to hold.
+                let old = d.set.is_none().then(|| {
                     let other = if col.new.is_some() {
                         pair.old
                     } else {
@@ -104,6 +109,10 @@ pub(super) fn describe(
                     };
                     named_set(other, other_domain, names, from, until)
                 });
+                if let Some(Some(set)) = old {
+                    d.set = Some(set);
+                    d.set_as_it_was = col.new.is_some();
+                }
             }
             let rest: Vec<String> = all.difference(names).cloned().collect();
             d.complement = d.set.is_none() && !rest.is_empty() && rest.len() < names.len();
@@ -114,6 +123,9 @@ pub(super) fn describe(
             };
             let counted = format!("({} of {})", d.count, d.of);
             let text = match (&d.set, d.complement) {
+                (Some(set), _) if d.set_as_it_was => {
+                    format!("the set {set} as it was {counted}")
+                }
                 (Some(set), _) => format!("the set {set} {counted}"),
                 (None, true) => format!("any but {} {counted}", list(&d.listed)),
                 (None, false) => format!("{} {counted}", list(&d.listed)),
@@ -142,14 +154,15 @@ pub(super) fn describe(
                 }
                 _ => None,
             };
-            let f = |x: i64| format_number(ty.as_ref(), x);
+            let engine = column.map_or(pair.new, |(_, e, _)| e);
+            let f = |x: i64| engine.format_number(ty.as_ref(), x);
             d.intervals = spans
                 .iter()
                 .map(|(lo, hi)| (lo.map(f), hi.map(|h| f(h - 1))))
                 .collect();
             let text = spans
                 .iter()
-                .map(|span| interval(ty.as_ref(), *span))
+                .map(|span| interval(ty.as_ref(), *span, &f))
                 .collect::<Vec<_>>()
                 .join("; ");
             d.text = with_absent(text, sel, spans.is_empty());
@@ -225,8 +238,11 @@ fn roundness(ty: Option<&TypeDesc>, x: i64) -> u8 {
 }
 
 /// `[lo, hi)` in words, with whichever of each bound's two forms is rounder.
-fn interval(ty: Option<&TypeDesc>, (lo, hi): (Option<i64>, Option<i64>)) -> String {
-    let f = |x: i64| format_number(ty.as_ref().copied(), x);
+fn interval(
+    ty: Option<&TypeDesc>,
+    (lo, hi): (Option<i64>, Option<i64>),
+    f: &dyn Fn(i64) -> String,
+) -> String {
     if matches!(ty, Some(TypeDesc::Date)) {
         return match (lo, hi) {
             (None, None) => "any".into(),
@@ -279,20 +295,31 @@ mod tests {
     #[test]
     fn bounds_read_as_written() {
         let h = 3600;
+        let words = |x: i64| crate::value::format_duration(x);
+        let int = |x: i64| x.to_string();
         let dur = Some(&TypeDesc::Duration);
         // `> 0` and `<= 144h`: the breaks are 1s and 144h + 1s.
         assert_eq!(
-            interval(dur, (Some(1), Some(144 * h + 1))),
+            interval(dur, (Some(1), Some(144 * h + 1)), &words),
             "more than 0h, at most 144h"
         );
-        assert_eq!(interval(dur, (Some(72 * h + 1), None)), "more than 72h");
-        assert_eq!(interval(dur, (None, Some(24 * h))), "less than 24h");
         assert_eq!(
-            interval(dur, (Some(24 * h), Some(48 * h))),
+            interval(dur, (Some(72 * h + 1), None), &words),
+            "more than 72h"
+        );
+        assert_eq!(interval(dur, (None, Some(24 * h)), &words), "less than 24h");
+        assert_eq!(
+            interval(dur, (Some(24 * h), Some(48 * h)), &words),
             "at least 24h, less than 48h"
         );
-        assert_eq!(interval(Some(&TypeDesc::Int), (Some(1), Some(4))), "1 to 3");
-        assert_eq!(interval(Some(&TypeDesc::Int), (Some(2), Some(3))), "2");
+        assert_eq!(
+            interval(Some(&TypeDesc::Int), (Some(1), Some(4)), &int),
+            "1 to 3"
+        );
+        assert_eq!(
+            interval(Some(&TypeDesc::Int), (Some(2), Some(3)), &int),
+            "2"
+        );
     }
 
     #[test]
