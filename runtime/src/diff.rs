@@ -10,6 +10,7 @@
 //! regions, `summary` says what changed in the sources: sets and rules.
 
 mod cells;
+mod fit;
 mod merge;
 mod summary;
 mod words;

@@ -287,6 +287,7 @@ impl Engine {
             .enumerate()
             .map(|(i, d)| (d.name.clone(), i as u32))
             .collect();
+        let durations = artifact.durations.iter().cloned().collect();
         let mut engine = Engine {
             artifact,
             compiled: Vec::new(),
@@ -294,9 +295,8 @@ impl Engine {
             entity_names,
             enum_names,
             ancestors,
-            durations: HashMap::new(),
+            durations,
         };
-        engine.durations = engine.artifact.durations.iter().cloned().collect();
         let compiled = engine
             .artifact
             .decisions

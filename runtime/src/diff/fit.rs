@@ -1,0 +1,254 @@
+//! Putting a cell's request in its cell. A cell takes one class per column, and the request
+//! built from each class's representative may fall outside it: a port chosen for its class
+//! then replaced by one of the right kind, two inputs set equal that lie in different classes.
+//! `fit` checks every column and, if need be, tries the values that other columns depend on (by
+//! name, in the request both sides read) until the request lies in the cell; a cell no request
+//! lies in is empty and is skipped.
+
+use serde_json::Value as Json;
+
+use super::cells::{domain_len, domain_name, Class, MergedColumn, Pair, Slice};
+use super::Values;
+use crate::artifact::{Column, NumExpr, Path};
+use crate::engine::Key;
+
+pub(super) type Request = (Json, Vec<crate::Value>, Vec<crate::Value>);
+
+/// The new side's inputs as a request both sides read, with the old side's own columns set.
+pub(super) fn both_sides(
+    pair: &Pair,
+    slice: &Slice,
+    okeys: &[Option<Key>],
+    ninputs: Vec<crate::Value>,
+) -> Result<Request, String> {
+    let (old, new) = (pair.old, pair.new);
+    let request = new.request_json(pair.nid, &ninputs);
+    let oinputs = old
+        .parse_request(pair.oid, &request)
+        .map_err(|e| format!("the old side cannot read the new side's requests: {e}"))?;
+    let oinputs = old.example_keys(pair.oid, slice.day, okeys, Some(oinputs));
+    let request = old.request_json(pair.oid, &oinputs);
+    let ninputs = new
+        .parse_request(pair.nid, &request)
+        .map_err(|e| format!("the new side cannot read the old side's requests: {e}"))?;
+    Ok((request, oinputs, ninputs))
+}
+
+/// Whether every column of the request lies in the cell's class.
+fn in_cell(pair: &Pair, cols: &[MergedColumn], cell: &[&Class], r: &Request) -> bool {
+    cols.iter().zip(cell).all(|(m, class)| {
+        let (engine, d, i, inputs) = match (m.new, m.old) {
+            (Some(i), _) => (pair.new, pair.nd, i, &r.2),
+            (None, Some(i)) => (pair.old, pair.od, i, &r.1),
+            (None, None) => return true,
+        };
+        d.columns
+            .get(i)
+            .is_some_and(|c| class.selection.holds(engine, d, i, engine.key(c, inputs)))
+    })
+}
+
+/// The most requests tried to fit one cell.
+const FIT_TRIES: usize = 256;
+
+/// The request if it lies in the cell; else one that does, found by choosing the value of an
+/// entity column that other columns read attributes of, or the common value of two inputs
+/// compared equal; `None` when none is found.
+pub(super) fn fit(
+    pair: &Pair,
+    cols: &[MergedColumn],
+    slice: &Slice,
+    cell: &[&Class],
+    okeys: &[Option<Key>],
+    r: Request,
+) -> Result<Option<Request>, String> {
+    if in_cell(pair, cols, cell, &r) {
+        return Ok(Some(r));
+    }
+    let nd = pair.nd;
+    // A category column's path and domain, on the side that has it (values are set by name in
+    // the request, which both sides read).
+    let path_of = |m: &MergedColumn| match m.column(pair) {
+        Some((Column::Category { path, domain }, engine, _)) => Some((path, *domain, engine)),
+        _ => None,
+    };
+    // Groups of candidate assignments, each with the columns it is meant to put in the cell:
+    // the entity columns other columns read attributes of, and the inputs of `==` columns.
+    type Assignment<'p> = Vec<(&'p Path, String)>;
+    let mut groups: Vec<(Vec<Assignment>, Vec<usize>)> = Vec::new();
+    for (c, (m, class)) in cols.iter().zip(cell).enumerate() {
+        let (Some((path, _, _)), Values::Names(names)) = (path_of(m), &class.selection.values)
+        else {
+            continue;
+        };
+        // The columns that read attributes of this one's entity follow from its value.
+        let dependents: Vec<usize> = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                m.column(pair)
+                    .is_some_and(|(col, _, _)| paths_of(col).iter().any(|p| extends(p, path)))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !dependents.is_empty() {
+            let tries = names.iter().map(|n| vec![(path, n.clone())]).collect();
+            groups.push((tries, [vec![c], dependents].concat()));
+        }
+    }
+    for (c, (m, class)) in cols.iter().zip(cell).enumerate() {
+        let (Some(Column::Same { a, b }), Values::Flags(f)) = (
+            m.new.and_then(|i| nd.columns.get(i)),
+            &class.selection.values,
+        ) else {
+            continue;
+        };
+        if class.selection.absent || f.len() != 1 {
+            continue;
+        }
+        let domain = cols.iter().find_map(|m| {
+            path_of(m)
+                .filter(|(q, _, _)| *q == a || *q == b)
+                .map(|(_, d, e)| (d, e))
+        });
+        let Some((domain, engine)) = domain else {
+            continue;
+        };
+        // The values each compared input's class allows (any value of the domain when the
+        // input is not a column of its own).
+        let everything: Vec<String> = (0..domain_len(engine, domain))
+            .filter_map(|i| domain_name(engine, domain, i as u32))
+            .collect();
+        let mut fixes = vec![c];
+        let mut allowed = |p: &Path| {
+            cols.iter()
+                .zip(cell)
+                .enumerate()
+                .find_map(
+                    |(i, (m, class))| match (path_of(m), &class.selection.values) {
+                        (Some((q, _, _)), Values::Names(names)) if q == p => {
+                            fixes.push(i);
+                            Some(names.iter().cloned().collect::<Vec<_>>())
+                        }
+                        _ => None,
+                    },
+                )
+                .unwrap_or_else(|| everything.clone())
+        };
+        let (na, nb) = (allowed(a), allowed(b));
+        let tries: Vec<Assignment> = if f.contains(&true) {
+            na.iter()
+                .filter(|x| nb.contains(x))
+                .map(|x| vec![(a, x.clone()), (b, x.clone())])
+                .collect()
+        } else {
+            // Two different values: a few of each side are enough to find a pair.
+            na.iter()
+                .take(3)
+                .flat_map(|x| nb.iter().take(3).map(move |y| (x, y)))
+                .filter(|(x, y)| x != y)
+                .map(|(x, y)| vec![(a, x.clone()), (b, y.clone())])
+                .collect()
+        };
+        groups.push((tries, fixes));
+    }
+    let mut tries = 0;
+    let mut current = r;
+    for (assignments, fixes) in &groups {
+        for assignment in assignments {
+            tries += 1;
+            if tries > FIT_TRIES {
+                return Ok(None);
+            }
+            let mut request = current.0.clone();
+            let set: Vec<&Path> = assignment
+                .iter()
+                .filter(|(p, name)| set_by_name(&mut request, &p.text, name))
+                .map(|(p, _)| *p)
+                .collect();
+            let Ok(ninputs) = pair.new.parse_request(pair.nid, &request) else {
+                continue;
+            };
+            // The old side's own columns that read what was set, or attributes of it, now
+            // follow from it.
+            let okeys: Vec<Option<Key>> = okeys
+                .iter()
+                .zip(&pair.od.columns)
+                .map(|(k, c)| {
+                    let follows = paths_of(c)
+                        .iter()
+                        .any(|q| set.iter().any(|p| *q == *p || extends(q, p)));
+                    if follows {
+                        None
+                    } else {
+                        *k
+                    }
+                })
+                .collect();
+            let r = both_sides(pair, slice, &okeys, ninputs)?;
+            if in_cell(pair, cols, cell, &r) {
+                return Ok(Some(r));
+            }
+            // Keep an assignment that puts this group's columns in the cell, and go on to
+            // the next group from it.
+            let fixed = fixes
+                .iter()
+                .all(|&i| in_cell(pair, &cols[i..=i], &cell[i..=i], &r));
+            if fixed {
+                current = r;
+                break;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Sets the value at a path written `t.arrival_port` in a request to an entry or enum value by
+/// name; `false` when the path does not lead through objects.
+fn set_by_name(request: &mut Json, path: &str, name: &str) -> bool {
+    let mut at = request;
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        let Some(obj) = at.as_object_mut() else {
+            return false;
+        };
+        if keys.peek().is_none() {
+            obj.insert(key.to_string(), Json::String(name.to_string()));
+            return true;
+        }
+        let Some(next) = obj.get_mut(key) else {
+            return false;
+        };
+        at = next;
+    }
+    false
+}
+
+/// Whether `q` reads further into what `p` names (an attribute of `p`'s entity).
+fn extends(q: &Path, p: &Path) -> bool {
+    q.param == p.param && q.fields.len() > p.fields.len() && q.fields.starts_with(&p.fields)
+}
+
+/// The input paths a column reads.
+fn paths_of(c: &Column) -> Vec<&Path> {
+    match c {
+        Column::Category { path, .. } | Column::Flag { path } => vec![path],
+        Column::Same { a, b } => vec![a, b],
+        Column::Number { expr, .. } => {
+            let mut out = Vec::new();
+            num_paths(expr, &mut out);
+            out
+        }
+    }
+}
+
+fn num_paths<'a>(e: &'a NumExpr, out: &mut Vec<&'a Path>) {
+    match e {
+        NumExpr::Path(p) => out.push(p),
+        NumExpr::Const(_) => {}
+        NumExpr::Add(a, b) | NumExpr::Sub(a, b) => {
+            num_paths(a, out);
+            num_paths(b, out);
+        }
+    }
+}
