@@ -22,7 +22,7 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         .iter()
         .map(|e| {
             let code = match e.kind {
-                SyntaxErrorKind::Unexpected => Code::E0001,
+                SyntaxErrorKind::Unexpected | SyntaxErrorKind::SpacedUnit => Code::E0001,
                 SyntaxErrorKind::TooDeep => Code::E0002,
                 SyntaxErrorKind::TooLarge => Code::E0003,
                 SyntaxErrorKind::UnterminatedString => Code::E0004,
@@ -40,6 +40,14 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                     d.label("the file is not read")
                 }
                 SyntaxErrorKind::StringTooLong => d.label("the string starts here"),
+                SyntaxErrorKind::SpacedUnit => {
+                    let joined = e.expected.first().map(|x| x.trim_matches('`').to_string());
+                    let d = d.label(format!("write {}", join_or(&e.expected)));
+                    match joined {
+                        Some(fix) => d.suggest(e.span, fix),
+                        None => d,
+                    }
+                }
                 _ if !e.expected.is_empty() => {
                     d.label(format!("expected {}", join_or(&e.expected)))
                 }
@@ -62,6 +70,19 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 (SyntaxErrorKind::UnterminatedString, _) => {
                     "add the closing `\"` on the same line".to_string()
                 }
+                (SyntaxErrorKind::SpacedUnit, _) => {
+                    "write the number and its unit without a space, as in `144h` or `30d`"
+                        .to_string()
+                }
+                (SyntaxErrorKind::Unexpected, Some("set")) => "a set states `from`, `until`, \
+                    `announced N` (`announced N partial` when the source names only some) and \
+                    `cite`, then its members in braces; this `set` was skipped, the rest of the \
+                    file is still checked"
+                    .to_string(),
+                (SyntaxErrorKind::Unexpected, Some("amend")) => "an amendment states `from`, \
+                    `announced N` and `cite`, then `add` and `remove` lines in braces; this \
+                    `amend` was skipped, the rest of the file is still checked"
+                    .to_string(),
                 (SyntaxErrorKind::StrayText, _) => {
                     "every item starts with a keyword such as `rule`, `set` or `decision`"
                         .to_string()
@@ -129,14 +150,41 @@ fn set_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnost
             )
             .label("added again here")
             .help("remove it from this `add`, or remove it from the set in an earlier amendment first"),
-            IssueKind::NotPresent { member, date } => Diagnostic::new(
-                Code::E0302,
-                path,
-                find(member, Some(AmendAction::Remove)),
-                format!("`{member}` is not in `{set_name}` on {date}"),
-            )
-            .label("nothing to remove")
-            .help("check the name and the date: only current members can be removed"),
+            IssueKind::NotPresent {
+                member,
+                date,
+                removed_by,
+            } => {
+                let d = Diagnostic::new(
+                    Code::E0302,
+                    path,
+                    find(member, Some(AmendAction::Remove)),
+                    format!("`{member}` is not in `{set_name}` on {date}"),
+                )
+                .label("nothing to remove");
+                match removed_by.and_then(|(f, i, on)| removal_site(db, f, i, member).map(|s| (f, s, on))) {
+                    Some((f, span, on)) => d
+                        .related(f.path(db), span, format!("removed from {on} by this amendment"))
+                        .help(format!(
+                            "`{member}` was already removed on {on}: drop this `remove`, or add it back in between"
+                        )),
+                    None => d.help("check the name and the date: only current members can be removed"),
+                }
+            }
+            IssueKind::AfterEnd { ended } => {
+                let span = match &item.kind {
+                    ItemKind::Amend(a) => a.from.as_ref().map_or(a.set.span, |f| f.span),
+                    _ => item.span,
+                };
+                Diagnostic::new(
+                    Code::E0307,
+                    path,
+                    span,
+                    format!("`{set_name}` no longer exists on this date: it ends on {ended}"),
+                )
+                .label("after the set's `until`")
+                .help(format!("date the amendment before {ended}, or move the set's `until` later"))
+            }
             IssueKind::BeforeCreation { created } => {
                 let span = match &item.kind {
                     ItemKind::Amend(a) => a.from.as_ref().map_or(a.set.span, |f| f.span),
@@ -151,21 +199,34 @@ fn set_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnost
                 .label("this amendment is dated earlier")
                 .help(format!("date the amendment on or after {created}, or move the set's `from` earlier"))
             }
-            IssueKind::CountMismatch { announced, actual, date } => {
+            IssueKind::CountMismatch {
+                announced,
+                actual,
+                date,
+                partial,
+            } => {
                 let when = date.map_or(String::new(), |d| format!(" from {d}"));
-                let gap = if *actual < *announced as usize {
-                    format!("{} members are not listed yet", *announced as usize - actual)
+                let (announced, actual) = (*announced as usize, *actual);
+                let members = |n: usize| if n == 1 { "member" } else { "members" };
+                let message = if *partial && actual == announced {
+                    format!("`{set_name}` lists all {announced} announced {}{when}, but says `partial`", members(announced))
                 } else {
-                    format!("{} more members are listed than announced", actual - *announced as usize)
+                    format!(
+                        "`{set_name}` is announced with {announced} {}{when} but lists {actual}",
+                        members(announced)
+                    )
                 };
-                Diagnostic::new(
-                    Code::E0305,
-                    path,
-                    announced_span,
-                    format!("`{set_name}` is announced with {announced} members{when} but lists {actual}"),
-                )
-                .label(gap)
-                .help("list the members the text names; the warning stays until the list is complete")
+                let d = Diagnostic::new(Code::E0305, path, announced_span, message);
+                if actual > announced {
+                    d.label(format!("{} more {} listed than announced", actual - announced, members(actual - announced)))
+                        .help("check the list against the source: a member too many, or a count that changed")
+                } else if *partial {
+                    d.label("every announced member is listed")
+                        .help("the list is complete: remove `partial`")
+                } else {
+                    d.label(format!("{} {} not listed", announced - actual, members(announced - actual)))
+                        .help("list the members the source names; if the source names only these, write `announced N partial`")
+                }
             }
             IssueKind::DuplicateInList { member } => {
                 let occurrences: Vec<Span> =
@@ -502,4 +563,18 @@ impl Analysis {
         }
         Ok(out)
     }
+}
+
+/// Where an amendment removes `member`: the span of the name in its `remove`.
+fn removal_site(db: &dyn Db, file: SourceFile, item: u32, member: &str) -> Option<Span> {
+    let parsed = parse_file(db, file);
+    let ItemKind::Amend(a) = &parsed.items.get(item as usize)?.kind else {
+        return None;
+    };
+    a.ops
+        .iter()
+        .filter(|op| op.action == AmendAction::Remove)
+        .flat_map(|op| &op.members)
+        .find(|m| m.name == member)
+        .map(|m| m.span)
 }

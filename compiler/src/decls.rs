@@ -54,7 +54,11 @@ pub enum DeclKind {
     Set {
         elem: TypeName,
         from: Option<Date>,
+        /// The first day the set no longer exists.
+        until: Option<Date>,
         announced: Option<u64>,
+        /// `announced N partial`: the list knowingly names only some of the members.
+        partial: bool,
         /// `cite SOURCE item N`: the source's name and the item.
         cite: Option<(String, Option<u32>)>,
         members: Vec<String>,
@@ -122,6 +126,8 @@ pub struct AmendSummary {
     pub set: String,
     pub from: Option<Date>,
     pub announced: Option<u64>,
+    /// `announced N partial`.
+    pub partial: bool,
     /// `cite SOURCE item N`: the source's name and the item.
     pub cite: Option<(String, Option<u32>)>,
     pub ops: Vec<(AmendAction, Vec<String>)>,
@@ -225,7 +231,9 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                 DeclKind::Set {
                     elem: TypeName::of(&s.ty),
                     from: literal_date(s.from.as_ref()),
+                    until: literal_date(s.until.as_ref()),
                     announced: number(s.announced.as_ref()),
+                    partial: s.partial.is_some(),
                     cite: cite(s.cite.as_ref()),
                     members: s.members.iter().map(|m| m.name.clone()).collect(),
                 },
@@ -234,6 +242,7 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                 set: a.set.name.clone(),
                 from: literal_date(a.from.as_ref()),
                 announced: number(a.announced.as_ref()),
+                partial: a.partial.is_some(),
                 cite: cite(a.cite.as_ref()),
                 ops: a
                     .ops

@@ -189,6 +189,7 @@ codes! {
     E0304, Error, "`until` not after `from`";
     E0305, Warning, "announced count differs from the listed members";
     E0306, Error, "duplicate member in a list";
+    E0307, Error, "amendment after the set ends";
     E0401, Error, "cycle";
     E0601, Error, "cannot be compiled into a decision table";
     E0701, Error, "overlapping rules in a unique decision";

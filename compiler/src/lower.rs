@@ -574,6 +574,7 @@ impl<'a> Lowerer<'a> {
                             from: s.from.map(date_to_days),
                             members,
                             announced: s.announced,
+                            partial: s.partial,
                             citation: s.cite.as_ref().map(|(source, item)| Citation {
                                 source: source.clone(),
                                 title: self.source_title(source),

@@ -18,6 +18,8 @@ pub struct Slice {
     pub members: BTreeSet<String>,
     /// The count the source announced for this state, if it said one.
     pub announced: Option<u64>,
+    /// `announced N partial`: the list knowingly names only some of the N.
+    pub partial: bool,
     /// The citation of the set or of the (last) amendment that made this state.
     pub cite: Option<(String, Option<u32>)>,
 }
@@ -27,6 +29,8 @@ pub struct Timeline {
     pub elem: TypeName,
     /// The set does not exist before this date.
     pub created: Option<Date>,
+    /// The set no longer exists from this date (its last slice, empty, starts here).
+    pub ended: Option<Date>,
     /// In date order; the first slice starts at `created`.
     pub slices: Vec<Slice>,
     /// Each amendment applied: (file, item, date), in the order applied.
@@ -53,15 +57,24 @@ impl Timeline {
 pub enum IssueKind {
     /// `add` of a member already in the set on that date.
     AlreadyPresent { member: String, date: Date },
-    /// `remove` of a member not in the set on that date.
-    NotPresent { member: String, date: Date },
+    /// `remove` of a member not in the set on that date; `removed_by` is the earlier
+    /// amendment that took it out, if one did (file, item, date).
+    NotPresent {
+        member: String,
+        date: Date,
+        removed_by: Option<(SourceFile, u32, Date)>,
+    },
+    /// An amendment dated on or after the day the set ends.
+    AfterEnd { ended: Date },
     /// An amendment dated before the set exists.
     BeforeCreation { created: Date },
-    /// The announced count differs from the listed members.
+    /// The announced count differs from the listed members (for a `partial` list: more are
+    /// listed than announced, or all of them).
     CountMismatch {
         announced: u64,
         actual: usize,
         date: Option<Date>,
+        partial: bool,
     },
     /// A member listed twice in one list.
     DuplicateInList { member: String },
@@ -90,7 +103,9 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
         let DeclKind::Set {
             elem,
             from,
+            until,
             announced,
+            partial,
             cite,
             members,
         } = &def.decl.kind
@@ -107,28 +122,24 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 });
             }
         }
-        if let Some(n) = announced {
-            if *n != base.len() as u64 {
-                out.issues.push(SetIssue {
-                    file: def.file,
-                    item: def.decl.item,
-                    kind: IssueKind::CountMismatch {
-                        announced: *n,
-                        actual: base.len(),
-                        date: *from,
-                    },
-                });
-            }
+        if let Some(kind) = count_issue(*announced, *partial, base.len(), *from) {
+            out.issues.push(SetIssue {
+                file: def.file,
+                item: def.decl.item,
+                kind,
+            });
         }
         let slice = Slice {
             from: *from,
             members: base,
             announced: *announced,
+            partial: *partial,
             cite: cite.clone(),
         };
         let timeline = Timeline {
             elem: elem.clone(),
             created: *from,
+            ended: *until,
             slices: vec![slice],
             amendments: Vec::new(),
         };
@@ -145,6 +156,8 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
         }
     }
     amends.sort_by_key(|(date, file_ix, item, _, _)| (*date, *file_ix, *item));
+    // For each set and member, the last amendment that removed it (for E0302's pointer).
+    let mut removals: BTreeMap<String, BTreeMap<String, (SourceFile, u32, Date)>> = BTreeMap::new();
 
     for (date, _, item, file, a) in amends {
         let Some(timeline) = out.sets.get_mut(&a.set) else {
@@ -160,7 +173,17 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 continue;
             }
         }
+        if let Some(ended) = timeline.ended.filter(|e| date >= *e) {
+            out.issues.push(SetIssue {
+                file,
+                item,
+                kind: IssueKind::AfterEnd { ended },
+            });
+            continue;
+        }
         let mut members = timeline.members_at(date).cloned().unwrap_or_default();
+        let removed_by = removals.entry(a.set.clone()).or_default();
+        let issues_before = out.issues.len();
         let mut seen = BTreeSet::new();
         for (action, names) in &a.ops {
             for m in names {
@@ -181,20 +204,24 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                         let kind = IssueKind::NotPresent {
                             member: m.clone(),
                             date,
+                            removed_by: removed_by.get(m).copied(),
                         };
                         out.issues.push(SetIssue { file, item, kind });
                     }
-                    _ => {}
+                    AmendAction::Remove => {
+                        removed_by.insert(m.clone(), (file, item, date));
+                    }
+                    AmendAction::Add => {
+                        removed_by.remove(m);
+                    }
                 }
             }
         }
-        if let Some(n) = a.announced {
-            if n != members.len() as u64 {
-                let kind = IssueKind::CountMismatch {
-                    announced: n,
-                    actual: members.len(),
-                    date: Some(date),
-                };
+        // A count is compared only with a list the amendment could apply in full: after a
+        // failed `add` or `remove`, the mismatch would only repeat that error.
+        let applied = out.issues.len() == issues_before;
+        if let Some(kind) = count_issue(a.announced, a.partial, members.len(), Some(date)) {
+            if applied {
                 out.issues.push(SetIssue { file, item, kind });
             }
         }
@@ -206,6 +233,7 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 last.members = members;
                 if a.announced.is_some() {
                     last.announced = a.announced;
+                    last.partial = a.partial;
                 }
                 if a.cite.is_some() {
                     last.cite = a.cite.clone();
@@ -215,9 +243,47 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 from: Some(date),
                 members,
                 announced: a.announced,
+                partial: a.partial,
                 cite: a.cite.clone(),
             }),
         }
     }
+    // A set that ends has no members from its end on.
+    for timeline in out.sets.values_mut() {
+        if let Some(ended) = timeline
+            .ended
+            .filter(|e| timeline.created.is_none_or(|c| c < *e))
+        {
+            timeline.slices.push(Slice {
+                from: Some(ended),
+                members: BTreeSet::new(),
+                announced: None,
+                partial: false,
+                cite: None,
+            });
+        }
+    }
     Arc::new(out)
+}
+
+/// The count issue of a list of `actual` members announced as `announced` (`partial`: the
+/// list knowingly names only some): none when they agree, or when a partial list names fewer.
+fn count_issue(
+    announced: Option<u64>,
+    partial: bool,
+    actual: usize,
+    date: Option<Date>,
+) -> Option<IssueKind> {
+    let n = announced?;
+    let fine = if partial {
+        (actual as u64) < n
+    } else {
+        actual as u64 == n
+    };
+    (!fine).then_some(IssueKind::CountMismatch {
+        announced: n,
+        actual,
+        date,
+        partial,
+    })
 }

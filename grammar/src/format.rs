@@ -99,8 +99,9 @@ fn shape(file: &ParsedFile) -> (serde_json::Value, Vec<String>, usize) {
             serde_json::Value::Object(m)
                 if m.len() == 2 && m.contains_key("start") && m.contains_key("end") =>
             {
-                // A bare span (inside a tuple): positions are not part of the shape.
-                *v = serde_json::Value::Null;
+                // A bare span (inside a tuple, or marking a word such as `partial`): its
+                // presence is part of the shape, its position is not.
+                *v = serde_json::Value::Bool(true);
             }
             serde_json::Value::Object(m) => {
                 m.remove("span");
@@ -512,11 +513,14 @@ impl<'s> Fmt<'s> {
                 if let Some(f) = &s.from {
                     clauses.push((f.span.start, format!("from {}", self.e(f))));
                 }
+                if let Some(u) = &s.until {
+                    clauses.push((u.span.start, format!("until {}", self.e(u))));
+                }
                 if let Some(c) = &s.cite {
                     clauses.push((c.span.start, cite(c)));
                 }
                 if let Some(n) = &s.announced {
-                    clauses.push((n.span.start, format!("announced {}", n.text)));
+                    clauses.push((n.span.start, announced(n, s.partial)));
                 }
                 clauses.sort();
                 let mut header = format!("set {}: {}", s.name.name, type_ref(&s.ty));
@@ -528,8 +532,10 @@ impl<'s> Fmt<'s> {
                     s.ty.span,
                     &[
                         s.from.as_ref().map(|e| e.span),
+                        s.until.as_ref().map(|e| e.span),
                         s.cite.as_ref().map(|c| c.span),
                         s.announced.as_ref().map(|n| n.span),
+                        s.partial,
                     ],
                 );
                 if s.members.is_empty() {
@@ -558,7 +564,7 @@ impl<'s> Fmt<'s> {
                     clauses.push((c.span.start, cite(c)));
                 }
                 if let Some(n) = &a.announced {
-                    clauses.push((n.span.start, format!("announced {}", n.text)));
+                    clauses.push((n.span.start, announced(n, a.partial)));
                 }
                 clauses.sort();
                 let mut header = format!("amend {}", a.set.name);
@@ -572,6 +578,7 @@ impl<'s> Fmt<'s> {
                         a.from.as_ref().map(|e| e.span),
                         a.cite.as_ref().map(|c| c.span),
                         a.announced.as_ref().map(|n| n.span),
+                        a.partial,
                     ],
                 );
                 self.open(header, header_end);
@@ -843,6 +850,14 @@ fn cite(c: &Citation) -> String {
     match &c.item {
         Some(n) => format!("cite {} item {}", c.source.name, n.text),
         None => format!("cite {}", c.source.name),
+    }
+}
+
+/// `announced 12`, or `announced 12 partial`.
+fn announced(n: &Number, partial: Option<Span>) -> String {
+    match partial {
+        Some(_) => format!("announced {} partial", n.text),
+        None => format!("announced {}", n.text),
     }
 }
 

@@ -228,6 +228,7 @@ fn describe(rule: &Rule) -> String {
         R::until_clause => "`until`",
         R::cite_clause => "`cite`",
         R::announced_clause => "`announced`",
+        R::kw_partial => "`partial`",
         R::priority_clause => "`priority`",
         R::when_clause => "`when`",
         R::then_clause => "`then`",
@@ -282,6 +283,24 @@ fn convert_error(
     expected.dedup();
     let rest_of_line = chunk_text[pos..].split('\n').next().unwrap_or("");
     let unterminated = found.starts_with('"') && !rest_of_line[1..].contains('"');
+    // `240 h`: digits, blanks, then a unit where the parser stopped.
+    let before = chunk_text[..pos].trim_end_matches([' ', '\t']);
+    let digits = &before[before
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1)..];
+    let spaced_unit = before.len() < pos
+        && !digits.is_empty()
+        && ["min", "h", "d", "w", "mo", "y"].contains(&found);
+    if spaced_unit {
+        let start = pos - (chunk_text[..pos].len() - before.len()) - digits.len();
+        return SyntaxError {
+            kind: SyntaxErrorKind::SpacedUnit,
+            message: format!("`{digits} {found}`: a number and its unit are written together"),
+            span: Span::new(base + start, base + pos + found_len),
+            item_span,
+            expected: vec![format!("`{digits}{found}`")],
+        };
+    }
     let (kind, message, found_len) = if unterminated {
         let len = rest_of_line.trim_end().len();
         (
@@ -537,6 +556,14 @@ impl Builder {
             .map(|e| self.expr(e))
     }
 
+    /// The `partial` of an `announced N partial` clause.
+    fn partial_mark(&mut self, p: &P<'_>) -> Option<Span> {
+        p.clone()
+            .into_inner()
+            .find(|c| c.as_rule() == Rule::kw_partial)
+            .map(|c| self.span(&c))
+    }
+
     fn clause_number(&mut self, p: P<'_>) -> Option<Number> {
         p.into_inner()
             .find(|c| c.as_rule() == Rule::int)
@@ -554,7 +581,9 @@ impl Builder {
         let mut name = None;
         let mut ty = None;
         let mut from = None;
+        let mut until = None;
         let mut announced = None;
+        let mut partial = None;
         let mut cite = None;
         let mut members = Vec::new();
         let mut repeated = Vec::new();
@@ -564,7 +593,11 @@ impl Builder {
                 Rule::ident => name = Some(self.ident(c)),
                 Rule::type_expr => ty = Some(self.type_ref(c)),
                 Rule::from_clause => set_once(&mut from, self.clause_expr(c), span, &mut repeated),
+                Rule::until_clause => {
+                    set_once(&mut until, self.clause_expr(c), span, &mut repeated)
+                }
                 Rule::announced_clause => {
+                    partial = self.partial_mark(&c);
                     set_once(&mut announced, self.clause_number(c), span, &mut repeated);
                 }
                 Rule::cite_clause => {
@@ -583,7 +616,9 @@ impl Builder {
                 name,
                 ty,
                 from,
+                until,
                 announced,
+                partial,
                 cite,
                 members,
                 repeated,
@@ -596,6 +631,7 @@ impl Builder {
         let mut set = None;
         let mut from = None;
         let mut announced = None;
+        let mut partial = None;
         let mut cite = None;
         let mut ops = Vec::new();
         let mut repeated = Vec::new();
@@ -605,6 +641,7 @@ impl Builder {
                 Rule::ident => set = Some(self.ident(c)),
                 Rule::from_clause => set_once(&mut from, self.clause_expr(c), span, &mut repeated),
                 Rule::announced_clause => {
+                    partial = self.partial_mark(&c);
                     set_once(&mut announced, self.clause_number(c), span, &mut repeated);
                 }
                 Rule::cite_clause => {
@@ -631,6 +668,7 @@ impl Builder {
                 set,
                 from,
                 announced,
+                partial,
                 cite,
                 ops,
                 repeated,

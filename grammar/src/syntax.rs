@@ -99,6 +99,8 @@ pub enum SyntaxErrorKind {
     TooManyItems,
     /// A string literal longer than [`crate::limits::MAX_STRING_BYTES`].
     StringTooLong,
+    /// A number and its unit written apart, as in `240 h`.
+    SpacedUnit,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -246,13 +248,17 @@ pub struct Number {
     pub span: Span,
 }
 
-/// `set transit_144h_ports: Port from 2013-01-01 announced 60 { a, b }`
+/// `set transit_144h_ports: Port from 2013-01-01 until 2024-12-17 announced 60 partial { a, b }`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SetDecl {
     pub name: Ident,
     pub ty: TypeRef,
     pub from: Option<Expr>,
+    /// The first day the set no longer exists.
+    pub until: Option<Expr>,
     pub announced: Option<Number>,
+    /// `announced N partial`: the list names only some of the N members, knowingly.
+    pub partial: Option<Span>,
     pub cite: Option<Citation>,
     pub members: Vec<Ident>,
     /// Clauses written twice (`from` twice, say), for the checker to report.
@@ -265,6 +271,8 @@ pub struct AmendDecl {
     pub set: Ident,
     pub from: Option<Expr>,
     pub announced: Option<Number>,
+    /// `announced N partial`: the set names only some of its N members after the amendment.
+    pub partial: Option<Span>,
     pub cite: Option<Citation>,
     pub ops: Vec<AmendOp>,
     pub repeated: Vec<Span>,

@@ -14,10 +14,11 @@ catalogue Port {
   pvg
 }
 set ports: Port from 2013-01-01 announced 60 cite nia item 4 { hengqin, pvg }
-amend ports from 2025-11-05 cite nia item 4 announced 65 {
+amend ports from 2025-11-05 cite nia item 4 announced 65 partial {
   add a, b
   remove c
 }
+set trial: Port from 2023-12-01 until 2026-01-01 announced 12 partial { hengqin }
 decision transit(t: Traveller) -> Entry {
   as of t.arrival
   hit priority

@@ -104,6 +104,8 @@ pub struct SetSlice {
     pub members: Vec<u32>,
     /// The count the source announced for this version, if it said one.
     pub announced: Option<u64>,
+    /// Whether the members listed are knowingly only some of the announced count.
+    pub partial: bool,
     /// The citation of the set or amendment that made this version.
     pub citation: Option<Citation>,
 }

@@ -53,6 +53,11 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
     s.push_str("set every_country: Country { n0, n1, n2, n3, n4, n5 }\n");
     s.push_str("set ports_rest: Port { port6, port7, port8, port9, port10, port11 }\n");
     s.push_str("amend ports_rest from 2025-01-01 cite src item 4 { add port0 }\n");
+    // A set that ends.
+    s.push_str(
+        "set ports_c: Port from 2024-03-01 until 2025-03-01 cite src item 5 { port2, port8 }\n",
+    );
+    s.push_str("amend ports_c from 2024-09-01 cite src item 5 { add port9 }\n");
     s.push_str("record Req {\n  nationality: Country\n  origin: Country\n  destination: Country\n  port: Port\n  city: City\n  zone: Province?\n  arrival: DateTime\n  departure: DateTime\n  consent: Bool\n  other: Bool?\n  count: Int\n}\n");
     s.push_str("record Out { status: Status, stay: Duration? }\n");
     let hits = ["unique", "first", "priority", "collect"];
@@ -98,7 +103,8 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
 }
 
 fn condition(rng: &mut Rng) -> String {
-    let base = match rng.below(16) {
+    let base = match rng.below(17) {
+        16 => "t.port in ports_c".to_string(),
         14 => "t.origin in every_country".to_string(),
         15 => "t.port in ports_rest".to_string(),
         0 => "t.port in ports_a".to_string(),

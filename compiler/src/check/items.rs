@@ -114,6 +114,16 @@ impl Checker<'_> {
                     }
                 };
                 let from = self.literal_date(s.from.as_ref(), "the `from` of a set");
+                let until = self.literal_date(s.until.as_ref(), "the `until` of a set");
+                if let (Some(f), Some(u), Some(ue)) = (from, until, &s.until) {
+                    if u <= f {
+                        let d = self
+                            .diag(Code::E0304, ue.span, format!("`until {u}` is not after `from {f}`"))
+                            .label("the set would never exist")
+                            .help("`until` is the first day the set no longer exists; it must come after `from`");
+                        self.emit(d);
+                    }
+                }
                 if let Some(c) = &s.cite {
                     self.citation(c);
                 }
@@ -491,9 +501,11 @@ impl Checker<'_> {
         if let Some(t) = self.timelines.sets.get(name) {
             for s in &t.slices {
                 let when = s.from.map_or("always".to_string(), |d| format!("from {d}"));
-                let announced = s
-                    .announced
-                    .map_or(String::new(), |n| format!(" (announced {n})"));
+                let announced = match (s.announced, s.partial) {
+                    (Some(n), true) => format!(" (announced {n}, listed in part)"),
+                    (Some(n), false) => format!(" (announced {n})"),
+                    (None, _) => String::new(),
+                };
                 facts.push(format!("{when}: {} members{announced}", s.members.len()));
             }
         }

@@ -196,6 +196,9 @@ fn describe_decl(
             let timelines = set_timelines(db, ws);
             if let Some(tl) = timelines.sets.get(name) {
                 match tl.members_at(today) {
+                    Some(_) if tl.ended.is_some_and(|e| e <= today) => {
+                        let _ = write!(out, "\n\nThe set ended on {}.", tl.ended.unwrap_or(today));
+                    }
                     Some(members) => {
                         let _ = write!(
                             out,
@@ -209,14 +212,14 @@ fn describe_decl(
                         let _ = write!(out, "\n\nThe set does not exist yet on {today}.");
                     }
                 }
-                if let Some(a) = tl
-                    .slices
-                    .iter()
-                    .rev()
-                    .find_map(|s| s.announced)
-                    .or(*announced)
-                {
-                    let _ = write!(out, "\n\nAnnounced count: {a}.");
+                let latest = tl.slices.iter().rev().find(|s| s.announced.is_some());
+                if let Some(a) = latest.and_then(|s| s.announced).or(*announced) {
+                    let part = if latest.is_some_and(|s| s.partial) {
+                        " (the list names only some, knowingly)"
+                    } else {
+                        ""
+                    };
+                    let _ = write!(out, "\n\nAnnounced count: {a}{part}.");
                 }
                 if tl.slices.len() > 1 || tl.created.is_some() {
                     out.push_str("\n\n**History**");
@@ -226,6 +229,9 @@ fn describe_decl(
                             .from
                             .map_or("from the start".to_string(), |d| format!("from {d}"));
                         let change = match previous {
+                            _ if slice.from.is_some() && slice.from == tl.ended => {
+                                "the set ends".to_string()
+                            }
                             None => format!("{} listed", slice.members.len()),
                             Some(prev) => {
                                 let added: Vec<&str> =

@@ -26,8 +26,10 @@ pub struct Token {
 }
 
 /// Words that are keywords only where the grammar expects them (`cite s item 4`, `as of`,
-/// `rule r for d`, `hit unique`).
-const CONTEXTUAL_WORDS: &[&str] = &["item", "as", "of", "for", "unique", "first", "collect"];
+/// `rule r for d`, `hit unique`, `announced 12 partial`).
+const CONTEXTUAL_WORDS: &[&str] = &[
+    "item", "as", "of", "for", "unique", "first", "collect", "partial",
+];
 
 /// Every keyword of the language: item keywords, reserved words and contextual words.
 pub fn keywords() -> impl Iterator<Item = &'static str> {
