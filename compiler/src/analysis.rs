@@ -171,6 +171,41 @@ fn set_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnost
                     None => d.help("check the name and the date: only current members can be removed"),
                 }
             }
+            IssueKind::AmendsFormula { parts } => {
+                let span = match &item.kind {
+                    ItemKind::Amend(a) => a.set.span,
+                    _ => item.span,
+                };
+                let parts: Vec<String> = parts.iter().map(|p| format!("`{p}`")).collect();
+                Diagnostic::new(
+                    Code::E0308,
+                    path,
+                    span,
+                    format!("`{set_name}` is made of other sets and cannot be amended"),
+                )
+                .label("a set with a formula")
+                .help(format!("amend the set it is made of ({}) instead", join_or(&parts)))
+            }
+            IssueKind::FormulaCycle { through } => {
+                let span = match &item.kind {
+                    ItemKind::Set(s) => s.formula.as_ref().map_or(s.name.span, |f| f.span),
+                    _ => item.span,
+                };
+                let (message, label) = if through.is_empty() {
+                    (
+                        format!("`{set_name}` uses a set that is made of itself"),
+                        "a set in this formula has no end",
+                    )
+                } else {
+                    (
+                        format!("`{set_name}` is made of itself: {}", through.join(" → ")),
+                        "this formula comes back to the set",
+                    )
+                };
+                Diagnostic::new(Code::E0401, path, span, message)
+                    .label(label)
+                    .help("a formula may use only sets that do not use it; list members in one of them")
+            }
             IssueKind::AfterEnd { ended } => {
                 let span = match &item.kind {
                     ItemKind::Amend(a) => a.from.as_ref().map_or(a.set.span, |f| f.span),

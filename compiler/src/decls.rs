@@ -62,6 +62,8 @@ pub enum DeclKind {
         /// `cite SOURCE item N`: the source's name and the item.
         cite: Option<(String, Option<u32>)>,
         members: Vec<String>,
+        /// `= a union b`: made of other sets, instead of listed members.
+        formula: Option<Formula>,
     },
     Decision {
         params: Vec<(String, TypeName)>,
@@ -119,6 +121,34 @@ pub struct Decl {
     pub item: u32,
     /// For catalogue entries, the index of the entry within the catalogue.
     pub entry: Option<u32>,
+}
+
+/// A set formula by names, without positions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Formula {
+    Set(String),
+    Op(edict_grammar::SetOp, Box<Formula>, Box<Formula>),
+}
+
+impl Formula {
+    fn of(e: &edict_grammar::SetExpr) -> Formula {
+        use edict_grammar::SetExprKind;
+        match &e.kind {
+            SetExprKind::Set(i) => Formula::Set(i.name.clone()),
+            SetExprKind::Op(op, a, b) => {
+                Formula::Op(*op, Box::new(Formula::of(a)), Box::new(Formula::of(b)))
+            }
+            SetExprKind::Paren(inner) => Formula::of(inner),
+        }
+    }
+
+    /// The sets it combines.
+    pub fn sets(&self) -> Vec<&str> {
+        match self {
+            Formula::Set(s) => vec![s.as_str()],
+            Formula::Op(_, a, b) => [a.sets(), b.sets()].concat(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -236,6 +266,7 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                     partial: s.partial.is_some(),
                     cite: cite(s.cite.as_ref()),
                     members: s.members.iter().map(|m| m.name.clone()).collect(),
+                    formula: s.formula.as_ref().map(Formula::of),
                 },
             ),
             ItemKind::Amend(a) => out.amends.push(AmendSummary {

@@ -190,6 +190,7 @@ codes! {
     E0305, Warning, "announced count differs from the listed members";
     E0306, Error, "duplicate member in a list";
     E0307, Error, "amendment after the set ends";
+    E0308, Error, "amendment of a set made of other sets";
     E0401, Error, "cycle";
     E0601, Error, "cannot be compiled into a decision table";
     E0701, Error, "overlapping rules in a unique decision";

@@ -211,14 +211,10 @@ impl<'a> Interpreter<'a> {
         }
         match self.eval(container, env, None) {
             Some(V::Set(set)) => {
-                let Some(t) = self.lw.timelines.sets.get(&set) else {
-                    return false;
-                };
                 let Some(date) = days_to_date(day) else {
                     return false;
                 };
-                t.members_at(date)
-                    .is_some_and(|m| chain.iter().any(|c| m.contains(c)))
+                chain.iter().any(|c| self.name_in(&set, date, c))
             }
             Some(V::Val(Value::Entity(..))) => {
                 let target = match &container.kind {
@@ -228,6 +224,46 @@ impl<'a> Interpreter<'a> {
                 chain.contains(&target)
             }
             _ => false,
+        }
+    }
+
+    /// Whether `name` is a member of `set` on `date`. A set made by a formula is evaluated
+    /// from its formula here, not from the timeline the compiler derives for it, so that the
+    /// differential test checks that derivation too.
+    fn name_in(&self, set: &str, date: jiff::civil::Date, name: &str) -> bool {
+        use crate::decls::{DeclKind, Formula};
+        use edict_grammar::SetOp;
+        fn eval(i: &Interpreter, f: &Formula, date: jiff::civil::Date, name: &str) -> bool {
+            match f {
+                Formula::Set(s) => i.name_in(s, date, name),
+                Formula::Op(op, a, b) => {
+                    let (a, b) = (eval(i, a, date, name), eval(i, b, date, name));
+                    match op {
+                        SetOp::Union => a || b,
+                        SetOp::Intersect => a && b,
+                        SetOp::Except => a && !b,
+                    }
+                }
+            }
+        }
+        match self.lw.index.kind(set) {
+            Some(DeclKind::Set {
+                formula: Some(f),
+                from,
+                until,
+                ..
+            }) => {
+                from.is_none_or(|f| f <= date)
+                    && until.is_none_or(|u| date < u)
+                    && eval(self, f, date, name)
+            }
+            _ => self
+                .lw
+                .timelines
+                .sets
+                .get(set)
+                .and_then(|t| t.members_at(date))
+                .is_some_and(|m| m.contains(name)),
         }
     }
 

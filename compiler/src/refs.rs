@@ -61,10 +61,16 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                 if let Some(e) = &s.from {
                     expr(e, f);
                 }
+                if let Some(e) = &s.until {
+                    expr(e, f);
+                }
                 if let Some(c) = &s.cite {
                     f(&c.source);
                 }
                 s.members.iter().for_each(&mut *f);
+                if let Some(formula) = &s.formula {
+                    formula.sets().into_iter().for_each(&mut *f);
+                }
             }
             ItemKind::Amend(a) => {
                 f(&a.set);

@@ -8,7 +8,7 @@ use edict_grammar::AmendAction;
 use jiff::civil::Date;
 
 use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{file_decls, workspace_index, DeclKind, TypeName};
+use crate::decls::{file_decls, workspace_index, DeclKind, Formula, TypeName};
 
 /// Members of a set from a date on (until the next slice).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +66,11 @@ pub enum IssueKind {
     },
     /// An amendment dated on or after the day the set ends.
     AfterEnd { ended: Date },
+    /// An amendment of a set made by a formula (its parts are what can be amended).
+    AmendsFormula { parts: Vec<String> },
+    /// A set whose formula comes back to itself: the sets on the way, from it back to it
+    /// (empty when it only uses such a set).
+    FormulaCycle { through: Vec<String> },
     /// An amendment dated before the set exists.
     BeforeCreation { created: Date },
     /// The announced count differs from the listed members (for a `partial` list: more are
@@ -98,6 +103,7 @@ pub struct Timelines {
 pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
     let index = workspace_index(db, ws);
     let mut out = Timelines::default();
+    let mut derived: Vec<Derived> = Vec::new();
     for (name, defs) in &index.defs {
         let Some(def) = defs.first() else { continue };
         let DeclKind::Set {
@@ -108,10 +114,26 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
             partial,
             cite,
             members,
+            formula,
         } = &def.decl.kind
         else {
             continue;
         };
+        if let Some(f) = formula {
+            derived.push(Derived {
+                name: name.clone(),
+                formula: f.clone(),
+                elem: elem.clone(),
+                from: *from,
+                until: *until,
+                announced: *announced,
+                partial: *partial,
+                cite: cite.clone(),
+                file: def.file,
+                item: def.decl.item,
+            });
+            continue;
+        }
         let mut base = BTreeSet::new();
         for m in members {
             if !base.insert(m.clone()) {
@@ -160,6 +182,15 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
     let mut removals: BTreeMap<String, BTreeMap<String, (SourceFile, u32, Date)>> = BTreeMap::new();
 
     for (date, _, item, file, a) in amends {
+        if let Some(d) = derived.iter().find(|d| d.name == a.set) {
+            let parts = d.formula.sets().into_iter().map(str::to_string).collect();
+            out.issues.push(SetIssue {
+                file,
+                item,
+                kind: IssueKind::AmendsFormula { parts },
+            });
+            continue;
+        }
         let Some(timeline) = out.sets.get_mut(&a.set) else {
             continue;
         };
@@ -263,7 +294,181 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
             });
         }
     }
+    derive(&mut out, derived);
     Arc::new(out)
+}
+
+/// A set made by a formula, waiting for its parts.
+struct Derived {
+    name: String,
+    formula: Formula,
+    elem: TypeName,
+    from: Option<Date>,
+    until: Option<Date>,
+    announced: Option<u64>,
+    partial: bool,
+    cite: Option<(String, Option<u32>)>,
+    file: SourceFile,
+    item: u32,
+}
+
+/// The members of a formula on a day (`None`: the beginning of time), from the sets computed
+/// so far; a part that is no set (the checker reports it) is empty.
+fn members_of(
+    f: &Formula,
+    day: Option<Date>,
+    sets: &BTreeMap<String, Timeline>,
+) -> BTreeSet<String> {
+    match f {
+        Formula::Set(name) => sets
+            .get(name)
+            .and_then(|t| match day {
+                Some(d) => t.members_at(d).cloned(),
+                None => t
+                    .slices
+                    .first()
+                    .filter(|s| s.from.is_none())
+                    .map(|s| s.members.clone()),
+            })
+            .unwrap_or_default(),
+        Formula::Op(op, a, b) => {
+            let (a, b) = (members_of(a, day, sets), members_of(b, day, sets));
+            match op {
+                edict_grammar::SetOp::Union => a.union(&b).cloned().collect(),
+                edict_grammar::SetOp::Intersect => a.intersection(&b).cloned().collect(),
+                edict_grammar::SetOp::Except => a.difference(&b).cloned().collect(),
+            }
+        }
+    }
+}
+
+/// Timelines of the sets made by formulas, parts first: a slice on every day a part changes,
+/// within the set's own `from` and `until`. Sets whose formulas use each other are reported.
+fn derive(out: &mut Timelines, mut pending: Vec<Derived>) {
+    loop {
+        let names: BTreeSet<String> = pending.iter().map(|d| d.name.clone()).collect();
+        let (ready, waiting): (Vec<Derived>, Vec<Derived>) = pending
+            .into_iter()
+            .partition(|d| d.formula.sets().iter().all(|p| !names.contains(*p)));
+        pending = waiting;
+        if ready.is_empty() {
+            break;
+        }
+        for d in ready {
+            let timeline = derived_timeline(&d, &out.sets);
+            if let Some(kind) = count_issue(
+                d.announced,
+                d.partial,
+                timeline.slices.first().map_or(0, |s| s.members.len()),
+                d.from,
+            ) {
+                out.issues.push(SetIssue {
+                    file: d.file,
+                    item: d.item,
+                    kind,
+                });
+            }
+            out.sets.insert(d.name.clone(), timeline);
+        }
+    }
+    // What is left uses itself, or a set that does: report it, and give it no members.
+    let uses: BTreeMap<String, Vec<String>> = pending
+        .iter()
+        .map(|d| {
+            let parts = d.formula.sets().into_iter().map(str::to_string).collect();
+            (d.name.clone(), parts)
+        })
+        .collect();
+    for d in pending {
+        out.issues.push(SetIssue {
+            file: d.file,
+            item: d.item,
+            kind: IssueKind::FormulaCycle {
+                through: cycle_from(&d.name, &uses).unwrap_or_default(),
+            },
+        });
+        let timeline = Timeline {
+            elem: d.elem.clone(),
+            created: d.from,
+            ended: d.until,
+            slices: vec![Slice {
+                from: d.from,
+                members: BTreeSet::new(),
+                announced: d.announced,
+                partial: d.partial,
+                cite: d.cite.clone(),
+            }],
+            amendments: Vec::new(),
+        };
+        out.sets.insert(d.name, timeline);
+    }
+}
+
+/// A path of formula uses from `start` back to it: `[start, b, start]`.
+fn cycle_from(start: &str, uses: &BTreeMap<String, Vec<String>>) -> Option<Vec<String>> {
+    let mut stack: Vec<Vec<String>> = vec![vec![start.to_string()]];
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last()?.clone();
+        for next in uses.get(&last).into_iter().flatten() {
+            let mut longer = path.clone();
+            longer.push(next.clone());
+            if next == start {
+                return Some(longer);
+            }
+            if seen.insert(next.clone()) {
+                stack.push(longer);
+            }
+        }
+    }
+    None
+}
+
+fn derived_timeline(d: &Derived, sets: &BTreeMap<String, Timeline>) -> Timeline {
+    // The days on which a part may change, inside the set's life.
+    let mut days: BTreeSet<Date> = BTreeSet::new();
+    for part in d.formula.sets() {
+        if let Some(t) = sets.get(part) {
+            days.extend(t.slices.iter().filter_map(|s| s.from));
+        }
+    }
+    let inside = |day: &Date| d.from.is_none_or(|f| *day > f) && d.until.is_none_or(|u| *day < u);
+    let mut slices = vec![Slice {
+        from: d.from,
+        members: members_of(&d.formula, d.from, sets),
+        announced: d.announced,
+        partial: d.partial,
+        cite: d.cite.clone(),
+    }];
+    for day in days.into_iter().filter(inside) {
+        let members = members_of(&d.formula, Some(day), sets);
+        if slices.last().is_some_and(|s| s.members == members) {
+            continue;
+        }
+        slices.push(Slice {
+            from: Some(day),
+            members,
+            announced: None,
+            partial: false,
+            cite: None,
+        });
+    }
+    if let Some(u) = d.until.filter(|u| d.from.is_none_or(|f| f < *u)) {
+        slices.push(Slice {
+            from: Some(u),
+            members: BTreeSet::new(),
+            announced: None,
+            partial: false,
+            cite: None,
+        });
+    }
+    Timeline {
+        elem: d.elem.clone(),
+        created: d.from,
+        ended: d.until,
+        slices,
+        amendments: Vec::new(),
+    }
 }
 
 /// The count issue of a list of `actual` members announced as `announced` (`partial`: the

@@ -538,6 +538,12 @@ impl<'s> Fmt<'s> {
                         s.partial,
                     ],
                 );
+                if let Some(f) = &s.formula {
+                    // A formula is one line (a comment inside it keeps the item as written).
+                    self.out.push_str(&format!("{header} = {}", set_expr(f)));
+                    self.end_line(item.span.end as usize);
+                    return true;
+                }
                 if s.members.is_empty() {
                     self.out.push_str(&header);
                     self.out.push_str(" {}");
@@ -839,6 +845,15 @@ fn chain(e: &Expr, op: BinOp) -> Vec<&Expr> {
             v
         }
         _ => vec![e],
+    }
+}
+
+/// A set formula in canonical form: one space around each operator, parentheses kept.
+fn set_expr(e: &SetExpr) -> String {
+    match &e.kind {
+        SetExprKind::Set(i) => i.name.clone(),
+        SetExprKind::Op(op, a, b) => format!("{} {} {}", set_expr(a), op.as_str(), set_expr(b)),
+        SetExprKind::Paren(inner) => format!("({})", set_expr(inner)),
     }
 }
 

@@ -229,6 +229,9 @@ fn describe(rule: &Rule) -> String {
         R::cite_clause => "`cite`",
         R::announced_clause => "`announced`",
         R::kw_partial => "`partial`",
+        R::set_formula => "`=`",
+        R::set_op => "`union`, `intersect` or `except`",
+        R::set_expr => "a set",
         R::priority_clause => "`priority`",
         R::when_clause => "`when`",
         R::then_clause => "`then`",
@@ -586,6 +589,7 @@ impl Builder {
         let mut partial = None;
         let mut cite = None;
         let mut members = Vec::new();
+        let mut formula = None;
         let mut repeated = Vec::new();
         for c in p.into_inner() {
             let span = self.span(&c);
@@ -608,6 +612,9 @@ impl Builder {
                         members = self.members(list);
                     }
                 }
+                Rule::set_formula => {
+                    formula = c.into_inner().next().map(|e| self.set_expr(e));
+                }
                 _ => {}
             }
         }
@@ -621,10 +628,67 @@ impl Builder {
                 partial,
                 cite,
                 members,
+                formula,
                 repeated,
             }),
             _ => ItemKind::Error,
         }
+    }
+
+    /// `a union (b except c)`: operands left to right.
+    fn set_expr(&mut self, p: P<'_>) -> SetExpr {
+        let span = self.span(&p);
+        let mut parts = p.into_inner();
+        let term = |b: &mut Self, t: P<'_>| -> SetExpr {
+            let span = b.span(&t);
+            match t.as_rule() {
+                Rule::set_paren => {
+                    let inner = t.into_inner().next();
+                    let e = inner.map_or_else(
+                        || SetExpr {
+                            kind: SetExprKind::Set(Ident {
+                                name: String::new(),
+                                span,
+                            }),
+                            span,
+                        },
+                        |i| b.set_expr(i),
+                    );
+                    SetExpr {
+                        kind: SetExprKind::Paren(Box::new(e)),
+                        span,
+                    }
+                }
+                _ => SetExpr {
+                    kind: SetExprKind::Set(b.ident(t)),
+                    span,
+                },
+            }
+        };
+        let Some(first) = parts.next() else {
+            return SetExpr {
+                kind: SetExprKind::Set(Ident {
+                    name: String::new(),
+                    span,
+                }),
+                span,
+            };
+        };
+        let mut acc = term(self, first);
+        while let (Some(op), Some(t)) = (parts.next(), parts.next()) {
+            let op = match op.into_inner().next().map(|k| k.as_rule()) {
+                Some(Rule::kw_intersect) => SetOp::Intersect,
+                Some(Rule::kw_except) => SetOp::Except,
+                _ => SetOp::Union,
+            };
+            let rhs = term(self, t);
+            let span = Span::new(acc.span.start as usize, rhs.span.end as usize);
+            acc = SetExpr {
+                kind: SetExprKind::Op(op, Box::new(acc), Box::new(rhs)),
+                span,
+            };
+        }
+        acc
     }
 
     fn amend(&mut self, p: P<'_>) -> ItemKind {

@@ -261,8 +261,56 @@ pub struct SetDecl {
     pub partial: Option<Span>,
     pub cite: Option<Citation>,
     pub members: Vec<Ident>,
+    /// `= a union b`: a set made of other sets, instead of listed members.
+    pub formula: Option<SetExpr>,
     /// Clauses written twice (`from` twice, say), for the checker to report.
     pub repeated: Vec<Span>,
+}
+
+/// A formula of sets: `ports_72h union ports_144h except suspended`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SetExpr {
+    pub kind: SetExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum SetExprKind {
+    Set(Ident),
+    Op(SetOp, Box<SetExpr>, Box<SetExpr>),
+    Paren(Box<SetExpr>),
+}
+
+/// How a formula combines two sets, on each day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum SetOp {
+    /// Members of either.
+    Union,
+    /// Members of both.
+    Intersect,
+    /// Members of the first that are not in the second.
+    Except,
+}
+
+impl SetOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetOp::Union => "union",
+            SetOp::Intersect => "intersect",
+            SetOp::Except => "except",
+        }
+    }
+}
+
+impl SetExpr {
+    /// The names of the sets the formula combines, in order.
+    pub fn sets(&self) -> Vec<&Ident> {
+        match &self.kind {
+            SetExprKind::Set(i) => vec![i],
+            SetExprKind::Op(_, a, b) => [a.sets(), b.sets()].concat(),
+            SetExprKind::Paren(e) => e.sets(),
+        }
+    }
 }
 
 /// `amend transit_144h_ports from 2025-11-05 cite nia item 4 announced 65 { add a remove b }`

@@ -19,6 +19,7 @@ amend ports from 2025-11-05 cite nia item 4 announced 65 partial {
   remove c
 }
 set trial: Port from 2023-12-01 until 2026-01-01 announced 12 partial { hengqin }
+set designated: Port = ports union (trial except ports) intersect trial
 decision transit(t: Traveller) -> Entry {
   as of t.arrival
   hit priority

@@ -748,7 +748,7 @@ impl Engine {
         })
     }
 
-    fn path_type(&self, d: &DecisionTable, p: &Path) -> Option<TypeDesc> {
+    pub(crate) fn path_type(&self, d: &DecisionTable, p: &Path) -> Option<TypeDesc> {
         let mut t = d.params.get(p.param as usize)?.1.clone();
         for &f in &p.fields {
             t = match strip(&t) {

@@ -58,6 +58,9 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
         "set ports_c: Port from 2024-03-01 until 2025-03-01 cite src item 5 { port2, port8 }\n",
     );
     s.push_str("amend ports_c from 2024-09-01 cite src item 5 { add port9 }\n");
+    // Sets made of others, following every amendment of their parts.
+    s.push_str("set ports_formula: Port = ports_a union ports_c except ports_b\n");
+    s.push_str("set countries_formula: Country = every_country except (countries intersect every_country)\n");
     s.push_str("record Req {\n  nationality: Country\n  origin: Country\n  destination: Country\n  port: Port\n  city: City\n  zone: Province?\n  arrival: DateTime\n  departure: DateTime\n  consent: Bool\n  other: Bool?\n  count: Int\n}\n");
     s.push_str("record Out { status: Status, stay: Duration? }\n");
     let hits = ["unique", "first", "priority", "collect"];
@@ -103,7 +106,9 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
 }
 
 fn condition(rng: &mut Rng) -> String {
-    let base = match rng.below(17) {
+    let base = match rng.below(19) {
+        17 => "t.port in ports_formula".to_string(),
+        18 => "t.nationality in countries_formula".to_string(),
         16 => "t.port in ports_c".to_string(),
         14 => "t.origin in every_country".to_string(),
         15 => "t.port in ports_rest".to_string(),

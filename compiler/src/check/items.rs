@@ -134,6 +134,9 @@ impl Checker<'_> {
                         self.member(m, &elem, &s.name.name);
                     }
                 }
+                if let Some(f) = &s.formula {
+                    self.formula_parts(f, &elem, &s.name.name);
+                }
                 let facts = self.set_facts(&s.name.name, &elem, from);
                 self.fact("set", &s.name.name, facts);
             }
@@ -490,6 +493,48 @@ impl Checker<'_> {
             };
             let what = format!("`{elem}`");
             self.unknown(m, &what, candidates.iter().map(String::as_str).collect());
+        }
+    }
+
+    /// The sets a formula combines: each a set, of the formula's set's type.
+    fn formula_parts(&mut self, f: &edict_grammar::SetExpr, elem: &Ty, set: &str) {
+        for part in f.sets() {
+            match self.index.kind(&part.name) {
+                Some(DeclKind::Set { elem: pe, .. }) => {
+                    let pt = self.ty_of(pe);
+                    if !elem.is_error() && !pt.is_error() && pt != *elem {
+                        let d = self
+                            .diag(
+                                Code::E0201,
+                                part.span,
+                                format!(
+                                    "`{}` holds {}, but `{set}` holds {}",
+                                    part.name,
+                                    pt.describe(),
+                                    elem.describe()
+                                ),
+                            )
+                            .label("a set of another type")
+                            .help("a formula combines sets of one type");
+                        self.emit(d);
+                    }
+                }
+                Some(other) => {
+                    let noun = other.with_article();
+                    let d = self
+                        .diag(
+                            Code::E0104,
+                            part.span,
+                            format!("`{}` is {noun}, not a set", part.name),
+                        )
+                        .label("a formula combines sets");
+                    self.emit(d);
+                }
+                None => {
+                    let names = self.names_where(|k| matches!(k, DeclKind::Set { .. }));
+                    self.unknown(part, "set", names);
+                }
+            }
         }
     }
 

@@ -26,9 +26,19 @@ pub struct Token {
 }
 
 /// Words that are keywords only where the grammar expects them (`cite s item 4`, `as of`,
-/// `rule r for d`, `hit unique`, `announced 12 partial`).
+/// `rule r for d`, `hit unique`, `announced 12 partial`, `= a union b`).
 const CONTEXTUAL_WORDS: &[&str] = &[
-    "item", "as", "of", "for", "unique", "first", "collect", "partial",
+    "item",
+    "as",
+    "of",
+    "for",
+    "unique",
+    "first",
+    "collect",
+    "partial",
+    "union",
+    "intersect",
+    "except",
 ];
 
 /// Every keyword of the language: item keywords, reserved words and contextual words.

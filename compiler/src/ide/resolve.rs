@@ -233,8 +233,14 @@ impl Walker<'_> {
                     if let Some(c) = &s.cite {
                         self.decl_ref(&c.source);
                     }
+                    if let Some(e) = &s.until {
+                        self.expr(e, &Scope::default(), None);
+                    }
                     for m in &s.members {
                         self.decl_ref(m);
+                    }
+                    for part in s.formula.iter().flat_map(|f| f.sets()) {
+                        self.decl_ref(part);
                     }
                 }
                 ItemKind::Amend(a) => {

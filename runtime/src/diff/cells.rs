@@ -159,7 +159,7 @@ pub(super) fn domain_len(e: &Engine, d: Domain) -> usize {
     }
 }
 
-fn domain_index(e: &Engine, d: Domain, name: &str) -> Option<u32> {
+pub(super) fn domain_index(e: &Engine, d: Domain, name: &str) -> Option<u32> {
     match d {
         Domain::Entity(t) => e.entity_names.get(t as usize)?.get(name).copied(),
         Domain::Enum(x) => e.enum_names.get(x as usize)?.get(name).copied(),

@@ -7,7 +7,7 @@
 
 use serde_json::Value as Json;
 
-use super::cells::{domain_len, domain_name, Class, MergedColumn, Pair, Slice};
+use super::cells::{domain_index, domain_len, domain_name, Class, MergedColumn, Pair, Slice};
 use super::Values;
 use crate::artifact::{Column, NumExpr, Path};
 use crate::engine::Key;
@@ -96,6 +96,17 @@ pub(super) fn fit(
             groups.push((tries, [vec![c], dependents].concat()));
         }
     }
+    // A category column its value does not reach: try the other values of its class.
+    for (c, (m, class)) in cols.iter().zip(cell).enumerate() {
+        let (Some((path, _, _)), Values::Names(names)) = (path_of(m), &class.selection.values)
+        else {
+            continue;
+        };
+        if !groups.iter().any(|(_, fixes)| fixes.first() == Some(&c)) {
+            let tries = names.iter().map(|n| vec![(path, n.clone())]).collect();
+            groups.push((tries, vec![c]));
+        }
+    }
     for (c, (m, class)) in cols.iter().zip(cell).enumerate() {
         let (Some(Column::Same { a, b }), Values::Flags(f)) = (
             m.new.and_then(|i| nd.columns.get(i)),
@@ -154,21 +165,35 @@ pub(super) fn fit(
     }
     let mut tries = 0;
     let mut current = r;
+    let column_in = |i: usize, r: &Request| in_cell(pair, &cols[i..=i], &cell[i..=i], r);
     for (assignments, fixes) in &groups {
+        if fixes.iter().all(|&i| column_in(i, &current)) {
+            continue;
+        }
+        // The columns in the cell so far stay in it.
+        let good: Vec<usize> = (0..cols.len())
+            .filter(|&i| column_in(i, &current))
+            .collect();
         for assignment in assignments {
             tries += 1;
             if tries > FIT_TRIES {
                 return Ok(None);
             }
             let mut request = current.0.clone();
-            let set: Vec<&Path> = assignment
+            let (by_name, through): (Vec<_>, Vec<_>) = assignment
                 .iter()
-                .filter(|(p, name)| set_by_name(&mut request, &p.text, name))
-                .map(|(p, _)| *p)
-                .collect();
-            let Ok(ninputs) = pair.new.parse_request(pair.nid, &request) else {
+                .partition(|(p, name)| set_by_name(&mut request, &p.text, name));
+            let Ok(mut ninputs) = pair.new.parse_request(pair.nid, &request) else {
                 continue;
             };
+            // A path through an entity's attribute (`t.port.kind`) is set by choosing an
+            // entity with that attribute.
+            for (p, name) in &through {
+                if let Some(v) = value_named(pair, p, name) {
+                    pair.new.set_path(&mut ninputs, p, v);
+                }
+            }
+            let set: Vec<&Path> = by_name.iter().chain(&through).map(|(p, _)| *p).collect();
             // The old side's own columns that read what was set, or attributes of it, now
             // follow from it.
             let okeys: Vec<Option<Key>> = okeys
@@ -191,9 +216,7 @@ pub(super) fn fit(
             }
             // Keep an assignment that puts this group's columns in the cell, and go on to
             // the next group from it.
-            let fixed = fixes
-                .iter()
-                .all(|&i| in_cell(pair, &cols[i..=i], &cell[i..=i], &r));
+            let fixed = fixes.iter().chain(&good).all(|&i| column_in(i, &r));
             if fixed {
                 current = r;
                 break;
@@ -201,6 +224,25 @@ pub(super) fn fit(
         }
     }
     Ok(None)
+}
+
+/// An entry or enum value by name, of the type the new side gives the path.
+fn value_named(pair: &Pair, path: &Path, name: &str) -> Option<crate::Value> {
+    let mut ty = pair.new.path_type(pair.nd, path)?;
+    while let crate::value::TypeDesc::Optional(inner) = ty {
+        ty = *inner;
+    }
+    match ty {
+        crate::value::TypeDesc::Entity(t) => {
+            let i = domain_index(pair.new, crate::artifact::Domain::Entity(t), name)?;
+            Some(crate::Value::Entity(t, i))
+        }
+        crate::value::TypeDesc::Enum(e) => {
+            let i = domain_index(pair.new, crate::artifact::Domain::Enum(e), name)?;
+            Some(crate::Value::Enum(e, i))
+        }
+        _ => None,
+    }
 }
 
 /// Sets the value at a path written `t.arrival_port` in a request to an entry or enum value by
