@@ -138,7 +138,10 @@ fn set_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnost
         let find = |name: &str, action: Option<AmendAction>| {
             members
                 .iter()
-                .find(|(a, m)| m.name == name && (action.is_none() || *a == action))
+                .find(|(a, m)| {
+                    m.name == name
+                        && (action.is_none() || *a == action || *a == Some(AmendAction::Move))
+                })
                 .map_or(item.span, |(_, m)| m.span)
         };
         let d = match &issue.kind {
@@ -171,6 +174,14 @@ fn set_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnost
                     None => d.help("check the name and the date: only current members can be removed"),
                 }
             }
+            IssueKind::MovedIntoPresent { member, date, into } => Diagnostic::new(
+                Code::E0301,
+                path,
+                find(member, Some(AmendAction::Move)),
+                format!("`{member}` is already in `{into}` on {date}"),
+            )
+            .label(format!("moved into `{into}` here"))
+            .help(format!("a `move` takes a member out of `{set_name}` and into `{into}`: use `remove` if it is in both")),
             IssueKind::AmendsFormula { parts } => {
                 let span = match &item.kind {
                     ItemKind::Amend(a) => a.set.span,
@@ -608,7 +619,7 @@ fn removal_site(db: &dyn Db, file: SourceFile, item: u32, member: &str) -> Optio
     };
     a.ops
         .iter()
-        .filter(|op| op.action == AmendAction::Remove)
+        .filter(|op| matches!(op.action, AmendAction::Remove | AmendAction::Move))
         .flat_map(|op| &op.members)
         .find(|m| m.name == member)
         .map(|m| m.span)

@@ -160,7 +160,12 @@ pub struct AmendSummary {
     pub partial: bool,
     /// `cite SOURCE item N`: the source's name and the item.
     pub cite: Option<(String, Option<u32>)>,
+    /// `add`, `remove` and `move` lines (a `move` takes the members out of this set).
     pub ops: Vec<(AmendAction, Vec<String>)>,
+    /// The sets `move` lines put members into, with the members.
+    pub moves: Vec<(String, Vec<String>)>,
+    /// For the `add` a `move` makes in its target set: the set the members come from.
+    pub moved_from: Option<String>,
     pub item: u32,
 }
 
@@ -285,6 +290,18 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                         )
                     })
                     .collect(),
+                moves: a
+                    .ops
+                    .iter()
+                    .filter_map(|op| {
+                        let into = op.into.as_ref()?;
+                        Some((
+                            into.name.clone(),
+                            op.members.iter().map(|m| m.name.clone()).collect(),
+                        ))
+                    })
+                    .collect(),
+                moved_from: None,
                 item: item_ix,
             }),
             ItemKind::Decision(d) => push(

@@ -81,6 +81,10 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                     f(&c.source);
                 }
                 a.ops.iter().flat_map(|op| &op.members).for_each(&mut *f);
+                a.ops
+                    .iter()
+                    .filter_map(|op| op.into.as_ref())
+                    .for_each(&mut *f);
             }
             ItemKind::Decision(d) => {
                 d.params.iter().for_each(|p| type_ref(&p.ty, f));

@@ -57,6 +57,12 @@ impl Timeline {
 pub enum IssueKind {
     /// `add` of a member already in the set on that date.
     AlreadyPresent { member: String, date: Date },
+    /// `move` of a member into a set that already holds it on that date.
+    MovedIntoPresent {
+        member: String,
+        date: Date,
+        into: String,
+    },
     /// `remove` of a member not in the set on that date; `removed_by` is the earlier
     /// amendment that took it out, if one did (file, item, date).
     NotPresent {
@@ -169,11 +175,27 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
     }
 
     // Amendments in date order; ties keep workspace file order, then item order.
+    // A `move` is a `remove` here and an `add` in the target set, on the same date, applied
+    // right after.
     let mut amends = Vec::new();
     for (file_ix, &file) in ws.files(db).iter().enumerate() {
         for a in &file_decls(db, file).amends {
             if let Some(date) = a.from {
-                amends.push((date, file_ix, a.item, file, a));
+                amends.push((date, file_ix, a.item, file, a.clone()));
+                for (into, members) in &a.moves {
+                    let moved = crate::decls::AmendSummary {
+                        set: into.clone(),
+                        from: a.from,
+                        announced: None,
+                        partial: false,
+                        cite: a.cite.clone(),
+                        ops: vec![(AmendAction::Add, members.clone())],
+                        moves: Vec::new(),
+                        moved_from: Some(a.set.clone()),
+                        item: a.item,
+                    };
+                    amends.push((date, file_ix, a.item, file, moved));
+                }
             }
         }
     }
@@ -225,13 +247,20 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 }
                 match action {
                     AmendAction::Add if !members.insert(m.clone()) => {
-                        let kind = IssueKind::AlreadyPresent {
-                            member: m.clone(),
-                            date,
+                        let kind = match &a.moved_from {
+                            Some(_) => IssueKind::MovedIntoPresent {
+                                member: m.clone(),
+                                date,
+                                into: a.set.clone(),
+                            },
+                            None => IssueKind::AlreadyPresent {
+                                member: m.clone(),
+                                date,
+                            },
                         };
                         out.issues.push(SetIssue { file, item, kind });
                     }
-                    AmendAction::Remove if !members.remove(m) => {
+                    AmendAction::Remove | AmendAction::Move if !members.remove(m) => {
                         let kind = IssueKind::NotPresent {
                             member: m.clone(),
                             date,
@@ -239,7 +268,7 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                         };
                         out.issues.push(SetIssue { file, item, kind });
                     }
-                    AmendAction::Remove => {
+                    AmendAction::Remove | AmendAction::Move => {
                         removed_by.insert(m.clone(), (file, item, date));
                     }
                     AmendAction::Add => {

@@ -592,8 +592,12 @@ impl<'s> Fmt<'s> {
                     let word = match op.action {
                         AmendAction::Add => "add ",
                         AmendAction::Remove => "remove ",
+                        AmendAction::Move => "move ",
                     };
-                    let elems = self.member_lines(&op.members, word, 1);
+                    let mut elems = self.member_lines(&op.members, word, 1);
+                    if let (Some(into), Some(last)) = (&op.into, elems.last_mut()) {
+                        last.text.push_str(&format!(" into {}", into.name));
+                    }
                     self.elems(1, &elems);
                 }
                 self.close(item, 0);

@@ -221,7 +221,9 @@ fn describe(rule: &Rule) -> String {
         R::hit_policy => "`unique`, `first`, `priority` or `collect`",
         R::member_list => "a member name",
         R::member_block => "`{`",
-        R::amend_op => "`add` or `remove`",
+        R::amend_op => "`add`, `remove` or `move`",
+        R::amend_list => "a member name",
+        R::kw_into => "`into`",
         R::param => "a parameter such as `t: Traveller`",
         R::decision_body => "`{`",
         R::from_clause => "`from`",
@@ -715,12 +717,17 @@ impl Builder {
                     let mut it = c.into_inner();
                     let action = match it.next().map(|k| k.as_rule()) {
                         Some(Rule::kw_remove) => AmendAction::Remove,
+                        Some(Rule::kw_move) => AmendAction::Move,
                         _ => AmendAction::Add,
                     };
                     let members = it.next().map(|l| self.members(l)).unwrap_or_default();
+                    let into = it
+                        .find(|p| p.as_rule() == Rule::ident)
+                        .map(|p| self.ident(p));
                     ops.push(AmendOp {
                         action,
                         members,
+                        into,
                         span,
                     });
                 }

@@ -330,12 +330,16 @@ pub struct AmendDecl {
 pub enum AmendAction {
     Add,
     Remove,
+    /// `move a, b into other`: out of this set, into `other`, on the same date.
+    Move,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AmendOp {
     pub action: AmendAction,
     pub members: Vec<Ident>,
+    /// The set a `move` puts the members in.
+    pub into: Option<Ident>,
     pub span: Span,
 }
 

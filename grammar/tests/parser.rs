@@ -20,6 +20,9 @@ amend ports from 2025-11-05 cite nia item 4 announced 65 partial {
 }
 set trial: Port from 2023-12-01 until 2026-01-01 announced 12 partial { hengqin }
 set designated: Port = ports union (trial except ports) intersect trial
+amend trial from 2025-01-01 {
+  move hengqin into ports
+}
 decision transit(t: Traveller) -> Entry {
   as of t.arrival
   hit priority

@@ -58,6 +58,8 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
         "set ports_c: Port from 2024-03-01 until 2025-03-01 cite src item 5 { port2, port8 }\n",
     );
     s.push_str("amend ports_c from 2024-09-01 cite src item 5 { add port9 }\n");
+    // A member moved from one set to another.
+    s.push_str("amend ports_b from 2025-02-01 cite src item 6 { move port7 into ports_c }\n");
     // Sets made of others, following every amendment of their parts.
     s.push_str("set ports_formula: Port = ports_a union ports_c except ports_b\n");
     s.push_str("set countries_formula: Country = every_country except (countries intersect every_country)\n");

@@ -182,6 +182,9 @@ impl Checker<'_> {
                     for m in a.ops.iter().flat_map(|op| &op.members) {
                         self.member(m, &elem, &a.set.name);
                     }
+                    for into in a.ops.iter().filter_map(|op| op.into.as_ref()) {
+                        self.set_part(into, &elem, &a.set.name);
+                    }
                 }
                 let mut facts = Vec::new();
                 if let Some(d) = from {
@@ -499,41 +502,47 @@ impl Checker<'_> {
     /// The sets a formula combines: each a set, of the formula's set's type.
     fn formula_parts(&mut self, f: &edict_grammar::SetExpr, elem: &Ty, set: &str) {
         for part in f.sets() {
-            match self.index.kind(&part.name) {
-                Some(DeclKind::Set { elem: pe, .. }) => {
-                    let pt = self.ty_of(pe);
-                    if !elem.is_error() && !pt.is_error() && pt != *elem {
-                        let d = self
-                            .diag(
-                                Code::E0201,
-                                part.span,
-                                format!(
-                                    "`{}` holds {}, but `{set}` holds {}",
-                                    part.name,
-                                    pt.describe(),
-                                    elem.describe()
-                                ),
-                            )
-                            .label("a set of another type")
-                            .help("a formula combines sets of one type");
-                        self.emit(d);
-                    }
-                }
-                Some(other) => {
-                    let noun = other.with_article();
+            self.set_part(part, elem, set);
+        }
+    }
+
+    /// A set named beside `set` (a part of its formula, the target of a `move`): a set of the
+    /// same type.
+    fn set_part(&mut self, part: &edict_grammar::Ident, elem: &Ty, set: &str) {
+        match self.index.kind(&part.name) {
+            Some(DeclKind::Set { elem: pe, .. }) => {
+                let pt = self.ty_of(pe);
+                if !elem.is_error() && !pt.is_error() && pt != *elem {
                     let d = self
                         .diag(
-                            Code::E0104,
+                            Code::E0201,
                             part.span,
-                            format!("`{}` is {noun}, not a set", part.name),
+                            format!(
+                                "`{}` holds {}, but `{set}` holds {}",
+                                part.name,
+                                pt.describe(),
+                                elem.describe()
+                            ),
                         )
-                        .label("a formula combines sets");
+                        .label("a set of another type")
+                        .help("only sets of one type combine, or exchange members");
                     self.emit(d);
                 }
-                None => {
-                    let names = self.names_where(|k| matches!(k, DeclKind::Set { .. }));
-                    self.unknown(part, "set", names);
-                }
+            }
+            Some(other) => {
+                let noun = other.with_article();
+                let d = self
+                    .diag(
+                        Code::E0104,
+                        part.span,
+                        format!("`{}` is {noun}, not a set", part.name),
+                    )
+                    .label("a set is expected here");
+                self.emit(d);
+            }
+            None => {
+                let names = self.names_where(|k| matches!(k, DeclKind::Set { .. }));
+                self.unknown(part, "set", names);
             }
         }
     }

@@ -39,6 +39,8 @@ const CONTEXTUAL_WORDS: &[&str] = &[
     "union",
     "intersect",
     "except",
+    "move",
+    "into",
 ];
 
 /// Every keyword of the language: item keywords, reserved words and contextual words.

@@ -254,6 +254,9 @@ impl Walker<'_> {
                     for m in a.ops.iter().flat_map(|op| &op.members) {
                         self.decl_ref(m);
                     }
+                    for into in a.ops.iter().filter_map(|op| op.into.as_ref()) {
+                        self.decl_ref(into);
+                    }
                 }
                 ItemKind::Decision(d) => {
                     self.def(&d.name);
