@@ -17,6 +17,13 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     let path = file.path(db);
     let parsed = parse_file(db, file);
     let text = file.text(db);
+    // An item read in part: the error does not lose the whole item.
+    let recovered = |s: Span| {
+        parsed
+            .items
+            .iter()
+            .any(|i| i.span == s && !matches!(i.kind, ItemKind::Error))
+    };
     parsed
         .errors
         .iter()
@@ -87,6 +94,9 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                     "every item starts with a keyword such as `rule`, `set` or `decision`"
                         .to_string()
                 }
+                (_, Some(k)) if recovered(e.item_span) => format!(
+                    "this part of the `{k}` was skipped; its other entries and the rest of the file are still checked"
+                ),
                 (_, Some(k)) => {
                     format!("this `{k}` was skipped; the rest of the file is still checked")
                 }

@@ -101,8 +101,27 @@ impl<'a> Checker<'a> {
     }
 
     /// Like [`Checker::unknown`], for fields and inputs (`E0103`).
+    /// An unknown field: "did you mean" when one is close, else the fields there are.
     fn unknown_field(&mut self, ident: &Ident, what: &str, candidates: Vec<&str>) {
-        self.unknown_as(Code::E0103, ident, what, candidates);
+        if best_match(&ident.name, candidates.clone()).is_some() {
+            self.unknown_as(Code::E0103, ident, what, candidates);
+            return;
+        }
+        let listed: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+        let help = match listed.as_slice() {
+            [] => "there is nothing to read here".to_string(),
+            [one] => format!("there is only {one}"),
+            [init @ .., last] => format!("there are {} and {last}", init.join(", ")),
+        };
+        let d = self
+            .diag(
+                Code::E0103,
+                ident.span,
+                format!("unknown {what} `{}`", ident.name),
+            )
+            .label("not declared")
+            .help(help);
+        self.emit(d);
     }
 
     fn unknown_as(&mut self, code: Code, ident: &Ident, what: &str, candidates: Vec<&str>) {

@@ -71,9 +71,14 @@ pub fn format(src: &str, options: FormatOptions) -> Result<Formatted, Unsound> {
     }
     pieces.sort_by_key(|(s, _)| s.start);
     let starts: Vec<usize> = pieces.iter().map(|(s, _)| s.start as usize).collect();
+    // An item read in part (a catalogue with a broken entry) is kept as written, like one that
+    // does not parse.
+    let recovered = |s: Span| parsed.errors.iter().any(|e| e.item_span == s);
     for (i, (span, item)) in pieces.into_iter().enumerate() {
         match item {
-            Some(item) if !matches!(item.kind, ItemKind::Error) => f.item(item),
+            Some(item) if !matches!(item.kind, ItemKind::Error) && !recovered(item.span) => {
+                f.item(item)
+            }
             _ => {
                 // Text that does not parse is kept up to the next item, comments and all, so
                 // that formatting it again gives the same text.

@@ -124,6 +124,17 @@ pub fn parse(text: &str) -> ParsedFile {
                 }
             }
             Err(err) => {
+                // A catalogue keeps the entries that parse: one broken entry (or a stray `}`)
+                // costs that entry, not the whole catalogue.
+                if let Some((kind, errors)) = recover_catalogue(chunk_text, base, item_span) {
+                    file.errors.extend(errors);
+                    file.items.push(Item {
+                        kind,
+                        span: item_span,
+                        doc,
+                    });
+                    continue;
+                }
                 file.errors
                     .push(convert_error(&err, chunk_text, base, item_span));
                 file.items.push(Item {
@@ -135,6 +146,109 @@ pub fn parse(text: &str) -> ParsedFile {
         }
     }
     file
+}
+
+/// A catalogue that does not parse as a whole, read entry by entry: `catalogue NAME {`, then
+/// pieces of the body split at lines where the braces balance, each parsed as one entry. Each
+/// piece that is no entry (a stray `}`, a broken record) is a syntax error of its own. `None`
+/// when the chunk is no catalogue or its header does not parse.
+fn recover_catalogue(
+    chunk: &str,
+    base: usize,
+    item_span: Span,
+) -> Option<(ItemKind, Vec<SyntaxError>)> {
+    let header_end = chunk.find('{')?;
+    let mut words = chunk[..header_end].split_whitespace();
+    if words.next() != Some("catalogue") {
+        return None;
+    }
+    let name = words.next()?;
+    if words.next().is_some() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let name_at = chunk.find(name)?;
+    let body_end = chunk.rfind('}').filter(|e| *e > header_end)?;
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    // Pieces: from a line start, up to the end of the line where the braces balance again.
+    let mut start = header_end + 1;
+    let mut depth: i64 = 0;
+    let mut i = start;
+    let bytes = chunk.as_bytes();
+    let piece = |from: usize,
+                 to: usize,
+                 entries: &mut Vec<CatalogueEntry>,
+                 errors: &mut Vec<SyntaxError>| {
+        let text = &chunk[from..to];
+        let code = text.split("//").next().unwrap_or("").trim();
+        if code.is_empty() || code == "," {
+            return;
+        }
+        match EdictParser::parse(Rule::catalogue_entry_only, text) {
+            Ok(mut pairs) => {
+                let entry = pairs.next().and_then(|top| {
+                    top.into_inner()
+                        .find(|p| p.as_rule() == Rule::catalogue_entry)
+                });
+                if let Some(e) = entry {
+                    let mut eb = Builder {
+                        base: base + from,
+                        depth_error: None,
+                        long_string: None,
+                    };
+                    entries.push(eb.catalogue_entry(e));
+                }
+            }
+            Err(err) => errors.push(convert_error(&err, text, base + from, item_span)),
+        }
+    };
+    while i < body_end {
+        match bytes[i] {
+            b'"' => {
+                // Skip a string (escapes included) on its line.
+                i += 1;
+                while i < body_end && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < body_end && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'{' => depth += 1,
+            b'}' if depth == 0 => {
+                // A stray `}`: what comes before it on the line is read as an entry.
+                piece(start, i, &mut entries, &mut errors);
+                errors.push(SyntaxError {
+                    kind: SyntaxErrorKind::Unexpected,
+                    message: "unexpected `}`: it closes nothing".to_string(),
+                    span: Span::new(base + i, base + i + 1),
+                    item_span,
+                    expected: vec!["a catalogue entry".to_string()],
+                });
+                start = i + 1;
+            }
+            b'}' => depth -= 1,
+            b'\n' if depth <= 0 => {
+                piece(start, i, &mut entries, &mut errors);
+                start = i + 1;
+                depth = 0;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    piece(start, body_end, &mut entries, &mut errors);
+    if errors.is_empty() {
+        return None;
+    }
+    let ty = Ident {
+        name: name.to_string(),
+        span: Span::new(base + name_at, base + name_at + name.len()),
+    };
+    Some((ItemKind::Catalogue(CatalogueDecl { ty, entries }), errors))
 }
 
 /// The length of a chunk without the whitespace and comments that trail it.

@@ -234,6 +234,11 @@ impl Checker<'_> {
         let ty = match base_ty.strip_optional() {
             Ty::Error => return Ty::Error,
             Ty::Record(name) | Ty::Entity(name) => {
+                let noun = if matches!(base_ty.strip_optional(), Ty::Entity(_)) {
+                    "attribute"
+                } else {
+                    "field"
+                };
                 let name = name.clone();
                 let fields = self.fields_of(&name).unwrap_or_default();
                 match fields.iter().find(|(f, _)| *f == field.name) {
@@ -241,7 +246,7 @@ impl Checker<'_> {
                     None => {
                         let candidates: Vec<String> =
                             fields.iter().map(|(f, _)| f.clone()).collect();
-                        let what = format!("field of `{name}`");
+                        let what = format!("{noun} of `{name}`");
                         self.unknown_field(
                             field,
                             &what,
