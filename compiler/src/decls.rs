@@ -142,6 +142,17 @@ impl Formula {
         }
     }
 
+    /// The formula as written canonically: left to right, a right operand grouped in brackets.
+    pub fn text(&self) -> String {
+        match self {
+            Formula::Set(s) => s.clone(),
+            Formula::Op(op, a, b) => match **b {
+                Formula::Op(..) => format!("{} {} ({})", a.text(), op.as_str(), b.text()),
+                Formula::Set(_) => format!("{} {} {}", a.text(), op.as_str(), b.text()),
+            },
+        }
+    }
+
     /// The sets it combines.
     pub fn sets(&self) -> Vec<&str> {
         match self {

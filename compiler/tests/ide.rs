@@ -172,3 +172,41 @@ fn rename_reaches_every_kind_of_use() {
         .collect();
     insta::assert_snapshot!(text.join("\n\n"));
 }
+
+/// Sets made of other sets, sets that end and moves: names in a formula and after `into` are
+/// uses of their sets (rename reaches them, definition finds the set), and hover shows what a
+/// formula set holds on a day and when a set ends.
+#[test]
+fn set_formulas_ends_and_moves_in_the_editor() {
+    let scratch = "set trial_ports: Port from 2025-11-05 until 2026-01-01 cite nia_2025_11 item 4 { hengqin }\n\
+                   set all_transit_ports: Port = transit_144h_ports union trial_ports\n\
+                   amend transit_144h_ports from 2025-12-01 cite nia_2025_11 item 4 {\n  move hzmb into trial_ports\n}\n";
+    let a = workspace(scratch);
+    let renamed = rename(&a, "scratch.edict", "trial_ports:", "pilot_ports");
+    assert_eq!(renamed.lines().count(), 3, "{renamed}");
+    let f = a.file("scratch.edict").unwrap();
+    let text = f.text(a.db()).clone();
+    let day = |s: &str| jiff::civil::Date::strptime("%Y-%m-%d", s).unwrap();
+    let hover = |needle: &str, on: &str| {
+        let offset = text.find(needle).unwrap();
+        ide::hover(a.db(), a.workspace(), f, offset, day(on))
+            .map(|h| h.markdown)
+            .unwrap_or_default()
+    };
+    let out = [
+        ("rename a set used in a formula and a move", renamed),
+        (
+            "hover on a formula set, 2025-12-10",
+            hover("all_transit_ports", "2025-12-10"),
+        ),
+        (
+            "hover on a set that ended, 2026-02-01",
+            hover("trial_ports:", "2026-02-01"),
+        ),
+    ];
+    let text: Vec<String> = out
+        .iter()
+        .map(|(what, r)| format!("## {what}\n{r}"))
+        .collect();
+    insta::assert_snapshot!(text.join("\n\n"));
+}

@@ -187,9 +187,15 @@ fn describe_decl(
     let mut out;
     match &def.decl.kind {
         DeclKind::Set {
-            elem, announced, ..
+            elem,
+            announced,
+            formula,
+            ..
         } => {
-            out = code(&format!("set {name}: {}", type_text(elem)));
+            out = match formula {
+                Some(f) => code(&format!("set {name}: {} = {}", type_text(elem), f.text())),
+                None => code(&format!("set {name}: {}", type_text(elem))),
+            };
             if let Some(doc) = &item.doc {
                 let _ = write!(out, "\n\n{doc}");
             }
@@ -257,10 +263,11 @@ fn describe_decl(
                         let announced = slice
                             .announced
                             .map_or(String::new(), |a| format!(", announced {a}"));
+                        let n = slice.members.len();
                         let _ = write!(
                             out,
-                            "\n- {when}: {change} ({} members{announced})",
-                            slice.members.len()
+                            "\n- {when}: {change} ({n} member{}{announced})",
+                            if n == 1 { "" } else { "s" }
                         );
                         previous = Some(&slice.members);
                     }
