@@ -323,6 +323,7 @@ fn unused_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagn
                     | DeclKind::EntityType { .. }
                     | DeclKind::Record { .. }
                     | DeclKind::Set { .. }
+                    | DeclKind::Condition { .. }
             ) && !used.contains(&d.name)
         })
         .map(|d| {

@@ -61,6 +61,8 @@ pub fn check_file(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<FileCheck
 #[derive(Default)]
 pub(crate) struct Scope {
     pub params: Vec<(String, Ty)>,
+    /// The decision whose inputs these are (its named conditions may be used).
+    pub decision: Option<String>,
 }
 
 impl Scope {

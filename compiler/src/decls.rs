@@ -73,6 +73,10 @@ pub enum DeclKind {
     Rule {
         decision: String,
     },
+    /// A named condition over the inputs of `decision`.
+    Condition {
+        decision: String,
+    },
     Test {
         decision: String,
     },
@@ -90,6 +94,7 @@ impl DeclKind {
             DeclKind::Set { .. } => "set",
             DeclKind::Decision { .. } => "decision",
             DeclKind::Rule { .. } => "rule",
+            DeclKind::Condition { .. } => "condition",
             DeclKind::Test { .. } => "test",
         }
     }
@@ -337,6 +342,12 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                 &t.name.name,
                 DeclKind::Test {
                     decision: t.decision.name.clone(),
+                },
+            ),
+            ItemKind::Condition(c) => push(
+                &c.name.name,
+                DeclKind::Condition {
+                    decision: c.decision.name.clone(),
                 },
             ),
             ItemKind::Error => {}

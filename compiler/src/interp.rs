@@ -186,6 +186,10 @@ impl<'a> Interpreter<'a> {
                     },
                 }
             }
+            ExprKind::Name(n) if self.lw.condition_expr(&n.name).is_some() => self
+                .lw
+                .condition_expr(&n.name)
+                .is_some_and(|(_, w)| self.truth(w, env, day)),
             _ => matches!(self.eval(e, env, None), Some(V::Val(Value::Bool(true)))),
         }
     }

@@ -266,6 +266,19 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Every file's parsed items in workspace order, with the file.
+    /// The `when` of a named condition, and its file.
+    pub fn condition_expr(&self, name: &str) -> Option<(SourceFile, &'a Expr)> {
+        let def = self.index.get(name)?;
+        if !matches!(def.decl.kind, DeclKind::Condition { .. }) {
+            return None;
+        }
+        let parsed: &'a std::sync::Arc<edict_grammar::ParsedFile> = parse_file(self.db, def.file);
+        match &parsed.items.get(def.decl.item as usize)?.kind {
+            ItemKind::Condition(c) => c.when.as_ref().map(|w| (def.file, w)),
+            _ => None,
+        }
+    }
+
     pub fn items(&self) -> Vec<(SourceFile, std::sync::Arc<edict_grammar::ParsedFile>)> {
         self.ws
             .files(self.db)
@@ -618,6 +631,7 @@ impl<'a> Lowerer<'a> {
             columns: Vec::new(),
             column_ix: HashMap::new(),
             file,
+            conditions: 0,
         };
         let as_of = match d.as_of.as_ref().map(|e| cx.path(e)) {
             Some(Some((p, _))) => p,
@@ -831,7 +845,12 @@ struct TableBuilder<'l, 'a> {
     columns: Vec<Column>,
     column_ix: HashMap<Column, u32>,
     file: SourceFile,
+    /// How many named conditions are being expanded, one inside another.
+    conditions: usize,
 }
+
+/// The most named conditions expanded one inside another (a cycle is a checker error).
+const MAX_CONDITION_DEPTH: usize = 64;
 
 /// A numeric operand: a constant, or an expression over inputs.
 enum Num {
@@ -975,6 +994,22 @@ impl TableBuilder<'_, '_> {
                 self.membership(e, a, b, neg != (*op == BinOp::NotIn))
             }
             ExprKind::Binary(op, a, b) if op.is_comparison() => self.comparison(e, *op, a, b, neg),
+            ExprKind::Name(n) if self.lw.condition_expr(&n.name).is_some() => {
+                // A named condition: its `when`, in place.
+                let Some((file, w)) = self.lw.condition_expr(&n.name) else {
+                    return Err(self.err(e, "this condition cannot be read"));
+                };
+                if self.conditions >= MAX_CONDITION_DEPTH {
+                    return Err(self.err(e, "named conditions nested too deep"));
+                }
+                let saved = self.file;
+                self.file = file;
+                self.conditions += 1;
+                let out = self.dnf(w, neg);
+                self.conditions -= 1;
+                self.file = saved;
+                out
+            }
             _ => match self.path(e) {
                 Some((p, t)) if *t.strip_optional() == Ty::Bool => {
                     let c = self.column(Column::Flag { path: p });

@@ -102,6 +102,12 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                     expr(e, f);
                 }
             }
+            ItemKind::Condition(c) => {
+                f(&c.decision);
+                if let Some(e) = &c.when {
+                    expr(e, f);
+                }
+            }
             ItemKind::Test(t) => {
                 f(&t.decision);
                 t.givens.iter().for_each(|g| expr(&g.value, f));

@@ -19,6 +19,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "decision",
     "rule",
     "test",
+    "condition",
 ];
 
 /// A stretch of the file holding at most one item.

@@ -376,6 +376,7 @@ impl<'s> Fmt<'s> {
             ItemKind::Amend(a) => !a.repeated.is_empty(),
             ItemKind::Decision(d) => !d.repeated.is_empty(),
             ItemKind::Rule(r) => !r.repeated.is_empty(),
+            ItemKind::Condition(c) => !c.repeated.is_empty(),
             _ => false,
         };
         if repeated {
@@ -697,6 +698,16 @@ impl<'s> Fmt<'s> {
                     self.elem(1, e);
                 }
                 if !placed_when && !self.when(r.when.as_ref(), 1) {
+                    return false;
+                }
+                self.close(item, 0);
+            }
+            ItemKind::Condition(c) => {
+                self.open(
+                    format!("condition {} for {}", c.name.name, c.decision.name),
+                    c.decision.span.end as usize,
+                );
+                if !self.when(c.when.as_ref(), 1) {
                     return false;
                 }
                 self.close(item, 0);

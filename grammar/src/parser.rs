@@ -548,6 +548,7 @@ impl Builder {
             Rule::amend_decl => self.amend(p),
             Rule::decision_decl => self.decision(p),
             Rule::rule_decl => self.rule(p),
+            Rule::condition_decl => self.condition(p),
             Rule::test_decl => self.test(p),
             _ => ItemKind::Error,
         }
@@ -984,6 +985,33 @@ impl Builder {
                 r.decision = decision;
                 ItemKind::Rule(r)
             }
+            _ => ItemKind::Error,
+        }
+    }
+
+    fn condition(&mut self, p: P<'_>) -> ItemKind {
+        let mut idents = Vec::new();
+        let mut when = None;
+        let mut repeated = Vec::new();
+        for c in p.into_inner() {
+            let span = self.span(&c);
+            match c.as_rule() {
+                Rule::ident => idents.push(self.ident(c)),
+                Rule::when_clause => {
+                    let e = self.clause_expr(c);
+                    set_once(&mut when, e, span, &mut repeated);
+                }
+                _ => {}
+            }
+        }
+        let mut idents = idents.into_iter();
+        match (idents.next(), idents.next()) {
+            (Some(name), Some(decision)) => ItemKind::Condition(ConditionDecl {
+                name,
+                decision,
+                when,
+                repeated,
+            }),
             _ => ItemKind::Error,
         }
     }

@@ -136,6 +136,7 @@ impl Item {
             ItemKind::Decision(d) => Some(&d.name),
             ItemKind::Rule(d) => Some(&d.name),
             ItemKind::Test(d) => Some(&d.name),
+            ItemKind::Condition(d) => Some(&d.name),
             ItemKind::Catalogue(_) | ItemKind::Amend(_) | ItemKind::Error => None,
         }
     }
@@ -153,6 +154,7 @@ impl Item {
             ItemKind::Decision(_) => "decision",
             ItemKind::Rule(_) => "rule",
             ItemKind::Test(_) => "test",
+            ItemKind::Condition(_) => "condition",
             ItemKind::Error => "error",
         }
     }
@@ -170,6 +172,7 @@ pub enum ItemKind {
     Decision(DecisionDecl),
     Rule(RuleDecl),
     Test(TestDecl),
+    Condition(ConditionDecl),
     /// An item that did not parse; its error is in [`ParsedFile::errors`].
     Error,
 }
@@ -379,6 +382,16 @@ pub struct DecisionDecl {
 pub struct Param {
     pub name: Ident,
     pub ty: TypeRef,
+}
+
+/// `condition c for d { when .. }`: a condition over a decision's inputs, used by name in the
+/// `when` of its rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConditionDecl {
+    pub name: Ident,
+    pub decision: Ident,
+    pub when: Option<Expr>,
+    pub repeated: Vec<Span>,
 }
 
 /// `rule r for d { from .. until .. cite .. priority .. when .. then .. }`

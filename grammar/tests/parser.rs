@@ -23,6 +23,9 @@ set designated: Port = ports union (trial except ports) intersect trial
 amend trial from 2025-01-01 {
   move hengqin into ports
 }
+condition eligible for transit {
+  when t.nationality in countries and t.onward != t.origin
+}
 decision transit(t: Traveller) -> Entry {
   as of t.arrival
   hit priority

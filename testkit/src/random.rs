@@ -69,10 +69,22 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
     for d in 0..3 {
         let hit = hits[rng.below(hits.len())];
         let _ = writeln!(s, "decision d{d}(t: Req) -> Out {{\n  as of t.arrival\n  hit {hit}\n  otherwise {{ status: no }}\n}}");
+        // A named condition the rules may use, itself using another.
+        let _ = writeln!(
+            s,
+            "condition d{d}_base for d{d} {{\n  when {} or {}\n}}\ncondition d{d}_named for d{d} {{\n  when d{d}_base and {}\n}}",
+            condition(&mut rng),
+            condition(&mut rng),
+            condition(&mut rng)
+        );
         for r in 0..(3 + rng.below(5)) {
             let mut conds = Vec::new();
             for _ in 0..(1 + rng.below(3)) {
-                conds.push(condition(&mut rng));
+                conds.push(match rng.below(5) {
+                    0 => format!("d{d}_named"),
+                    1 => format!("not d{d}_base"),
+                    _ => condition(&mut rng),
+                });
             }
             let joiner = if rng.below(4) == 0 { " or " } else { " and " };
             let when = conds.join(joiner);

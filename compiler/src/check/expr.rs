@@ -155,6 +155,21 @@ impl Checker<'_> {
         }
         match self.index.kind(name) {
             Some(DeclKind::Entity { ty, .. }) => return Ty::Entity(ty.clone()),
+            Some(DeclKind::Condition { decision }) => {
+                if scope.decision.as_deref() == Some(decision.as_str()) {
+                    return Ty::Bool;
+                }
+                let d = self
+                    .diag(
+                        Code::E0104,
+                        ident.span,
+                        format!("`{name}` is a condition of `{decision}`"),
+                    )
+                    .label("a condition is used only by the rules of its decision")
+                    .help("write the condition again for this decision, or use one of its own");
+                self.emit(d);
+                return Ty::Error;
+            }
             Some(DeclKind::Set { elem, .. }) => {
                 let elem = self.ty_of(elem);
                 return if elem.is_error() {

@@ -198,6 +198,7 @@ impl Checker<'_> {
             }
             ItemKind::Decision(d) => self.decision(d),
             ItemKind::Rule(r) => self.rule(r),
+            ItemKind::Condition(c) => self.condition(c),
             ItemKind::Test(t) => self.test(t),
             ItemKind::Error => {}
         }
@@ -684,7 +685,14 @@ impl Checker<'_> {
             .iter()
             .map(|(n, t)| (n.clone(), self.ty_of(t)))
             .collect();
-        Some((Scope { params }, self.ty_of(output), *hit))
+        Some((
+            Scope {
+                params,
+                decision: Some(decision.to_string()),
+            },
+            self.ty_of(output),
+            *hit,
+        ))
     }
 
     fn decision(&mut self, d: &edict_grammar::DecisionDecl) {
@@ -725,7 +733,10 @@ impl Checker<'_> {
         facts.push(format!("outcome: {output}"));
         let hit = d.hit.map(|h| h.0).unwrap_or_default();
         facts.push(format!("hit: {}", hit.as_str()));
-        let scope = Scope { params };
+        let scope = Scope {
+            params,
+            decision: Some(d.name.name.clone()),
+        };
         match &d.as_of {
             Some(e) => {
                 let t = self.infer(e, &scope, None);
@@ -752,6 +763,90 @@ impl Checker<'_> {
         }
         self.repeated(&d.repeated);
         self.fact("decision", &d.name.name, facts);
+    }
+
+    fn condition(&mut self, c: &edict_grammar::ConditionDecl) {
+        let facts = vec![format!("for: {}", c.decision.name)];
+        let scope = match self.decision_scope(&c.decision.name) {
+            Some((scope, _, _)) => scope,
+            None => {
+                self.not_a_decision(&c.decision);
+                Scope::default()
+            }
+        };
+        match &c.when {
+            Some(w) => {
+                self.check_against(w, &scope, &Ty::Bool, "the condition");
+                if let Some(path) = self.condition_cycle(&c.name.name) {
+                    let d = self
+                        .diag(
+                            Code::E0401,
+                            c.name.span,
+                            format!("`{}` is made of itself: {}", c.name.name, path.join(" → ")),
+                        )
+                        .label("this condition comes back to itself")
+                        .help("a condition may use only conditions that do not use it");
+                    self.emit(d);
+                }
+            }
+            None => {
+                let d = self
+                    .diag(
+                        Code::E0107,
+                        c.name.span,
+                        format!("condition `{}` has no `when`", c.name.name),
+                    )
+                    .label("what must hold?")
+                    .help("write `when` and the condition, as in a rule");
+                self.emit(d);
+            }
+        }
+        self.repeated(&c.repeated);
+        self.fact("condition", &c.name.name, facts);
+    }
+
+    /// The conditions a named condition's `when` uses by name.
+    fn conditions_used(&self, name: &str) -> Vec<String> {
+        let Some(def) = self.index.get(name) else {
+            return Vec::new();
+        };
+        let parsed = crate::syntax::parse_file(self.db, def.file);
+        let Some(ItemKind::Condition(c)) =
+            parsed.items.get(def.decl.item as usize).map(|i| &i.kind)
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if let Some(w) = &c.when {
+            w.walk(&mut |e| {
+                if let edict_grammar::ExprKind::Name(n) = &e.kind {
+                    if matches!(self.index.kind(&n.name), Some(DeclKind::Condition { .. })) {
+                        out.push(n.name.clone());
+                    }
+                }
+            });
+        }
+        out
+    }
+
+    /// A way from a condition back to itself through the conditions it uses.
+    fn condition_cycle(&self, start: &str) -> Option<Vec<String>> {
+        let mut stack = vec![vec![start.to_string()]];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(path) = stack.pop() {
+            let last = path.last()?.clone();
+            for next in self.conditions_used(&last) {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                if next == start {
+                    return Some(longer);
+                }
+                if seen.insert(next) {
+                    stack.push(longer);
+                }
+            }
+        }
+        None
     }
 
     fn rule(&mut self, r: &RuleDecl) {

@@ -164,6 +164,11 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
             Some(format!("for {}", t.decision.name)),
             Vec::new(),
         ),
+        ItemKind::Condition(c) => (
+            SymbolKind::Rule,
+            Some(format!("condition for {}", c.decision.name)),
+            Vec::new(),
+        ),
         ItemKind::Error => return None,
     };
     let name = item.name()?;
@@ -234,6 +239,7 @@ pub fn workspace_symbols(
                 DeclKind::Decision { .. } => (SymbolKind::Decision, None),
                 DeclKind::Rule { decision } => (SymbolKind::Rule, Some(decision.clone())),
                 DeclKind::Test { decision } => (SymbolKind::Test, Some(decision.clone())),
+                DeclKind::Condition { decision } => (SymbolKind::Rule, Some(decision.clone())),
             };
             WorkspaceSymbol {
                 name: name.clone(),
@@ -306,9 +312,11 @@ pub fn highlights(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Highlight
                                 Some(DeclKind::Entity { .. }) => TokenClass::Constant,
                                 Some(DeclKind::Set { .. }) => TokenClass::Variable,
                                 Some(DeclKind::Decision { .. }) => TokenClass::Function,
-                                Some(DeclKind::Rule { .. } | DeclKind::Test { .. }) => {
-                                    TokenClass::Method
-                                }
+                                Some(
+                                    DeclKind::Rule { .. }
+                                    | DeclKind::Test { .. }
+                                    | DeclKind::Condition { .. },
+                                ) => TokenClass::Method,
                                 None => TokenClass::Variable,
                             },
                             Target::Param { .. } => TokenClass::Parameter,

@@ -342,6 +342,17 @@ fn describe_decl(
                 if tests == 1 { "" } else { "s" }
             );
         }
+        DeclKind::Condition { decision } => {
+            out = code(&format!("condition {name} for {decision}"));
+            if let Some(doc) = &item.doc {
+                let _ = write!(out, "\n\n{doc}");
+            }
+            if let ItemKind::Condition(c) = &item.kind {
+                if let Some(w) = &c.when {
+                    let _ = write!(out, "\n\n{}", code(&format!("when {}", expr_text(w))));
+                }
+            }
+        }
         DeclKind::Rule { decision } => {
             out = code(&format!("rule {name} for {decision}"));
             if let ItemKind::Rule(r) = &item.kind {

@@ -296,6 +296,14 @@ impl Walker<'_> {
                         self.expr(e, &scope, output.as_ref());
                     }
                 }
+                ItemKind::Condition(c) => {
+                    self.def(&c.name);
+                    self.decl_ref(&c.decision);
+                    let scope = Scope::of(index, &c.decision.name);
+                    if let Some(e) = &c.when {
+                        self.expr(e, &scope, None);
+                    }
+                }
                 ItemKind::Test(t) => {
                     self.def(&t.name);
                     self.decl_ref(&t.decision);
