@@ -173,17 +173,21 @@ fn rename_reaches_every_kind_of_use() {
     insta::assert_snapshot!(text.join("\n\n"));
 }
 
-/// Sets made of other sets, sets that end and moves: names in a formula and after `into` are
+/// Sets made of other sets, sets that end, moves and named conditions: names in a formula,
+/// after `into` and of a condition are
 /// uses of their sets (rename reaches them, definition finds the set), and hover shows what a
 /// formula set holds on a day and when a set ends.
 #[test]
 fn set_formulas_ends_and_moves_in_the_editor() {
     let scratch = "set trial_ports: Port from 2025-11-05 until 2026-01-01 cite nia_2025_11 item 4 { hengqin }\n\
                    set all_transit_ports: Port = transit_144h_ports union trial_ports\n\
-                   amend transit_144h_ports from 2025-12-01 cite nia_2025_11 item 4 {\n  move hzmb into trial_ports\n}\n";
+                   amend transit_144h_ports from 2025-12-01 cite nia_2025_11 item 4 {\n  move hzmb into trial_ports\n}\n\
+                   condition at_trial_port for transit_entry {\n  when t.arrival_port in trial_ports\n}\n\
+                   rule trial_rule for transit_entry {\n  cite nia_2025_11 item 4\n  when at_trial_port and t.nationality in transit_countries\n  then { status: visa_free_transit }\n}\n";
     let a = workspace(scratch);
     let renamed = rename(&a, "scratch.edict", "trial_ports:", "pilot_ports");
-    assert_eq!(renamed.lines().count(), 3, "{renamed}");
+    assert_eq!(renamed.lines().count(), 4, "{renamed}");
+    let condition = rename(&a, "scratch.edict", "at_trial_port for", "at_pilot_port");
     let f = a.file("scratch.edict").unwrap();
     let text = f.text(a.db()).clone();
     let day = |s: &str| jiff::civil::Date::strptime("%Y-%m-%d", s).unwrap();
@@ -194,7 +198,15 @@ fn set_formulas_ends_and_moves_in_the_editor() {
             .unwrap_or_default()
     };
     let out = [
-        ("rename a set used in a formula and a move", renamed),
+        (
+            "rename a set used in a formula, a move and a condition",
+            renamed,
+        ),
+        ("rename a named condition", condition),
+        (
+            "hover on a named condition",
+            hover("at_trial_port and", "2025-12-10"),
+        ),
         (
             "hover on a formula set, 2025-12-10",
             hover("all_transit_ports", "2025-12-10"),
