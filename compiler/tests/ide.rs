@@ -173,10 +173,10 @@ fn rename_reaches_every_kind_of_use() {
     insta::assert_snapshot!(text.join("\n\n"));
 }
 
-/// Sets made of other sets, sets that end, moves and named conditions: names in a formula,
-/// after `into` and of a condition are
-/// uses of their sets (rename reaches them, definition finds the set), and hover shows what a
-/// formula set holds on a day and when a set ends.
+/// Sets made of other sets, sets that end, moves and named conditions: a set named in a
+/// formula, after `into` or in a condition, and a condition named in a rule, are uses that
+/// rename reaches; hover shows a formula set's members on a day, when a set ended, and a
+/// condition's `when`.
 #[test]
 fn set_formulas_ends_and_moves_in_the_editor() {
     let scratch = "set trial_ports: Port from 2025-11-05 until 2026-01-01 cite nia_2025_11 item 4 { hengqin }\n\
