@@ -5,8 +5,12 @@
 //! diagnostics plus a readable checked model of the file. Item-level rules live in
 //! `check/items.rs`.
 
+mod decisions;
 mod expr;
 mod items;
+mod sets;
+mod tests;
+mod values;
 
 use std::sync::Arc;
 
@@ -63,6 +67,8 @@ pub(crate) struct Scope {
     pub params: Vec<(String, Ty)>,
     /// The decision whose inputs these are (its named conditions may be used).
     pub decision: Option<String>,
+    /// May dated values and relations be read here (in rules and named conditions)?
+    pub dated: bool,
 }
 
 impl Scope {
@@ -267,6 +273,11 @@ pub fn ty_of(index: &Index, t: &TypeName) -> Ty {
     let base = match t.name.as_str() {
         "Range" => match &t.arg {
             Some(a) => Ty::Range(Box::new(ty_of(index, a))),
+            None => Ty::Error,
+        },
+        // Only the values of `value` and `relation` declarations are sets.
+        "Set" => match &t.arg {
+            Some(a) => Ty::Set(Box::new(ty_of(index, a))),
             None => Ty::Error,
         },
         name => match Ty::builtin(name) {

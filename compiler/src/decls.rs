@@ -80,6 +80,11 @@ pub enum DeclKind {
     Test {
         decision: String,
     },
+    /// A dated value, or with a key type, a relation.
+    Value {
+        key: Option<TypeName>,
+        ty: TypeName,
+    },
 }
 
 impl DeclKind {
@@ -96,6 +101,8 @@ impl DeclKind {
             DeclKind::Rule { .. } => "rule",
             DeclKind::Condition { .. } => "condition",
             DeclKind::Test { .. } => "test",
+            DeclKind::Value { key: None, .. } => "dated value",
+            DeclKind::Value { key: Some(_), .. } => "relation",
         }
     }
 
@@ -320,6 +327,13 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                 moved_from: None,
                 item: item_ix,
             }),
+            ItemKind::Value(v) => push(
+                &v.name.name,
+                DeclKind::Value {
+                    key: v.key.as_ref().map(TypeName::of),
+                    ty: TypeName::of(&v.ty),
+                },
+            ),
             ItemKind::Decision(d) => push(
                 &d.name.name,
                 DeclKind::Decision {

@@ -183,6 +183,7 @@ codes! {
     E0206, Error, "invalid operands";
     E0207, Error, "number out of range";
     E0208, Error, "value of the wrong type for this place";
+    E0209, Error, "dated value read outside a rule";
     E0301, Error, "member already present";
     E0302, Error, "member not present";
     E0303, Error, "amendment before the set exists";
@@ -191,6 +192,7 @@ codes! {
     E0306, Error, "duplicate member in a list";
     E0307, Error, "amendment after the set ends";
     E0308, Error, "amendment of a set made of other sets";
+    E0309, Error, "two values for one day";
     E0401, Error, "cycle";
     E0601, Error, "cannot be compiled into a decision table";
     E0701, Error, "overlapping rules in a unique decision";
@@ -200,6 +202,7 @@ codes! {
     H0705, Hint, "rule contained in another with the same outcome";
     W0501, Warning, "unused declaration";
     W0502, Warning, "rule without a citation";
+    W0503, Warning, "dated value without a citation";
 }
 
 impl std::fmt::Display for Code {

@@ -21,6 +21,7 @@ pub mod sets;
 pub mod syntax;
 pub mod time;
 pub mod types;
+pub mod values;
 
 pub use analysis::{compile, file_diagnostics, utf8_diagnostic, Analysis};
 pub use check::{check_file, FileCheck, ModelItem};

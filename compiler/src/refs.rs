@@ -21,6 +21,11 @@ pub fn expr(e: &Expr, f: &mut dyn FnMut(&Ident)) {
         }
         ExprKind::Not(a) | ExprKind::Paren(a) => expr(a, f),
         ExprKind::Record(fields) => fields.iter().for_each(|fi| expr(&fi.value, f)),
+        ExprKind::Index(a, b) => {
+            expr(a, f);
+            expr(b, f);
+        }
+        ExprKind::List(items) => items.iter().for_each(|i| expr(i, f)),
         ExprKind::Int(_)
         | ExprKind::Text(_)
         | ExprKind::Bool(_)
@@ -111,11 +116,35 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
             ItemKind::Test(t) => {
                 f(&t.decision);
                 t.givens.iter().for_each(|g| expr(&g.value, f));
-                for e in &t.expects {
+                let rows = t.cases.iter().flat_map(|c| &c.rows);
+                for e in t.expects.iter().chain(rows.clone().map(|r| &r.expect)) {
                     match e {
                         Expect::Outcome(x) => expr(x, f),
                         Expect::Rule(r) => f(r),
                         Expect::Otherwise(_) => {}
+                    }
+                }
+                for table in &t.cases {
+                    table.columns.iter().for_each(|c| expr(c, f));
+                }
+                rows.flat_map(|r| &r.values).for_each(|v| expr(v, f));
+            }
+            ItemKind::Value(v) => {
+                if let Some(k) = &v.key {
+                    type_ref(k, f);
+                }
+                type_ref(&v.ty, f);
+                if let Some(o) = &v.otherwise {
+                    expr(o, f);
+                }
+                for entry in &v.entries {
+                    entry.keys.iter().for_each(&mut *f);
+                    expr(&entry.value, f);
+                    for e in entry.from.iter().chain(&entry.until) {
+                        expr(e, f);
+                    }
+                    if let Some(c) = &entry.cite {
+                        f(&c.source);
                     }
                 }
             }

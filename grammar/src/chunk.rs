@@ -20,6 +20,8 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "rule",
     "test",
     "condition",
+    "value",
+    "relation",
 ];
 
 /// A stretch of the file holding at most one item.
@@ -48,6 +50,11 @@ fn keyword_at(bytes: &[u8], pos: usize) -> bool {
         let end = pos + kw.len();
         bytes.get(pos..end) == Some(kw.as_bytes())
             && bytes.get(end).is_none_or(|b| !is_ident_byte(*b))
+            // `value: Int` is a field, not an item.
+            && bytes[end..]
+                .iter()
+                .find(|b| !matches!(b, b' ' | b'\t'))
+                .is_none_or(|b| *b != b':')
     })
 }
 

@@ -12,6 +12,9 @@ use crate::parser::parse;
 use crate::print::{expr, type_ref};
 use crate::syntax::*;
 
+mod cases;
+mod values;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FormatOptions {
     /// The line width to fit in.
@@ -743,10 +746,17 @@ impl<'s> Fmt<'s> {
                         }),
                     }
                 }
+                for table in &t.cases {
+                    match self.case_table(table) {
+                        Some(x) => elems.push(x),
+                        None => return false,
+                    }
+                }
                 elems.sort_by_key(|e| e.span.start);
                 self.elems(1, &elems);
                 self.close(item, 0);
             }
+            ItemKind::Value(v) => return self.value_item(item, v),
             ItemKind::Error => return false,
         }
         true

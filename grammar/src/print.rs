@@ -60,6 +60,22 @@ fn write_expr(out: &mut String, e: &Expr, src: Option<&str>) {
             write_expr(out, a, src);
             out.push(')');
         }
+        ExprKind::Index(base, key) => {
+            write_expr(out, base, src);
+            out.push('[');
+            write_expr(out, key, src);
+            out.push(']');
+        }
+        ExprKind::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_expr(out, item, src);
+            }
+            out.push(']');
+        }
         ExprKind::Record(fields) => {
             if fields.is_empty() {
                 out.push_str("{}");

@@ -137,6 +137,7 @@ impl Item {
             ItemKind::Rule(d) => Some(&d.name),
             ItemKind::Test(d) => Some(&d.name),
             ItemKind::Condition(d) => Some(&d.name),
+            ItemKind::Value(d) => Some(&d.name),
             ItemKind::Catalogue(_) | ItemKind::Amend(_) | ItemKind::Error => None,
         }
     }
@@ -155,6 +156,8 @@ impl Item {
             ItemKind::Rule(_) => "rule",
             ItemKind::Test(_) => "test",
             ItemKind::Condition(_) => "condition",
+            ItemKind::Value(v) if v.key.is_some() => "relation",
+            ItemKind::Value(_) => "value",
             ItemKind::Error => "error",
         }
     }
@@ -173,6 +176,8 @@ pub enum ItemKind {
     Rule(RuleDecl),
     Test(TestDecl),
     Condition(ConditionDecl),
+    /// A dated value (`value`), or dated values by key (`relation`).
+    Value(ValueDecl),
     /// An item that did not parse; its error is in [`ParsedFile::errors`].
     Error,
 }
@@ -394,6 +399,34 @@ pub struct ConditionDecl {
     pub repeated: Vec<Span>,
 }
 
+/// `value transit_stay_limit: Duration { 72h from 2013-01-01 cite a  144h from 2016-01-30 cite b }`
+/// or, with a key, `relation stay_limit: Port -> Duration { otherwise 24h  hengqin: 144h .. }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ValueDecl {
+    pub name: Ident,
+    /// The key type of a relation; `None` for a plain dated value.
+    pub key: Option<TypeRef>,
+    pub ty: TypeRef,
+    pub entries: Vec<ValueEntry>,
+    /// A relation's value for a key it holds no entry for (on that day).
+    pub otherwise: Option<Expr>,
+    /// Lines written twice (`otherwise` twice), for the checker to report.
+    pub repeated: Vec<Span>,
+}
+
+/// One dated value: `144h from 2016-01-30 cite src item 2`, or with the keys it is for,
+/// `hengqin, hzmb: 144h from ..`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ValueEntry {
+    pub keys: Vec<Ident>,
+    pub value: Expr,
+    pub from: Option<Expr>,
+    pub until: Option<Expr>,
+    pub cite: Option<Citation>,
+    pub span: Span,
+    pub repeated: Vec<Span>,
+}
+
 /// `rule r for d { from .. until .. cite .. priority .. when .. then .. }`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleDecl {
@@ -415,6 +448,24 @@ pub struct TestDecl {
     pub decision: Ident,
     pub givens: Vec<Given>,
     pub expects: Vec<Expect>,
+    /// Tables of cases, each row a variation of the `given` request.
+    pub cases: Vec<CaseTable>,
+}
+
+/// `cases (t.arrival, t.port) { 2025-11-04T10:00, hengqin => otherwise }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseTable {
+    /// The inputs each row sets, as paths from a parameter (`t.arrival`).
+    pub columns: Vec<Expr>,
+    pub rows: Vec<CaseRow>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseRow {
+    pub values: Vec<Expr>,
+    pub expect: Expect,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -450,6 +501,15 @@ impl Expr {
             ExprKind::Record(fields) => {
                 for field in fields {
                     field.value.walk(f);
+                }
+            }
+            ExprKind::Index(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            ExprKind::List(items) => {
+                for item in items {
+                    item.walk(f);
                 }
             }
             ExprKind::Name(_)
@@ -558,4 +618,8 @@ pub enum ExprKind {
     Range(Box<Expr>, Box<Expr>),
     Record(Vec<FieldInit>),
     Paren(Box<Expr>),
+    /// `stay_limit[t.arrival_port]`: a relation's value for a key.
+    Index(Box<Expr>, Box<Expr>),
+    /// `[guangdong, fujian]`
+    List(Vec<Expr>),
 }

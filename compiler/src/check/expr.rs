@@ -95,6 +95,8 @@ impl Checker<'_> {
                 }
             },
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, scope, e.span),
+            ExprKind::Index(base, key) => self.lookup(base, key, scope, e.span),
+            ExprKind::List(items) => self.list(items, scope, expected, e.span),
         }
     }
 
@@ -178,6 +180,29 @@ impl Checker<'_> {
                     Ty::Set(Box::new(elem))
                 };
             }
+            Some(DeclKind::Value { key: None, ty }) => {
+                let ty = ty.clone();
+                if !self.dated_here(ident, scope) {
+                    return Ty::Error;
+                }
+                return self.ty_of(&ty);
+            }
+            Some(DeclKind::Value { key: Some(key), .. }) => {
+                let key = self.ty_of(key);
+                let d = self
+                    .diag(
+                        Code::E0104,
+                        ident.span,
+                        format!("`{name}` is a relation, not a value"),
+                    )
+                    .label("a relation holds a value per key")
+                    .help(format!(
+                        "read it with a key of type `{key}`, such as `{name}[t.{}]`",
+                        key.to_string().to_lowercase()
+                    ));
+                self.emit(d);
+                return Ty::Error;
+            }
             Some(other) => {
                 let noun = other.with_article();
                 let d = self
@@ -214,8 +239,12 @@ impl Checker<'_> {
             _ => {}
         }
         let mut candidates: Vec<&str> = scope.params.iter().map(|(n, _)| n.as_str()).collect();
-        let values =
-            self.names_where(|k| matches!(k, DeclKind::Entity { .. } | DeclKind::Set { .. }));
+        let values = self.names_where(|k| {
+            matches!(
+                k,
+                DeclKind::Entity { .. } | DeclKind::Set { .. } | DeclKind::Value { key: None, .. }
+            )
+        });
         candidates.extend(values);
         let index = self.index;
         candidates.extend(index.variants.keys().map(String::as_str));
@@ -640,5 +669,141 @@ pub fn assignable(actual: &Ty, expected: &Ty) -> bool {
     match expected {
         Ty::Optional(inner) => assignable(actual.strip_optional(), inner),
         _ => actual == expected,
+    }
+}
+
+impl Checker<'_> {
+    /// May a dated value or relation be read here? Reports `E0209` when not.
+    fn dated_here(&mut self, ident: &Ident, scope: &Scope) -> bool {
+        if scope.dated {
+            return true;
+        }
+        let d = self
+            .diag(
+                Code::E0209,
+                ident.span,
+                format!("`{}` changes with the date, and cannot be read here", ident.name),
+            )
+            .label("read only in the rules and named conditions of a decision")
+            .help("a rule reads it on its decision's as-of day; here, write the value itself");
+        self.emit(d);
+        false
+    }
+
+    /// `relation[key]`: the relation's value for the key.
+    fn lookup(&mut self, base: &Expr, key: &Expr, scope: &Scope, span: Span) -> Ty {
+        let relation = match &base.kind {
+            ExprKind::Name(n) if scope.get(&n.name).is_none() => match self.index.kind(&n.name) {
+                Some(DeclKind::Value { key: Some(k), ty }) => Some((n, k.clone(), ty.clone())),
+                Some(DeclKind::Value { key: None, .. }) => {
+                    let d = self
+                        .diag(
+                            Code::E0206,
+                            span,
+                            format!("`{}` is a dated value, not a relation", n.name),
+                        )
+                        .label("it has one value on each day, not one per key")
+                        .help(format!("write `{}` alone", n.name));
+                    self.emit(d);
+                    self.infer(key, scope, None);
+                    return Ty::Error;
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((name, key_ty, ty)) = relation else {
+            let t = self.infer(base, scope, None);
+            if !t.is_error() {
+                let d = self
+                    .diag(
+                        Code::E0206,
+                        base.span,
+                        format!("{} cannot be read with `[...]`", t.describe()),
+                    )
+                    .label("only a relation is read with a key")
+                    .help("declare the mapping with `relation name: Key -> Value { ... }`");
+                self.emit(d);
+            }
+            self.infer(key, scope, None);
+            return Ty::Error;
+        };
+        if !self.dated_here(name, scope) {
+            return Ty::Error;
+        }
+        let key_ty = self.ty_of(&key_ty);
+        let actual = self.infer(key, scope, Some(&key_ty));
+        if !assignable(actual.strip_optional(), &key_ty) {
+            let d = self
+                .diag(
+                    Code::E0208,
+                    key.span,
+                    format!(
+                        "the keys of `{}` are {}, not {}",
+                        name.name,
+                        key_ty.describe(),
+                        actual.describe()
+                    ),
+                )
+                .label(format!("this is {}", actual.describe()));
+            self.emit(d);
+        }
+        let ty = self.ty_of(&ty);
+        if matches!(actual, Ty::Optional(_)) && !matches!(ty, Ty::Optional(_) | Ty::Set(_)) {
+            Ty::Optional(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    /// `[a, b, c]`: a set of entries or enum values.
+    fn list(&mut self, items: &[Expr], scope: &Scope, expected: Option<&Ty>, span: Span) -> Ty {
+        let elem = match expected.map(Ty::strip_optional) {
+            Some(Ty::Set(elem)) => Some(elem.as_ref().clone()),
+            _ => None,
+        };
+        let mut found: Option<Ty> = elem.clone();
+        for item in items {
+            let t = self.infer(item, scope, found.as_ref());
+            if t.is_error() {
+                continue;
+            }
+            if !matches!(t, Ty::Entity(_) | Ty::Enum(_)) || !matches!(item.kind, ExprKind::Name(_) | ExprKind::Field(..)) {
+                let d = self
+                    .diag(
+                        Code::E0205,
+                        item.span,
+                        "a list holds catalogue entries or enum values, by name",
+                    )
+                    .label(format!("this is {}", t.describe()));
+                self.emit(d);
+                continue;
+            }
+            match &found {
+                Some(f) if *f != t => {
+                    let d = self
+                        .diag(
+                            Code::E0205,
+                            item.span,
+                            format!("this list holds {}, not {}", f.describe(), t.describe()),
+                        )
+                        .label(format!("this is {}", t.describe()));
+                    self.emit(d);
+                }
+                Some(_) => {}
+                None => found = Some(t),
+            }
+        }
+        match found {
+            Some(t) => Ty::Set(Box::new(t)),
+            None if items.is_empty() && elem.is_none() => {
+                let d = self
+                    .diag(Code::E0208, span, "an empty list cannot be written here")
+                    .label("nothing says what it would hold");
+                self.emit(d);
+                Ty::Error
+            }
+            None => Ty::Error,
+        }
     }
 }

@@ -31,6 +31,8 @@ pub enum SymbolKind {
     Field,
     Variant,
     Param,
+    /// A dated value or a relation.
+    Value,
 }
 
 /// An entry of a file's outline.
@@ -124,6 +126,18 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
                 edict_grammar::print::type_ref(&s.ty),
                 s.members.len()
             )),
+            Vec::new(),
+        ),
+        ItemKind::Value(v) => (
+            SymbolKind::Value,
+            Some(match &v.key {
+                Some(k) => format!(
+                    "{} -> {}",
+                    edict_grammar::print::type_ref(k),
+                    edict_grammar::print::type_ref(&v.ty)
+                ),
+                None => edict_grammar::print::type_ref(&v.ty),
+            }),
             Vec::new(),
         ),
         ItemKind::Amend(a) => {
@@ -236,6 +250,7 @@ pub fn workspace_symbols(
                 DeclKind::Entity { ty, .. } => (SymbolKind::Entity, Some(ty.clone())),
                 DeclKind::Record { .. } => (SymbolKind::Record, None),
                 DeclKind::Set { .. } => (SymbolKind::Set, None),
+                DeclKind::Value { .. } => (SymbolKind::Value, None),
                 DeclKind::Decision { .. } => (SymbolKind::Decision, None),
                 DeclKind::Rule { decision } => (SymbolKind::Rule, Some(decision.clone())),
                 DeclKind::Test { decision } => (SymbolKind::Test, Some(decision.clone())),
@@ -311,6 +326,7 @@ pub fn highlights(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Highlight
                                 Some(DeclKind::EntityType { .. }) => TokenClass::Class,
                                 Some(DeclKind::Entity { .. }) => TokenClass::Constant,
                                 Some(DeclKind::Set { .. }) => TokenClass::Variable,
+                                Some(DeclKind::Value { .. }) => TokenClass::Constant,
                                 Some(DeclKind::Decision { .. }) => TokenClass::Function,
                                 Some(
                                     DeclKind::Rule { .. }

@@ -342,6 +342,17 @@ fn describe_decl(
                 if tests == 1 { "" } else { "s" }
             );
         }
+        DeclKind::Value { key, ty } => {
+            out = crate::ide::values::describe(
+                db,
+                ws,
+                name,
+                key.as_ref(),
+                ty,
+                item.doc.as_deref(),
+                today,
+            );
+        }
         DeclKind::Condition { decision } => {
             out = code(&format!("condition {name} for {decision}"));
             if let Some(doc) = &item.doc {

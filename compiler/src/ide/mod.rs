@@ -8,6 +8,7 @@ pub mod features;
 pub mod hover;
 pub mod lex;
 pub mod resolve;
+pub mod values;
 
 pub use complete::{complete, CompletionItem, CompletionKind};
 pub use features::{

@@ -320,11 +320,66 @@ impl Walker<'_> {
                         self.expr(&g.value, &Scope::default(), ty.as_ref());
                     }
                     let output = output_of(index, &t.decision.name);
-                    for e in &t.expects {
+                    let mut expects: Vec<(u32, &Expect)> =
+                        t.expects.iter().map(|e| (0, e)).collect();
+                    for table in &t.cases {
+                        let types: Vec<Option<TypeName>> = table
+                            .columns
+                            .iter()
+                            .map(|c| {
+                                self.expr(c, &scope, None);
+                                type_of(index, scope_params(&scope), c)
+                            })
+                            .collect();
+                        for row in &table.rows {
+                            for (v, ty) in row.values.iter().zip(types.iter().chain(std::iter::repeat(&None))) {
+                                self.expr(v, &Scope::default(), ty.as_ref());
+                            }
+                            expects.push((row.span.start, &row.expect));
+                        }
+                    }
+                    for (_, e) in expects {
                         match e {
                             Expect::Outcome(e) => self.expr(e, &Scope::default(), output.as_ref()),
                             Expect::Rule(r) => self.decl_ref(r),
                             Expect::Otherwise(_) => {}
+                        }
+                    }
+                }
+                ItemKind::Value(v) => {
+                    self.def(&v.name);
+                    if let Some(k) = &v.key {
+                        self.type_ref(k);
+                    }
+                    self.type_ref(&v.ty);
+                    let ty = TypeName::of(&v.ty);
+                    let key_enum = v
+                        .key
+                        .as_ref()
+                        .filter(|k| matches!(index.kind(&k.name.name), Some(DeclKind::Enum { .. })))
+                        .map(|k| k.name.name.clone());
+                    if let Some(o) = &v.otherwise {
+                        self.expr(o, &Scope::default(), Some(&ty));
+                    }
+                    for entry in &v.entries {
+                        for k in &entry.keys {
+                            match &key_enum {
+                                Some(en) => {
+                                    let target = Target::Variant {
+                                        enum_name: en.clone(),
+                                        name: k.name.clone(),
+                                    };
+                                    self.push(k, target, false);
+                                }
+                                None => self.decl_ref(k),
+                            }
+                        }
+                        self.expr(&entry.value, &Scope::default(), Some(&ty));
+                        for e in entry.from.iter().chain(&entry.until) {
+                            self.expr(e, &Scope::default(), None);
+                        }
+                        if let Some(c) = &entry.cite {
+                            self.decl_ref(&c.source);
                         }
                     }
                 }
@@ -401,6 +456,28 @@ impl Walker<'_> {
             }
             ExprKind::Not(a) | ExprKind::Paren(a) => self.expr(a, scope, expected),
             ExprKind::Record(fields) => self.fields(fields, scope, expected),
+            ExprKind::Index(a, b) => {
+                self.expr(a, scope, None);
+                let key = match &a.kind {
+                    ExprKind::Name(n) => match self.index.kind(&n.name) {
+                        Some(DeclKind::Value { key, .. }) => key.clone(),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                self.expr(b, scope, key.as_ref());
+            }
+            ExprKind::List(items) => {
+                // The elements of a `Set<T>`.
+                let elem = expected
+                    .filter(|t| t.name == "Set")
+                    .and_then(|t| t.arg.as_deref())
+                    .or(expected)
+                    .cloned();
+                for item in items {
+                    self.expr(item, scope, elem.as_ref());
+                }
+            }
             ExprKind::Int(_)
             | ExprKind::Text(_)
             | ExprKind::Bool(_)

@@ -1,0 +1,227 @@
+//! Checks of dated values and relations: the key and value types, each entry's keys, value,
+//! dates and citation, and two entries that would hold on one day (`E0309`).
+
+use std::collections::BTreeMap;
+
+use edict_grammar::{Ident, Span, ValueDecl};
+use jiff::civil::Date;
+
+use super::{Checker, Scope};
+use crate::decls::DeclKind;
+use crate::diagnostic::Code;
+use crate::types::Ty;
+
+impl Checker<'_> {
+    pub(crate) fn value(&mut self, v: &ValueDecl) {
+        let noun = if v.key.is_some() {
+            "relation"
+        } else {
+            "dated value"
+        };
+        let key = v.key.as_ref().map(|k| {
+            let t = self.resolve_type(k);
+            match &t {
+                Ty::Entity(_) | Ty::Enum(_) | Ty::Error => t,
+                other => {
+                    let d = self
+                        .diag(
+                            Code::E0208,
+                            k.span,
+                            format!("a relation cannot be keyed by {}", other.describe()),
+                        )
+                        .label("keys are catalogue entries or enum values")
+                        .help("use an entity type (declared with `entity`) or an enum");
+                    self.emit(d);
+                    Ty::Error
+                }
+            }
+        });
+        let ty = self.value_type(&v.ty);
+        self.repeated(&v.repeated);
+        let scope = Scope::default();
+        if let Some(o) = &v.otherwise {
+            let place = format!("the `otherwise` of `{}`", v.name.name);
+            self.check_against(o, &scope, &ty, &place);
+        }
+        // key → (from, span of the entry's from or value) of the entries seen so far.
+        let mut seen: BTreeMap<String, Vec<(Option<Date>, Span)>> = BTreeMap::new();
+        let mut facts = Vec::new();
+        if let Some(k) = &v.key {
+            facts.push(format!("key: {}", edict_grammar::print::type_ref(k)));
+        }
+        facts.push(format!("type: {}", edict_grammar::print::type_ref(&v.ty)));
+        for entry in &v.entries {
+            self.repeated(&entry.repeated);
+            if let Some(key) = &key {
+                let mut listed: Vec<&str> = Vec::new();
+                for k in &entry.keys {
+                    if listed.contains(&k.name.as_str()) {
+                        let d = self
+                            .diag(Code::E0306, k.span, format!("`{}` is listed twice", k.name))
+                            .label("listed again here")
+                            .help("remove one of them");
+                        self.emit(d);
+                        continue;
+                    }
+                    listed.push(&k.name);
+                    self.key(k, key, &v.name.name);
+                }
+            }
+            let place = format!("a value of `{}`", v.name.name);
+            self.check_against(&entry.value, &scope, &ty, &place);
+            let from = self.literal_date(entry.from.as_ref(), "the `from` of a value");
+            let until = self.literal_date(entry.until.as_ref(), "the `until` of a value");
+            if let (Some(f), Some(u), Some(ue)) = (from, until, &entry.until) {
+                if u <= f {
+                    let d = self
+                        .diag(Code::E0304, ue.span, format!("`until {u}` is not after `from {f}`"))
+                        .label("this value would never hold")
+                        .help("`until` is the first day the value no longer holds; it must come after `from`");
+                    self.emit(d);
+                }
+            }
+            match &entry.cite {
+                Some(c) => {
+                    self.citation(c);
+                }
+                None => {
+                    let d = self
+                        .diag(
+                            Code::W0503,
+                            entry.value.span,
+                            format!("this value of `{}` cites no source", v.name.name),
+                        )
+                        .label("where does it come from?")
+                        .help("add `cite source item N` after the value");
+                    self.emit(d);
+                }
+            }
+            let at = entry.from.as_ref().map_or(entry.value.span, |f| f.span);
+            let keys: Vec<String> = if entry.keys.is_empty() {
+                vec![String::new()]
+            } else {
+                entry.keys.iter().map(|k| k.name.clone()).collect()
+            };
+            for k in keys {
+                let earlier = seen.entry(k.clone()).or_default();
+                if let Some((_, first)) = earlier.iter().find(|(f, _)| *f == from) {
+                    let day = from.map_or("the beginning of time".to_string(), |d| d.to_string());
+                    let whose = if k.is_empty() {
+                        format!("`{}`", v.name.name)
+                    } else {
+                        format!("`{k}` in `{}`", v.name.name)
+                    };
+                    let d = self
+                        .diag(Code::E0309, at, format!("{whose} has two values from {day}"))
+                        .label("a second value for the same day")
+                        .secondary(*first, "the first value from that day")
+                        .help("each value holds from its `from` date until the next one: give this one its own date, or remove one");
+                    self.emit(d);
+                } else {
+                    earlier.push((from, at));
+                }
+            }
+            let mut fact = crate::render::expr_text(&entry.value);
+            if !entry.keys.is_empty() {
+                let names: Vec<&str> = entry.keys.iter().map(|k| k.name.as_str()).collect();
+                fact = format!("{}: {fact}", names.join(", "));
+            }
+            if let Some(f) = from {
+                fact.push_str(&format!(" from {f}"));
+            }
+            if let Some(u) = until {
+                fact.push_str(&format!(" until {u}"));
+            }
+            facts.push(fact);
+        }
+        if v.entries.is_empty() {
+            let d = self
+                .diag(
+                    Code::E0107,
+                    v.name.span,
+                    format!("{noun} `{}` has no value", v.name.name),
+                )
+                .label("nothing is stated")
+                .help(if v.key.is_some() {
+                    "add an entry such as `hengqin: 144h from 2025-11-05 cite source item 4`"
+                } else {
+                    "add a value such as `144h from 2016-01-30 cite source item 1`"
+                });
+            self.emit(d);
+        }
+        if let Some(o) = &v.otherwise {
+            facts.push(format!("otherwise: {}", crate::render::expr_text(o)));
+        }
+        let kind = if v.key.is_some() { "relation" } else { "value" };
+        self.fact(kind, &v.name.name, facts);
+    }
+
+    /// The type of a value: any type, or `Set<T>` of entries or enum values.
+    fn value_type(&mut self, t: &edict_grammar::TypeRef) -> Ty {
+        if t.name.name != "Set" {
+            return self.resolve_type(t);
+        }
+        let Some(arg) = &t.arg else {
+            return self.resolve_type(t);
+        };
+        let elem = self.resolve_type(arg);
+        match &elem {
+            Ty::Entity(_) | Ty::Enum(_) => Ty::Set(Box::new(elem)),
+            Ty::Error => Ty::Error,
+            other => {
+                let d = self
+                    .diag(
+                        Code::E0208,
+                        arg.span,
+                        format!("a set cannot hold {}", other.describe()),
+                    )
+                    .label("sets hold catalogue entries or enum values")
+                    .help("use an entity type (declared with `entity`) or an enum");
+                self.emit(d);
+                Ty::Error
+            }
+        }
+    }
+
+    /// A key of a relation entry: an entry of the key type, or one of its enum values.
+    fn key(&mut self, k: &Ident, key: &Ty, relation: &str) {
+        let ok = match (key, self.index.kind(&k.name)) {
+            (Ty::Error, _) => true,
+            (Ty::Entity(t), Some(DeclKind::Entity { ty, .. })) => {
+                if ty != t {
+                    let d = self
+                        .diag(
+                            Code::E0208,
+                            k.span,
+                            format!("`{}` is a `{ty}`, but the keys of `{relation}` are `{t}`s", k.name),
+                        )
+                        .label(format!("this is a `{ty}`"));
+                    self.emit(d);
+                }
+                true
+            }
+            (Ty::Enum(e), _) => self
+                .index
+                .variants
+                .get(&k.name)
+                .is_some_and(|o| o.contains(e)),
+            _ => false,
+        };
+        if !ok {
+            let candidates: Vec<String> = match key {
+                Ty::Enum(e) => match self.index.kind(e) {
+                    Some(DeclKind::Enum { variants }) => variants.clone(),
+                    _ => Vec::new(),
+                },
+                Ty::Entity(t) => self
+                    .names_where(|kd| matches!(kd, DeclKind::Entity { ty, .. } if ty == t))
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let what = format!("`{key}`");
+            self.unknown(k, &what, candidates.iter().map(String::as_str).collect());
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Dated values and relations over time: for each key (a relation's catalogue entry or enum
+//! value; the empty key for a plain dated value), the value in force on each day.
+//!
+//! Entries of one key follow one another by their `from` dates: an entry holds from its
+//! `from` (or the beginning of time) until its own `until` or the next entry's `from`,
+//! whichever comes first. A day no entry holds has no value, or for a relation the value of
+//! its `otherwise` line. Lowering, the interpreter and the language server all read values
+//! from here; the checker reports the mistakes (`E0309` two entries for one day).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use edict_grammar::{Expr, ItemKind};
+use jiff::civil::Date;
+
+use crate::db::{Db, SourceFile, Workspace};
+use crate::decls::{workspace_index, DeclKind, TypeName};
+use crate::syntax::parse_file;
+use crate::time::parse_date;
+
+/// One value of one key for a period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Era {
+    /// `None`: since the beginning of time.
+    pub from: Option<Date>,
+    /// The first day it no longer holds; `None`: still in force.
+    pub until: Option<Date>,
+    /// The value as written.
+    pub value: Expr,
+    /// `cite SOURCE item N`.
+    pub cite: Option<(String, Option<u32>)>,
+}
+
+impl Era {
+    pub fn holds_on(&self, day: Date) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day < u)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueTimeline {
+    pub file: SourceFile,
+    /// The key type of a relation.
+    pub key: Option<TypeName>,
+    pub ty: TypeName,
+    /// The eras of each key, in date order ("" for a plain dated value).
+    pub keys: BTreeMap<String, Vec<Era>>,
+    /// A relation's value for a key it holds no entry for on a day.
+    pub otherwise: Option<Expr>,
+}
+
+impl ValueTimeline {
+    /// The entry of `key` in force on `day`.
+    pub fn era_at(&self, key: &str, day: Date) -> Option<&Era> {
+        self.keys.get(key)?.iter().find(|e| e.holds_on(day))
+    }
+
+    /// The value of `key` on `day`: its entry's, else the `otherwise` value.
+    pub fn value_at(&self, key: &str, day: Date) -> Option<&Expr> {
+        match self.era_at(key, day) {
+            Some(era) => Some(&era.value),
+            None => self.otherwise.as_ref(),
+        }
+    }
+
+    /// Every day on which some key's value changes, sorted.
+    pub fn dates(&self) -> Vec<Date> {
+        let mut out: Vec<Date> = self
+            .keys
+            .values()
+            .flatten()
+            .flat_map(|e| e.from.into_iter().chain(e.until))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    pub fn is_relation(&self) -> bool {
+        self.key.is_some()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValueTimelines {
+    pub values: BTreeMap<String, ValueTimeline>,
+}
+
+fn date_of(e: Option<&Expr>) -> Option<Date> {
+    match e.map(|e| &e.kind) {
+        Some(edict_grammar::ExprKind::Date(t)) => parse_date(t).ok(),
+        _ => None,
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn value_timelines(db: &dyn Db, ws: Workspace) -> Arc<ValueTimelines> {
+    let index = workspace_index(db, ws);
+    let mut out = ValueTimelines::default();
+    for (name, defs) in &index.defs {
+        let Some(def) = defs.first() else { continue };
+        let DeclKind::Value { key, ty } = &def.decl.kind else {
+            continue;
+        };
+        let parsed = parse_file(db, def.file);
+        let Some(ItemKind::Value(v)) = parsed.items.get(def.decl.item as usize).map(|i| &i.kind)
+        else {
+            continue;
+        };
+        // key → (from, until, value, cite) in written order.
+        let mut written: BTreeMap<String, Vec<Era>> = BTreeMap::new();
+        for entry in &v.entries {
+            let era = Era {
+                from: date_of(entry.from.as_ref()),
+                until: date_of(entry.until.as_ref()),
+                value: entry.value.clone(),
+                cite: entry.cite.as_ref().map(|c| {
+                    (
+                        c.source.name.clone(),
+                        c.item.as_ref().and_then(|n| n.text.parse().ok()),
+                    )
+                }),
+            };
+            if entry.keys.is_empty() {
+                written.entry(String::new()).or_default().push(era);
+            } else {
+                for k in &entry.keys {
+                    written.entry(k.name.clone()).or_default().push(era.clone());
+                }
+            }
+        }
+        let keys = written
+            .into_iter()
+            .map(|(k, mut eras)| {
+                // A stable sort keeps the first of two entries for one day (the checker
+                // reports the second).
+                eras.sort_by_key(|e| e.from);
+                eras.dedup_by(|later, earlier| later.from == earlier.from);
+                let next: Vec<Option<Date>> = eras.iter().skip(1).map(|e| e.from).collect();
+                for (era, next) in eras.iter_mut().zip(next) {
+                    era.until = match (era.until, next) {
+                        (Some(u), Some(n)) => Some(u.min(n)),
+                        (u, n) => u.or(n),
+                    };
+                }
+                (k, eras)
+            })
+            .collect();
+        out.values.insert(
+            name.clone(),
+            ValueTimeline {
+                file: def.file,
+                key: key.clone(),
+                ty: ty.clone(),
+                keys,
+                otherwise: v.otherwise.clone(),
+            },
+        );
+    }
+    Arc::new(out)
+}

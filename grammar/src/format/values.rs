@@ -1,0 +1,84 @@
+//! Formatting dated values and relations: one entry per line, their clauses aligned.
+
+use super::*;
+use crate::syntax::{ValueDecl, ValueEntry};
+
+impl Fmt<'_> {
+    pub(super) fn value_item(&mut self, item: &Item, v: &ValueDecl) -> bool {
+        if !v.repeated.is_empty() || v.entries.iter().any(|e| !e.repeated.is_empty()) {
+            return false;
+        }
+        let header = match &v.key {
+            Some(key) => format!(
+                "relation {}: {} -> {}",
+                v.name.name,
+                type_ref(key),
+                type_ref(&v.ty)
+            ),
+            None => format!("value {}: {}", v.name.name, type_ref(&v.ty)),
+        };
+        self.open(header, v.ty.span.end as usize);
+        let mut elems: Vec<Elem> = Vec::new();
+        if let Some(o) = &v.otherwise {
+            match self.value_elem("otherwise ", o, 1) {
+                Some(e) => elems.push(e),
+                None => return false,
+            }
+        }
+        // `keys: value`, padded so that the clauses start in one column.
+        let heads: Vec<String> = v.entries.iter().map(|e| self.entry_head(e)).collect();
+        let clauses: Vec<String> = v.entries.iter().map(entry_clauses).collect();
+        let pad = heads
+            .iter()
+            .zip(&clauses)
+            .filter(|(h, c)| !c.is_empty() && self.fits(1, &format!("{h} {c}")))
+            .map(|(h, _)| h.chars().count())
+            .max()
+            .unwrap_or(0);
+        for ((entry, head), clauses) in v.entries.iter().zip(&heads).zip(&clauses) {
+            if self.comments_inside(entry.span) {
+                return false;
+            }
+            let aligned = format!("{head:<pad$} {clauses}");
+            let text = if clauses.is_empty() {
+                head.clone()
+            } else if self.fits(1, &aligned) {
+                aligned
+            } else {
+                format!("{head} {clauses}")
+            };
+            elems.push(Elem {
+                text,
+                span: entry.span,
+            });
+        }
+        elems.sort_by_key(|e| e.span.start);
+        self.elems(1, &elems);
+        self.close(item, 0);
+        true
+    }
+
+    fn entry_head(&self, e: &ValueEntry) -> String {
+        let keys: Vec<&str> = e.keys.iter().map(|k| k.name.as_str()).collect();
+        if keys.is_empty() {
+            self.e(&e.value)
+        } else {
+            format!("{}: {}", keys.join(", "), self.e(&e.value))
+        }
+    }
+}
+
+/// `from .. until .. cite ..`, in that order.
+fn entry_clauses(e: &ValueEntry) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = &e.from {
+        parts.push(format!("from {}", expr(f, None)));
+    }
+    if let Some(u) = &e.until {
+        parts.push(format!("until {}", expr(u, None)));
+    }
+    if let Some(c) = &e.cite {
+        parts.push(cite(c));
+    }
+    parts.join(" ")
+}

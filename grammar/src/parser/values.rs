@@ -1,0 +1,80 @@
+//! Building dated values (`value`) and relations (`relation`): one declaration, with or
+//! without a key type.
+
+use super::*;
+
+impl Builder {
+    pub(super) fn value(&mut self, p: P<'_>) -> ItemKind {
+        let mut name = None;
+        let mut types = Vec::new();
+        let mut entries = Vec::new();
+        let mut otherwise = None;
+        let mut repeated = Vec::new();
+        let relation = p.as_rule() == Rule::relation_decl;
+        for c in p.into_inner() {
+            let span = self.span(&c);
+            match c.as_rule() {
+                Rule::ident => name = Some(self.ident(c)),
+                Rule::type_expr => types.push(self.type_ref(c)),
+                Rule::value_entry | Rule::relation_entry => entries.push(self.value_entry(c)),
+                Rule::otherwise_clause => {
+                    set_once(&mut otherwise, self.clause_expr(c), span, &mut repeated)
+                }
+                _ => {}
+            }
+        }
+        let mut types = types.into_iter();
+        let (key, ty) = match (relation, types.next(), types.next()) {
+            (false, Some(ty), _) => (None, ty),
+            (true, Some(key), Some(ty)) => (Some(key), ty),
+            _ => return ItemKind::Error,
+        };
+        match name {
+            Some(name) => ItemKind::Value(ValueDecl {
+                name,
+                key,
+                ty,
+                entries,
+                otherwise,
+                repeated,
+            }),
+            None => ItemKind::Error,
+        }
+    }
+
+    pub(super) fn value_entry(&mut self, p: P<'_>) -> ValueEntry {
+        let span = self.span(&p);
+        let mut keys = Vec::new();
+        let mut value = None;
+        let mut from = None;
+        let mut until = None;
+        let mut cite = None;
+        let mut repeated = Vec::new();
+        for c in p.into_inner() {
+            let cspan = self.span(&c);
+            match c.as_rule() {
+                Rule::ident => keys.push(self.ident(c)),
+                Rule::expr => value = Some(self.expr(c)),
+                Rule::from_clause => {
+                    set_once(&mut from, self.clause_expr(c), cspan, &mut repeated)
+                }
+                Rule::until_clause => {
+                    set_once(&mut until, self.clause_expr(c), cspan, &mut repeated)
+                }
+                Rule::cite_clause => {
+                    set_once(&mut cite, Some(self.citation(c)), cspan, &mut repeated)
+                }
+                _ => {}
+            }
+        }
+        ValueEntry {
+            keys,
+            value: value.unwrap_or_else(|| error_expr(span)),
+            from,
+            until,
+            cite,
+            span,
+            repeated,
+        }
+    }
+}
