@@ -21,10 +21,11 @@ pub struct Interpreter<'a> {
     decisions: BTreeMap<String, (DecisionDecl, Vec<RuleDecl>)>,
 }
 
-/// The inputs of the decision being evaluated.
+/// The inputs of the decision being evaluated, and its as-of day.
 struct Env<'e> {
     vals: Vec<(&'e str, &'e Value)>,
     decision: &'e DecisionDecl,
+    day: Option<jiff::civil::Date>,
 }
 
 /// What an expression evaluates to.
@@ -32,6 +33,18 @@ struct Env<'e> {
 enum V {
     Val(Value),
     Set(String),
+    /// A list of entries or enum values, by name (`[guangdong, fujian]`).
+    Names(Vec<String>),
+}
+
+/// A decision's answer, with rules named by their position among the decision's rules in
+/// workspace order (a rule compiled into several versions is still one rule here).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decided {
+    pub day: i64,
+    pub verdict: Verdict,
+    /// The outcome of the deciding rule (`Verdict::Rule`).
+    pub outcome: Option<Value>,
 }
 
 impl<'a> Interpreter<'a> {
@@ -63,8 +76,53 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    /// Decides a request: the verdict with rule indices in workspace order, like the tables.
-    pub fn decide(&self, decision: &str, inputs: &[Value]) -> Result<(i64, Verdict), String> {
+    /// The position of each rule of a decision, by name, as [`Decided`] numbers them.
+    pub fn rule_position(&self, decision: &str, rule: &str) -> Option<u32> {
+        let (_, rules) = self.decisions.get(decision)?;
+        rules
+            .iter()
+            .position(|r| r.name.name == rule)
+            .map(|i| i as u32)
+    }
+
+    /// An answer of the tables in the interpreter's terms (rule versions by their rule), so
+    /// that the two can be compared.
+    pub fn from_table(
+        &self,
+        table: &edict_runtime::artifact::DecisionTable,
+        answer: &edict_runtime::Answer,
+    ) -> Decided {
+        let pos = |r: u32| {
+            table
+                .rules
+                .get(r as usize)
+                .and_then(|ri| self.rule_position(&table.name, &ri.name))
+                .unwrap_or(u32::MAX)
+        };
+        let all = |v: &[u32]| {
+            let mut out: Vec<u32> = v.iter().map(|r| pos(*r)).collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        let (verdict, outcome) = match &answer.verdict {
+            Verdict::Rule(r) => (
+                Verdict::Rule(pos(*r)),
+                table.rules.get(*r as usize).map(|ri| ri.outcome.clone()),
+            ),
+            Verdict::Collect(v) => (Verdict::Collect(all(v)), None),
+            Verdict::Conflict(v) => (Verdict::Conflict(all(v)), None),
+            other => (other.clone(), None),
+        };
+        Decided {
+            day: answer.day,
+            verdict,
+            outcome,
+        }
+    }
+
+    /// Decides a request: the verdict with rules numbered in workspace order, and the outcome.
+    pub fn decide(&self, decision: &str, inputs: &[Value]) -> Result<Decided, String> {
         let (d, rules) = self
             .decisions
             .get(decision)
@@ -75,12 +133,17 @@ impl<'a> Interpreter<'a> {
             .map(|p| p.name.name.as_str())
             .zip(inputs)
             .collect();
-        let env = Env { vals, decision: d };
+        let mut env = Env {
+            vals,
+            decision: d,
+            day: None,
+        };
         let day = match d.as_of.as_ref().and_then(|e| self.eval(e, &env, None)) {
             Some(V::Val(Value::Date(days))) => days,
             Some(V::Val(Value::DateTime(secs))) => secs.div_euclid(86_400),
             _ => return Err("the as-of input has no date".into()),
         };
+        env.day = days_to_date(day);
         let mut matched = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             let date = |e: &Option<Expr>| match e.as_ref().map(|e| &e.kind) {
@@ -88,6 +151,15 @@ impl<'a> Interpreter<'a> {
                 _ => None,
             };
             if date(&r.from).is_some_and(|f| day < f) || date(&r.until).is_some_and(|u| day >= u) {
+                continue;
+            }
+            // A rule that reads a value with none on that day (or for that key) does not apply.
+            if !r
+                .when
+                .iter()
+                .chain(&r.then)
+                .all(|e| self.reads_defined(e, &env, 0))
+            {
                 continue;
             }
             let holds = match &r.when {
@@ -130,7 +202,100 @@ impl<'a> Interpreter<'a> {
                 HitPolicy::Unique => Verdict::Conflict(matched),
             }
         };
-        Ok((day, verdict))
+        let outcome = match &verdict {
+            Verdict::Rule(r) => rules[*r as usize]
+                .then
+                .as_ref()
+                .and_then(|t| self.outcome(t, &env)),
+            _ => None,
+        };
+        Ok(Decided {
+            day,
+            verdict,
+            outcome,
+        })
+    }
+
+    /// The outcome a rule's `then` gives on the request's day.
+    fn outcome(&self, then: &Expr, env: &Env<'_>) -> Option<Value> {
+        let ty = self.lw.resolve_ty(&env.decision.output);
+        let resolved = self.resolve_reads(then, env)?;
+        self.lw.constant(&resolved, &ty)
+    }
+
+    /// `e` with each dated value and relation read replaced by the value written for the day.
+    fn resolve_reads(&self, e: &Expr, env: &Env<'_>) -> Option<Expr> {
+        let kind = match &e.kind {
+            ExprKind::Name(_) | ExprKind::Index(..) => match self.read(e, env) {
+                Some(Some(v)) => return Some(v.clone()),
+                Some(None) => return None,
+                None => e.kind.clone(),
+            },
+            ExprKind::Record(fields) => ExprKind::Record(
+                fields
+                    .iter()
+                    .map(|f| {
+                        Some(edict_grammar::FieldInit {
+                            name: f.name.clone(),
+                            value: self.resolve_reads(&f.value, env)?,
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+            ExprKind::Paren(inner) => return self.resolve_reads(inner, env),
+            other => other.clone(),
+        };
+        Some(Expr { kind, span: e.span })
+    }
+
+    /// When `e` reads a dated value or a relation: `Some(the value written for the day)`,
+    /// `Some(None)` when it has none; `None` when `e` is no such read.
+    fn read<'x>(&'x self, e: &Expr, env: &Env<'_>) -> Option<Option<&'x Expr>> {
+        let is_param = |n: &str| env.vals.iter().any(|(p, _)| *p == n);
+        let (name, key) = match &e.kind {
+            ExprKind::Name(n) if !is_param(&n.name) => (n.name.as_str(), None),
+            ExprKind::Index(base, key) => match &base.kind {
+                ExprKind::Name(n) => (n.name.as_str(), Some(key)),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let tl = self.lw.values.values.get(name)?;
+        let day = env.day?;
+        let key = match key {
+            None => String::new(),
+            Some(k) => match self.eval(k, env, None) {
+                Some(V::Val(v)) => match self.name_of(&v) {
+                    Some(n) => n,
+                    None => return Some(None),
+                },
+                _ => return Some(None),
+            },
+        };
+        Some(tl.value_at(&key, day))
+    }
+
+    /// Does every value `e` reads (through named conditions too) have a value on the day?
+    fn reads_defined(&self, e: &Expr, env: &Env<'_>, depth: usize) -> bool {
+        let mut ok = true;
+        e.walk(&mut |x| {
+            if !ok {
+                return;
+            }
+            if let Some(found) = self.read(x, env) {
+                ok = found.is_some();
+                return;
+            }
+            if let ExprKind::Name(n) = &x.kind {
+                if env.vals.iter().any(|(p, _)| *p == n.name) {
+                    return;
+                }
+                if let Some((_, w)) = self.lw.condition_expr(&n.name) {
+                    ok = depth < 64 && self.reads_defined(w, env, depth + 1);
+                }
+            }
+        });
+        ok
     }
 
     fn truth(&self, e: &Expr, env: &Env<'_>, day: i64) -> bool {
@@ -220,13 +385,10 @@ impl<'a> Interpreter<'a> {
                 };
                 chain.iter().any(|c| self.name_in(&set, date, c))
             }
-            Some(V::Val(Value::Entity(..))) => {
-                let target = match &container.kind {
-                    ExprKind::Name(n) => n.name.clone(),
-                    _ => return false,
-                };
-                chain.contains(&target)
-            }
+            Some(V::Val(target @ Value::Entity(..))) => self
+                .name_of(&target)
+                .is_some_and(|target| chain.contains(&target)),
+            Some(V::Names(names)) => chain.iter().any(|c| names.contains(c)),
             _ => false,
         }
     }
@@ -293,9 +455,27 @@ impl<'a> Interpreter<'a> {
     fn eval(&self, e: &Expr, env: &Env<'_>, hint: Option<&Value>) -> Option<V> {
         match &e.kind {
             ExprKind::Paren(inner) => self.eval(inner, env, hint),
+            ExprKind::Index(..) => {
+                let value = self.read(e, env)??.clone();
+                self.eval(&value, env, hint)
+            }
+            ExprKind::List(items) => Some(V::Names(
+                items
+                    .iter()
+                    .filter_map(|i| match &i.kind {
+                        ExprKind::Name(n) => Some(n.name.clone()),
+                        ExprKind::Field(_, v) => Some(v.name.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            )),
             ExprKind::Name(n) => {
                 if let Some((_, v)) = env.vals.iter().find(|(p, _)| *p == n.name) {
                     return Some(V::Val((*v).clone()));
+                }
+                if let Some(found) = self.read(e, env) {
+                    let value = found?.clone();
+                    return self.eval(&value, env, hint);
                 }
                 if self.lw.timelines.sets.contains_key(&n.name) {
                     return Some(V::Set(n.name.clone()));

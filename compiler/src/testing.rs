@@ -72,97 +72,180 @@ pub fn run_tests(lw: &Lowerer<'_>, engine: &Engine) -> Vec<TestResult> {
                 .and_then(|g| lw.constant(&g.value, ty));
             inputs.push(v.unwrap_or(Value::Absent));
         }
-        let answer = match engine.decide(id, &inputs) {
-            Ok(a) => a,
-            Err(e) => {
-                result
-                    .failures
-                    .push(fail("evaluation", "an answer".into(), e.to_string()));
-                out.push(result);
-                continue;
-            }
-        };
-        let outcome = match &answer.verdict {
-            Verdict::Rule(r) => table.rules.get(*r as usize).map(|r| r.outcome.clone()),
-            Verdict::Otherwise => table.otherwise.clone(),
-            _ => None,
-        };
-        let verdict_text = match &answer.verdict {
-            Verdict::Rule(r) => format!(
-                "rule {}",
-                table
-                    .rules
-                    .get(*r as usize)
-                    .map_or("?", |r| r.name.as_str())
-            ),
-            Verdict::Otherwise => "otherwise".into(),
-            Verdict::NoMatch => "no rule applies".into(),
-            Verdict::Collect(rs) => format!("{} rules collected", rs.len()),
-            Verdict::Conflict(rs) => {
-                let names: Vec<&str> = rs
-                    .iter()
-                    .filter_map(|r| table.rules.get(*r as usize))
-                    .map(|r| r.name.as_str())
-                    .collect();
-                format!("conflict between {}", names.join(", "))
-            }
-        };
-        let output_name = lw
-            .names
-            .records
-            .get(table.output as usize)
-            .cloned()
-            .unwrap_or_default();
-        let fields = lw.fields(&output_name);
-        for e in &t.expects {
-            match e {
-                Expect::Rule(r) => {
-                    if verdict_text != format!("rule {}", r.name) {
-                        result.failures.push(fail(
-                            "rule",
-                            format!("rule {}", r.name),
-                            verdict_text.clone(),
-                        ));
-                    }
+        result
+            .failures
+            .extend(check(lw, engine, id, table, &inputs, &t.expects, ""));
+        for case_table in &t.cases {
+            for row in &case_table.rows {
+                let line = lw.location(file, row.span).line;
+                let mut case_inputs = inputs.clone();
+                for (column, value) in case_table.columns.iter().zip(&row.values) {
+                    set_input(lw, &params, &mut case_inputs, column, value);
                 }
-                Expect::Otherwise(_) => {
-                    if answer.verdict != Verdict::Otherwise {
-                        result.failures.push(fail(
-                            "rule",
-                            "otherwise".into(),
-                            verdict_text.clone(),
-                        ));
-                    }
-                }
-                Expect::Outcome(x) => {
-                    let ExprKind::Record(expected) = &x.kind else {
-                        continue;
-                    };
-                    for f in expected {
-                        let Some(i) = fields.iter().position(|(n, _)| *n == f.name.name) else {
-                            continue;
-                        };
-                        let want = lw.constant(&f.value, &fields[i].1);
-                        let got = match &outcome {
-                            Some(Value::Record(vs)) => vs.get(i).cloned(),
-                            _ => None,
-                        };
-                        if want.is_none() || want != got {
-                            let actual = match &got {
-                                Some(v) => show(engine, v),
-                                None => format!("no outcome ({verdict_text})"),
-                            };
-                            result
-                                .failures
-                                .push(fail(&f.name.name, expr_text(&f.value), actual));
-                        }
-                    }
-                }
+                let prefix = format!("case on line {line}: ");
+                result.failures.extend(check(
+                    lw,
+                    engine,
+                    id,
+                    table,
+                    &case_inputs,
+                    std::slice::from_ref(&row.expect),
+                    &prefix,
+                ));
             }
         }
         out.push(result);
     }
     out
+}
+
+/// The expectations `expects` has of the answer to `inputs`, unmet; `prefix` starts each
+/// failure's `what` (the case of a table).
+fn check(
+    lw: &Lowerer<'_>,
+    engine: &Engine,
+    id: u32,
+    table: &edict_runtime::artifact::DecisionTable,
+    inputs: &[Value],
+    expects: &[Expect],
+    prefix: &str,
+) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    let fail = |what: &str, expected: String, actual: String| Failure {
+        what: format!("{prefix}{what}"),
+        expected,
+        actual,
+    };
+    let answer = match engine.decide(id, &inputs) {
+        Ok(a) => a,
+        Err(e) => {
+            failures.push(fail("evaluation", "an answer".into(), e.to_string()));
+            return failures;
+        }
+    };
+    let outcome = match &answer.verdict {
+        Verdict::Rule(r) => table.rules.get(*r as usize).map(|r| r.outcome.clone()),
+        Verdict::Otherwise => table.otherwise.clone(),
+        _ => None,
+    };
+    let verdict_text = match &answer.verdict {
+        Verdict::Rule(r) => format!(
+            "rule {}",
+            table
+                .rules
+                .get(*r as usize)
+                .map_or("?", |r| r.name.as_str())
+        ),
+        Verdict::Otherwise => "otherwise".into(),
+        Verdict::NoMatch => "no rule applies".into(),
+        Verdict::Collect(rs) => format!("{} rules collected", rs.len()),
+        Verdict::Conflict(rs) => {
+            let names: Vec<&str> = rs
+                .iter()
+                .filter_map(|r| table.rules.get(*r as usize))
+                .map(|r| r.name.as_str())
+                .collect();
+            format!("conflict between {}", names.join(", "))
+        }
+    };
+    let output_name = lw
+        .names
+        .records
+        .get(table.output as usize)
+        .cloned()
+        .unwrap_or_default();
+    let fields = lw.fields(&output_name);
+    for e in expects {
+        match e {
+            Expect::Rule(r) => {
+                if verdict_text != format!("rule {}", r.name) {
+                    failures.push(fail(
+                        "rule",
+                        format!("rule {}", r.name),
+                        verdict_text.clone(),
+                    ));
+                }
+            }
+            Expect::Otherwise(_) => {
+                if answer.verdict != Verdict::Otherwise {
+                    failures.push(fail("rule", "otherwise".into(), verdict_text.clone()));
+                }
+            }
+            Expect::Outcome(x) => {
+                let ExprKind::Record(expected) = &x.kind else {
+                    continue;
+                };
+                for f in expected {
+                    let Some(i) = fields.iter().position(|(n, _)| *n == f.name.name) else {
+                        continue;
+                    };
+                    let want = lw.constant(&f.value, &fields[i].1);
+                    let got = match &outcome {
+                        Some(Value::Record(vs)) => vs.get(i).cloned(),
+                        _ => None,
+                    };
+                    if want.is_none() || want != got {
+                        let actual = match &got {
+                            Some(v) => show(engine, v),
+                            None => format!("no outcome ({verdict_text})"),
+                        };
+                        failures.push(fail(&f.name.name, expr_text(&f.value), actual));
+                    }
+                }
+            }
+        }
+    }
+    failures
+}
+
+/// Sets the input at `path` (`t.arrival`, `t.passport.expiry`) to `value`.
+fn set_input(
+    lw: &Lowerer<'_>,
+    params: &[(String, Ty)],
+    inputs: &mut [Value],
+    path: &edict_grammar::Expr,
+    value: &edict_grammar::Expr,
+) {
+    fn steps(e: &edict_grammar::Expr, out: &mut Vec<String>) -> Option<String> {
+        match &e.kind {
+            ExprKind::Name(n) => Some(n.name.clone()),
+            ExprKind::Paren(inner) => steps(inner, out),
+            ExprKind::Field(base, f) => {
+                let root = steps(base, out)?;
+                out.push(f.name.clone());
+                Some(root)
+            }
+            _ => None,
+        }
+    }
+    let mut fields = Vec::new();
+    let Some(root) = steps(path, &mut fields) else {
+        return;
+    };
+    let Some(p) = params.iter().position(|(n, _)| *n == root) else {
+        return;
+    };
+    let mut ty = params[p].1.clone();
+    let mut slot = &mut inputs[p];
+    for f in &fields {
+        let name = match ty.strip_optional() {
+            Ty::Record(n) | Ty::Entity(n) => n.clone(),
+            _ => return,
+        };
+        let declared = lw.fields(&name);
+        let Some(i) = declared.iter().position(|(n, _)| n == f) else {
+            return;
+        };
+        ty = declared[i].1.clone();
+        let Value::Record(values) = slot else {
+            return;
+        };
+        let Some(next) = values.get_mut(i) else {
+            return;
+        };
+        slot = next;
+    }
+    *slot = lw.constant(value, &ty).unwrap_or(Value::Absent);
 }
 
 fn show(engine: &Engine, v: &Value) -> String {

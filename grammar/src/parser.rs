@@ -510,7 +510,6 @@ impl Builder {
             _ => ItemKind::Error,
         }
     }
-
 }
 
 /// The length of `text` without the whitespace and comments pest may leave at its end.

@@ -190,6 +190,7 @@ fn symbol_kind(k: SymbolKind) -> lsp::SymbolKind {
         SymbolKind::Field => lsp::SymbolKind::FIELD,
         SymbolKind::Variant => lsp::SymbolKind::ENUM_MEMBER,
         SymbolKind::Param => lsp::SymbolKind::VARIABLE,
+        SymbolKind::Value => lsp::SymbolKind::CONSTANT,
     }
 }
 

@@ -11,7 +11,7 @@ use crate::value::{TypeDesc, Value};
 
 pub const MAGIC: &[u8; 8] = b"EDICTART";
 /// Bumped whenever the layout of [`Artifact`] changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Artifact {
@@ -25,6 +25,34 @@ pub struct Artifact {
     /// Each exact length of time the rules write, as they write it (`240h`, `30d`), in order of
     /// length: tools print a duration of that length the same way.
     pub durations: Vec<(i64, String)>,
+    /// The dated values and relations, in name order.
+    pub values: Vec<ValueTimeline>,
+}
+
+/// A dated value or a relation, as written: for the diff's summary and the documentation
+/// (the tables already hold each value where rules read it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValueTimeline {
+    pub name: String,
+    /// A relation's key type.
+    pub key: Option<String>,
+    /// The value type as written (`Duration`, `Set<Province>`).
+    pub ty: String,
+    /// Each key's values in date order (the key is `None` for a plain dated value).
+    pub entries: Vec<ValueEntry>,
+    /// A relation's value for a key it holds nothing for, as written.
+    pub otherwise: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValueEntry {
+    pub key: Option<String>,
+    /// The value as written.
+    pub value: String,
+    /// Days since 1970-01-01: the first day it holds, and the first day it no longer does.
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    pub citation: Option<Citation>,
 }
 
 /// A `source`: where rules, sets and amendments come from.
@@ -33,8 +61,10 @@ pub struct Source {
     pub name: String,
     pub title: String,
     pub title_zh: Option<String>,
-    /// Days since 1970-01-01.
+    /// Days since 1970-01-01; `None` when not known.
     pub published: Option<i64>,
+    /// The day its measures take effect, when the source states one apart from publication.
+    pub effective: Option<i64>,
     /// The number of numbered items.
     pub items: Option<u32>,
     pub url: Option<String>,
@@ -232,6 +262,27 @@ pub struct RuleInfo {
     pub priority: i64,
     pub outcome: Value,
     pub conditions: Vec<Condition>,
+    /// The dated values and relation entries this version of the rule was compiled with. A
+    /// rule that reads them becomes one version per period and value (each its own entry of
+    /// `rules`, with the same name); empty for a rule that reads none.
+    pub bindings: Vec<Binding>,
+}
+
+/// One value a rule version reads: `transit_stay_limit = 240h`, from an entry with its
+/// period and citation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Binding {
+    /// What the rule reads, as written: `transit_stay_limit`, `stay_limit[t.arrival_port]`.
+    pub read: String,
+    /// The value as written: `240h`, `[guangdong, fujian]`.
+    pub value: String,
+    /// For a relation read with an input: the keys that have this value in this version;
+    /// `None` for the `otherwise` value (any key the relation holds nothing for).
+    pub keys: Option<Vec<String>>,
+    /// The entry's own period (days since 1970-01-01).
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    pub citation: Option<Citation>,
 }
 
 /// A row: one conjunction of atoms of one rule (a rule with `or` has several rows).

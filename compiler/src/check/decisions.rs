@@ -1,16 +1,10 @@
 //! Checks of decisions, their rules and their named conditions.
 
-#![allow(unused_imports)]
-use edict_grammar::{
-    Citation, EntityDecl, Expect, Expr, ExprKind, HitPolicy, Item, ItemKind, Number, RuleDecl,
-    Span, TestDecl,
-};
-use jiff::civil::Date;
+use edict_grammar::{HitPolicy, ItemKind, RuleDecl};
 
 use super::{Checker, Scope};
 use crate::decls::DeclKind;
 use crate::diagnostic::Code;
-use crate::time::parse_date;
 use crate::types::Ty;
 
 impl Checker<'_> {

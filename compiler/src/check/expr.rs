@@ -682,7 +682,10 @@ impl Checker<'_> {
             .diag(
                 Code::E0209,
                 ident.span,
-                format!("`{}` changes with the date, and cannot be read here", ident.name),
+                format!(
+                    "`{}` changes with the date, and cannot be read here",
+                    ident.name
+                ),
             )
             .label("read only in the rules and named conditions of a decision")
             .help("a rule reads it on its decision's as-of day; here, write the value itself");
@@ -739,9 +742,8 @@ impl Checker<'_> {
                     Code::E0208,
                     key.span,
                     format!(
-                        "the keys of `{}` are {}, not {}",
+                        "`{}` is keyed by `{key_ty}`, not by {}",
                         name.name,
-                        key_ty.describe(),
                         actual.describe()
                     ),
                 )
@@ -768,7 +770,9 @@ impl Checker<'_> {
             if t.is_error() {
                 continue;
             }
-            if !matches!(t, Ty::Entity(_) | Ty::Enum(_)) || !matches!(item.kind, ExprKind::Name(_) | ExprKind::Field(..)) {
+            if !matches!(t, Ty::Entity(_) | Ty::Enum(_))
+                || !matches!(item.kind, ExprKind::Name(_) | ExprKind::Field(..))
+            {
                 let d = self
                     .diag(
                         Code::E0205,

@@ -450,7 +450,6 @@ impl Checker<'_> {
             }
         }
     }
-
 }
 
 pub(crate) fn literal_text(e: &Expr) -> String {

@@ -1,16 +1,10 @@
 //! Checks of sets (listed members, formulas, `until`) and of their amendments.
 
-#![allow(unused_imports)]
-use edict_grammar::{
-    Citation, EntityDecl, Expect, Expr, ExprKind, HitPolicy, Item, ItemKind, Number, RuleDecl,
-    Span, TestDecl,
-};
 use jiff::civil::Date;
 
-use super::{Checker, Scope};
+use super::Checker;
 use crate::decls::DeclKind;
 use crate::diagnostic::Code;
-use crate::time::parse_date;
 use crate::types::Ty;
 
 impl Checker<'_> {

@@ -1,16 +1,10 @@
 //! Checks of tests: the request given, what is expected, and tables of cases.
 
-#![allow(unused_imports)]
-use edict_grammar::{
-    Citation, EntityDecl, Expect, Expr, ExprKind, HitPolicy, Item, ItemKind, Number, RuleDecl,
-    Span, TestDecl,
-};
-use jiff::civil::Date;
+use edict_grammar::{Expect, ExprKind, TestDecl};
 
 use super::{Checker, Scope};
 use crate::decls::DeclKind;
 use crate::diagnostic::Code;
-use crate::time::parse_date;
 use crate::types::Ty;
 
 impl Checker<'_> {
@@ -61,7 +55,8 @@ impl Checker<'_> {
                 self.emit(d);
             }
         }
-        if t.expects.is_empty() {
+        let rows: usize = t.cases.iter().map(|c| c.rows.len()).sum();
+        if t.expects.is_empty() && rows == 0 {
             let d = self
                 .diag(
                     Code::E0107,
@@ -73,45 +68,123 @@ impl Checker<'_> {
             self.emit(d);
         }
         for e in &t.expects {
-            match e {
-                Expect::Outcome(x) => match (&x.kind, &output) {
+            facts.push(self.expect(e, &output, &t.decision.name));
+        }
+        for table in &t.cases {
+            let columns: Vec<Ty> = table
+                .columns
+                .iter()
+                .map(|c| self.case_column(c, &scope))
+                .collect();
+            for row in &table.rows {
+                if row.values.len() != columns.len() {
+                    let d = self
+                        .diag(
+                            Code::E0105,
+                            row.span,
+                            format!(
+                                "this case gives {} value{} for {} input{}",
+                                row.values.len(),
+                                if row.values.len() == 1 { "" } else { "s" },
+                                columns.len(),
+                                if columns.len() == 1 { "" } else { "s" }
+                            ),
+                        )
+                        .label("one value per input of the table")
+                        .help(format!(
+                            "the table sets ({}), in that order",
+                            table
+                                .columns
+                                .iter()
+                                .map(crate::render::expr_text)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    self.emit(d);
+                }
+                for ((v, ty), c) in row.values.iter().zip(&columns).zip(&table.columns) {
+                    let place = format!("the value of `{}`", crate::render::expr_text(c));
+                    self.check_against(v, &empty, ty, &place);
+                }
+                self.expect(&row.expect, &output, &t.decision.name);
+            }
+            facts.push(format!("cases: {}", table.rows.len()));
+        }
+        self.fact("test", &t.name.name, facts);
+    }
+
+    /// A column of a table of cases: an input of the decision, or a field inside one.
+    fn case_column(&mut self, c: &edict_grammar::Expr, scope: &Scope) -> Ty {
+        fn root(e: &edict_grammar::Expr) -> Option<&edict_grammar::Ident> {
+            match &e.kind {
+                ExprKind::Name(n) => Some(n),
+                ExprKind::Field(base, _) | ExprKind::Paren(base) => root(base),
+                _ => None,
+            }
+        }
+        if root(c).is_none_or(|n| scope.get(&n.name).is_none()) {
+            let d = self
+                .diag(
+                    Code::E0208,
+                    c.span,
+                    "a table of cases sets inputs of the decision",
+                )
+                .label("not an input")
+                .help(format!(
+                    "name an input or a field of one, such as `{}`",
+                    scope
+                        .params
+                        .first()
+                        .map_or("t.arrival".to_string(), |(p, _)| format!("{p}.field"))
+                ));
+            self.emit(d);
+            return Ty::Error;
+        }
+        self.infer(c, scope, None)
+    }
+
+    /// Checks one expectation; returns its fact for the checked model.
+    fn expect(&mut self, e: &Expect, output: &Ty, decision: &str) -> String {
+        let empty = Scope::default();
+        match e {
+            Expect::Outcome(x) => {
+                match (&x.kind, output) {
                     (ExprKind::Record(fields), Ty::Record(name)) => {
                         let name = name.clone();
                         self.record_literal(fields, x.span, &name, &empty, true);
-                        facts.push(format!("expect: {}", crate::render::expr_text(x)));
                     }
                     (_, Ty::Error) => {}
-                    _ => self.check_against(x, &empty, &output, "the expected outcome"),
-                },
-                Expect::Rule(r) => {
-                    match self.index.kind(&r.name) {
-                        Some(DeclKind::Rule { decision }) if *decision == t.decision.name => {}
-                        Some(DeclKind::Rule { decision }) => {
-                            let d = self
-                                .diag(
-                                    Code::E0111,
-                                    r.span,
-                                    format!(
-                                        "rule `{}` belongs to decision `{decision}`, not `{}`",
-                                        r.name, t.decision.name
-                                    ),
-                                )
-                                .label("this rule can never answer this test");
-                            self.emit(d);
-                        }
-                        _ => {
-                            let dec = t.decision.name.clone();
-                            let names = self.names_where(
-                                |k| matches!(k, DeclKind::Rule { decision } if *decision == dec),
-                            );
-                            self.unknown(r, "rule", names);
-                        }
-                    }
-                    facts.push(format!("expect rule: {}", r.name));
+                    _ => self.check_against(x, &empty, output, "the expected outcome"),
                 }
-                Expect::Otherwise(_) => facts.push("expect: otherwise".to_string()),
+                format!("expect: {}", crate::render::expr_text(x))
             }
+            Expect::Rule(r) => {
+                match self.index.kind(&r.name) {
+                    Some(DeclKind::Rule { decision: of }) if of == decision => {}
+                    Some(DeclKind::Rule { decision: of }) => {
+                        let d = self
+                            .diag(
+                                Code::E0111,
+                                r.span,
+                                format!(
+                                    "rule `{}` belongs to decision `{of}`, not `{decision}`",
+                                    r.name
+                                ),
+                            )
+                            .label("this rule can never answer this test");
+                        self.emit(d);
+                    }
+                    _ => {
+                        let dec = decision.to_string();
+                        let names = self.names_where(
+                            |k| matches!(k, DeclKind::Rule { decision } if *decision == dec),
+                        );
+                        self.unknown(r, "rule", names);
+                    }
+                }
+                format!("expect rule: {}", r.name)
+            }
+            Expect::Otherwise(_) => "expect: otherwise".to_string(),
         }
-        self.fact("test", &t.name.name, facts);
     }
 }

@@ -193,7 +193,10 @@ impl Checker<'_> {
                         .diag(
                             Code::E0208,
                             k.span,
-                            format!("`{}` is a `{ty}`, but the keys of `{relation}` are `{t}`s", k.name),
+                            format!(
+                                "`{}` is a `{ty}`, but the keys of `{relation}` are `{t}`s",
+                                k.name
+                            ),
                         )
                         .label(format!("this is a `{ty}`"));
                     self.emit(d);

@@ -40,6 +40,7 @@ const CONTEXTUAL_WORDS: &[&str] = &[
     "intersect",
     "except",
     "move",
+    "cases",
     "into",
 ];
 

@@ -332,7 +332,11 @@ impl Walker<'_> {
                             })
                             .collect();
                         for row in &table.rows {
-                            for (v, ty) in row.values.iter().zip(types.iter().chain(std::iter::repeat(&None))) {
+                            for (v, ty) in row
+                                .values
+                                .iter()
+                                .zip(types.iter().chain(std::iter::repeat(&None)))
+                            {
                                 self.expr(v, &Scope::default(), ty.as_ref());
                             }
                             expects.push((row.span.start, &row.expect));

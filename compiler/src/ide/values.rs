@@ -46,7 +46,15 @@ pub fn value_on(db: &dyn Db, ws: Workspace, name: &str, day: Date) -> Option<Str
 }
 
 /// The hover of a dated value or relation, below its signature and doc comment.
-pub fn describe(db: &dyn Db, ws: Workspace, name: &str, key: Option<&TypeName>, ty: &TypeName, doc: Option<&str>, today: Date) -> String {
+pub fn describe(
+    db: &dyn Db,
+    ws: Workspace,
+    name: &str,
+    key: Option<&TypeName>,
+    ty: &TypeName,
+    doc: Option<&str>,
+    today: Date,
+) -> String {
     let mut out = match key {
         Some(k) => format!(
             "```edict\nrelation {name}: {} -> {}\n```",
@@ -69,7 +77,10 @@ pub fn describe(db: &dyn Db, ws: Workspace, name: &str, key: Option<&TypeName>, 
                 let _ = write!(out, "\n\n**On {today}**: {}", era_text(era));
             }
             None => {
-                let _ = write!(out, "\n\nNo value on {today}: rules that read it do not apply.");
+                let _ = write!(
+                    out,
+                    "\n\nNo value on {today}: rules that read it do not apply."
+                );
             }
         }
         if let Some(eras) = tl.keys.get("") {
@@ -108,9 +119,9 @@ fn relation(out: &mut String, tl: &ValueTimeline, today: Date) {
         Some(o) => {
             let _ = write!(out, "\n\nAny other key: {}.", expr_text(o));
         }
-        None => out.push_str(
-            "\n\nA key with no value that day: the rules that read it do not apply.",
-        ),
+        None => {
+            out.push_str("\n\nA key with no value that day: the rules that read it do not apply.")
+        }
     }
     let dates = tl.dates();
     if !dates.is_empty() {

@@ -36,7 +36,11 @@ impl Fmt<'_> {
                 } else {
                     format!("{cell},")
                 };
-                let w = widths.get(i).copied().unwrap_or(0).saturating_sub(usize::from(last));
+                let w = widths
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(usize::from(last));
                 if last {
                     line.push_str(&format!("{cell:<w$}"));
                 } else {

@@ -55,9 +55,7 @@ impl Builder {
             match c.as_rule() {
                 Rule::ident => keys.push(self.ident(c)),
                 Rule::expr => value = Some(self.expr(c)),
-                Rule::from_clause => {
-                    set_once(&mut from, self.clause_expr(c), cspan, &mut repeated)
-                }
+                Rule::from_clause => set_once(&mut from, self.clause_expr(c), cspan, &mut repeated),
                 Rule::until_clause => {
                     set_once(&mut until, self.clause_expr(c), cspan, &mut repeated)
                 }
