@@ -153,6 +153,7 @@ pub fn completion(
                 CompletionKind::Decision => lsp::CompletionItemKind::FUNCTION,
                 CompletionKind::Rule => lsp::CompletionItemKind::METHOD,
                 CompletionKind::Source => lsp::CompletionItemKind::REFERENCE,
+                CompletionKind::Value => lsp::CompletionItemKind::CONSTANT,
             }),
             detail: i.detail,
             insert_text_format: Some(if i.snippet {

@@ -248,6 +248,9 @@ pub struct Condition {
     pub text: String,
     /// Disjunction of conjunctions of atoms.
     pub dnf: Vec<Vec<Atom>>,
+    /// For the key test of a rule version: the relation read it selects entries of
+    /// (`stay_limit[t.arrival_port]`).
+    pub selects: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

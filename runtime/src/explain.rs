@@ -39,33 +39,56 @@ impl Engine {
         };
         let day = answer.day;
         let keys: Vec<_> = d.columns.iter().map(|c| self.key(c, inputs)).collect();
-        let mut rules = Vec::new();
+        // One line per rule: a rule compiled into versions (one per value it reads) is shown
+        // by the version that matched, else the one in force that came closest.
+        let mut rules: Vec<(u32, RuleStatus)> = Vec::new();
+        let mut best_progress: Vec<usize> = Vec::new();
         for (i, rule) in d.rules.iter().enumerate() {
             let in_force = rule.from.is_none_or(|f| f <= day) && rule.until.is_none_or(|u| day < u);
-            let status = if !in_force {
-                RuleStatus::NotInForce
-            } else {
-                let failed = rule.conditions.iter().find(|cond| {
-                    !cond.dnf.iter().any(|conj| {
-                        conj.iter().all(|a| {
-                            match (
-                                d.columns.get(a.column as usize),
-                                keys.get(a.column as usize),
-                            ) {
-                                (Some(col), Some(key)) => {
-                                    self.accepts(col, &a.test, a.absent, *key, day)
-                                }
-                                _ => false,
-                            }
-                        })
+            let holds = |cond: &crate::artifact::Condition| {
+                cond.dnf.iter().any(|conj| {
+                    conj.iter().all(|a| {
+                        match (
+                            d.columns.get(a.column as usize),
+                            keys.get(a.column as usize),
+                        ) {
+                            (Some(col), Some(key)) => self.accepts(col, &a.test, a.absent, *key, day),
+                            _ => false,
+                        }
                     })
-                });
-                match failed {
-                    Some(c) => RuleStatus::FailedCondition(c.text.clone()),
-                    None => RuleStatus::Matched,
+                })
+            };
+            // (status, how far it got: 0 not in force, 1 + conditions passed, MAX matched)
+            let (status, progress) = if !in_force {
+                (RuleStatus::NotInForce, 0)
+            } else {
+                match rule.conditions.iter().position(|c| !holds(c)) {
+                    Some(k) => {
+                        let c = &rule.conditions[k];
+                        let text = match &c.selects {
+                            Some(read) => format!("`{read}` has no value for this request"),
+                            None => c.text.clone(),
+                        };
+                        // A failed key test says only that this version is not the one.
+                        let progress = if c.selects.is_some() { 1 } else { 2 + k };
+                        (RuleStatus::FailedCondition(text), progress)
+                    }
+                    None => (RuleStatus::Matched, usize::MAX),
                 }
             };
-            rules.push((i as u32, status));
+            let same_rule = i > 0 && d.rules[i - 1].name == rule.name;
+            match (same_rule, rules.last_mut(), best_progress.last_mut()) {
+                (true, Some(last), Some(best)) => {
+                    if progress > *best {
+                        *last = (i as u32, status);
+                        *best = progress;
+                    }
+                }
+                _ => {
+                    rules.push((i as u32, status));
+                    best_progress.push(progress);
+                }
+            }
         }
         Ok(Explanation { answer, rules })
     }
@@ -107,6 +130,9 @@ impl Engine {
                 };
                 o.insert("status".into(), Json::String(s.into()));
                 o.insert("reason".into(), why);
+                if let Some(rule) = rule.filter(|r| !r.bindings.is_empty()) {
+                    o.insert("reads".into(), Json::Array(rule.bindings.iter().map(binding_json).collect()));
+                }
                 Json::Object(o)
             })
             .collect();
@@ -139,6 +165,9 @@ impl Engine {
                         rule.location.file, rule.location.line, rule.location.column
                     ));
                     out.push_str(&format!("  in force: {}\n", period(rule.from, rule.until)));
+                    for b in &rule.bindings {
+                        out.push_str(&format!("  reads: {}\n", binding_text(b)));
+                    }
                 }
             }
             Verdict::Otherwise => out.push_str(&format!(
@@ -170,4 +199,56 @@ impl Engine {
         }
         out
     }
+}
+
+/// `transit_stay_limit = 240h (from 2024-12-17, nia_2024_12 item 1)`
+pub fn binding_text(b: &crate::artifact::Binding) -> String {
+    let mut origin = Vec::new();
+    if b.read.contains('[') {
+        match &b.keys {
+            Some(keys) => origin.push(format!("entry of {}", keys.join(", "))),
+            None => origin.push("otherwise".to_string()),
+        }
+    }
+    if let Some(f) = b.from {
+        origin.push(format!("from {}", format_date(f)));
+    }
+    if let Some(u) = b.until {
+        origin.push(format!("until {}", format_date(u)));
+    }
+    if let Some(c) = &b.citation {
+        origin.push(match c.item {
+            Some(i) => format!("{} item {i}", c.source),
+            None => c.source.clone(),
+        });
+    }
+    if origin.is_empty() {
+        format!("{} = {}", b.read, b.value)
+    } else {
+        format!("{} = {} ({})", b.read, b.value, origin.join(", "))
+    }
+}
+
+pub fn binding_json(b: &crate::artifact::Binding) -> Json {
+    let mut o = Map::new();
+    o.insert("read".into(), Json::String(b.read.clone()));
+    o.insert("value".into(), Json::String(b.value.clone()));
+    o.insert(
+        "keys".into(),
+        b.keys.as_ref().map_or(Json::Null, |k| {
+            Json::Array(k.iter().map(|x| Json::String(x.clone())).collect())
+        }),
+    );
+    o.insert("from".into(), b.from.map_or(Json::Null, |d| Json::String(format_date(d))));
+    o.insert("until".into(), b.until.map_or(Json::Null, |d| Json::String(format_date(d))));
+    o.insert(
+        "citation".into(),
+        b.citation.as_ref().map_or(Json::Null, |c| {
+            let mut m = Map::new();
+            m.insert("source".into(), Json::String(c.source.clone()));
+            m.insert("item".into(), c.item.map_or(Json::Null, |i| Json::from(i)));
+            Json::Object(m)
+        }),
+    );
+    Json::Object(o)
 }

@@ -441,6 +441,12 @@ impl Engine {
             rule.until
                 .map_or(Json::Null, |d| Json::String(format_date(d))),
         );
+        if !rule.bindings.is_empty() {
+            o.insert(
+                "reads".into(),
+                Json::Array(rule.bindings.iter().map(crate::explain::binding_json).collect()),
+            );
+        }
         Json::Object(o)
     }
 }

@@ -129,14 +129,19 @@ pub fn grid(engine: &Engine, decision: u32, as_of: Option<&str>) -> Result<Grid,
     let mut headers = vec!["rule".to_string()];
     headers.extend(d.columns.iter().map(column_text));
     headers.extend(["outcome".into(), "in force".into(), "cites".into()]);
+    // Rules that read dated values or relations: which value each row was compiled with.
+    let reads_values = d.rules.iter().any(|r| !r.bindings.is_empty());
+    if reads_values {
+        headers.push("values read".into());
+    }
     let mut rows = Vec::new();
-    let mut in_force = 0;
+    let mut in_force = std::collections::BTreeSet::new();
     for (ri, rule) in d.rules.iter().enumerate() {
         let active = rule.from.is_none_or(|f| f <= day) && rule.until.is_none_or(|u| day < u);
         if !active {
             continue;
         }
-        in_force += 1;
+        in_force.insert(rule.name.as_str());
         let own: Vec<_> = d.rows.iter().filter(|r| r.rule as usize == ri).collect();
         for (k, row) in own.iter().enumerate() {
             let label = if own.len() > 1 {
@@ -176,6 +181,14 @@ pub fn grid(engine: &Engine, decision: u32, as_of: Option<&str>) -> Result<Grid,
                         None => c.source.clone(),
                     }),
             );
+            if reads_values {
+                let values: Vec<String> = rule
+                    .bindings
+                    .iter()
+                    .map(crate::explain::binding_text)
+                    .collect();
+                cells.push(values.join("; "));
+            }
             rows.push(cells);
         }
     }
@@ -183,14 +196,19 @@ pub fn grid(engine: &Engine, decision: u32, as_of: Option<&str>) -> Result<Grid,
         let mut cells = vec!["otherwise".to_string()];
         cells.extend((0..d.columns.len()).map(|_| "-".to_string()));
         cells.extend([outcome_text(engine, d, None), String::new(), String::new()]);
+        if reads_values {
+            cells.push(String::new());
+        }
         rows.push(cells);
     }
+    let rules: std::collections::BTreeSet<&str> = d.rules.iter().map(|r| r.name.as_str()).collect();
     let title = format!(
-        "decision {} (hit {}) as of {}: {in_force} of {} rules in force",
+        "decision {} (hit {}) as of {}: {} of {} rules in force",
         d.name,
         d.hit.as_str(),
         format_date(day),
-        d.rules.len()
+        in_force.len(),
+        rules.len()
     );
     Ok(Grid {
         title,

@@ -27,6 +27,8 @@ pub enum CompletionKind {
     Decision,
     Rule,
     Source,
+    /// A dated value or a relation.
+    Value,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,6 +114,7 @@ fn rank(kind: CompletionKind) -> u8 {
         CompletionKind::Field => 1,
         CompletionKind::Variant => 2,
         CompletionKind::Set => 3,
+        CompletionKind::Value => 3,
         CompletionKind::Entity => 4,
         CompletionKind::Type => 5,
         CompletionKind::Decision => 6,
@@ -434,6 +437,12 @@ impl Context<'_> {
             .map(|(p, t)| CompletionItem::new(p, CompletionKind::Param, Some(type_text(t))))
             .collect();
         out.extend(self.decls(|k| matches!(k, DeclKind::Set { .. }), CompletionKind::Set));
+        if matches!(keyword, "rule" | "condition") {
+            out.extend(self.decls(
+                |k| matches!(k, DeclKind::Value { .. }),
+                CompletionKind::Value,
+            ));
+        }
         out.extend(self.decls(
             |k| matches!(k, DeclKind::Entity { .. }),
             CompletionKind::Entity,
@@ -531,6 +540,10 @@ fn detail(kind: &DeclKind) -> String {
         DeclKind::Decision { output, .. } => format!("decision -> {}", type_text(output)),
         DeclKind::Rule { decision } => format!("rule for {decision}"),
         DeclKind::Test { decision } => format!("test for {decision}"),
+        DeclKind::Value { key: None, ty } => format!("dated value: {}", type_text(ty)),
+        DeclKind::Value { key: Some(k), ty } => {
+            format!("relation {} -> {}", type_text(k), type_text(ty))
+        }
         other => other.noun().to_string(),
     }
 }

@@ -412,6 +412,30 @@ pub fn inlay_hints(
         let Target::Decl(name) = &o.target else {
             continue;
         };
+        if !o.def {
+            if let Some(tl) = crate::values::value_timelines(db, ws)
+                .values
+                .get(name)
+                .filter(|tl| !tl.is_relation())
+            {
+                let (label, tooltip) = match tl.era_at("", today) {
+                    Some(era) => (
+                        format!("= {}", crate::render::expr_text(&era.value)),
+                        crate::ide::values::era_text(era),
+                    ),
+                    None => (
+                        format!("(no value on {today})"),
+                        "rules that read it do not apply on this day".to_string(),
+                    ),
+                };
+                out.push(InlayHint {
+                    offset: o.span.end as usize,
+                    label,
+                    tooltip: Some(format!("{name} on {today}: {tooltip}")),
+                });
+                continue;
+            }
+        }
         let Some(tl) = timelines.sets.get(name) else {
             continue;
         };

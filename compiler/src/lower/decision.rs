@@ -129,13 +129,17 @@ impl<'a> Lowerer<'a> {
                                 let text = written
                                     .get(i)
                                     .map_or_else(|| expr_text(conj), |e| expr_text(e));
-                                conditions.push(Condition { text, dnf: c });
+                                conditions.push(Condition {
+                                    text,
+                                    dnf: c,
+                                    selects: None,
+                                });
                             }
                             Err(e) => errors.push(e),
                         }
                     }
                 }
-                for (key, test, text) in &version.keys {
+                for (key, test, text, read) in &version.keys {
                     let Some((path, ty)) = cx.path(key) else {
                         errors.push(cx.err(
                             key,
@@ -169,6 +173,7 @@ impl<'a> Lowerer<'a> {
                     conditions.push(Condition {
                         text: text.clone(),
                         dnf: vec![vec![atom]],
+                        selects: Some(read.clone()),
                     });
                 }
                 for atoms in dnf {

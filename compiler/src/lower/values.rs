@@ -37,8 +37,8 @@ pub(super) struct Version {
     pub until: Option<i64>,
     pub when: Option<Expr>,
     pub then: Option<Expr>,
-    /// `(key expression, test on it, text for explanations)`.
-    pub keys: Vec<(Expr, Test, String)>,
+    /// `(key expression, test on it, text for explanations, the read it selects for)`.
+    pub keys: Vec<(Expr, Test, String, String)>,
     pub bindings: Vec<Binding>,
 }
 
@@ -128,7 +128,7 @@ impl Lowerer<'_> {
                         Some(ks) => format!("{} in [{}]", expr_text(k), ks.join(", ")),
                         None => format!("{} has no entry in `{}`", expr_text(k), read.name),
                     };
-                    keys.push((k.clone(), test.clone(), text));
+                    keys.push((k.clone(), test.clone(), text, read.text.clone()));
                 }
                 bindings.push(c.binding.clone());
             }
