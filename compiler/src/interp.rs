@@ -261,6 +261,10 @@ impl<'a> Interpreter<'a> {
             _ => return None,
         };
         let tl = self.lw.values.values.get(name)?;
+        if tl.is_relation() != key.is_some() {
+            // The name of a relation, inside its own read.
+            return None;
+        }
         let day = env.day?;
         let key = match key {
             None => String::new(),

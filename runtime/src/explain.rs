@@ -52,7 +52,9 @@ impl Engine {
                             d.columns.get(a.column as usize),
                             keys.get(a.column as usize),
                         ) {
-                            (Some(col), Some(key)) => self.accepts(col, &a.test, a.absent, *key, day),
+                            (Some(col), Some(key)) => {
+                                self.accepts(col, &a.test, a.absent, *key, day)
+                            }
                             _ => false,
                         }
                     })
@@ -131,7 +133,10 @@ impl Engine {
                 o.insert("status".into(), Json::String(s.into()));
                 o.insert("reason".into(), why);
                 if let Some(rule) = rule.filter(|r| !r.bindings.is_empty()) {
-                    o.insert("reads".into(), Json::Array(rule.bindings.iter().map(binding_json).collect()));
+                    o.insert(
+                        "reads".into(),
+                        Json::Array(rule.bindings.iter().map(binding_json).collect()),
+                    );
                 }
                 Json::Object(o)
             })
@@ -239,8 +244,14 @@ pub fn binding_json(b: &crate::artifact::Binding) -> Json {
             Json::Array(k.iter().map(|x| Json::String(x.clone())).collect())
         }),
     );
-    o.insert("from".into(), b.from.map_or(Json::Null, |d| Json::String(format_date(d))));
-    o.insert("until".into(), b.until.map_or(Json::Null, |d| Json::String(format_date(d))));
+    o.insert(
+        "from".into(),
+        b.from.map_or(Json::Null, |d| Json::String(format_date(d))),
+    );
+    o.insert(
+        "until".into(),
+        b.until.map_or(Json::Null, |d| Json::String(format_date(d))),
+    );
     o.insert(
         "citation".into(),
         b.citation.as_ref().map_or(Json::Null, |c| {

@@ -444,7 +444,12 @@ impl Engine {
         if !rule.bindings.is_empty() {
             o.insert(
                 "reads".into(),
-                Json::Array(rule.bindings.iter().map(crate::explain::binding_json).collect()),
+                Json::Array(
+                    rule.bindings
+                        .iter()
+                        .map(crate::explain::binding_json)
+                        .collect(),
+                ),
             );
         }
         Json::Object(o)

@@ -63,6 +63,57 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
     // Sets made of others, following every amendment of their parts.
     s.push_str("set ports_formula: Port = ports_a union ports_c except ports_b\n");
     s.push_str("set countries_formula: Country = every_country except (countries intersect every_country)\n");
+    // Dated values and relations: a value with eras, relations keyed by entries and by enum
+    // values, with and without `otherwise`, with entries that end. Their dates are among the
+    // sets' (fewer time slices keep the diff laws quick); the rules' dates are random.
+    let dates = [
+        "2024-06-01",
+        "2024-09-01",
+        "2025-01-01",
+        "2025-02-01",
+        "2025-06-01",
+    ];
+    let pick = |rng: &mut Rng| dates[rng.below(dates.len())];
+    let (d1, d2) = (pick(&mut rng), pick(&mut rng));
+    let (d1, d2) = if d1 < d2 {
+        (d1, d2)
+    } else {
+        (d2, "2025-09-01")
+    };
+    let _ = writeln!(
+        s,
+        "value stay_limit: Duration {{\n  {}h from {d1} cite src item 7\n  {}h from {d2} cite src item 7\n}}",
+        24 * (1 + rng.below(4)),
+        24 * (1 + rng.below(8)),
+    );
+    let otherwise = if rng.below(2) == 0 {
+        "  otherwise 24h\n"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        s,
+        "relation port_limit: Port -> Duration {{\n{otherwise}  port0, port3: {}h cite src item 8\n  port1: {}h from 2024-06-01 cite src item 8\n  port1: {}h from 2025-01-01 until 2025-06-01 cite src item 8\n  port{}: {}h from {} cite src item 8\n}}",
+        12 * (1 + rng.below(12)),
+        12 * (1 + rng.below(12)),
+        12 * (1 + rng.below(12)),
+        4 + rng.below(8),
+        12 * (1 + rng.below(12)),
+        pick(&mut rng)
+    );
+    let _ = writeln!(
+        s,
+        "relation area: Port -> Set<Province> {{\n  port0, port1, port2: [p0, p1] from 2024-06-01 cite src item 9\n  port2: [p{}] from {} cite src item 9\n  port{}: [p2, p3] cite src item 9\n}}",
+        rng.below(4),
+        ["2025-01-01", "2025-06-01"][rng.below(2)],
+        3 + rng.below(9)
+    );
+    s.push_str("relation kind_limit: Kind -> Duration {\n  k0: 48h cite src item 9\n  k1: 72h from 2024-09-01 cite src item 9\n  k2: 96h until 2025-02-01 cite src item 9\n}\n");
+    let _ = writeln!(
+        s,
+        "relation home_region: Country -> Region {{\n  otherwise r{}\n  n0, n1: r0 from 2025-06-01 cite src item 9\n  n2: r1 cite src item 9\n}}",
+        rng.below(2)
+    );
     s.push_str("record Req {\n  nationality: Country\n  origin: Country\n  destination: Country\n  port: Port\n  city: City\n  zone: Province?\n  arrival: DateTime\n  departure: DateTime\n  consent: Bool\n  other: Bool?\n  count: Int\n}\n");
     s.push_str("record Out { status: Status, stay: Duration? }\n");
     let hits = ["unique", "first", "priority", "collect"];
@@ -104,10 +155,11 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
                 String::new()
             };
             let status = ["yes", "maybe"][rng.below(2)];
-            let stay = if rng.below(2) == 0 {
-                format!(", stay: {}h", 24 * (1 + rng.below(6)))
-            } else {
-                String::new()
+            let stay = match rng.below(6) {
+                0 | 1 => format!(", stay: {}h", 24 * (1 + rng.below(6))),
+                2 => ", stay: stay_limit".to_string(),
+                3 => ", stay: port_limit[t.port]".to_string(),
+                _ => String::new(),
             };
             let _ = writeln!(
                 s,
@@ -120,7 +172,13 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
 }
 
 fn condition(rng: &mut Rng) -> String {
-    let base = match rng.below(19) {
+    let base = match rng.below(25) {
+        19 => "t.departure - t.arrival <= stay_limit".to_string(),
+        20 => "t.departure - t.arrival <= port_limit[t.port]".to_string(),
+        21 => "t.zone in area[t.port]".to_string(),
+        22 => "t.city in area[t.port]".to_string(),
+        23 => "t.departure - t.arrival > kind_limit[t.port.kind]".to_string(),
+        24 => "t.city in home_region[t.nationality]".to_string(),
         17 => "t.port in ports_formula".to_string(),
         18 => "t.nationality in countries_formula".to_string(),
         16 => "t.port in ports_c".to_string(),

@@ -202,6 +202,37 @@ pub fn source_lines(sources: &[SourceChange]) -> Vec<String> {
                     rule.name, rule.period
                 ),
             ),
+            SourceChange::ValueChanged {
+                value,
+                key,
+                from,
+                until,
+                old,
+                new,
+                citation,
+            } => {
+                let what = match key.as_deref() {
+                    None => format!("value `{value}`"),
+                    Some("otherwise") => format!("relation `{value}` for any other key"),
+                    Some(k) => format!("relation `{value}` for `{k}`"),
+                };
+                let change = match (old, new) {
+                    (None, Some(n)) => format!("is {n}"),
+                    (Some(o), None) => format!("no longer has a value (was {o})"),
+                    (Some(o), Some(n)) if o == n => format!("is {n}, cited differently"),
+                    (Some(o), Some(n)) => format!("{o} → {n}"),
+                    (None, None) => "unchanged".to_string(),
+                };
+                let period = if key.as_deref() == Some("otherwise") {
+                    String::new()
+                } else {
+                    format!(" {}", describe_period(*from, *until))
+                };
+                by_citation(citation.as_ref(), format!("{what}{period}: {change}"));
+            }
+            SourceChange::ValueRemoved { value } => {
+                by_citation(None, format!("value `{value}` is removed"))
+            }
             SourceChange::RuleChanged {
                 decision,
                 rule,

@@ -109,6 +109,20 @@ fn source_json(c: &SourceChange) -> Json {
         SourceChange::RuleRemoved { decision, rule: r } => {
             json!({ "kind": "rule_removed", "decision": decision, "rule": rule(r) })
         }
+        SourceChange::ValueChanged {
+            value,
+            key,
+            from,
+            until,
+            old,
+            new,
+            citation,
+        } => json!({
+            "kind": "value_changed", "value": value, "key": key,
+            "from": from.map(format_date), "until": until.map(format_date),
+            "before": old, "after": new, "citation": citation,
+        }),
+        SourceChange::ValueRemoved { value } => json!({ "kind": "value_removed", "value": value }),
         SourceChange::RuleChanged {
             decision,
             rule: r,

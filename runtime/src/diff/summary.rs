@@ -60,6 +60,22 @@ pub enum SourceChange {
         rule: RuleSummary,
         what: Vec<String>,
     },
+    /// A dated value (or one key of a relation) whose value differs in a period: `old` and
+    /// `new` as written (`None`: no value).
+    ValueChanged {
+        value: String,
+        /// The relation's key; `Some("otherwise")` for its `otherwise` line.
+        key: Option<String>,
+        from: Option<i64>,
+        until: Option<i64>,
+        old: Option<String>,
+        new: Option<String>,
+        citation: Option<String>,
+    },
+    /// A dated value or relation only the old version has.
+    ValueRemoved {
+        value: String,
+    },
 }
 
 /// A set's members in a period, new version against old.
@@ -107,6 +123,7 @@ impl SourceChange {
         match self {
             SourceChange::SetAdded { citation, .. } => citation.as_deref(),
             SourceChange::SetChanged { delta, .. } => delta.citation.as_deref(),
+            SourceChange::ValueChanged { citation, .. } => citation.as_deref(),
             SourceChange::RuleAdded { rule, .. }
             | SourceChange::RuleRemoved { rule, .. }
             | SourceChange::RuleChanged { rule, .. } => rule.citation.as_deref(),
@@ -140,7 +157,7 @@ pub fn summarize(old: &Engine, new: &Engine) -> Vec<SourceChange> {
         let published = sources
             .iter()
             .find(|s| s.name == source)
-            .and_then(|s| s.published);
+            .and_then(|s| s.published.or(s.effective));
         (1, published, source.to_string(), item)
     };
     // A stable sort: changes of one citation keep their order (sets, then rules).
@@ -209,6 +226,11 @@ fn changes(old: &Engine, new: &Engine) -> Vec<SourceChange> {
             continue;
         };
         let decision = nd.name.clone();
+        let (od_rules, nd_rules) = (fold(&od.rules), fold(&nd.rules));
+        let (od, nd) = (
+            &FoldedDecision { rules: od_rules },
+            &FoldedDecision { rules: nd_rules },
+        );
         for r in &nd.rules {
             match od.rules.iter().find(|o| o.name == r.name) {
                 None => out.push(SourceChange::RuleAdded {
@@ -238,6 +260,157 @@ fn changes(old: &Engine, new: &Engine) -> Vec<SourceChange> {
             });
         }
     }
+    out.extend(value_changes(oa, na));
+    out
+}
+
+/// The rules of a decision as written: the versions a rule was compiled into (one per value
+/// it reads) folded into one, its period the span of theirs, its conditions as written.
+struct FoldedDecision {
+    rules: Vec<RuleInfo>,
+}
+
+fn fold(rules: &[RuleInfo]) -> Vec<RuleInfo> {
+    let mut out: Vec<RuleInfo> = Vec::new();
+    for r in rules {
+        match out.last_mut() {
+            Some(last) if last.name == r.name => {
+                last.from = match (last.from, r.from) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    _ => None,
+                };
+                last.until = match (last.until, r.until) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+            }
+            _ => {
+                let mut first = r.clone();
+                first.conditions.retain(|c| c.selects.is_none());
+                out.push(first);
+            }
+        }
+    }
+    out
+}
+
+/// The entries of each key of a value, by key.
+fn entries_by_key(
+    v: &crate::artifact::ValueTimeline,
+) -> std::collections::BTreeMap<Option<String>, Vec<&crate::artifact::ValueEntry>> {
+    let mut out: std::collections::BTreeMap<_, Vec<_>> = std::collections::BTreeMap::new();
+    for e in &v.entries {
+        out.entry(e.key.clone()).or_default().push(e);
+    }
+    out
+}
+
+/// The value an entry list holds on a day (`None`: the beginning of time).
+fn value_on<'a>(
+    entries: &[&'a crate::artifact::ValueEntry],
+    day: Option<i64>,
+) -> Option<&'a crate::artifact::ValueEntry> {
+    entries.iter().copied().find(|e| {
+        let started = match (e.from, day) {
+            (None, _) => true,
+            (Some(f), Some(d)) => f <= d,
+            (Some(_), None) => false,
+        };
+        let ended = match (e.until, day) {
+            (Some(u), Some(d)) => d >= u,
+            (Some(_), None) => false,
+            (None, _) => false,
+        };
+        started && !ended
+    })
+}
+
+/// Dated values and relation entries whose value differs on some days, key by key.
+fn value_changes(oa: &crate::Artifact, na: &crate::Artifact) -> Vec<SourceChange> {
+    let mut out = Vec::new();
+    let mut names: BTreeSet<&str> = oa.values.iter().map(|v| v.name.as_str()).collect();
+    names.extend(na.values.iter().map(|v| v.name.as_str()));
+    for name in names {
+        let o = oa.values.iter().find(|v| v.name == name);
+        let n = na.values.iter().find(|v| v.name == name);
+        let Some(n) = n else {
+            out.push(SourceChange::ValueRemoved {
+                value: name.to_string(),
+            });
+            continue;
+        };
+        let (ok, nk) = (o.map(entries_by_key).unwrap_or_default(), entries_by_key(n));
+        let mut keys: BTreeSet<&Option<String>> = ok.keys().collect();
+        keys.extend(nk.keys());
+        for key in keys {
+            let (oe, ne) = (
+                ok.get(key).map(Vec::as_slice).unwrap_or_default(),
+                nk.get(key).map(Vec::as_slice).unwrap_or_default(),
+            );
+            let mut days: Vec<i64> = oe
+                .iter()
+                .chain(ne)
+                .flat_map(|e| e.from.into_iter().chain(e.until))
+                .collect();
+            days.sort_unstable();
+            days.dedup();
+            let starts: Vec<Option<i64>> = std::iter::once(None)
+                .chain(days.iter().map(|d| Some(*d)))
+                .collect();
+            let mut pending: Vec<SourceChange> = Vec::new();
+            for (i, from) in starts.iter().enumerate() {
+                let until = starts.get(i + 1).copied().flatten();
+                let (ov, nv) = (value_on(oe, *from), value_on(ne, *from));
+                let (ot, nt) = (ov.map(|e| e.value.clone()), nv.map(|e| e.value.clone()));
+                let citation = nv
+                    .or(ov)
+                    .and_then(|e| e.citation.as_ref())
+                    .map(citation_text);
+                if ot == nt && ov.map(|e| &e.citation) == nv.map(|e| &e.citation) {
+                    continue;
+                }
+                if let Some(SourceChange::ValueChanged {
+                    until: last_until,
+                    old,
+                    new,
+                    citation: last_citation,
+                    ..
+                }) = pending.last_mut()
+                {
+                    if *last_until == *from
+                        && *old == ot
+                        && *new == nt
+                        && *last_citation == citation
+                    {
+                        *last_until = until;
+                        continue;
+                    }
+                }
+                pending.push(SourceChange::ValueChanged {
+                    value: name.to_string(),
+                    key: key.clone(),
+                    from: *from,
+                    until,
+                    old: ot,
+                    new: nt,
+                    citation,
+                });
+            }
+            out.extend(pending);
+        }
+        let (oo, no) = (o.and_then(|v| v.otherwise.clone()), n.otherwise.clone());
+        if oo != no {
+            out.push(SourceChange::ValueChanged {
+                value: name.to_string(),
+                key: Some("otherwise".to_string()),
+                from: None,
+                until: None,
+                old: oo,
+                new: no,
+                citation: None,
+            });
+        }
+    }
     out
 }
 
@@ -252,7 +425,8 @@ fn rule_changes(o: &RuleInfo, n: &RuleInfo) -> Vec<String> {
     if conditions(o) != conditions(n) {
         what.push("conditions".to_string());
     }
-    if o.outcome != n.outcome {
+    // The outcome of a rule that reads values changes with them (reported as value changes).
+    if o.outcome != n.outcome && o.bindings.is_empty() && n.bindings.is_empty() {
         what.push("outcome".to_string());
     }
     if (o.from, o.until) != (n.from, n.until) {
