@@ -548,8 +548,10 @@ impl<'s> Fmt<'s> {
                     ],
                 );
                 if let Some(f) = &s.formula {
-                    // A formula is one line (a comment inside it keeps the item as written).
-                    self.out.push_str(&format!("{header} = {}", set_expr(f)));
+                    // A formula fills lines, each continuation starting with an operator (a
+                    // comment inside it keeps the item as written).
+                    let text = self.wrap_formula(&format!("{header} = "), &set_expr(f));
+                    self.out.push_str(&text);
                     self.end_line(item.span.end as usize);
                     return true;
                 }
@@ -746,14 +748,22 @@ impl<'s> Fmt<'s> {
                         }),
                     }
                 }
-                for table in &t.cases {
-                    match self.case_table(table) {
-                        Some(x) => elems.push(x),
-                        None => return false,
+                elems.sort_by_key(|e| e.span.start);
+                // Tables of cases go where they were, each a block of rows.
+                let mut tables = t.cases.iter().peekable();
+                for e in &elems {
+                    while let Some(table) = tables.next_if(|c| c.span.start < e.span.start) {
+                        if !self.case_table(table, 1) {
+                            return false;
+                        }
+                    }
+                    self.elem(1, e);
+                }
+                for table in tables {
+                    if !self.case_table(table, 1) {
+                        return false;
                     }
                 }
-                elems.sort_by_key(|e| e.span.start);
-                self.elems(1, &elems);
                 self.close(item, 0);
             }
             ItemKind::Value(v) => return self.value_item(item, v),
@@ -793,6 +803,43 @@ impl<'s> Fmt<'s> {
             self.elem(ind, &Elem { text, span: o.span });
         }
         true
+    }
+
+    /// `prefix` and a set formula, on as many lines as it needs: a line breaks before an
+    /// operator outside brackets, and continues indented.
+    fn wrap_formula(&self, prefix: &str, formula: &str) -> String {
+        // Pieces: the first operand, then each operator with its operand.
+        let mut pieces: Vec<String> = Vec::new();
+        let mut depth = 0i32;
+        for word in formula.split(' ') {
+            let is_op = matches!(word, "union" | "intersect" | "except");
+            match pieces.last_mut() {
+                Some(last) if !(is_op && depth == 0) => {
+                    last.push(' ');
+                    last.push_str(word);
+                }
+                _ => pieces.push(word.to_string()),
+            }
+            depth += word.matches('(').count() as i32 - word.matches(')').count() as i32;
+        }
+        let mut out = String::new();
+        let mut line = prefix.to_string();
+        for (i, piece) in pieces.iter().enumerate() {
+            let candidate = if i == 0 {
+                format!("{line}{piece}")
+            } else {
+                format!("{line} {piece}")
+            };
+            if i == 0 || self.fits(0, &candidate) || line.trim().is_empty() {
+                line = candidate;
+            } else {
+                out.push_str(&line);
+                out.push('\n');
+                line = format!("  {piece}");
+            }
+        }
+        out.push_str(&line);
+        out
     }
 
     /// Member names filled into lines (or one per line when comments sit among them).

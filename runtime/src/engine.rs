@@ -510,19 +510,41 @@ impl Engine {
         Some(v)
     }
 
-    fn number(&self, e: &NumExpr, inputs: &[Value]) -> Option<i64> {
+    pub(crate) fn number(&self, e: &NumExpr, inputs: &[Value]) -> Option<i64> {
         // The usual shape, `t.b - t.a`, without recursion.
         if let NumExpr::Sub(a, b) = e {
             if let (NumExpr::Path(a), NumExpr::Path(b)) = (a.as_ref(), b.as_ref()) {
-                let a = self.path_value(a, inputs)?.as_number()?;
-                return a.checked_sub(self.path_value(b, inputs)?.as_number()?);
+                return match (self.path_value(a, inputs)?, self.path_value(b, inputs)?) {
+                    // Two dates are days apart: a duration counts seconds.
+                    (Value::Date(x), Value::Date(y)) => x.checked_sub(*y)?.checked_mul(86_400),
+                    (x, y) => x.as_number()?.checked_sub(y.as_number()?),
+                };
             }
         }
+        self.number_of(e, inputs).map(|(n, _)| n)
+    }
+
+    /// A numeric expression's value, and whether it is a date (a number of days): the
+    /// difference of two dates is a duration, in seconds like every duration.
+    pub(crate) fn number_of(&self, e: &NumExpr, inputs: &[Value]) -> Option<(i64, bool)> {
         match e {
-            NumExpr::Path(p) => self.path_value(p, inputs)?.as_number(),
-            NumExpr::Const(n) => Some(*n),
-            NumExpr::Add(a, b) => self.number(a, inputs)?.checked_add(self.number(b, inputs)?),
-            NumExpr::Sub(a, b) => self.number(a, inputs)?.checked_sub(self.number(b, inputs)?),
+            NumExpr::Path(p) => {
+                let v = self.path_value(p, inputs)?;
+                Some((v.as_number()?, matches!(v, Value::Date(_))))
+            }
+            NumExpr::Const(n) => Some((*n, false)),
+            NumExpr::Add(a, b) => {
+                let ((x, xd), (y, yd)) = (self.number_of(a, inputs)?, self.number_of(b, inputs)?);
+                Some((x.checked_add(y)?, xd || yd))
+            }
+            NumExpr::Sub(a, b) => {
+                let ((x, xd), (y, yd)) = (self.number_of(a, inputs)?, self.number_of(b, inputs)?);
+                if xd && yd {
+                    Some((x.checked_sub(y)?.checked_mul(86_400)?, false))
+                } else {
+                    Some((x.checked_sub(y)?, xd))
+                }
+            }
         }
     }
 

@@ -211,7 +211,8 @@ pub fn binding_text(b: &crate::artifact::Binding) -> String {
     let mut origin = Vec::new();
     if b.read.contains('[') {
         match &b.keys {
-            Some(keys) => origin.push(format!("entry of {}", keys.join(", "))),
+            Some(keys) if keys.len() <= 3 => origin.push(format!("entry of {}", keys.join(", "))),
+            Some(keys) => origin.push(format!("entry of {} keys", keys.len())),
             None => origin.push("otherwise".to_string()),
         }
     }

@@ -657,8 +657,15 @@ impl Engine {
                 self.set_path(inputs, p, v);
             }
             NumExpr::Sub(a, b) => {
-                let bv = self.eval_num(b, inputs).unwrap_or(0);
-                self.set_number(inputs, a, n.saturating_add(bv));
+                let (bv, b_date) = self.number_of(b, inputs).unwrap_or((0, false));
+                let a_date = matches!(a.as_ref(), NumExpr::Path(p)
+                    if matches!(self.path_value(p, inputs), Some(Value::Date(_))));
+                if a_date && b_date {
+                    // `n` seconds between two dates: whole days.
+                    self.set_number(inputs, a, bv.saturating_add(n.div_euclid(86_400)));
+                } else {
+                    self.set_number(inputs, a, n.saturating_add(bv));
+                }
             }
             NumExpr::Add(a, b) => {
                 let bv = self.eval_num(b, inputs).unwrap_or(0);
@@ -669,12 +676,7 @@ impl Engine {
     }
 
     fn eval_num(&self, e: &NumExpr, inputs: &[Value]) -> Option<i64> {
-        match e {
-            NumExpr::Path(p) => self.path_value(p, inputs)?.as_number(),
-            NumExpr::Const(n) => Some(*n),
-            NumExpr::Add(a, b) => Some(self.eval_num(a, inputs)? + self.eval_num(b, inputs)?),
-            NumExpr::Sub(a, b) => Some(self.eval_num(a, inputs)? - self.eval_num(b, inputs)?),
-        }
+        self.number(e, inputs)
     }
 
     fn default_value(&self, t: &TypeDesc, day: i64) -> Value {

@@ -114,7 +114,7 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
         "relation home_region: Country -> Region {{\n  otherwise r{}\n  n0, n1: r0 from 2025-06-01 cite src item 9\n  n2: r1 cite src item 9\n}}",
         rng.below(2)
     );
-    s.push_str("record Req {\n  nationality: Country\n  origin: Country\n  destination: Country\n  port: Port\n  city: City\n  zone: Province?\n  arrival: DateTime\n  departure: DateTime\n  consent: Bool\n  other: Bool?\n  count: Int\n}\n");
+    s.push_str("record Req {\n  nationality: Country\n  origin: Country\n  destination: Country\n  port: Port\n  city: City\n  zone: Province?\n  arrival: DateTime\n  departure: DateTime\n  start: Date\n  end: Date?\n  consent: Bool\n  other: Bool?\n  count: Int\n}\n");
     s.push_str("record Out { status: Status, stay: Duration? }\n");
     let hits = ["unique", "first", "priority", "collect"];
     for d in 0..3 {
@@ -168,11 +168,19 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
             );
         }
     }
+    // A test with a table of cases (for the formatter's properties; tests are not compiled).
+    let _ = writeln!(
+        s,
+        "test sweep for d0 {{\n  given t = {{ nationality: n0, origin: n1, destination: n2, port: port0, city: c0, arrival: 2025-01-01T10:00, departure: 2025-01-03T10:00, start: 2025-01-01, consent: true, count: 1 }}\n  cases (t.port, t.arrival, t.end) {{\n    port{}, 2024-06-01T10:00, 2025-01-05 => otherwise\n    port2, 2025-06-01T10:00, 2025-01-09 => {{ status: yes }}\n    port3, 2025-07-01T10:00, 2025-01-09 => rule d0_r0\n  }}\n}}",
+        rng.below(12)
+    );
     vec![("random.edict".to_string(), s)]
 }
 
 fn condition(rng: &mut Rng) -> String {
-    let base = match rng.below(25) {
+    let base = match rng.below(27) {
+        25 => format!("t.end - t.start <= {}d", rng.below(10)),
+        26 => format!("t.end - t.start > {}h", 12 * rng.below(10)),
         19 => "t.departure - t.arrival <= stay_limit".to_string(),
         20 => "t.departure - t.arrival <= port_limit[t.port]".to_string(),
         21 => "t.zone in area[t.port]".to_string(),

@@ -14,7 +14,8 @@ fn source_fields() -> Vec<(&'static str, Ty, bool)> {
     vec![
         ("title", Ty::Text, true),
         ("title_zh", Ty::Text, false),
-        ("published", Ty::Date, true),
+        ("published", Ty::Date, false),
+        ("effective", Ty::Date, false),
         ("items", Ty::Int, false),
         ("url", Ty::Text, false),
     ]
@@ -54,7 +55,7 @@ impl Checker<'_> {
                             format!("source `{}` is missing {}", s.name.name, missing.join(", ")),
                         )
                         .label("declared here")
-                        .help("a source needs at least `title` and `published`");
+                        .help("a source needs at least a `title`; give `published` when the day it was published is known");
                     self.emit(d);
                 }
                 let mut facts = Vec::new();

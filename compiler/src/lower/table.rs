@@ -131,6 +131,11 @@ impl TableBuilder<'_, '_> {
                 if self.is_period(a) != self.is_period(b) {
                     return None;
                 }
+                // A date input less a date written out: the engine counts the difference of
+                // two date inputs in seconds, not that of an input and a constant.
+                if self.is_date_literal(a) || self.is_date_literal(b) {
+                    return None;
+                }
                 let (a, b) = (self.num(a)?, self.num(b)?);
                 let sym = if *op == BinOp::Add { "+" } else { "-" };
                 Some(match (a, b) {
@@ -159,6 +164,15 @@ impl TableBuilder<'_, '_> {
                 Some(v) => v.as_number().map(Num::Const),
                 None => None,
             },
+        }
+    }
+
+    /// Is this a date written out (`2025-11-05`)?
+    fn is_date_literal(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Paren(inner) => self.is_date_literal(inner),
+            ExprKind::Date(_) => true,
+            _ => false,
         }
     }
 

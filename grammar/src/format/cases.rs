@@ -1,14 +1,15 @@
-//! Formatting a test's tables of cases: one row per line, cells aligned in columns.
+//! Formatting a test's tables of cases: one row per line, cells aligned in columns, comments
+//! between rows kept.
 
 use super::*;
 use crate::syntax::{CaseTable, Expect};
 
 impl Fmt<'_> {
-    /// The table as one element of several lines, or `None` when a comment sits inside it
-    /// (the test is then kept as written).
-    pub(super) fn case_table(&self, t: &CaseTable) -> Option<Elem> {
-        if self.comments_inside(t.span) {
-            return None;
+    /// Prints a table at `indent`; `false` when a comment sits inside a row (the test is then
+    /// kept as written).
+    pub(super) fn case_table(&mut self, t: &CaseTable, indent: usize) -> bool {
+        if t.rows.iter().any(|r| self.comments_inside(r.span)) {
+            return false;
         }
         let columns: Vec<String> = t.columns.iter().map(|c| self.e(c)).collect();
         let cells: Vec<Vec<String>> = t
@@ -16,6 +17,7 @@ impl Fmt<'_> {
             .iter()
             .map(|r| r.values.iter().map(|v| self.e(v)).collect())
             .collect();
+        // Each cell padded to its column's widest, commas included.
         let widths: Vec<usize> = (0..columns.len())
             .map(|i| {
                 cells
@@ -26,25 +28,32 @@ impl Fmt<'_> {
                     .unwrap_or(0)
             })
             .collect();
-        let mut text = format!("cases ({}) {{\n", columns.join(", "));
+        let header_end = t.rows.first().map_or(t.span.end, |r| r.span.start) as usize;
+        let header = Span::new(t.span.start as usize, header_end);
+        self.elem(
+            indent,
+            &Elem {
+                text: format!("cases ({}) {{", columns.join(", ")),
+                span: Span::new(header.start as usize, header.start as usize + 1),
+            },
+        );
         for (row, cells) in t.rows.iter().zip(&cells) {
-            let mut line = String::from("  ");
+            let mut line = String::new();
             for (i, cell) in cells.iter().enumerate() {
                 let last = i + 1 == cells.len();
-                let cell = if last {
-                    cell.clone()
-                } else {
-                    format!("{cell},")
-                };
                 let w = widths
                     .get(i)
                     .copied()
                     .unwrap_or(0)
                     .saturating_sub(usize::from(last));
-                if last {
-                    line.push_str(&format!("{cell:<w$}"));
+                let cell = if last {
+                    cell.clone()
                 } else {
-                    line.push_str(&format!("{cell:<w$} "));
+                    format!("{cell},")
+                };
+                line.push_str(&format!("{cell:<w$}"));
+                if !last {
+                    line.push(' ');
                 }
             }
             let expect = match &row.expect {
@@ -53,10 +62,17 @@ impl Fmt<'_> {
                 Expect::Otherwise(_) => "otherwise".to_string(),
             };
             line.push_str(&format!(" => {expect}"));
-            text.push_str(line.trim_end());
-            text.push('\n');
+            self.elem(
+                indent + 1,
+                &Elem {
+                    text: line.trim_end().to_string(),
+                    span: row.span,
+                },
+            );
         }
-        text.push('}');
-        Some(Elem { text, span: t.span })
+        self.comments_before(t.span.end as usize - 1, indent + 1);
+        self.push_line(indent, "}");
+        self.end_line(t.span.end as usize);
+        true
     }
 }

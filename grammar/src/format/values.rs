@@ -25,27 +25,30 @@ impl Fmt<'_> {
                 None => return false,
             }
         }
-        // `keys: value`, padded so that the clauses start in one column.
+        // `keys: value clauses`, the clauses aligned in one column when every entry fits on
+        // one line aligned; an entry too long for a line has its keys filled over several.
         let heads: Vec<String> = v.entries.iter().map(|e| self.entry_head(e)).collect();
         let clauses: Vec<String> = v.entries.iter().map(entry_clauses).collect();
-        let pad = heads
+        let pad = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
+        let aligned = heads
             .iter()
             .zip(&clauses)
-            .filter(|(h, c)| !c.is_empty() && self.fits(1, &format!("{h} {c}")))
-            .map(|(h, _)| h.chars().count())
-            .max()
-            .unwrap_or(0);
+            .all(|(h, c)| c.is_empty() || self.fits(1, &format!("{h:<pad$} {c}")));
         for ((entry, head), clauses) in v.entries.iter().zip(&heads).zip(&clauses) {
             if self.comments_inside(entry.span) {
                 return false;
             }
-            let aligned = format!("{head:<pad$} {clauses}");
-            let text = if clauses.is_empty() {
+            let one = if clauses.is_empty() {
                 head.clone()
-            } else if self.fits(1, &aligned) {
-                aligned
+            } else if aligned {
+                format!("{head:<pad$} {clauses}")
             } else {
                 format!("{head} {clauses}")
+            };
+            let text = if self.fits(1, &one) || entry.keys.len() < 2 {
+                one
+            } else {
+                self.wrapped_entry(entry, clauses)
             };
             elems.push(Elem {
                 text,
@@ -56,6 +59,40 @@ impl Fmt<'_> {
         self.elems(1, &elems);
         self.close(item, 0);
         true
+    }
+
+    /// An entry whose keys do not fit on one line: keys filled over lines, the value and
+    /// clauses after the last.
+    fn wrapped_entry(&self, e: &ValueEntry, clauses: &str) -> String {
+        let tail = if clauses.is_empty() {
+            format!(": {}", self.e(&e.value))
+        } else {
+            format!(": {} {clauses}", self.e(&e.value))
+        };
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for (i, k) in e.keys.iter().enumerate() {
+            let last = i + 1 == e.keys.len();
+            let piece = if last {
+                format!("{}{tail}", k.name)
+            } else {
+                format!("{},", k.name)
+            };
+            let indent = if lines.is_empty() { "" } else { "  " };
+            let candidate = if line.is_empty() {
+                format!("{indent}{piece}")
+            } else {
+                format!("{line} {piece}")
+            };
+            if line.is_empty() || self.fits(1, &candidate) {
+                line = candidate;
+            } else {
+                lines.push(line);
+                line = format!("  {piece}");
+            }
+        }
+        lines.push(line);
+        lines.join("\n")
     }
 
     fn entry_head(&self, e: &ValueEntry) -> String {
