@@ -116,7 +116,7 @@ fn check(
         expected,
         actual,
     };
-    let answer = match engine.decide(id, &inputs) {
+    let answer = match engine.decide(id, inputs) {
         Ok(a) => a,
         Err(e) => {
             failures.push(fail("evaluation", "an answer".into(), e.to_string()));

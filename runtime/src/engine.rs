@@ -524,6 +524,18 @@ impl Engine {
         self.number_of(e, inputs).map(|(n, _)| n)
     }
 
+    /// Is `e` a difference of two dates (a duration that is a whole number of days)?
+    pub(crate) fn counts_days(&self, d: &DecisionTable, e: &NumExpr) -> bool {
+        let is_date = |x: &NumExpr| match x {
+            NumExpr::Path(p) => matches!(
+                self.path_type(d, p).as_ref().map(crate::verify::strip),
+                Some(crate::value::TypeDesc::Date)
+            ),
+            _ => false,
+        };
+        matches!(e, NumExpr::Sub(a, b) if is_date(a) && is_date(b))
+    }
+
     /// A numeric expression's value, and whether it is a date (a number of days): the
     /// difference of two dates is a duration, in seconds like every duration.
     pub(crate) fn number_of(&self, e: &NumExpr, inputs: &[Value]) -> Option<(i64, bool)> {

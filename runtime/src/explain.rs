@@ -258,7 +258,7 @@ pub fn binding_json(b: &crate::artifact::Binding) -> Json {
         b.citation.as_ref().map_or(Json::Null, |c| {
             let mut m = Map::new();
             m.insert("source".into(), Json::String(c.source.clone()));
-            m.insert("item".into(), c.item.map_or(Json::Null, |i| Json::from(i)));
+            m.insert("item".into(), c.item.map_or(Json::Null, Json::from));
             Json::Object(m)
         }),
     );

@@ -838,7 +838,7 @@ fn set_in(engine: &Engine, slot: &mut Value, fields: &[u32], value: Value) {
     }
 }
 
-fn strip(t: &TypeDesc) -> &TypeDesc {
+pub(crate) fn strip(t: &TypeDesc) -> &TypeDesc {
     match t {
         TypeDesc::Optional(inner) => strip(inner),
         other => other,

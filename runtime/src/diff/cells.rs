@@ -203,14 +203,16 @@ fn column_classes(
         {
             let nix = m.new.and_then(|i| nslice.get(i)).map(|ix| &**ix);
             let oix = m.old.and_then(|i| oslice.get(i)).map(|ix| &**ix);
-            let Some((col, engine, _)) = m.column(pair) else {
+            let Some((col, engine, d)) = m.column(pair) else {
                 return Vec::new();
             };
             match col {
                 Column::Category { domain, .. } => {
                     category_classes(pair, m, engine, *domain, nix, oix)
                 }
-                Column::Number { .. } => number_classes(m, nix, oix),
+                Column::Number { expr, .. } => {
+                    number_classes(m, nix, oix, engine.counts_days(d, expr))
+                }
                 Column::Flag { .. } | Column::Same { .. } => {
                     let mut out: Vec<Class> = [false, true]
                         .into_iter()
@@ -311,10 +313,13 @@ fn category_classes(
 }
 
 /// The intervals between the breaks of both sides.
+/// The intervals between both sides' breaks. With `days` (a difference of two dates, in
+/// seconds), each representative is a whole number of days where the interval holds one.
 fn number_classes(
     m: &MergedColumn,
     nix: Option<&ColumnIndex>,
     oix: Option<&ColumnIndex>,
+    days: bool,
 ) -> Vec<Class> {
     let mut breaks: Vec<i64> = Vec::new();
     for ix in [nix, oix].into_iter().flatten() {
@@ -328,7 +333,18 @@ fn number_classes(
         .map(|j| {
             let lo = j.checked_sub(1).map(|k| breaks[k]);
             let hi = breaks.get(j).copied();
-            let rep = lo.unwrap_or_else(|| hi.map_or(0, |h| h.saturating_sub(1)));
+            let mut rep = lo.unwrap_or_else(|| hi.map_or(0, |h| h.saturating_sub(1)));
+            if days {
+                const DAY: i64 = 86_400;
+                let aligned = match lo {
+                    Some(l) => l.div_euclid(DAY) + i64::from(l.rem_euclid(DAY) != 0),
+                    None => rep.div_euclid(DAY),
+                }
+                .saturating_mul(DAY);
+                if lo.is_none_or(|l| l <= aligned) && hi.is_none_or(|h| aligned < h) {
+                    rep = aligned;
+                }
+            }
             Class {
                 new: m.new.map(|_| Key::Number(rep)),
                 old: m.old.map(|_| Key::Number(rep)),
