@@ -71,7 +71,8 @@ proptest! {
 fn regressions() {
     // A difference of two dates (`t.end - t.start`) whose classes' representatives were not
     // whole days.
-    for (seed, edit) in [(1_305_082_049_233_293_103, 2_025_330_188_350_256_447)] {
+    let cases: &[(u64, u64)] = &[(1_305_082_049_233_293_103, 2_025_330_188_350_256_447)];
+    for &(seed, edit) in cases {
         changes_lie_in_regions(seed, edit).unwrap();
     }
 }
