@@ -76,7 +76,12 @@ pub fn human(results: &[TestResult]) -> String {
     let mut out = String::new();
     for r in results {
         if r.passed() {
-            out.push_str(&format!("ok      {} ({})\n", r.name, r.decision));
+            let cases = match r.cases {
+                0 => String::new(),
+                1 => ", 1 case".to_string(),
+                n => format!(", {n} cases"),
+            };
+            out.push_str(&format!("ok      {} ({}{cases})\n", r.name, r.decision));
         } else {
             out.push_str(&format!(
                 "FAILED  {} ({}) at {}:{}:{}\n",

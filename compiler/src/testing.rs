@@ -17,6 +17,8 @@ pub struct TestResult {
     pub column: u32,
     /// Empty when the test passed: otherwise one line per unmet expectation.
     pub failures: Vec<Failure>,
+    /// The rows of its tables of cases, each checked besides its own expectations.
+    pub cases: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -44,6 +46,7 @@ pub fn run_tests(lw: &Lowerer<'_>, engine: &Engine) -> Vec<TestResult> {
             line: loc.line,
             column: loc.column,
             failures: Vec::new(),
+            cases: t.cases.iter().map(|c| c.rows.len()).sum(),
         };
         let fail = |what: &str, expected: String, actual: String| Failure {
             what: what.into(),

@@ -222,3 +222,84 @@ fn set_formulas_ends_and_moves_in_the_editor() {
         .collect();
     insta::assert_snapshot!(text.join("\n\n"));
 }
+
+#[test]
+fn dated_values_and_relations_in_the_editor() {
+    let scratch = "/// The longest transit stay.\n\
+                   value stay_limit: Duration {\n  72h from 2013-01-01 cite nia_2025_11 item 4\n  144h from 2016-01-30 cite nia_2025_11 item 4\n}\n\
+                   relation port_limit: Port -> Duration {\n  otherwise 24h\n  hengqin, hzmb: 240h from 2025-11-05 cite nia_2025_11 item 4\n}\n\
+                   rule stay_rule for transit_entry {\n  cite nia_2025_11 item 4\n  when t.onward_departure - t.arrival <= stay_limit\n    and t.onward_departure - t.arrival <= port_limit[t.arrival_port]\n  then { status: visa_free_transit, max_stay: stay_limit }\n}\n";
+    let a = workspace(scratch);
+    let f = a.file("scratch.edict").unwrap();
+    let text = f.text(a.db()).clone();
+    let day = |s: &str| jiff::civil::Date::strptime("%Y-%m-%d", s).unwrap();
+    let hover = |needle: &str, on: &str| {
+        let offset = text.find(needle).unwrap();
+        ide::hover(a.db(), a.workspace(), f, offset, day(on))
+            .map(|h| h.markdown)
+            .unwrap_or_default()
+    };
+    let hints: Vec<String> = ide::inlay_hints(
+        a.db(),
+        a.workspace(),
+        f,
+        edict_grammar::Span::new(0, text.len()),
+        day("2020-01-01"),
+    )
+    .into_iter()
+    .filter(|h| h.label.starts_with('='))
+    .map(|h| {
+        let (line, col) = edict_compiler::render::line_col(&text, h.offset);
+        format!(
+            "{line}:{col} {} ({})",
+            h.label,
+            h.tooltip.unwrap_or_default()
+        )
+    })
+    .collect();
+    let definition = {
+        let offset = text.find("port_limit[").unwrap();
+        let symbols = ide::file_symbols(a.db(), a.workspace(), f);
+        let target = symbols
+            .occurrences
+            .iter()
+            .find(|o| o.span.contains(offset))
+            .map(|o| o.target.clone())
+            .unwrap();
+        let (file, span) = ide::definition(a.db(), a.workspace(), &target).unwrap();
+        let t = file.text(a.db());
+        let (line, col) = edict_compiler::render::line_col(t, span.start as usize);
+        format!("{}:{line}:{col} {}", file.path(a.db()), &t[span.range()])
+    };
+    let completions = short(complete(&scratch.replace("<= stay_limit\n", "<= sta|\n")));
+    let out = [
+        (
+            "hover on a dated value, 2020-01-01",
+            hover("stay_limit\n    and", "2020-01-01"),
+        ),
+        (
+            "hover on a dated value before it has one",
+            hover("stay_limit\n    and", "2010-01-01"),
+        ),
+        (
+            "hover on a relation, 2025-12-01",
+            hover("port_limit[", "2025-12-01"),
+        ),
+        ("inlay hints, 2020-01-01", hints.join("\n")),
+        ("definition of a relation read", definition),
+        (
+            "rename a dated value",
+            rename(&a, "scratch.edict", "stay_limit:", "transit_limit"),
+        ),
+        (
+            "rename a relation",
+            rename(&a, "scratch.edict", "port_limit:", "limit_by_port"),
+        ),
+        ("completion in a condition", completions),
+    ];
+    let text: Vec<String> = out
+        .iter()
+        .map(|(what, r)| format!("## {what}\n{r}"))
+        .collect();
+    insta::assert_snapshot!(text.join("\n\n"));
+}

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use edict_grammar::{Ident, Span, ValueDecl};
+use edict_grammar::{Expr, ExprKind, Ident, Span, ValueDecl};
+
+use super::expr::assignable;
 use jiff::civil::Date;
 
 use super::{Checker, Scope};
@@ -225,6 +227,154 @@ impl Checker<'_> {
             };
             let what = format!("`{key}`");
             self.unknown(k, &what, candidates.iter().map(String::as_str).collect());
+        }
+    }
+}
+
+// ---- reading values in expressions -------------------------------------------------------------
+
+impl Checker<'_> {
+    /// May a dated value or relation be read here? Reports `E0209` when not.
+    pub(crate) fn dated_here(&mut self, ident: &Ident, scope: &Scope) -> bool {
+        if scope.dated {
+            return true;
+        }
+        let d = self
+            .diag(
+                Code::E0209,
+                ident.span,
+                format!(
+                    "`{}` changes with the date, and cannot be read here",
+                    ident.name
+                ),
+            )
+            .label("read only in the rules and named conditions of a decision")
+            .help("a rule reads it on its decision's as-of day; here, write the value itself");
+        self.emit(d);
+        false
+    }
+
+    /// `relation[key]`: the relation's value for the key.
+    pub(crate) fn lookup(&mut self, base: &Expr, key: &Expr, scope: &Scope, span: Span) -> Ty {
+        let relation = match &base.kind {
+            ExprKind::Name(n) if scope.get(&n.name).is_none() => match self.index.kind(&n.name) {
+                Some(DeclKind::Value { key: Some(k), ty }) => Some((n, k.clone(), ty.clone())),
+                Some(DeclKind::Value { key: None, .. }) => {
+                    let d = self
+                        .diag(
+                            Code::E0206,
+                            span,
+                            format!("`{}` is a dated value, not a relation", n.name),
+                        )
+                        .label("it has one value on each day, not one per key")
+                        .help(format!("write `{}` alone", n.name));
+                    self.emit(d);
+                    self.infer(key, scope, None);
+                    return Ty::Error;
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((name, key_ty, ty)) = relation else {
+            let t = self.infer(base, scope, None);
+            if !t.is_error() {
+                let d = self
+                    .diag(
+                        Code::E0206,
+                        base.span,
+                        format!("{} cannot be read with `[...]`", t.describe()),
+                    )
+                    .label("only a relation is read with a key")
+                    .help("declare the mapping with `relation name: Key -> Value { ... }`");
+                self.emit(d);
+            }
+            self.infer(key, scope, None);
+            return Ty::Error;
+        };
+        if !self.dated_here(name, scope) {
+            return Ty::Error;
+        }
+        let key_ty = self.ty_of(&key_ty);
+        let actual = self.infer(key, scope, Some(&key_ty));
+        if !assignable(actual.strip_optional(), &key_ty) {
+            let d = self
+                .diag(
+                    Code::E0208,
+                    key.span,
+                    format!(
+                        "`{}` is keyed by `{key_ty}`, not by {}",
+                        name.name,
+                        actual.describe()
+                    ),
+                )
+                .label(format!("this is {}", actual.describe()));
+            self.emit(d);
+        }
+        let ty = self.ty_of(&ty);
+        if matches!(actual, Ty::Optional(_)) && !matches!(ty, Ty::Optional(_) | Ty::Set(_)) {
+            Ty::Optional(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    /// `[a, b, c]`: a set of entries or enum values.
+    pub(crate) fn list(
+        &mut self,
+        items: &[Expr],
+        scope: &Scope,
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Ty {
+        let elem = match expected.map(Ty::strip_optional) {
+            Some(Ty::Set(elem)) => Some(elem.as_ref().clone()),
+            _ => None,
+        };
+        let mut found: Option<Ty> = elem.clone();
+        for item in items {
+            let t = self.infer(item, scope, found.as_ref());
+            if t.is_error() {
+                continue;
+            }
+            if !matches!(t, Ty::Entity(_) | Ty::Enum(_))
+                || !matches!(item.kind, ExprKind::Name(_) | ExprKind::Field(..))
+            {
+                let d = self
+                    .diag(
+                        Code::E0205,
+                        item.span,
+                        "a list holds catalogue entries or enum values, by name",
+                    )
+                    .label(format!("this is {}", t.describe()));
+                self.emit(d);
+                continue;
+            }
+            match &found {
+                Some(f) if *f != t => {
+                    let d = self
+                        .diag(
+                            Code::E0205,
+                            item.span,
+                            format!("this list holds {}, not {}", f.describe(), t.describe()),
+                        )
+                        .label(format!("this is {}", t.describe()));
+                    self.emit(d);
+                }
+                Some(_) => {}
+                None => found = Some(t),
+            }
+        }
+        match found {
+            Some(t) => Ty::Set(Box::new(t)),
+            None if items.is_empty() && elem.is_none() => {
+                let d = self
+                    .diag(Code::E0208, span, "an empty list cannot be written here")
+                    .label("nothing says what it would hold");
+                self.emit(d);
+                Ty::Error
+            }
+            None => Ty::Error,
         }
     }
 }
