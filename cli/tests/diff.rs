@@ -345,3 +345,66 @@ fn every_workspace_in_the_repository_is_unchanged_against_itself() {
     }
     assert!(compared >= 10, "only {compared} workspaces compared");
 }
+
+/// Copies a workspace directory into a scratch one.
+fn copy_workspace(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "edict") {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_changed_dated_value_and_relation_entry_are_changes_diff_reports() {
+    // The visa-free history as published, and a draft that would make the stay 60 days from
+    // 2026-01-01 and designate Hengqin from 2025-11-01 instead of 2025-11-05.
+    let dir = tempdir("diff_values");
+    let (before, after) = (dir.join("before"), dir.join("after"));
+    let example = root().join("examples/visa-free-history");
+    copy_workspace(&example, &before);
+    copy_workspace(&example, &after);
+    let unilateral = after.join("unilateral.edict");
+    let text = std::fs::read_to_string(&unilateral).unwrap();
+    let text = text.replace(
+        "  30d from 2024-11-30 cite mfa_2024_11_22\n",
+        "  30d from 2024-11-30 cite mfa_2024_11_22\n  60d from 2026-01-01 cite mfa_2025_11_03\n",
+    );
+    std::fs::write(&unilateral, text).unwrap();
+    let transit = after.join("transit.edict");
+    let text = std::fs::read_to_string(&transit).unwrap();
+    let text = text.replace(
+        "  guangzhou_pazhou, hengqin, hzmb, zhongshan_port,\n    west_kowloon: 240h from 2025-11-05 cite nia_2025_11_03\n",
+        "  guangzhou_pazhou, hzmb, zhongshan_port, west_kowloon: 240h from 2025-11-05 cite nia_2025_11_03\n  hengqin: 240h from 2025-11-01 cite nia_2025_11_03\n",
+    );
+    assert!(
+        text.contains("hengqin: 240h from 2025-11-01"),
+        "the fixture moved: {text}"
+    );
+    std::fs::write(&transit, text).unwrap();
+    let (b, a) = (before.display().to_string(), after.display().to_string());
+    let (code, stdout, stderr) = edict(&["diff", &b, &a]);
+    assert_eq!(code, 1, "{stderr}");
+    // Both changes, in the sources and as regions of the decisions.
+    assert!(
+        stdout.contains("value `visa_free_stay` from 2026-01-01: 30d → 60d"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("relation `transit_stay_limit` for `hengqin`"),
+        "{stdout}"
+    );
+    insta::assert_snapshot!("diff_values_and_relations", stdout);
+    let (code, json, _) = edict(&["diff", &b, &a, "--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let kinds: Vec<&str> = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"value_changed"), "{json}");
+}
