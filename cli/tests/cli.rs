@@ -257,15 +257,15 @@ fn policy_tests_pass_in_every_format() {
 #[test]
 fn a_failing_test_shows_expected_and_actual() {
     let dir = tempdir("failing");
-    for f in std::fs::read_dir(root().join("policies")).unwrap() {
-        let p = f.unwrap().path();
-        if p.extension().is_some_and(|e| e == "edict") {
-            let text = std::fs::read_to_string(&p).unwrap().replace(
-                "expect { status: eligible, validity",
-                "expect { status: not_eligible, validity",
-            );
-            std::fs::write(dir.join(p.file_name().unwrap()), text).unwrap();
-        }
+    let policies = root().join("policies");
+    for p in edict_compiler::load::collect_files(&[policies.clone()]).unwrap() {
+        let text = std::fs::read_to_string(&p).unwrap().replace(
+            "expect { status: eligible, validity",
+            "expect { status: not_eligible, validity",
+        );
+        let to = dir.join(p.strip_prefix(&policies).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, text).unwrap();
     }
     let (code, stdout, _) = edict(&["test", dir.to_str().unwrap()]);
     assert_eq!(code, 1);

@@ -10,8 +10,8 @@ use edict_compiler::Analysis;
 fn workspace(scratch: &str) -> Analysis {
     let mut a = Analysis::default();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-    for f in edict_compiler::load::collect_files(&[dir]).unwrap() {
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
+    for f in edict_compiler::load::collect_files(&[dir.clone()]).unwrap() {
+        let name = f.strip_prefix(&dir).unwrap().to_string_lossy().to_string();
         a.set_file(&name, std::fs::read_to_string(&f).unwrap());
     }
     a.set_file("scratch.edict", scratch.to_string());

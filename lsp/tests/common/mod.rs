@@ -34,7 +34,9 @@ impl TempWorkspace {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         for (path, text) in files {
-            std::fs::write(dir.join(path), text).unwrap();
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
         }
         TempWorkspace {
             dir: dir.canonicalize().unwrap(),
@@ -45,14 +47,11 @@ impl TempWorkspace {
     pub fn policies(name: &str) -> TempWorkspace {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
         let mut files = Vec::new();
-        for entry in std::fs::read_dir(&src).unwrap() {
-            let p = entry.unwrap().path();
-            if p.extension().is_some_and(|e| e == "edict") {
-                files.push((
-                    p.file_name().unwrap().to_string_lossy().to_string(),
-                    std::fs::read_to_string(&p).unwrap(),
-                ));
-            }
+        for p in edict_compiler::load::collect_files(&[src.clone()]).unwrap() {
+            files.push((
+                p.strip_prefix(&src).unwrap().to_string_lossy().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            ));
         }
         let refs: Vec<(&str, &str)> = files
             .iter()

@@ -23,9 +23,18 @@ pub(super) fn both_sides(
 ) -> Result<Request, String> {
     let (old, new) = (pair.old, pair.new);
     let request = new.request_json(pair.nid, &ninputs);
-    let oinputs = old
-        .parse_request(pair.oid, &request)
-        .map_err(|e| format!("the old side cannot read the new side's requests: {e}"))?;
+    let oinputs = match old.parse_request(pair.oid, &request) {
+        Ok(oinputs) => oinputs,
+        // An entry only the new catalogue has, in an input no column of the cell constrains
+        // (the new side's default for it): take an entry both sides have instead; the cell
+        // check says if the request still fits.
+        Err(first) => {
+            let common: Vec<crate::Value> = ninputs.iter().map(|v| common_entry(pair, v)).collect();
+            let request = new.request_json(pair.nid, &common);
+            old.parse_request(pair.oid, &request)
+                .map_err(|_| format!("the old side cannot read the new side's requests: {first}"))?
+        }
+    };
     let oinputs = old.example_keys(pair.oid, slice.day, okeys, Some(oinputs));
     let request = old.request_json(pair.oid, &oinputs);
     let ninputs = new
@@ -292,5 +301,37 @@ fn num_paths<'a>(e: &'a NumExpr, out: &mut Vec<&'a Path>) {
             num_paths(a, out);
             num_paths(b, out);
         }
+    }
+}
+
+/// `v` with each entry the old catalogue does not have replaced by the first entry of its type
+/// that both catalogues have.
+fn common_entry(pair: &Pair, v: &crate::Value) -> crate::Value {
+    use crate::Value;
+    match v {
+        Value::Entity(t, e) => {
+            let (nc, oc) = (
+                &pair.new.artifact().catalogue,
+                &pair.old.artifact().catalogue,
+            );
+            let Some(nt) = nc.entity_types.get(*t as usize) else {
+                return v.clone();
+            };
+            let Some(ot) = oc.entity_types.iter().find(|o| o.name == nt.name) else {
+                return v.clone();
+            };
+            let known = |name: &str| ot.entities.iter().any(|x| x.name == name);
+            if nt.entities.get(*e as usize).is_some_and(|x| known(&x.name)) {
+                return v.clone();
+            }
+            match nt.entities.iter().position(|x| known(&x.name)) {
+                Some(i) => Value::Entity(*t, i as u32),
+                None => v.clone(),
+            }
+        }
+        Value::Record(fields) => {
+            Value::Record(fields.iter().map(|f| common_entry(pair, f)).collect())
+        }
+        other => other.clone(),
     }
 }
