@@ -258,7 +258,7 @@ fn policy_tests_pass_in_every_format() {
 fn a_failing_test_shows_expected_and_actual() {
     let dir = tempdir("failing");
     let policies = root().join("policies");
-    for p in edict_compiler::load::collect_files(&[policies.clone()]).unwrap() {
+    for p in edict_compiler::load::collect_files(std::slice::from_ref(&policies)).unwrap() {
         let text = std::fs::read_to_string(&p).unwrap().replace(
             "expect { status: eligible, validity",
             "expect { status: not_eligible, validity",

@@ -10,7 +10,7 @@ use edict_compiler::Analysis;
 fn workspace(scratch: &str) -> Analysis {
     let mut a = Analysis::default();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-    for f in edict_compiler::load::collect_files(&[dir.clone()]).unwrap() {
+    for f in edict_compiler::load::collect_files(std::slice::from_ref(&dir)).unwrap() {
         let name = f.strip_prefix(&dir).unwrap().to_string_lossy().to_string();
         a.set_file(&name, std::fs::read_to_string(&f).unwrap());
     }

@@ -47,7 +47,7 @@ impl TempWorkspace {
     pub fn policies(name: &str) -> TempWorkspace {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
         let mut files = Vec::new();
-        for p in edict_compiler::load::collect_files(&[src.clone()]).unwrap() {
+        for p in edict_compiler::load::collect_files(std::slice::from_ref(&src)).unwrap() {
             files.push((
                 p.strip_prefix(&src).unwrap().to_string_lossy().to_string(),
                 std::fs::read_to_string(&p).unwrap(),
