@@ -213,7 +213,7 @@ fn each_request_error_names_the_field() {
             base.replace("\"2025-11-10T10:00\"", "20251110"),
         ),
         ("unknown_port", base.replace("\"hengqin\"", "\"hengqn\"")),
-        ("unknown_country", base.replace("\"jp\"", "\"jpn\"")),
+        ("unknown_country", base.replace("\"jp\"", "\"japn\"")),
         (
             "impossible_date",
             base.replace("2025-11-10T10:00", "2025-02-30T10:00"),

@@ -134,14 +134,38 @@ impl<'a> Checker<'a> {
 
     fn unknown_as(&mut self, code: Code, ident: &Ident, what: &str, candidates: Vec<&str>) {
         let mut d = self.diag(code, ident.span, format!("unknown {what} `{}`", ident.name));
-        match best_match(&ident.name, candidates) {
+        match best_match(&ident.name, candidates.iter().copied()) {
             Some(best) => {
                 d = d
                     .label(format!("no {what} is called `{}`", ident.name))
                     .help(format!("did you mean `{best}`?"))
                     .suggest(ident.span, best);
             }
-            None => d = d.label("not declared in any file of the workspace"),
+            None => {
+                // A name that begins others (`chongqing` for `chongqing_jiangbei`).
+                let prefix = format!("{}_", ident.name);
+                let mut longer: Vec<&str> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|c| c.starts_with(&prefix))
+                    .collect();
+                longer.sort_unstable();
+                d = d.label("not declared in any file of the workspace");
+                match longer.as_slice() {
+                    [] => {}
+                    [one] => {
+                        d = d
+                            .help(format!("did you mean `{one}`?"))
+                            .suggest(ident.span, *one)
+                    }
+                    several => {
+                        let shown: Vec<String> =
+                            several.iter().take(3).map(|c| format!("`{c}`")).collect();
+                        let more = if several.len() > 3 { ", ..." } else { "" };
+                        d = d.help(format!("did you mean one of {}{more}?", shown.join(", ")));
+                    }
+                }
+            }
         }
         self.emit(d);
     }

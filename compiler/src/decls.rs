@@ -42,6 +42,8 @@ pub enum DeclKind {
     EntityType {
         parent: Option<TypeName>,
         fields: Vec<(String, TypeName)>,
+        /// `identified by a, b`: attributes whose values also name the entries.
+        identified_by: Vec<String>,
     },
     /// A catalogue entry.
     Entity {
@@ -253,6 +255,7 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
             ItemKind::Entity(e) => push(
                 &e.name.name,
                 DeclKind::EntityType {
+                    identified_by: e.identified_by.iter().map(|i| i.name.clone()).collect(),
                     parent: e.parent.as_ref().map(TypeName::of),
                     fields: e
                         .fields

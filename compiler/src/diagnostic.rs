@@ -175,6 +175,7 @@ codes! {
     E0109, Error, "priority does not match the hit policy";
     E0110, Error, "ambiguous enum value";
     E0111, Error, "test expects a rule of another decision";
+    E0112, Error, "two entries identified alike";
     E0201, Error, "type mismatch";
     E0202, Error, "incompatible units";
     E0203, Error, "invalid date or time";

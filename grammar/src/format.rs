@@ -428,6 +428,12 @@ impl<'s> Fmt<'s> {
                 if let Some(p) = &e.parent {
                     header.push_str(&format!(" in {}", type_ref(p)));
                 }
+                if !e.identified_by.is_empty() {
+                    header.push_str(&format!(
+                        " identified by {}",
+                        names(&e.identified_by).join(", ")
+                    ));
+                }
                 let has_body = self
                     .src
                     .get(start..item.span.end as usize)
@@ -437,7 +443,12 @@ impl<'s> Fmt<'s> {
                     self.end_line(item.span.end as usize);
                     return true;
                 }
-                let end = e.parent.as_ref().map_or(e.name.span.end, |p| p.span.end) as usize;
+                let end = e
+                    .identified_by
+                    .last()
+                    .map(|i| i.span.end)
+                    .or(e.parent.as_ref().map(|p| p.span.end))
+                    .unwrap_or(e.name.span.end) as usize;
                 self.open(header, end);
                 let elems = field_elems(&e.fields);
                 self.elems(1, &elems);

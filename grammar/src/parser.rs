@@ -367,6 +367,7 @@ fn describe(rule: &Rule) -> String {
         R::optional_mark => "`?`",
         R::bool => "`true` or `false`",
         R::index => "`[`",
+        R::identified_clause => "`identified by`",
         R::list_lit => "a list such as `[a, b]`",
         R::value_entry => "a value such as `144h from 2016-01-30`",
         R::relation_entry => "an entry such as `hengqin: 144h from 2025-11-05`",

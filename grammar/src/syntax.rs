@@ -201,6 +201,8 @@ pub struct EnumDecl {
 pub struct EntityDecl {
     pub name: Ident,
     pub parent: Option<TypeRef>,
+    /// `identified by alpha3, icao`: attributes whose values also name the entries.
+    pub identified_by: Vec<Ident>,
     pub fields: Vec<FieldDecl>,
 }
 

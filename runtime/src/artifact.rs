@@ -89,6 +89,9 @@ pub struct EntityType {
     pub name: String,
     pub parent_type: Option<u32>,
     pub attributes: Vec<(String, TypeDesc)>,
+    /// The attributes (by index) whose text values also name the entries in requests
+    /// (`identified by alpha3`).
+    pub identified_by: Vec<u32>,
     pub entities: Vec<Entity>,
 }
 

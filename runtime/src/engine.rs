@@ -237,13 +237,7 @@ impl Engine {
             .catalogue
             .entity_types
             .iter()
-            .map(|t| {
-                t.entities
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (e.name.clone(), i as u32))
-                    .collect()
-            })
+            .map(entity_lookup)
             .collect();
         let enum_names = artifact
             .catalogue
@@ -872,4 +866,31 @@ pub fn column_text(col: &Column) -> String {
         Column::Number { text, .. } => text.clone(),
         Column::Same { a, b } => format!("{} == {}", a.text, b.text),
     }
+}
+
+/// How requests may name the entries of a type: by name, or by the text of an attribute that
+/// identifies them (`"USA"`, `"D"`), exactly or in lower case (`"usa"`, `"US"` for `us`). A
+/// name wins over an identifier, an earlier entry over a later one.
+fn entity_lookup(t: &crate::artifact::EntityType) -> HashMap<String, u32> {
+    let mut out: HashMap<String, u32> = HashMap::new();
+    for (i, e) in t.entities.iter().enumerate() {
+        out.entry(e.name.clone()).or_insert(i as u32);
+    }
+    let identifiers = || {
+        t.entities.iter().enumerate().flat_map(|(i, e)| {
+            t.identified_by
+                .iter()
+                .filter_map(move |&a| match e.attributes.get(a as usize) {
+                    Some(Value::Text(s)) => Some((s.clone(), i as u32)),
+                    _ => None,
+                })
+        })
+    };
+    for (text, i) in identifiers() {
+        out.entry(text).or_insert(i);
+    }
+    for (text, i) in identifiers() {
+        out.entry(text.to_lowercase()).or_insert(i);
+    }
+    out
 }

@@ -227,11 +227,7 @@ impl Engine {
                             .entity_types
                             .get(*t as usize)
                             .map_or("?", |t| t.name.as_str());
-                        let hint = names
-                            .and_then(|n| {
-                                best_match(&s.to_lowercase(), n.keys().map(String::as_str))
-                            })
-                            .map(|b| format!("did you mean `{b}`?"));
+                        let hint = self.suggest_entry(*t, s);
                         fail(field, format!("no `{tname}` is called `{s}`"), hint)
                     }
                 }
@@ -469,4 +465,85 @@ fn shaped(s: &str, len: usize) -> bool {
                 c == p
             }
         })
+}
+
+impl Engine {
+    /// "Did you mean" for a name no entry of type `t` has: an entry whose name attribute it is
+    /// (`norway` → `no` (Norway)), entries it begins the name of (`chongqing` →
+    /// `chongqing_jiangbei`), else the closest name or identifier.
+    pub(crate) fn suggest_entry(&self, t: u32, s: &str) -> Option<String> {
+        let ty = self.artifact().catalogue.entity_types.get(t as usize)?;
+        let lower = s.to_lowercase();
+        let label = |i: usize| -> String {
+            let e = &ty.entities[i];
+            let named = ty
+                .attributes
+                .iter()
+                .position(|(n, _)| n == "name")
+                .and_then(|a| match e.attributes.get(a) {
+                    Some(Value::Text(n)) => Some(n.clone()),
+                    _ => None,
+                });
+            match named {
+                Some(n) => format!("`{}` ({n})", e.name),
+                None => format!("`{}`", e.name),
+            }
+        };
+        // A name attribute, as people write it.
+        let text_attrs: Vec<usize> = ty
+            .attributes
+            .iter()
+            .enumerate()
+            .filter(|(_, (n, d))| n.starts_with("name") && matches!(strip(d), TypeDesc::Text))
+            .map(|(i, _)| i)
+            .collect();
+        let by_name = ty.entities.iter().position(|e| {
+            text_attrs.iter().any(|&a| {
+                matches!(e.attributes.get(a), Some(Value::Text(n)) if n.to_lowercase() == lower)
+            })
+        });
+        if let Some(i) = by_name {
+            return Some(format!("did you mean {}?", label(i)));
+        }
+        // The beginning of names.
+        let prefixed: Vec<usize> = ty
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.name.starts_with(&format!("{lower}_")))
+            .map(|(i, _)| i)
+            .collect();
+        match prefixed.as_slice() {
+            [] => {}
+            [one] => return Some(format!("did you mean {}?", label(*one))),
+            several => {
+                let shown: Vec<String> = several.iter().take(3).map(|&i| label(i)).collect();
+                let more = if several.len() > 3 { ", ..." } else { "" };
+                return Some(format!("did you mean one of {}{more}?", shown.join(", ")));
+            }
+        }
+        // The closest name, identifier or name attribute.
+        let names = self.entity_names.get(t as usize)?;
+        let mut candidates: Vec<(String, usize)> = names
+            .iter()
+            .map(|(n, i)| (n.clone(), *i as usize))
+            .collect();
+        for (i, e) in ty.entities.iter().enumerate() {
+            for &a in &text_attrs {
+                if let Some(Value::Text(n)) = e.attributes.get(a) {
+                    candidates.push((n.to_lowercase(), i));
+                }
+            }
+        }
+        let best = best_match(&lower, candidates.iter().map(|(n, _)| n.as_str()))?;
+        let i = candidates.iter().find(|(n, _)| n == best)?.1;
+        Some(format!("did you mean {}?", label(i)))
+    }
+}
+
+fn strip(t: &TypeDesc) -> &TypeDesc {
+    match t {
+        TypeDesc::Optional(inner) => strip(inner),
+        other => other,
+    }
 }

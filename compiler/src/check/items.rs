@@ -187,6 +187,29 @@ impl Checker<'_> {
             facts.push(format!("{}: {t}", f.name.name));
         }
         self.field_names_unique(&e.fields);
+        for id in &e.identified_by {
+            match e.fields.iter().find(|f| f.name.name == id.name) {
+                Some(f) if f.ty.name.name == "Text" && f.ty.arg.is_none() => {
+                    facts.push(format!("identified by: {}", id.name));
+                }
+                Some(f) => {
+                    let d = self
+                        .diag(
+                            Code::E0208,
+                            id.span,
+                            format!("`{}` is not text, so it cannot name entries", id.name),
+                        )
+                        .label(format!("declared as `{}`", edict_grammar::print::type_ref(&f.ty)))
+                        .help("an attribute that identifies entries is `Text` or `Text?`, such as a code");
+                    self.emit(d);
+                }
+                None => {
+                    let names: Vec<&str> = e.fields.iter().map(|f| f.name.name.as_str()).collect();
+                    let what = format!("attribute of `{}`", e.name.name);
+                    self.unknown_field(id, &what, names);
+                }
+            }
+        }
         self.fact("entity", &e.name.name, facts);
     }
 
@@ -249,11 +272,17 @@ impl Checker<'_> {
     }
 
     pub(crate) fn catalogue(&mut self, c: &edict_grammar::CatalogueDecl) {
-        let (ty_name, parent_ty, parent_optional) = match self.index.kind(&c.ty.name) {
-            Some(DeclKind::EntityType { parent, .. }) => (
+        let (ty_name, parent_ty, parent_optional, identified_by) = match self.index.kind(&c.ty.name)
+        {
+            Some(DeclKind::EntityType {
+                parent,
+                identified_by,
+                ..
+            }) => (
                 c.ty.name.clone(),
                 parent.as_ref().map(|p| p.name.clone()),
                 parent.as_ref().is_some_and(|p| p.optional),
+                identified_by.clone(),
             ),
             Some(other) => {
                 let noun = other.with_article();
@@ -343,8 +372,61 @@ impl Checker<'_> {
             }
             self.record_literal(&entry.fields, entry.span, &ty_name, &scope, false);
         }
+        self.identifiers_unique(c, &identified_by);
         let facts = vec![format!("entries: {}", c.entries.len())];
         self.fact("catalogue", &c.ty.name, facts);
+    }
+
+    /// The values of identifying attributes name one entry each: no two alike (ignoring case),
+    /// and none like the name of another entry (`E0112`).
+    fn identifiers_unique(&mut self, c: &edict_grammar::CatalogueDecl, identified_by: &[String]) {
+        if identified_by.is_empty() {
+            return;
+        }
+        // lower-case text → (entry, span of the first to use it)
+        let mut seen: std::collections::HashMap<String, (String, Span)> = c
+            .entries
+            .iter()
+            .map(|e| {
+                (
+                    e.name.name.to_lowercase(),
+                    (e.name.name.clone(), e.name.span),
+                )
+            })
+            .collect();
+        for entry in &c.entries {
+            for f in entry
+                .fields
+                .iter()
+                .filter(|f| identified_by.contains(&f.name.name))
+            {
+                let ExprKind::Text(text) = &f.value.kind else {
+                    continue;
+                };
+                let key = text.to_lowercase();
+                match seen.get(&key) {
+                    Some((owner, _)) if *owner == entry.name.name => {}
+                    Some((owner, first)) => {
+                        let d = self
+                            .diag(
+                                Code::E0112,
+                                f.value.span,
+                                format!(
+                                    "`{text}` would name both `{}` and `{owner}`",
+                                    entry.name.name
+                                ),
+                            )
+                            .label(format!("`{text}` names `{}` here", entry.name.name))
+                            .secondary(*first, format!("and `{owner}` here"))
+                            .help("a request names an entry by its name or by these attributes, ignoring case: each must name one entry only");
+                        self.emit(d);
+                    }
+                    None => {
+                        seen.insert(key, (entry.name.name.clone(), f.value.span));
+                    }
+                }
+            }
+        }
     }
 
     /// A `from`/`until` value: a date literal, validated.

@@ -22,7 +22,9 @@ impl<'a> Lowerer<'a> {
         let mut entity_types = Vec::new();
         for t in &self.names.entity_types {
             let (parent, attributes) = match self.index.kind(t) {
-                Some(DeclKind::EntityType { parent, fields }) => (parent.clone(), fields.clone()),
+                Some(DeclKind::EntityType { parent, fields, .. }) => {
+                    (parent.clone(), fields.clone())
+                }
                 _ => (None, Vec::new()),
             };
             let parent_type = parent
@@ -32,13 +34,21 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .map(|(n, t)| (n.clone(), ty_of(self.index, t)))
                 .collect();
-            let descs = attributes
+            let descs: Vec<(String, edict_runtime::value::TypeDesc)> = attributes
                 .iter()
                 .filter_map(|(n, t)| Some((n.clone(), self.type_desc(t)?)))
                 .collect();
+            let identified_by = match self.index.kind(t) {
+                Some(DeclKind::EntityType { identified_by, .. }) => identified_by
+                    .iter()
+                    .filter_map(|id| descs.iter().position(|(n, _)| n == id).map(|i| i as u32))
+                    .collect(),
+                _ => Vec::new(),
+            };
             entity_types.push(EntityType {
                 name: t.clone(),
                 parent_type,
+                identified_by,
                 attributes: descs,
                 entities: Vec::new(),
             });

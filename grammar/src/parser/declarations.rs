@@ -16,12 +16,16 @@ impl Builder {
     pub(super) fn entity(&mut self, p: P<'_>) -> ItemKind {
         let mut name = None;
         let mut parent = None;
+        let mut identified_by = Vec::new();
         let mut fields = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::ident => name = Some(self.ident(c)),
                 Rule::parent_type => {
                     parent = c.into_inner().nth(1).map(|t| self.type_ref(t));
+                }
+                Rule::identified_clause => {
+                    identified_by = self.members(c);
                 }
                 Rule::field_decls => fields = self.field_decls(c),
                 _ => {}
@@ -31,6 +35,7 @@ impl Builder {
             Some(name) => ItemKind::Entity(EntityDecl {
                 name,
                 parent,
+                identified_by,
                 fields,
             }),
             None => ItemKind::Error,
