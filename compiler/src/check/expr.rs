@@ -248,6 +248,20 @@ impl Checker<'_> {
         candidates.extend(values);
         let index = self.index;
         candidates.extend(index.variants.keys().map(String::as_str));
+        if let Some((entry, display)) = self.entry_named(&ident.name) {
+            // `norway` for the entry `no` whose name is "Norway".
+            let d = self
+                .diag(
+                    Code::E0101,
+                    ident.span,
+                    format!("unknown name `{}`", ident.name),
+                )
+                .label(format!("no name is `{}`", ident.name))
+                .help(format!("did you mean `{entry}` ({display})?"))
+                .suggest(ident.span, entry);
+            self.emit(d);
+            return Ty::Error;
+        }
         self.unknown(ident, "name", candidates);
         Ty::Error
     }
@@ -669,5 +683,38 @@ pub fn assignable(actual: &Ty, expected: &Ty) -> bool {
     match expected {
         Ty::Optional(inner) => assignable(actual.strip_optional(), inner),
         _ => actual == expected,
+    }
+}
+
+impl Checker<'_> {
+    /// The catalogue entry whose `name` (or `name_zh`, ...) attribute is `text`, ignoring case,
+    /// with that attribute's value.
+    pub(crate) fn entry_named(&self, text: &str) -> Option<(String, String)> {
+        let lower = text.to_lowercase();
+        for (name, defs) in &self.index.defs {
+            let Some(def) = defs.first() else { continue };
+            let (DeclKind::Entity { .. }, Some(entry)) = (&def.decl.kind, def.decl.entry) else {
+                continue;
+            };
+            let parsed = crate::syntax::parse_file(self.db, def.file);
+            let Some(edict_grammar::ItemKind::Catalogue(c)) =
+                parsed.items.get(def.decl.item as usize).map(|i| &i.kind)
+            else {
+                continue;
+            };
+            let Some(e) = c.entries.get(entry as usize) else {
+                continue;
+            };
+            for f in &e.fields {
+                if let (true, ExprKind::Text(value)) =
+                    (f.name.name.starts_with("name"), &f.value.kind)
+                {
+                    if value.to_lowercase() == lower {
+                        return Some((name.clone(), value.clone()));
+                    }
+                }
+            }
+        }
+        None
     }
 }

@@ -160,6 +160,15 @@ impl Checker<'_> {
                 _ => Vec::new(),
             };
             let what = format!("`{elem}`");
+            if let Some((entry, display)) = self.entry_named(&m.name) {
+                let d = self
+                    .diag(Code::E0101, m.span, format!("unknown {what} `{}`", m.name))
+                    .label(format!("no {what} is called `{}`", m.name))
+                    .help(format!("did you mean `{entry}` ({display})?"))
+                    .suggest(m.span, entry);
+                self.emit(d);
+                return;
+            }
             self.unknown(m, &what, candidates.iter().map(String::as_str).collect());
         }
     }
