@@ -391,3 +391,21 @@ fn verify_and_check_in_ci_formats() {
     let (code, stdout, _) = edict(&["verify", "policies"]);
     assert_eq!((code, stdout.as_str()), (0, ""));
 }
+
+#[test]
+fn columns_count_characters_in_every_format() {
+    // `😀` is 4 bytes and `横琴` 6: the date's column is 38 in characters, 46 in bytes.
+    let dir = tempdir("columns");
+    std::fs::write(
+        dir.join("e.edict"),
+        "source s { title: \"😀 横琴\", published: 2025-13-01 }\n",
+    )
+    .unwrap();
+    let d = dir.to_str().unwrap();
+    let (_, _, human) = edict(&["check", d]);
+    assert!(human.contains("e.edict:1:38]"), "{human}");
+    let (_, json, _) = edict(&["check", d, "--format", "json"]);
+    assert!(json.contains("\"column\": 38"), "{json}");
+    let (_, github, _) = edict(&["check", d, "--format", "github"]);
+    assert!(github.contains("line=1,col=38,"), "{github}");
+}

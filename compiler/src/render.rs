@@ -42,13 +42,54 @@ impl Sources for BTreeMap<String, String> {
 }
 
 /// A diagnostic wrapped for miette, with its file's text.
+/// A file's text for miette, whose `[file:line:column]` then counts characters, as every other
+/// output does (miette's own counts bytes: `😀` would be four columns).
+#[derive(Debug)]
+struct CharColumns {
+    inner: NamedSource<String>,
+    name: String,
+    text: String,
+}
+
+impl CharColumns {
+    fn new(name: &str, text: &str) -> CharColumns {
+        CharColumns {
+            inner: NamedSource::new(name, text.to_string()),
+            name: name.to_string(),
+            text: text.to_string(),
+        }
+    }
+}
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self
+            .inner
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let (_, column) = line_col(&self.text, contents.span().offset());
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column - 1,
+            contents.line_count(),
+        )))
+    }
+}
+
 #[derive(Debug)]
 struct Report {
     message: String,
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: CharColumns,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -114,7 +155,7 @@ fn report(d: &Diagnostic, sources: &dyn Sources) -> Report {
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: NamedSource::new(&l.file, rtext.to_string()),
+                source: CharColumns::new(&l.file, rtext),
                 labels: vec![labeled(
                     &Label {
                         message: None,
@@ -140,7 +181,7 @@ fn report(d: &Diagnostic, sources: &dyn Sources) -> Report {
             (Some(h), false) => Some(format!("{h}\n{}", d.notes.join("\n"))),
             (None, false) => Some(d.notes.join("\n")),
         },
-        source: NamedSource::new(&d.primary.file, text.to_string()),
+        source: CharColumns::new(&d.primary.file, text),
         labels,
         related,
     }
