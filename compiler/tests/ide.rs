@@ -24,7 +24,8 @@ fn complete(text_with_cursor: &str) -> Vec<String> {
     let text = text_with_cursor.replacen('|', "", 1);
     let a = workspace(&text);
     let file = a.file("scratch.edict").unwrap();
-    let (_, items) = ide::complete(a.db(), a.workspace(), file, offset);
+    let today = jiff::civil::Date::strptime("%Y-%m-%d", "2026-01-15").unwrap();
+    let (_, items) = ide::complete(a.db(), a.workspace(), file, offset, today);
     items.into_iter().map(|i| i.label).collect()
 }
 

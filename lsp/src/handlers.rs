@@ -136,11 +136,18 @@ pub fn completion(
     let Some((file, offset)) = locate(snap, &p.text_document_position) else {
         return Ok(None);
     };
-    let (word, items) = ide::complete(&snap.db, snap.ws, file, offset);
+    let (word, items) = ide::complete(&snap.db, snap.ws, file, offset, snap.today);
     let range = snap.range(file, word);
+    // The server's ranking holds in every client: each item says its place (`sortText`,
+    // zero-padded), what it is filtered by, and the first is preselected.
+    let width = items.len().to_string().len();
     let items = items
         .into_iter()
-        .map(|i| lsp::CompletionItem {
+        .enumerate()
+        .map(|(rank, i)| lsp::CompletionItem {
+            sort_text: Some(format!("{rank:0width$}")),
+            filter_text: Some(i.label.clone()),
+            preselect: (rank == 0).then_some(true),
             kind: Some(match i.kind {
                 CompletionKind::Keyword => lsp::CompletionItemKind::KEYWORD,
                 CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,

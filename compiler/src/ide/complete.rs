@@ -60,6 +60,7 @@ pub fn complete(
     ws: Workspace,
     file: SourceFile,
     offset: usize,
+    today: jiff::civil::Date,
 ) -> (Span, Vec<CompletionItem>) {
     let text = file.text(db);
     let offset = offset.min(text.len());
@@ -96,6 +97,8 @@ pub fn complete(
         text,
         index,
         tokens: before,
+        timelines: crate::sets::set_timelines(db, ws),
+        today,
     };
     let mut items = ctx.items();
     let prefix = &text[word.range()];
@@ -139,6 +142,9 @@ struct Context<'a> {
     index: &'a Index,
     /// The tokens before the word being completed, comments left out.
     tokens: &'a [Token],
+    /// For sets' member counts, the same as hover and inlay hints give.
+    timelines: &'a crate::sets::Timelines,
+    today: jiff::civil::Date,
 }
 
 impl Context<'_> {
@@ -286,6 +292,8 @@ impl Context<'_> {
             text: self.text,
             index: self.index,
             tokens: self.tokens.get(..end)?,
+            timelines: self.timelines,
+            today: self.today,
         };
         inner.record_owner(start, params)
     }
@@ -461,7 +469,26 @@ impl Context<'_> {
             .iter()
             .filter_map(|(name, defs)| {
                 let d = defs.first()?;
-                f(&d.decl.kind).then(|| CompletionItem::new(name, kind, Some(detail(&d.decl.kind))))
+                f(&d.decl.kind).then(|| {
+                    let detail = match &d.decl.kind {
+                        DeclKind::Set { elem, .. } => {
+                            let n = self
+                                .timelines
+                                .sets
+                                .get(name)
+                                .and_then(|t| t.members_at(self.today))
+                                .map_or(0, |m| m.len());
+                            format!(
+                                "set of {} ({n} member{} on {})",
+                                type_text(elem),
+                                if n == 1 { "" } else { "s" },
+                                self.today
+                            )
+                        }
+                        other => detail(other),
+                    };
+                    CompletionItem::new(name, kind, Some(detail))
+                })
             })
             .collect()
     }
