@@ -304,3 +304,28 @@ fn dated_values_and_relations_in_the_editor() {
         .collect();
     insta::assert_snapshot!(text.join("\n\n"));
 }
+
+#[test]
+fn a_rename_keeps_the_canonical_layout() {
+    // `hengqin` is aligned with its neighbours in ports.edict; a longer name must not break the
+    // alignment that `edict fmt --check` checks in CI.
+    let a = workspace("");
+    let f = a.file("ports.edict").unwrap();
+    let text = f.text(a.db()).clone();
+    let offset = text.find("hengqin in zhuhai").unwrap();
+    let edits = ide::rename(a.db(), a.workspace(), f, offset, "hengqin_port").unwrap();
+    let mut files: Vec<edict_compiler::SourceFile> = edits.iter().map(|e| e.file).collect();
+    files.dedup();
+    assert!(files.len() > 1, "the name is used in other files too");
+    for file in files {
+        let mut t = file.text(a.db()).clone();
+        for e in edits.iter().filter(|e| e.file == file).rev() {
+            t.replace_range(e.span.range(), &e.text);
+        }
+        assert!(t.contains("hengqin_port"), "{}", file.path(a.db()));
+        let formatted = edict_grammar::format(&t, edict_grammar::FormatOptions::default())
+            .unwrap()
+            .text;
+        assert_eq!(formatted, t, "{} is no longer formatted", file.path(a.db()));
+    }
+}

@@ -758,5 +758,90 @@ pub fn rename(
     // occurrences too; a field in a record literal is resolved through the expected type.
     edits.sort_by_key(|e| (e.file.path(db).clone(), e.span.start));
     edits.dedup();
-    Ok(edits)
+    Ok(keep_layout(db, edits))
+}
+
+/// In a file laid out as `edict fmt` lays it out, a rename that changes a name's length would
+/// break the alignment of a catalogue or a table of cases (and `fmt --check` in CI): such a
+/// file's edits become one edit from the first to the last character the formatter's output of
+/// the renamed text changes.
+fn keep_layout(db: &dyn Db, edits: Vec<Edit>) -> Vec<Edit> {
+    let options = edict_grammar::FormatOptions::default();
+    let mut out = Vec::with_capacity(edits.len());
+    let mut files: Vec<SourceFile> = edits.iter().map(|e| e.file).collect();
+    files.dedup();
+    for file in files {
+        let mine: Vec<Edit> = edits.iter().filter(|e| e.file == file).cloned().collect();
+        let text = file.text(db);
+        let canonical = edict_grammar::format(text, options).is_ok_and(|f| f.text == *text);
+        if !canonical {
+            out.extend(mine);
+            continue;
+        }
+        let mut renamed = text.clone();
+        for e in mine.iter().rev() {
+            renamed.replace_range(e.span.range(), &e.text);
+        }
+        let Ok(formatted) = edict_grammar::format(&renamed, options) else {
+            out.extend(mine);
+            continue;
+        };
+        let new = formatted.text;
+        // Line by line when the lines stay the same in number (the usual case: names and the
+        // padding after them change): a line the formatter leaves as renamed keeps the rename's
+        // own edits; a line it realigns is replaced whole.
+        let renamed_lines: Vec<&str> = renamed.split_inclusive('\n').collect();
+        let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+        if renamed_lines.len() == new_lines.len() {
+            let mut at = 0;
+            for (old_line, (r, n)) in text
+                .split_inclusive('\n')
+                .zip(renamed_lines.iter().zip(&new_lines))
+            {
+                let line = Span::new(at, at + old_line.len());
+                if r == n {
+                    out.extend(
+                        mine.iter()
+                            .filter(|e| line.start <= e.span.start && e.span.end <= line.end)
+                            .cloned(),
+                    );
+                } else {
+                    out.push(Edit {
+                        file,
+                        span: line,
+                        text: n.to_string(),
+                    });
+                }
+                at += old_line.len();
+            }
+            continue;
+        }
+        let prefix = text
+            .bytes()
+            .zip(new.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let prefix = (0..=prefix)
+            .rev()
+            .find(|&i| text.is_char_boundary(i) && new.is_char_boundary(i))
+            .unwrap_or(0);
+        let max_suffix = (text.len() - prefix).min(new.len() - prefix);
+        let suffix = text
+            .bytes()
+            .rev()
+            .zip(new.bytes().rev())
+            .take(max_suffix)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let suffix = (0..=suffix)
+            .rev()
+            .find(|&k| text.is_char_boundary(text.len() - k) && new.is_char_boundary(new.len() - k))
+            .unwrap_or(0);
+        out.push(Edit {
+            file,
+            span: Span::new(prefix, text.len() - suffix),
+            text: new[prefix..new.len() - suffix].to_string(),
+        });
+    }
+    out
 }
