@@ -172,11 +172,7 @@ impl<'a> Lowerer<'a> {
                             members,
                             announced: s.announced,
                             partial: s.partial,
-                            citation: s.cite.as_ref().map(|(source, item)| Citation {
-                                source: source.clone(),
-                                title: self.source_title(source),
-                                item: *item,
-                            }),
+                            citation: self.citation_of(s.cite.as_ref()),
                         }
                     })
                     .collect();
@@ -208,16 +204,21 @@ impl<'a> Lowerer<'a> {
                             value: expr_text(&era.value),
                             from: era.from.map(date_to_days),
                             until: era.until.map(date_to_days),
-                            citation: era.cite.as_ref().map(|(source, item)| Citation {
-                                source: source.clone(),
-                                title: self.source_title(source),
-                                item: *item,
-                            }),
+                            citation: self.citation_of(era.cite.as_ref()),
                         })
                     })
                     .collect(),
                 otherwise: tl.otherwise.as_ref().map(expr_text),
             })
             .collect()
+    }
+
+    /// A citation as the artifact holds it, with the source's title.
+    pub(crate) fn citation_of(&self, cite: Option<&(String, Option<u32>)>) -> Option<Citation> {
+        cite.map(|(source, item)| Citation {
+            source: source.clone(),
+            title: self.source_title(source),
+            item: *item,
+        })
     }
 }

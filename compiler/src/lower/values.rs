@@ -338,14 +338,7 @@ impl Lowerer<'_> {
                         values: sorted(held),
                         negate: true,
                     }),
-                    binding: Binding {
-                        read: read.text.clone(),
-                        value: expr_text(o),
-                        keys: None,
-                        from: None,
-                        until: None,
-                        citation: None,
-                    },
+                    binding: otherwise_binding(read, o),
                 });
             }
         }
@@ -374,14 +367,7 @@ impl Lowerer<'_> {
                 until,
                 value: o.clone(),
                 key_test: None,
-                binding: Binding {
-                    read: read.text.clone(),
-                    value: expr_text(o),
-                    keys: None,
-                    from: None,
-                    until: None,
-                    citation: None,
-                },
+                binding: otherwise_binding(read, o),
             }),
         }
     }
@@ -393,11 +379,7 @@ impl Lowerer<'_> {
             keys,
             from: era.from.map(date_to_days),
             until: era.until.map(date_to_days),
-            citation: era.cite.as_ref().map(|(source, item)| Citation {
-                source: source.clone(),
-                title: self.source_title(source),
-                item: *item,
-            }),
+            citation: self.citation_of(era.cite.as_ref()),
         }
     }
 
@@ -420,6 +402,18 @@ impl Lowerer<'_> {
                 _ => None,
             },
         }
+    }
+}
+
+/// The binding of a relation's `otherwise` value: no keys, no period, no citation of its own.
+fn otherwise_binding(read: &Read, value: &Expr) -> Binding {
+    Binding {
+        read: read.text.clone(),
+        value: expr_text(value),
+        keys: None,
+        from: None,
+        until: None,
+        citation: None,
     }
 }
 

@@ -347,16 +347,12 @@ fn value_changes(oa: &crate::Artifact, na: &crate::Artifact) -> Vec<SourceChange
                 ok.get(key).map(Vec::as_slice).unwrap_or_default(),
                 nk.get(key).map(Vec::as_slice).unwrap_or_default(),
             );
-            let mut days: Vec<i64> = oe
-                .iter()
-                .chain(ne)
-                .flat_map(|e| e.from.into_iter().chain(e.until))
-                .collect();
-            days.sort_unstable();
-            days.dedup();
-            let starts: Vec<Option<i64>> = std::iter::once(None)
-                .chain(days.iter().map(|d| Some(*d)))
-                .collect();
+            let starts = period_starts(
+                oe.iter()
+                    .chain(ne)
+                    .flat_map(|e| e.from.into_iter().chain(e.until))
+                    .collect(),
+            );
             let mut pending: Vec<SourceChange> = Vec::new();
             for (i, from) in starts.iter().enumerate() {
                 let until = starts.get(i + 1).copied().flatten();
@@ -512,17 +508,13 @@ fn members_on(e: &Engine, s: &SetTimeline, day: Option<i64>) -> BTreeSet<String>
 /// The periods in which the new version's members differ from the old one's, merged where
 /// the difference stays the same.
 fn set_deltas(old: &Engine, o: &SetTimeline, new: &Engine, n: &SetTimeline) -> Vec<SetDelta> {
-    let mut days: Vec<i64> = o
-        .slices
-        .iter()
-        .chain(&n.slices)
-        .filter_map(|s| s.from)
-        .collect();
-    days.sort_unstable();
-    days.dedup();
-    let starts: Vec<Option<i64>> = std::iter::once(None)
-        .chain(days.iter().map(|d| Some(*d)))
-        .collect();
+    let starts = period_starts(
+        o.slices
+            .iter()
+            .chain(&n.slices)
+            .filter_map(|s| s.from)
+            .collect(),
+    );
     let mut out: Vec<SetDelta> = Vec::new();
     for (i, from) in starts.iter().enumerate() {
         let until = starts.get(i + 1).copied().flatten();
@@ -554,4 +546,14 @@ fn set_deltas(old: &Engine, o: &SetTimeline, new: &Engine, n: &SetTimeline) -> V
         }
     }
     out
+}
+
+/// The first days of the periods the given days cut time into: the beginning of time (`None`),
+/// then each day once, in order.
+fn period_starts(mut days: Vec<i64>) -> Vec<Option<i64>> {
+    days.sort_unstable();
+    days.dedup();
+    std::iter::once(None)
+        .chain(days.into_iter().map(Some))
+        .collect()
 }
