@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use edict_grammar::{Expr, ExprKind, Ident, RuleDecl};
-use edict_runtime::artifact::{Binding, Citation, Test};
+use edict_runtime::artifact::{Binding, Test};
 use edict_runtime::value::{date_to_days, Value};
 use jiff::civil::Date;
 
