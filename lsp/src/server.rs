@@ -36,6 +36,8 @@ enum Event {
         uri: Url,
         diagnostics: Vec<lsp::Diagnostic>,
     },
+    /// Policy files changed on disk, seen by the server's own watcher.
+    FilesChanged(Vec<String>),
 }
 
 struct Server {
@@ -48,6 +50,8 @@ struct Server {
     encoding: Encoding,
     today: Date,
     roots: Vec<PathBuf>,
+    /// The server's own watch of the roots, when the client cannot watch files for it.
+    watcher: Option<notify::RecommendedWatcher>,
     format_width: Option<usize>,
     jobs: Sender<Job>,
     events: Sender<Event>,
@@ -135,6 +139,7 @@ fn serve(
     };
     let _ = connection.sender.send(Response::new_ok(id, result).into());
     server.load_roots();
+    server.watch_disk();
     server.publish_all();
     loop {
         select! {
@@ -221,6 +226,7 @@ impl Server {
             shutting_down: false,
             can_watch,
             next_request: 0,
+            watcher: None,
         }
     }
 
@@ -460,6 +466,50 @@ impl Server {
                     },
                 ));
             }
+            Event::FilesChanged(mut paths) => {
+                paths.sort();
+                paths.dedup();
+                for p in &paths {
+                    self.reload(p);
+                }
+                self.publish(paths);
+            }
+        }
+    }
+
+    /// Watches the roots for changed policy files itself when the client cannot (Neovim on
+    /// Linux offers no dynamic registration of file watchers): a file changed by `git
+    /// checkout` or `sed` is read again and the diagnostics follow.
+    fn watch_disk(&mut self) {
+        use notify::Watcher as _;
+        if self.can_watch || self.roots.is_empty() {
+            return;
+        }
+        let events = self.events.clone();
+        let handler = move |res: notify::Result<notify::Event>| {
+            let Ok(ev) = res else { return };
+            let paths: Vec<String> = ev
+                .paths
+                .iter()
+                .filter(|p| {
+                    p.extension().and_then(|e| e.to_str()) == Some(edict_compiler::load::EXTENSION)
+                })
+                .map(|p| p.display().to_string())
+                .collect();
+            if !paths.is_empty() {
+                let _ = events.send(Event::FilesChanged(paths));
+            }
+        };
+        match notify::recommended_watcher(handler) {
+            Ok(mut watcher) => {
+                for root in &self.roots {
+                    if let Err(e) = watcher.watch(root, notify::RecursiveMode::Recursive) {
+                        self.log(&format!("cannot watch {}: {e}", root.display()));
+                    }
+                }
+                self.watcher = Some(watcher);
+            }
+            Err(e) => self.log(&format!("cannot watch files: {e}")),
         }
     }
 

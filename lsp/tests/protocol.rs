@@ -357,3 +357,32 @@ fn a_thousand_random_edits_end_with_the_diagnostics_of_edict_check() {
     );
     c.shutdown();
 }
+
+#[test]
+fn files_changed_on_disk_are_read_again_when_the_client_cannot_watch() {
+    // The test client, like Neovim on Linux, offers no dynamic registration of file watchers:
+    // the server watches the workspace itself.
+    let ws = TempWorkspace::new(
+        "watch",
+        &[
+            ("types.edict", "enum Status { ok }\n"),
+            ("sets.edict", "set statuses: Status { ok }\n"),
+        ],
+    );
+    let mut c = Client::start(&ws.dir, true);
+    let sets = c.uri("sets.edict");
+    let first = c.diagnostics_of(&sets);
+    assert!(first.iter().all(|d| d["code"] != "E0101"), "{first:?}");
+    // A change made outside the editor, as `sed` or `git checkout` would make it.
+    std::fs::write(ws.dir.join("types.edict"), "enum Status { fine }\n").unwrap();
+    let after = c.wait_diagnostics(&sets, |d| d.iter().any(|x| x["code"] == "E0101"));
+    let unknown = after.iter().find(|x| x["code"] == "E0101").unwrap();
+    assert!(
+        unknown["message"].as_str().unwrap().contains("`ok`"),
+        "{after:?}"
+    );
+    // And back.
+    std::fs::write(ws.dir.join("types.edict"), "enum Status { ok }\n").unwrap();
+    c.wait_diagnostics(&sets, |d| d.iter().all(|x| x["code"] != "E0101"));
+    c.shutdown();
+}
