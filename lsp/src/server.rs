@@ -326,6 +326,40 @@ impl Server {
         }
     }
 
+    /// A file opened outside every root (the client found no `edict.toml` or `.git` above it,
+    /// so it gave no root) brings its workspace: the nearest folder above it holding an
+    /// `edict.toml`, else its own folder. Its other files are read, so names declared beside
+    /// it resolve.
+    fn adopt_workspace_of(&mut self, path: &str) {
+        let file = PathBuf::from(path);
+        if self.roots.iter().any(|r| file.starts_with(r)) {
+            return;
+        }
+        let Some(folder) = file.parent() else { return };
+        let root = folder
+            .ancestors()
+            .find(|d| d.join("edict.toml").is_file())
+            .unwrap_or(folder)
+            .to_path_buf();
+        self.log(&format!("workspace of {path}: {}", root.display()));
+        let files =
+            edict_compiler::load::collect_files(std::slice::from_ref(&root)).unwrap_or_default();
+        for f in files {
+            let p = f.display().to_string();
+            if self.open.contains_key(&p) {
+                continue;
+            }
+            if let Ok(bytes) = std::fs::read(&f) {
+                self.set_bytes(&p, bytes);
+            }
+        }
+        self.roots.push(root);
+        if self.watcher.is_some() || !self.can_watch {
+            self.watcher = None;
+            self.watch_disk();
+        }
+    }
+
     fn set_bytes(&mut self, path: &str, bytes: Vec<u8>) {
         match String::from_utf8(bytes) {
             Ok(text) => self.set_text(path, text, None),
@@ -684,6 +718,7 @@ impl Server {
                     let path = path_of(&p.text_document.uri);
                     self.open.insert(path.clone(), p.text_document.version);
                     self.set_text(&path, p.text_document.text, Some(&p.text_document.uri));
+                    self.adopt_workspace_of(&path);
                     self.publish(vec![path]);
                 }
             }
