@@ -13,9 +13,10 @@ fn options(paths: &[PathBuf], width: Option<usize>) -> Result<FormatOptions, Str
     if let Some(w) = width {
         return Ok(FormatOptions { width: w });
     }
-    let mut dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
-    dirs.push(PathBuf::from("."));
-    for d in dirs {
+    // The width of the workspace the first path belongs to (the nearest `edict.toml`).
+    let mut places: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
+    places.push(PathBuf::from("."));
+    for d in places {
         if let Some(w) = edict_compiler::load::format_width(&d)? {
             return Ok(FormatOptions { width: w });
         }

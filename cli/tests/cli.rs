@@ -409,3 +409,41 @@ fn columns_count_characters_in_every_format() {
     let (_, github, _) = edict(&["check", d, "--format", "github"]);
     assert!(github.contains("line=1,col=38,"), "{github}");
 }
+
+#[test]
+fn a_folder_is_read_by_the_workspace_rule() {
+    // `edict.toml` marks the workspace: its `exclude` patterns hold, and a folder with its own
+    // `edict.toml` is a workspace apart (here it would declare `Status` twice).
+    let dir = tempdir("workspace-rule");
+    let write = |p: &str, t: &str| {
+        let p = dir.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, t).unwrap();
+    };
+    write("edict.toml", "exclude = [\"drafts/**\"]\n");
+    write(
+        "types.edict",
+        "enum Status { ok }\nset statuses: Status { ok }\n",
+    );
+    write("drafts/wip.edict", "set wip: Nope { x }\n");
+    write("other/edict.toml", "");
+    write("other/types.edict", "enum Status { fine }\n");
+    let d = dir.to_str().unwrap();
+    let (code, _, stderr) = edict(&["check", d]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("1 file"), "{stderr}");
+    // Naming a subfolder reads it with the patterns of the workspace it is in.
+    let (code, _, stderr) = edict(&["check", dir.join("drafts").to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no `.edict` files found"), "{stderr}");
+    // A file named on the command line is always read.
+    let wip = dir.join("drafts/wip.edict");
+    let (code, stdout, _) = edict(&["check", d, wip.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("E0101"), "{stdout}");
+    // A mistake in `edict.toml` is an error naming its line, not a silent default.
+    write("edict.toml", "width = 100\nexlcude = [\"drafts/**\"]\n");
+    let (code, _, stderr) = edict(&["check", d]);
+    assert_eq!(code, 2, "{stderr}");
+    insta::assert_snapshot!("manifest_error", stderr.replace(d, "$DIR"));
+}

@@ -240,26 +240,27 @@ pub fn document_symbols(
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the protocol's struct.
+/// Symbols matching the query in every workspace the server holds, best first in each.
 pub fn workspace_symbols(
-    snap: &Snapshot,
+    snaps: &[Snapshot],
     p: lsp::WorkspaceSymbolParams,
 ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
-    let found = ide::workspace_symbols(&snap.db, snap.ws, &p.query, 200);
-    Ok(Some(lsp::WorkspaceSymbolResponse::Flat(
-        found
-            .into_iter()
-            .filter_map(|s| {
-                Some(lsp::SymbolInformation {
-                    name: s.name,
-                    kind: symbol_kind(s.kind),
-                    tags: None,
-                    deprecated: None,
-                    location: snap.location(s.file, s.span)?,
-                    container_name: s.container,
-                })
+    let mut out = Vec::new();
+    for snap in snaps {
+        let found = ide::workspace_symbols(&snap.db, snap.ws, &p.query, 200);
+        out.extend(found.into_iter().filter_map(|s| {
+            Some(lsp::SymbolInformation {
+                name: s.name,
+                kind: symbol_kind(s.kind),
+                tags: None,
+                deprecated: None,
+                location: snap.location(s.file, s.span)?,
+                container_name: s.container,
             })
-            .collect(),
-    )))
+        }));
+    }
+    out.truncate(200);
+    Ok(Some(lsp::WorkspaceSymbolResponse::Flat(out)))
 }
 
 /// The token types of the semantic-tokens legend, in the order their indexes refer to.
@@ -428,16 +429,19 @@ pub fn code_lenses(snap: &Snapshot, p: lsp::CodeLensParams) -> Result<Option<Vec
         ide::code_lenses(&snap.db, snap.ws, file)
             .into_iter()
             .map(|l| {
+                let uri = p.text_document.uri.as_str();
                 let (command, argument) = match &l.command {
-                    LensCommand::RunTests { decision } => {
-                        (RUN_TESTS, serde_json::json!({ "decision": decision }))
-                    }
+                    LensCommand::RunTests { decision } => (
+                        RUN_TESTS,
+                        serde_json::json!({ "decision": decision, "uri": uri }),
+                    ),
                     LensCommand::RunTest { test } => {
-                        (RUN_TESTS, serde_json::json!({ "test": test }))
+                        (RUN_TESTS, serde_json::json!({ "test": test, "uri": uri }))
                     }
-                    LensCommand::ShowTable { decision } => {
-                        (SHOW_TABLE, serde_json::json!({ "decision": decision }))
-                    }
+                    LensCommand::ShowTable { decision } => (
+                        SHOW_TABLE,
+                        serde_json::json!({ "decision": decision, "uri": uri }),
+                    ),
                 };
                 lsp::CodeLens {
                     range: snap.range(file, l.span),
@@ -453,6 +457,8 @@ pub fn code_lenses(snap: &Snapshot, p: lsp::CodeLensParams) -> Result<Option<Vec
     ))
 }
 
+/// A command's argument. Its `uri` (the document whose lens it came from) is read by the
+/// server to pick the workspace, before the handler runs.
 #[derive(Deserialize)]
 struct CommandArgs {
     decision: Option<String>,

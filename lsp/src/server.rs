@@ -5,6 +5,10 @@
 //! is answered `ContentModified`) and wait for those snapshots to be dropped. Diagnostics
 //! are computed by a worker too, the edited file first, then every other file of the
 //! workspace; results of a superseded generation are dropped, so nothing stale is published.
+//!
+//! The server holds several workspaces apart, each with its own database: the folders holding
+//! an `edict.toml` found in the client's folders, and those of files opened elsewhere
+//! (`edict_compiler::load` states the rule). A request runs on the workspace of its document.
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -14,7 +18,7 @@ use std::sync::Arc;
 use std::thread;
 
 use crossbeam_channel::{select, unbounded, Receiver, Sender};
-use edict_compiler::Analysis;
+use edict_compiler::load;
 use jiff::civil::Date;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
@@ -22,9 +26,13 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::Url;
 
-use crate::convert::{path_of, Paths, Snapshot};
+use crate::convert::{path_of, Snapshot};
 use crate::handlers;
 use crate::position::{Encoding, LineIndex};
+
+mod roots;
+
+use roots::Root;
 
 /// A unit of work for the worker threads.
 type Job = Box<dyn FnOnce() + Send>;
@@ -32,6 +40,7 @@ type Job = Box<dyn FnOnce() + Send>;
 /// Messages from workers back to the main loop.
 enum Event {
     Diagnostics {
+        root: usize,
         generation: u64,
         uri: Url,
         diagnostics: Vec<lsp::Diagnostic>,
@@ -42,22 +51,20 @@ enum Event {
 
 struct Server {
     sender: Sender<Message>,
-    analysis: Analysis,
-    paths: Arc<Paths>,
-    bad_utf8: Arc<HashMap<String, usize>>,
+    /// The workspaces, each apart from the others.
+    roots: Vec<Root>,
     /// Paths of the documents the client has open, with their versions.
     open: HashMap<String, i32>,
     encoding: Encoding,
     today: Date,
-    roots: Vec<PathBuf>,
-    /// The server's own watch of the roots, when the client cannot watch files for it.
+    /// The client's workspace folders (or `rootUri`), where workspaces are looked for.
+    folders: Vec<PathBuf>,
+    /// The server's own watch of the workspaces, when the client cannot watch files for it.
     watcher: Option<notify::RecommendedWatcher>,
-    format_width: Option<usize>,
     jobs: Sender<Job>,
     events: Sender<Event>,
     /// The cancel flag of each request running on a worker: whoever sets it first answers.
     running: HashMap<RequestId, Arc<AtomicBool>>,
-    generation: u64,
     /// What was last published for each URI, to publish only changes.
     published: HashMap<Url, Vec<lsp::Diagnostic>>,
     shutting_down: bool,
@@ -182,16 +189,16 @@ impl Server {
             .and_then(|t| t.parse::<Date>().ok())
             .unwrap_or_else(today_utc);
         #[allow(deprecated)] // `root_uri` is still what many clients send.
-        let mut roots: Vec<PathBuf> = init
+        let mut folders: Vec<PathBuf> = init
             .workspace_folders
             .iter()
             .flatten()
             .filter_map(|f| f.uri.to_file_path().ok())
             .collect();
         #[allow(deprecated)]
-        if roots.is_empty() {
+        if folders.is_empty() {
             if let Some(p) = init.root_uri.as_ref().and_then(|u| u.to_file_path().ok()) {
-                roots.push(p);
+                folders.push(p);
             }
         }
         let can_watch = init
@@ -201,14 +208,9 @@ impl Server {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
-        let format_width = roots
-            .iter()
-            .find_map(|r| edict_compiler::load::format_width(r).ok().flatten());
         Server {
             sender,
-            analysis: Analysis::default(),
-            paths: Arc::default(),
-            bad_utf8: Arc::default(),
+            roots: Vec::new(),
             open: HashMap::new(),
             encoding: if offers_utf8 {
                 Encoding::Utf8
@@ -216,12 +218,10 @@ impl Server {
                 Encoding::Utf16
             },
             today,
-            roots,
-            format_width,
+            folders,
             jobs,
             events,
             running: HashMap::new(),
-            generation: 0,
             published: HashMap::new(),
             shutting_down: false,
             can_watch,
@@ -304,132 +304,26 @@ impl Server {
         ));
     }
 
-    fn snapshot(&self) -> Snapshot {
+    fn snapshot(&self, root: usize) -> Snapshot {
+        let r = &self.roots[root];
         Snapshot {
-            db: self.analysis.db().clone(),
-            ws: self.analysis.workspace(),
-            paths: Arc::clone(&self.paths),
-            bad_utf8: Arc::clone(&self.bad_utf8),
+            db: r.analysis.db().clone(),
+            ws: r.analysis.workspace(),
+            paths: Arc::clone(&r.paths),
+            bad_utf8: Arc::clone(&r.bad_utf8),
             encoding: self.encoding,
             today: self.today,
         }
     }
 
-    // ----- files -----
-
-    fn load_roots(&mut self) {
-        let files = edict_compiler::load::collect_files(&self.roots).unwrap_or_default();
-        for path in files {
-            if let Ok(bytes) = std::fs::read(&path) {
-                self.set_bytes(&path.display().to_string(), bytes);
-            }
-        }
-    }
-
-    /// A file opened outside every root (the client found no `edict.toml` or `.git` above it,
-    /// so it gave no root) brings its workspace: the nearest folder above it holding an
-    /// `edict.toml`, else its own folder. Its other files are read, so names declared beside
-    /// it resolve.
-    fn adopt_workspace_of(&mut self, path: &str) {
-        let file = PathBuf::from(path);
-        if self.roots.iter().any(|r| file.starts_with(r)) {
-            return;
-        }
-        let Some(folder) = file.parent() else { return };
-        let root = folder
-            .ancestors()
-            .find(|d| d.join("edict.toml").is_file())
-            .unwrap_or(folder)
-            .to_path_buf();
-        self.log(&format!("workspace of {path}: {}", root.display()));
-        let files =
-            edict_compiler::load::collect_files(std::slice::from_ref(&root)).unwrap_or_default();
-        for f in files {
-            let p = f.display().to_string();
-            if self.open.contains_key(&p) {
-                continue;
-            }
-            if let Ok(bytes) = std::fs::read(&f) {
-                self.set_bytes(&p, bytes);
-            }
-        }
-        self.roots.push(root);
-        if self.watcher.is_some() || !self.can_watch {
-            self.watcher = None;
-            self.watch_disk();
-        }
-    }
-
-    fn set_bytes(&mut self, path: &str, bytes: Vec<u8>) {
-        match String::from_utf8(bytes) {
-            Ok(text) => self.set_text(path, text, None),
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                self.set_text(path, text, None);
-                Arc::make_mut(&mut self.bad_utf8).insert(path.to_string(), offset);
-            }
-        }
-    }
-
-    /// Sets a file's text (cancelling requests on older snapshots) and records its path.
-    fn set_text(&mut self, path: &str, text: String, uri: Option<&Url>) {
-        if self.bad_utf8.contains_key(path) {
-            Arc::make_mut(&mut self.bad_utf8).remove(path);
-        }
-        self.analysis.set_file(path, text);
-        if !self.paths.by_path.contains_key(path) || uri.is_some_and(|u| u.scheme() != "file") {
-            let file = self.analysis.file(path);
-            let paths = Arc::make_mut(&mut self.paths);
-            if let Some(f) = file {
-                paths.by_path.insert(path.to_string(), f);
-            }
-            if let Some(u) = uri.filter(|u| u.scheme() != "file") {
-                paths.uri_of.insert(path.to_string(), u.clone());
-            }
-        }
-    }
-
-    fn remove(&mut self, path: &str) {
-        self.analysis.remove_file(path);
-        let paths = Arc::make_mut(&mut self.paths);
-        paths.by_path.remove(path);
-        let uri = paths.uri_of.remove(path);
-        if let Some(uri) = uri.or_else(|| Url::from_file_path(path).ok()) {
-            self.published.remove(&uri);
-            self.send(Notification::new(
-                lsp::notification::PublishDiagnostics::METHOD.into(),
-                lsp::PublishDiagnosticsParams {
-                    uri,
-                    diagnostics: Vec::new(),
-                    version: None,
-                },
-            ));
-        }
-    }
-
-    /// Reads a file that is not open (again) from disk, or forgets it when it is gone.
-    fn reload(&mut self, path: &str) {
-        if self.open.contains_key(path) {
-            return;
-        }
-        match std::fs::read(path) {
-            Ok(bytes) => self.set_bytes(path, bytes),
-            Err(_) => {
-                if self.paths.by_path.contains_key(path) {
-                    self.remove(path);
-                }
-            }
-        }
-    }
-
     // ----- diagnostics -----
 
-    /// Recomputes diagnostics on a worker: the files in `first` before all others.
-    fn publish(&mut self, first: Vec<String>) {
-        self.generation += 1;
-        let generation = self.generation;
-        let snap = self.snapshot();
+    /// Recomputes a workspace's diagnostics on a worker: the files in `first` before all
+    /// others.
+    fn publish(&mut self, root: usize, first: Vec<String>) {
+        self.roots[root].generation += 1;
+        let generation = self.roots[root].generation;
+        let snap = self.snapshot(root);
         let events = self.events.clone();
         self.spawn(Box::new(move || {
             let _ = catch_unwind(AssertUnwindSafe(|| {
@@ -454,6 +348,7 @@ impl Server {
                     let diagnostics = snap.diagnostics(file);
                     if events
                         .send(Event::Diagnostics {
+                            root,
                             generation,
                             uri,
                             diagnostics,
@@ -468,17 +363,20 @@ impl Server {
     }
 
     fn publish_all(&mut self) {
-        self.publish(Vec::new());
+        for root in 0..self.roots.len() {
+            self.publish(root, Vec::new());
+        }
     }
 
     fn event(&mut self, ev: Event) {
         match ev {
             Event::Diagnostics {
+                root,
                 generation,
                 uri,
                 diagnostics,
             } => {
-                if generation != self.generation {
+                if generation != self.roots[root].generation {
                     return;
                 }
                 // An open document always gets a first publication, even an empty one.
@@ -503,79 +401,38 @@ impl Server {
             Event::FilesChanged(mut paths) => {
                 paths.sort();
                 paths.dedup();
-                // Only files whose text really changed (an editor's own save is seen too).
-                let before: Vec<Option<String>> = paths
-                    .iter()
-                    .map(|p| {
-                        self.analysis
-                            .file(p)
-                            .map(|f| f.text(self.analysis.db()).clone())
-                    })
-                    .collect();
-                for p in &paths {
-                    self.reload(p);
+                let mut changed: Vec<(usize, String)> = Vec::new();
+                for p in paths {
+                    if p.ends_with(load::MANIFEST) {
+                        let dir = std::path::Path::new(&p).parent().map(PathBuf::from);
+                        if let Some(root) = self.roots.iter().position(|r| r.dir == dir) {
+                            self.reload_manifest(root);
+                        }
+                        continue;
+                    }
+                    // Only files whose text really changed (an editor's own save is seen too).
+                    let before = self.text_of(&p);
+                    if let Some(root) = self.reload(&p) {
+                        if self.text_of(&p) != before {
+                            changed.push((root, p));
+                        }
+                    }
                 }
-                let changed: Vec<String> = paths
-                    .into_iter()
-                    .zip(before)
-                    .filter(|(p, old)| {
-                        self.analysis
-                            .file(p)
-                            .map(|f| f.text(self.analysis.db()).clone())
-                            != *old
-                    })
-                    .map(|(p, _)| p)
-                    .collect();
-                if !changed.is_empty() {
-                    self.publish(changed);
-                }
+                self.publish_changed(changed);
             }
         }
     }
 
-    /// Watches the roots for changed policy files itself when the client cannot (Neovim on
-    /// Linux offers no dynamic registration of file watchers): a file changed by `git
-    /// checkout` or `sed` is read again and the diagnostics follow.
-    fn watch_disk(&mut self) {
-        use notify::Watcher as _;
-        if self.can_watch || self.roots.is_empty() {
-            return;
+    fn publish_changed(&mut self, changed: Vec<(usize, String)>) {
+        let mut by_root: Vec<(usize, Vec<String>)> = Vec::new();
+        for (root, path) in changed {
+            match by_root.iter_mut().find(|(r, _)| *r == root) {
+                Some((_, paths)) => paths.push(path),
+                None => by_root.push((root, vec![path])),
+            }
         }
-        let events = self.events.clone();
-        let handler = move |res: notify::Result<notify::Event>| {
-            let Ok(ev) = res else { return };
-            // Reading a file is an event too (inotify's close-after-read): only writes,
-            // creations, removals and renames change what the server knows.
-            if !matches!(
-                ev.kind,
-                notify::EventKind::Create(_)
-                    | notify::EventKind::Modify(_)
-                    | notify::EventKind::Remove(_)
-            ) {
-                return;
-            }
-            let paths: Vec<String> = ev
-                .paths
-                .iter()
-                .filter(|p| {
-                    p.extension().and_then(|e| e.to_str()) == Some(edict_compiler::load::EXTENSION)
-                })
-                .map(|p| p.display().to_string())
-                .collect();
-            if !paths.is_empty() {
-                let _ = events.send(Event::FilesChanged(paths));
-            }
-        };
-        match notify::recommended_watcher(handler) {
-            Ok(mut watcher) => {
-                for root in &self.roots {
-                    if let Err(e) = watcher.watch(root, notify::RecursiveMode::Recursive) {
-                        self.log(&format!("cannot watch {}: {e}", root.display()));
-                    }
-                }
-                self.watcher = Some(watcher);
-            }
-            Err(e) => self.log(&format!("cannot watch files: {e}")),
+        for (root, paths) in by_root {
+            self.publish(root, paths);
         }
     }
 
@@ -629,7 +486,8 @@ impl Server {
                 self.run::<r::DocumentSymbolRequest>(req, handlers::document_symbols)
             }
             r::WorkspaceSymbolRequest::METHOD => {
-                self.run::<r::WorkspaceSymbolRequest>(req, handlers::workspace_symbols)
+                let all: Vec<usize> = (0..self.roots.len()).collect();
+                self.run_on::<r::WorkspaceSymbolRequest>(req, all, handlers::workspace_symbols)
             }
             r::SemanticTokensFullRequest::METHOD => {
                 self.run::<r::SemanticTokensFullRequest>(req, handlers::semantic_tokens)
@@ -647,7 +505,8 @@ impl Server {
                 self.run::<r::ExecuteCommand>(req, handlers::execute_command)
             }
             r::Formatting::METHOD => {
-                let width = self.format_width;
+                let root = self.root_of_request(&req.params);
+                let width = self.roots[root].manifest.as_ref().and_then(|m| m.width);
                 self.run::<r::Formatting>(req, move |snap, p| handlers::formatting(snap, p, width));
             }
             _ => self.send(Response::new_err(
@@ -661,11 +520,46 @@ impl Server {
         }
     }
 
-    /// Runs a handler on a worker, on a snapshot; answers once, whatever happens.
+    /// The workspace a request is about: that of its document (`textDocument.uri`, or the
+    /// `uri` of a command's argument), else the first one.
+    fn root_of_request(&mut self, params: &serde_json::Value) -> usize {
+        let uri = params
+            .pointer("/textDocument/uri")
+            .or_else(|| params.pointer("/arguments/0/uri"))
+            .and_then(|u| u.as_str())
+            .and_then(|u| Url::parse(u).ok());
+        if let Some(uri) = uri {
+            let path = path_of(&uri);
+            if let Some(i) = self.roots.iter().position(|r| r.holds(&path)) {
+                return i;
+            }
+        }
+        if self.roots.is_empty() {
+            self.roots.push(Root::new(None, None));
+        }
+        0
+    }
+
+    /// Runs a handler on a worker, on a snapshot of the request's workspace.
     fn run<R>(
         &mut self,
         req: Request,
         handler: impl FnOnce(&Snapshot, R::Params) -> handlers::Result<R::Result> + Send + 'static,
+    ) where
+        R: lsp::request::Request,
+        R::Params: Send + 'static,
+    {
+        let root = self.root_of_request(&req.params);
+        self.run_on::<R>(req, vec![root], move |snaps, p| handler(&snaps[0], p));
+    }
+
+    /// Runs a handler on a worker, on snapshots of the given workspaces; answers once,
+    /// whatever happens.
+    fn run_on<R>(
+        &mut self,
+        req: Request,
+        roots: Vec<usize>,
+        handler: impl FnOnce(&[Snapshot], R::Params) -> handlers::Result<R::Result> + Send + 'static,
     ) where
         R: lsp::request::Request,
         R::Params: Send + 'static,
@@ -684,15 +578,15 @@ impl Server {
         let answered = Arc::new(AtomicBool::new(false));
         self.running.retain(|_, flag| !flag.load(Ordering::Relaxed));
         self.running.insert(req.id.clone(), Arc::clone(&answered));
-        let snap = self.snapshot();
+        let snaps: Vec<Snapshot> = roots.into_iter().map(|r| self.snapshot(r)).collect();
         let sender = self.sender.clone();
         let id = req.id;
         self.spawn(Box::new(move || {
             if answered.load(Ordering::Relaxed) {
                 return; // cancelled before it started
             }
-            let outcome = catch_unwind(AssertUnwindSafe(|| handler(&snap, params)));
-            drop(snap);
+            let outcome = catch_unwind(AssertUnwindSafe(|| handler(&snaps, params)));
+            drop(snaps);
             let response = match outcome {
                 Ok(Ok(result)) => Response::new_ok(id, result),
                 Ok(Err(e)) => Response {
@@ -749,22 +643,27 @@ impl Server {
                 if let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params) {
                     let path = path_of(&p.text_document.uri);
                     self.open.insert(path.clone(), p.text_document.version);
-                    self.set_text(&path, p.text_document.text, Some(&p.text_document.uri));
-                    self.adopt_workspace_of(&path);
-                    self.publish(vec![path]);
+                    let root = self.root_for(&path, Some(&p.text_document.uri));
+                    self.set_text(
+                        root,
+                        &path,
+                        p.text_document.text,
+                        Some(&p.text_document.uri),
+                    );
+                    self.publish(root, vec![path]);
                 }
             }
             nt::DidChangeTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
                 {
                     let path = path_of(&p.text_document.uri);
-                    let Some(file) = self.analysis.file(&path) else {
+                    let held = self.roots.iter().position(|r| r.holds(&path));
+                    let (Some(root), Some(mut text)) = (held, self.text_of(&path)) else {
                         self.log(&format!(
                             "a change to `{path}`, which is not open, was ignored"
                         ));
                         return false;
                     };
-                    let mut text = file.text(self.analysis.db()).clone();
                     for change in p.content_changes {
                         match change.range {
                             Some(range) => {
@@ -777,36 +676,47 @@ impl Server {
                         }
                     }
                     self.open.insert(path.clone(), p.text_document.version);
-                    self.set_text(&path, text, Some(&p.text_document.uri));
-                    self.publish(vec![path]);
+                    self.set_text(root, &path, text, Some(&p.text_document.uri));
+                    self.publish(root, vec![path]);
                 }
             }
             nt::DidCloseTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params) {
                     let path = path_of(&p.text_document.uri);
                     self.open.remove(&path);
-                    if p.text_document.uri.scheme() == "file"
-                        && std::path::Path::new(&path).exists()
-                    {
-                        self.reload(&path);
-                    } else if self.paths.by_path.contains_key(&path) {
-                        self.remove(&path);
+                    let held = self.roots.iter().position(|r| r.holds(&path));
+                    if let Some(root) = held {
+                        let on_disk = p.text_document.uri.scheme() == "file"
+                            && std::path::Path::new(&path).exists();
+                        // A file read from disk stays if its workspace has it; a document
+                        // that is not (or no longer) one of its files goes.
+                        let belongs = on_disk
+                            && self.roots[root].dir.as_ref().is_some_and(|d| {
+                                load::belongs_to(
+                                    d,
+                                    self.roots[root].manifest.as_ref(),
+                                    std::path::Path::new(&path),
+                                )
+                            });
+                        if belongs {
+                            self.reload(&path);
+                        } else {
+                            self.remove(root, &path);
+                        }
+                        self.publish(root, vec![path]);
                     }
-                    self.publish(vec![path]);
                 }
             }
             nt::DidChangeWatchedFiles::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp::DidChangeWatchedFilesParams>(n.params)
                 {
-                    let mut changed = Vec::new();
-                    for c in p.changes {
-                        let path = path_of(&c.uri);
-                        if path.ends_with(".edict") {
-                            self.reload(&path);
-                            changed.push(path);
-                        }
-                    }
-                    self.publish(changed);
+                    let paths: Vec<String> = p
+                        .changes
+                        .iter()
+                        .map(|c| path_of(&c.uri))
+                        .filter(|p| p.ends_with(".edict") || p.ends_with(load::MANIFEST))
+                        .collect();
+                    self.event(Event::FilesChanged(paths));
                 }
             }
             _ => {} // other notifications (didSave, setTrace, ...) need nothing
@@ -824,10 +734,16 @@ impl Server {
             id: "edict-watch".into(),
             method: lsp::notification::DidChangeWatchedFiles::METHOD.into(),
             register_options: serde_json::to_value(lsp::DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![lsp::FileSystemWatcher {
-                    glob_pattern: lsp::GlobPattern::String("**/*.edict".into()),
-                    kind: None,
-                }],
+                watchers: vec![
+                    lsp::FileSystemWatcher {
+                        glob_pattern: lsp::GlobPattern::String("**/*.edict".into()),
+                        kind: None,
+                    },
+                    lsp::FileSystemWatcher {
+                        glob_pattern: lsp::GlobPattern::String("**/edict.toml".into()),
+                        kind: None,
+                    },
+                ],
             })
             .ok(),
         };

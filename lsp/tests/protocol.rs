@@ -11,7 +11,6 @@ use common::{position, text_doc_pos, Client, TempWorkspace};
 use edict_testkit::Rng;
 use insta::assert_yaml_snapshot;
 use lsp_server::{Connection, Message, Notification, Request, Response};
-use lsp_types::Url;
 use serde_json::{json, Value};
 
 #[test]
@@ -356,61 +355,5 @@ fn a_thousand_random_edits_end_with_the_diagnostics_of_edict_check() {
         !expected.is_empty(),
         "after 1000 random edits the file should have errors"
     );
-    c.shutdown();
-}
-
-#[test]
-fn files_changed_on_disk_are_read_again_when_the_client_cannot_watch() {
-    // The test client, like Neovim on Linux, offers no dynamic registration of file watchers:
-    // the server watches the workspace itself.
-    let ws = TempWorkspace::new(
-        "watch",
-        &[
-            ("types.edict", "enum Status { ok }\n"),
-            ("sets.edict", "set statuses: Status { ok }\n"),
-        ],
-    );
-    let mut c = Client::start(&ws.dir, true);
-    let sets = c.uri("sets.edict");
-    let first = c.diagnostics_of(&sets);
-    assert!(first.iter().all(|d| d["code"] != "E0101"), "{first:?}");
-    // A change made outside the editor, as `sed` or `git checkout` would make it.
-    std::fs::write(ws.dir.join("types.edict"), "enum Status { fine }\n").unwrap();
-    let after = c.wait_diagnostics(&sets, |d| d.iter().any(|x| x["code"] == "E0101"));
-    let unknown = after.iter().find(|x| x["code"] == "E0101").unwrap();
-    assert!(
-        unknown["message"].as_str().unwrap().contains("`ok`"),
-        "{after:?}"
-    );
-    // And back.
-    std::fs::write(ws.dir.join("types.edict"), "enum Status { ok }\n").unwrap();
-    c.wait_diagnostics(&sets, |d| d.iter().all(|x| x["code"] != "E0101"));
-    c.shutdown();
-}
-
-#[test]
-fn a_file_opened_outside_the_roots_brings_its_workspace() {
-    // The client's root holds nothing of it: the file's folder (no edict.toml above it) is its
-    // workspace, and a name declared beside it resolves.
-    let elsewhere = TempWorkspace::new("unrelated-root", &[]);
-    let ws = TempWorkspace::new(
-        "outside",
-        &[
-            ("types.edict", "enum Status { ok }\n"),
-            ("sets.edict", "set statuses: Status { ok }\n"),
-        ],
-    );
-    let mut c = Client::start(&elsewhere.dir, true);
-    let sets = Url::from_file_path(ws.dir.join("sets.edict"))
-        .unwrap()
-        .to_string();
-    let text = std::fs::read_to_string(ws.dir.join("sets.edict")).unwrap();
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": sets, "languageId": "edict", "version": 1, "text": text } }),
-    );
-    let d = c.wait_diagnostics(&sets, |d| !d.is_empty());
-    assert!(d.iter().all(|x| x["code"] != "E0101"), "{d:?}");
-    assert!(d.iter().any(|x| x["code"] == "W0501"), "{d:?}");
     c.shutdown();
 }
