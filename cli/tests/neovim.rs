@@ -2,8 +2,8 @@
 //! installed by `tools/neovim/setup.sh` when absent) with the configuration of
 //! `docs/editors.md`, on a copy of `policies/`: diagnostics after CJK text and an emoji, hover,
 //! definition across files, completion order after `in `, a rename across files (after which
-//! `edict check` and `edict fmt --check` still pass), and formatting. The session is
-//! `neovim/session.lua`.
+//! `edict check` and `edict fmt --check` still pass), formatting, and the tree-sitter grammar
+//! installed as documented (parser, highlights, folds). The session is `neovim/session.lua`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -30,14 +30,40 @@ fn neovim() -> PathBuf {
     PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
-/// The first Lua block of the Neovim section of docs/editors.md: the configuration a user
-/// copies.
-fn documented_config() -> String {
+/// The first block of `lang` in the section `heading` of docs/editors.md: what a user copies.
+fn documented(heading: &str, lang: &str) -> String {
     let doc = std::fs::read_to_string(root().join("docs/editors.md")).unwrap();
-    let section = &doc[doc.find("## Neovim").unwrap()..];
-    let start = section.find("```lua\n").unwrap() + "```lua\n".len();
+    let section = &doc[doc.find(heading).unwrap()..];
+    let fence = format!("```{lang}\n");
+    let start = section.find(&fence).unwrap() + fence.len();
     let end = start + section[start..].find("```").unwrap();
     section[start..end].to_string()
+}
+
+/// The tree-sitter parser built and installed as docs/editors.md says, into Neovim's data
+/// folder (`$XDG_DATA_HOME/nvim/site`, which is on its runtime path).
+fn install_tree_sitter(data: &Path) {
+    let site = data.join("nvim/site");
+    std::fs::create_dir_all(site.join("parser")).unwrap();
+    std::fs::create_dir_all(site.join("queries/edict")).unwrap();
+    let build = documented("## Tree-sitter", "sh").replace("\\\n", " ");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(build.replace(
+            "-o edict.so",
+            &format!("-o {}", site.join("parser/edict.so").display()),
+        ))
+        .current_dir(root())
+        .status()
+        .unwrap();
+    assert!(status.success(), "the documented parser build failed");
+    for q in ["highlights", "locals", "folds"] {
+        std::fs::copy(
+            root().join(format!("editors/tree-sitter-edict/queries/{q}.scm")),
+            site.join(format!("queries/edict/{q}.scm")),
+        )
+        .unwrap();
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -64,7 +90,13 @@ fn neovim_with_the_documented_configuration() {
     std::fs::write(ws.join("cjk.edict"), format!("{cjk_line}\n")).unwrap();
     std::fs::write(ws.join("messy.edict"), "enum   Messy{a,\n b   }\n").unwrap();
     let config = dir.join("init.lua");
-    std::fs::write(&config, documented_config()).unwrap();
+    let lua = format!(
+        "{}\n{}",
+        documented("## Neovim", "lua"),
+        documented("## Tree-sitter", "lua")
+    );
+    std::fs::write(&config, lua).unwrap();
+    install_tree_sitter(&dir.join("data"));
     let out = dir.join("out.json");
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_edict"));
     let path = format!(
@@ -145,4 +177,15 @@ fn neovim_with_the_documented_configuration() {
     let (code, stdout, stderr) = edict(&["fmt", "--check", w]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(results["formatted"], "enum Messy { a, b }", "{results:#}");
+
+    // Tree-sitter: the parser loads and reads the file without error, highlights and folds.
+    let ts = &results["treesitter"];
+    assert_eq!(ts["has_error"], false, "{results:#}");
+    assert_eq!(ts["highlighter"], true, "{results:#}");
+    assert!(ts["items"].as_u64().unwrap() >= 5, "{results:#}");
+    let has = |v: &serde_json::Value, c: &str| v.as_array().unwrap().iter().any(|x| x == c);
+    assert!(has(&ts["set_keyword"], "keyword"), "{results:#}");
+    assert!(has(&ts["set_name"], "constant"), "{results:#}");
+    assert_eq!(ts["fold_start"], ">1", "{results:#}");
+    assert_eq!(ts["fold_inside"], "1", "{results:#}");
 }

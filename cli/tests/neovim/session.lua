@@ -90,6 +90,37 @@ vim.lsp.buf.format({ bufnr = messy, timeout_ms = 10000 })
 vim.cmd('silent! write')
 results.formatted = table.concat(vim.api.nvim_buf_get_lines(messy, 0, -1, false), '\n')
 
+-- 7. Tree-sitter, set up as docs/editors.md says: the parser, highlights and folds.
+vim.cmd.edit(ws .. '/transit_144h.edict')
+local ts_buf = vim.api.nvim_get_current_buf()
+local ok, parser = pcall(vim.treesitter.get_parser, ts_buf, 'edict')
+if not ok then fail('no tree-sitter parser for edict: ' .. tostring(parser)) end
+local tree = parser:parse()[1]
+results.treesitter = {
+  has_error = tree:root():has_error(),
+  items = tree:root():named_child_count(),
+  highlighter = vim.treesitter.highlighter.active[ts_buf] ~= nil,
+}
+local function captures_at(needle, skip)
+  local lines = vim.api.nvim_buf_get_lines(ts_buf, 0, -1, false)
+  for i, line in ipairs(lines) do
+    local s = line:find(needle, 1, true)
+    if s then
+      local names = {}
+      for _, c in ipairs(vim.treesitter.get_captures_at_pos(ts_buf, i - 1, s - 1 + (skip or 0))) do
+        table.insert(names, c.capture)
+      end
+      return names
+    end
+  end
+  fail('no `' .. needle .. '` in transit_144h.edict')
+end
+results.treesitter.set_keyword = captures_at('set transit_144h_ports', 0)
+results.treesitter.set_name = captures_at('set transit_144h_ports', 4)
+local set_line = vim.fn.search('^set transit_144h_ports', 'n')
+results.treesitter.fold_start = vim.treesitter.foldexpr(set_line)
+results.treesitter.fold_inside = vim.treesitter.foldexpr(set_line + 1)
+
 local f = assert(io.open(out, 'w'))
 f:write(vim.json.encode(results))
 f:close()

@@ -26,7 +26,7 @@ pub struct Token {
 }
 
 /// Words that are keywords only where the grammar expects them (`cite s item 4`, `as of`,
-/// `rule r for d`, `hit unique`, `announced 12 partial`, `= a union b`).
+/// `rule r for d`, `hit unique`, `announced 12 partial`, `= a union b`, `identified by`).
 const CONTEXTUAL_WORDS: &[&str] = &[
     "item",
     "as",
@@ -42,6 +42,8 @@ const CONTEXTUAL_WORDS: &[&str] = &[
     "move",
     "cases",
     "into",
+    "identified",
+    "by",
 ];
 
 /// Every keyword of the language: item keywords, reserved words and contextual words.

@@ -1,0 +1,76 @@
+; Highlights for Edict. Capture names resolve in both Neovim (nvim-treesitter) and Helix:
+; a name one editor does not know falls back to its prefix (`@variable.member` → `variable`).
+; No node is captured twice (a test checks it), so the order of the patterns does not matter:
+; Neovim lets the last capture win and Helix the first, and both show the same.
+
+((comment) @comment
+  (#not-match? @comment "^///"))
+((comment) @comment.documentation
+  (#match? @comment.documentation "^///"))
+
+; ---- keywords ------------------------------------------------------------------------------
+[
+  "source" "enum" "entity" "record" "catalogue" "set" "amend" "decision" "rule"
+  "condition" "test" "value" "relation"
+] @keyword
+
+(priority_clause "priority" @keyword)
+
+[
+  "from" "until" "cite" "item" "announced" "partial" "add" "remove" "move" "into"
+  "for" "as" "of" "hit" "otherwise" "when" "then" "given" "expect" "cases"
+  "identified" "by" "in"
+] @keyword
+
+[ "and" "or" "not" "union" "intersect" "except" ] @keyword.operator
+
+(hit_clause policy: [ "unique" "first" "priority" "collect" ] @constant.builtin)
+
+; ---- names -----------------------------------------------------------------------------------
+(type name: (identifier) @type)
+(enum_declaration name: (identifier) @type)
+(entity_declaration name: (identifier) @type)
+(record_declaration name: (identifier) @type)
+(catalogue_declaration type: (identifier) @type)
+
+(decision_declaration name: (identifier) @function)
+(rule_declaration name: (identifier) @function)
+(condition_declaration name: (identifier) @function)
+(test_declaration name: (identifier) @function)
+(rule_declaration decision: (identifier) @function)
+(condition_declaration decision: (identifier) @function)
+(test_declaration decision: (identifier) @function)
+(expect_rule rule: (identifier) @function)
+
+(set_declaration name: (identifier) @constant)
+(amend_declaration set: (identifier) @constant)
+(value_declaration name: (identifier) @constant)
+(relation_declaration name: (identifier) @constant)
+(source_declaration name: (identifier) @constant)
+(cite_clause source: (identifier) @constant)
+(enum_variant) @constant
+(member) @constant
+(catalogue_entry name: (identifier) @constant)
+(catalogue_entry parent: (identifier) @constant)
+(relation_entry key: (identifier) @constant)
+
+(parameter name: (identifier) @variable.parameter)
+(given_clause name: (identifier) @variable.parameter)
+(field_declaration name: (identifier) @variable.member)
+(field_initializer name: (identifier) @variable.member)
+(field_expression field: (identifier) @variable.member)
+(identified_clause (identifier) @variable.member)
+(field_expression value: (identifier) @variable)
+(index_expression value: (identifier) @constant)
+
+; ---- literals --------------------------------------------------------------------------------
+(string) @string
+(escape_sequence) @string.escape
+[ (date) (datetime) (duration) ] @string.special
+(integer) @constant.numeric
+(boolean) @constant.builtin
+
+; ---- operators and punctuation ---------------------------------------------------------------
+[ "==" "!=" "<=" ">=" "<" ">" "+" "-" ".." "->" "=>" "=" "?" ] @operator
+[ "(" ")" "[" "]" "{" "}" ] @punctuation.bracket
+[ "," ":" "." ] @punctuation.delimiter
