@@ -110,6 +110,55 @@ fn table_single(bencher: divan::Bencher) {
     });
 }
 
+/// The requests of `setup()` as the JSON bytes a client sends.
+fn json_requests() -> &'static Vec<Vec<u8>> {
+    static JSON: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    JSON.get_or_init(|| {
+        let s = setup();
+        s.requests
+            .iter()
+            .map(|r| serde_json::to_vec(&s.engine.request_json(s.decision, r)).unwrap())
+            .collect()
+    })
+}
+
+/// What a service does per request: JSON bytes in, decision, JSON bytes out, on the fast path
+/// (`Engine::decide_json`).
+#[divan::bench]
+fn json_in_json_out(bencher: divan::Bencher) {
+    let s = setup();
+    let requests = json_requests();
+    let mut out = Vec::with_capacity(1024);
+    let mut i = 0;
+    bencher.bench_local(|| {
+        i = (i + 1) % requests.len();
+        out.clear();
+        s.engine
+            .decide_json(s.decision, divan::black_box(&requests[i]), &mut out)
+            .unwrap();
+        out.len()
+    });
+}
+
+/// The same through a JSON tree: `serde_json::Value`, `parse_request`, `decide`,
+/// `answer_json`, `to_vec` (the path `edict eval` takes).
+#[divan::bench]
+fn json_in_json_out_through_a_tree(bencher: divan::Bencher) {
+    let s = setup();
+    let requests = json_requests();
+    let mut i = 0;
+    bencher.bench_local(|| {
+        i = (i + 1) % requests.len();
+        let json: serde_json::Value =
+            serde_json::from_slice(divan::black_box(&requests[i])).unwrap();
+        let inputs = s.engine.parse_request(s.decision, &json).unwrap();
+        let answer = s.engine.decide(s.decision, &inputs).unwrap();
+        serde_json::to_vec(&s.engine.answer_json(&answer))
+            .unwrap()
+            .len()
+    });
+}
+
 #[divan::bench]
 fn table_batch_10k(bencher: divan::Bencher) {
     let s = setup();

@@ -210,6 +210,8 @@ pub struct Engine {
     ancestors: Vec<Vec<Vec<(u32, u32)>>>,
     /// Lengths of time as the policies write them.
     durations: HashMap<i64, String>,
+    /// Each decision's answers as JSON text, but for the day (the fast path).
+    pub(crate) prepared: Vec<crate::fast::PreparedAnswers>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -290,6 +292,7 @@ impl Engine {
             enum_names,
             ancestors,
             durations,
+            prepared: Vec::new(),
         };
         let compiled = engine
             .artifact
@@ -298,6 +301,12 @@ impl Engine {
             .map(|d| engine.compile(d))
             .collect();
         engine.compiled = compiled;
+        engine.prepared = engine
+            .artifact
+            .decisions
+            .iter()
+            .map(|d| crate::fast::PreparedAnswers::new(&engine, d))
+            .collect();
         Ok(engine)
     }
 

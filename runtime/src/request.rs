@@ -289,6 +289,37 @@ impl Engine {
         Ok(Value::Record(values))
     }
 
+    /// A request as a client writes it (`{"t": {...}}`), the way `edict eval` reads it: the
+    /// inverse of [`Engine::parse_request`]. Absent optional values are written `null`.
+    pub fn request_json(&self, decision: u32, inputs: &[Value]) -> Json {
+        let Some(d) = self.decision(decision) else {
+            return Json::Null;
+        };
+        let mut obj = Map::new();
+        for ((name, ty), v) in d.params.iter().zip(inputs) {
+            obj.insert(name.clone(), self.input_json(ty, v));
+        }
+        Json::Object(obj)
+    }
+
+    /// An input value as a client writes it, records with their field names.
+    fn input_json(&self, ty: &TypeDesc, v: &Value) -> Json {
+        match (ty, v) {
+            (TypeDesc::Optional(inner), v) if *v != Value::Absent => self.input_json(inner, v),
+            (TypeDesc::Record(r), Value::Record(fields)) => {
+                let Some(rec) = self.artifact().records.get(*r as usize) else {
+                    return self.value_json(v);
+                };
+                let mut obj = Map::new();
+                for ((name, fty), f) in rec.fields.iter().zip(fields) {
+                    obj.insert(name.clone(), self.input_json(fty, f));
+                }
+                Json::Object(obj)
+            }
+            _ => self.value_json(v),
+        }
+    }
+
     /// A value as JSON, with entity and enum names.
     pub fn value_json(&self, v: &Value) -> Json {
         let cat = &self.artifact().catalogue;

@@ -785,22 +785,6 @@ impl Engine {
         };
         set_in(self, root, &path.fields, value);
     }
-
-    /// A request as JSON, by names, the way `edict eval` reads it.
-    pub fn request_json(&self, id: u32, inputs: &[Value]) -> Json {
-        let Some(d) = self.decision(id) else {
-            return Json::Null;
-        };
-        let mut obj = serde_json::Map::new();
-        for ((name, ty), v) in d.params.iter().zip(inputs) {
-            let j = match strip(ty) {
-                TypeDesc::Record(r) => self.record_value_json(*r, v),
-                _ => self.value_json(v),
-            };
-            obj.insert(name.clone(), j);
-        }
-        Json::Object(obj)
-    }
 }
 
 fn set_in(engine: &Engine, slot: &mut Value, fields: &[u32], value: Value) {
