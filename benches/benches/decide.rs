@@ -124,7 +124,7 @@ fn json_requests() -> &'static Vec<Vec<u8>> {
 
 /// What a service does per request: JSON bytes in, decision, JSON bytes out, on the fast path
 /// (`Engine::decide_json`).
-#[divan::bench]
+#[divan::bench(sample_count = 200, sample_size = 200)]
 fn json_in_json_out(bencher: divan::Bencher) {
     let s = setup();
     let requests = json_requests();
@@ -142,7 +142,7 @@ fn json_in_json_out(bencher: divan::Bencher) {
 
 /// The same through a JSON tree: `serde_json::Value`, `parse_request`, `decide`,
 /// `answer_json`, `to_vec` (the path `edict eval` takes).
-#[divan::bench]
+#[divan::bench(sample_count = 200, sample_size = 200)]
 fn json_in_json_out_through_a_tree(bencher: divan::Bencher) {
     let s = setup();
     let requests = json_requests();

@@ -204,8 +204,8 @@ pub struct Engine {
     artifact: Artifact,
     compiled: Vec<Compiled>,
     decisions: HashMap<String, u32>,
-    pub(crate) entity_names: Vec<HashMap<String, u32>>,
-    pub(crate) enum_names: Vec<HashMap<String, u32>>,
+    pub(crate) entity_names: Vec<NameMap>,
+    pub(crate) enum_names: Vec<NameMap>,
     /// For each entity type and entity: itself and its ancestors, as (type, entity).
     ancestors: Vec<Vec<Vec<(u32, u32)>>>,
     /// Lengths of time as the policies write them.
@@ -219,6 +219,33 @@ impl std::fmt::Debug for Engine {
         f.debug_struct("Engine")
             .field("decisions", &self.decisions.len())
             .finish()
+    }
+}
+
+/// Names to indices. Names are short and the tables are built from the artifact, not from
+/// requests, so FNV-1a (a few nanoseconds on a port's name) replaces SipHash here.
+pub(crate) type NameMap = HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The 64-bit FNV-1a hash.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 
@@ -880,8 +907,8 @@ pub fn column_text(col: &Column) -> String {
 /// How requests may name the entries of a type: by name, or by the text of an attribute that
 /// identifies them (`"USA"`, `"D"`), exactly or in lower case (`"usa"`, `"US"` for `us`). A
 /// name wins over an identifier, an earlier entry over a later one.
-fn entity_lookup(t: &crate::artifact::EntityType) -> HashMap<String, u32> {
-    let mut out: HashMap<String, u32> = HashMap::new();
+fn entity_lookup(t: &crate::artifact::EntityType) -> NameMap {
+    let mut out = NameMap::default();
     for (i, e) in t.entities.iter().enumerate() {
         out.entry(e.name.clone()).or_insert(i as u32);
     }

@@ -136,7 +136,65 @@ fn epoch() -> jiff::civil::Date {
 
 /// Days since 1970-01-01 of a date.
 pub fn date_to_days(d: jiff::civil::Date) -> i64 {
-    epoch().until(d).map_or(0, |s| i64::from(s.get_days()))
+    days_from_civil(
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    )
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`),
+/// exact for every year.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// The number written by `digits` ASCII digits, or `None`.
+fn number(b: &[u8]) -> Option<i64> {
+    b.iter().try_fold(0i64, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+    })
+}
+
+/// `YYYY-MM-DD` for years 1 to 9999 read without the general parser; `None` for anything else
+/// (the general parser then decides).
+fn fast_date(b: &[u8]) -> Option<i64> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (number(&b[0..4])?, number(&b[5..7])?, number(&b[8..10])?);
+    let valid = y >= 1 && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m);
+    valid.then(|| days_from_civil(y, m, d))
+}
+
+/// `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, as [`fast_date`].
+fn fast_datetime(b: &[u8]) -> Option<i64> {
+    if !(b.len() == 16 || (b.len() == 19 && b[16] == b':')) || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    let days = fast_date(&b[..10])?;
+    let (h, min) = (number(&b[11..13])?, number(&b[14..16])?);
+    let sec = if b.len() == 19 {
+        number(&b[17..19])?
+    } else {
+        0
+    };
+    (h < 24 && min < 60 && sec < 60).then(|| days * 86_400 + h * 3600 + min * 60 + sec)
 }
 
 pub fn days_to_date(days: i64) -> Option<jiff::civil::Date> {
@@ -169,16 +227,18 @@ pub fn parse_date(text: &str) -> Option<i64> {
     if text.len() != 10 {
         return None;
     }
-    text.parse::<jiff::civil::Date>().ok().map(date_to_days)
+    fast_date(text.as_bytes()).or_else(|| text.parse::<jiff::civil::Date>().ok().map(date_to_days))
 }
 
 pub fn parse_datetime(text: &str) -> Option<i64> {
     if !(16..=19).contains(&text.len()) || text.as_bytes().get(10) != Some(&b'T') {
         return None;
     }
-    text.parse::<jiff::civil::DateTime>()
-        .ok()
-        .map(datetime_to_seconds)
+    fast_datetime(text.as_bytes()).or_else(|| {
+        text.parse::<jiff::civil::DateTime>()
+            .ok()
+            .map(datetime_to_seconds)
+    })
 }
 
 /// Seconds in one unit of an exact duration suffix.
@@ -244,6 +304,55 @@ pub fn format_period(months: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_date_readers_agree_with_jiff() {
+        let jiff_date = |t: &str| t.parse::<jiff::civil::Date>().ok().map(date_to_days);
+        let jiff_datetime = |t: &str| {
+            t.parse::<jiff::civil::DateTime>()
+                .ok()
+                .map(datetime_to_seconds)
+        };
+        let mut checked = 0;
+        for y in [
+            1, 4, 99, 100, 400, 1582, 1900, 1969, 1970, 2000, 2024, 2025, 2100, 9999,
+        ] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let t = format!("{y:04}-{m:02}-{d:02}");
+                    if let Some(fast) = fast_date(t.as_bytes()) {
+                        assert_eq!(Some(fast), jiff_date(&t), "{t}");
+                        checked += 1;
+                    }
+                    assert_eq!(parse_date(&t), jiff_date(&t), "{t}");
+                }
+            }
+        }
+        assert!(checked > 3000);
+        for t in [
+            "2025-11-10T10:00",
+            "2025-11-10T23:59:59",
+            "2025-11-10T24:00",
+            "2025-11-10T10:60",
+            "2025-11-10T10:00:60",
+            "2024-02-29T00:00",
+            "2025-02-29T00:00",
+            "0000-01-01T00:00",
+            "2025-11-10T1:00",
+            "2025-11-10T10:00:0",
+            "2025-11-10 10:00",
+        ] {
+            assert_eq!(
+                parse_datetime(t),
+                jiff_datetime(t).filter(|_| t.as_bytes()[10] == b'T'),
+                "{t}"
+            );
+        }
+        for days in (-800_000..800_000).step_by(997) {
+            let d = days_to_date(days).unwrap();
+            assert_eq!(date_to_days(d), days);
+        }
+    }
 
     #[test]
     fn round_trips() {
