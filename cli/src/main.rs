@@ -10,6 +10,7 @@ mod eval;
 mod fmt;
 mod output;
 mod report;
+mod serve;
 mod test_cmd;
 mod verify;
 
@@ -159,6 +160,8 @@ enum Command {
     },
     /// Run the language server on stdin/stdout (for editors; see docs/lsp.md).
     Lsp,
+    /// Serve decisions over HTTP, with hot reload, a decision log and metrics (docs/serve.md).
+    Serve(Box<serve::ServeArgs>),
     /// Run the `test` blocks of the policies.
     Test {
         #[arg(default_value = ".")]
@@ -279,6 +282,7 @@ fn main() -> ExitCode {
             diff,
             width,
         } => fmt::run(&paths, check, diff, width),
+        Command::Serve(args) => serve::run(*args),
         Command::Lsp => match edict_lsp::run_stdio() {
             Ok(()) => Outcome::Ok,
             Err(e) => {

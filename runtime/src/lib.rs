@@ -18,6 +18,7 @@ mod explain;
 mod fast;
 pub mod fuzzy;
 mod request;
+mod schema;
 pub mod table;
 mod validate;
 

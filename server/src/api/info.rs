@@ -1,0 +1,107 @@
+//! The endpoints that describe the service: decisions and their schemas, readiness, metrics,
+//! and the admin reload.
+
+use std::sync::Arc;
+
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use serde_json::{json, Value as Json};
+
+use super::{authorize, bytes_response, json, Body, Ctx};
+use crate::problem::Problem;
+
+/// `GET /v1/decisions`.
+pub fn decisions(ctx: &Ctx) -> Json {
+    let policy = ctx.shared.policy.load();
+    let engine = &policy.engine;
+    let list: Vec<Json> = engine
+        .artifact()
+        .decisions
+        .iter()
+        .map(|d| {
+            json!({
+                "name": d.name,
+                "inputs": d.params.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                "as_of": d.as_of.text,
+                "hit": d.hit.as_str(),
+                "rules": d.rules.len(),
+                "request_schema": engine.request_schema(d),
+                "answer_schema": engine.answer_schema(d),
+            })
+        })
+        .collect();
+    json!({ "artifact_sha256": policy.sha256, "decisions": list })
+}
+
+/// `GET /readyz`: 200 while taking requests, 503 once draining.
+pub fn ready(ctx: &Ctx) -> Response<Body> {
+    if crate::net::draining() {
+        json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &json!({ "status": "draining" }),
+        )
+    } else {
+        json(
+            StatusCode::OK,
+            &json!({ "status": "ready", "artifact_sha256": ctx.shared.policy.load().sha256 }),
+        )
+    }
+}
+
+/// `GET /metrics`.
+pub fn metrics(ctx: &Ctx) -> Response<Body> {
+    let policy = ctx.shared.policy.load();
+    let loaded = policy
+        .loaded_at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let text = ctx.shared.metrics.render(&policy.sha256, loaded);
+    bytes_response(
+        StatusCode::OK,
+        "text/plain; version=0.0.4; charset=utf-8",
+        text.into_bytes(),
+    )
+}
+
+/// `POST /v1/admin/reload`: 200 with the new version, or 422 with why it was refused (the
+/// old version keeps serving).
+pub async fn reload(ctx: &Ctx, req: &Request<Incoming>) -> Result<Response<Body>, Problem> {
+    let shared = Arc::clone(&ctx.shared);
+    let Some(token) = shared.config.admin_token.clone() else {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "the admin endpoints are off",
+        )
+        .with(
+            "hint",
+            "start `edict serve` with --admin-token-file FILE or --admin-token-env VAR",
+        ));
+    };
+    authorize(req, Some(&token))?;
+    let result = tokio::task::spawn_blocking(move || shared.reload())
+        .await
+        .map_err(|e| {
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Reload failed",
+                e.to_string(),
+            )
+        })?;
+    ctx.shared
+        .metrics
+        .request("admin", "", if result.is_ok() { 200 } else { 422 });
+    match result {
+        Ok(summary) => Ok(json(
+            StatusCode::OK,
+            &json!({ "reloaded": true, "policy": summary }),
+        )),
+        Err(f) => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Reload refused",
+            f.message,
+        )
+        .with("errors", f.details)
+        .with("serving", ctx.shared.policy.load().sha256.clone())),
+    }
+}

@@ -1,0 +1,95 @@
+//! What `edict serve` is told: where the policy comes from, where to listen, limits, the
+//! decision log, tokens and TLS.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where the policy comes from.
+#[derive(Clone, Debug)]
+pub enum PolicySource {
+    /// Policy files or folders, compiled on start and on every change.
+    Paths(Vec<PathBuf>),
+    /// An artifact built by `edict build`, read on start and on every change.
+    Artifact(PathBuf),
+}
+
+/// Where decisions are logged.
+#[derive(Clone, Debug)]
+pub enum LogTarget {
+    Off,
+    Stdout,
+    /// A file, rotated when it would pass `max_bytes` (`FILE.1` is the newest old one), keeping
+    /// `keep` old files.
+    File {
+        path: PathBuf,
+        max_bytes: u64,
+        keep: usize,
+    },
+}
+
+/// Limits on what a client may send.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// The largest body of a single decision request.
+    pub max_body_bytes: usize,
+    /// The largest body of a batch.
+    pub max_batch_bytes: u64,
+    /// The most lines a batch may hold.
+    pub max_batch_lines: usize,
+    /// A connection with no traffic for this long is closed.
+    pub idle_timeout: Duration,
+    /// The most connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_body_bytes: 1024 * 1024,
+            max_batch_bytes: 1024 * 1024 * 1024,
+            max_batch_lines: 10_000_000,
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 4096,
+        }
+    }
+}
+
+/// Everything `edict serve` runs with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub source: PolicySource,
+    pub listen: SocketAddr,
+    pub log: LogTarget,
+    /// The decision log's queue: lines waiting to be written. When it is full, lines are
+    /// dropped and counted (`edict_decision_log_dropped_total`); requests never wait for it.
+    pub log_queue: usize,
+    /// The bearer token the admin endpoints require (none: admin endpoints are refused).
+    pub admin_token: Option<String>,
+    /// The bearer token the decision endpoints require, if any.
+    pub decision_token: Option<String>,
+    /// PEM certificate chain and private key: serve HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub limits: Limits,
+    /// Watch the policy's files and reload when they change.
+    pub watch: bool,
+    /// Worker threads (default: the number of cores).
+    pub threads: Option<usize>,
+}
+
+impl Config {
+    pub fn new(source: PolicySource, listen: SocketAddr) -> Config {
+        Config {
+            source,
+            listen,
+            log: LogTarget::Off,
+            log_queue: 65_536,
+            admin_token: None,
+            decision_token: None,
+            tls: None,
+            limits: Limits::default(),
+            watch: true,
+            threads: None,
+        }
+    }
+}

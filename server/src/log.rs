@@ -1,0 +1,271 @@
+//! The decision log: one JSON line per decision, written off the request path.
+//!
+//! Requests hand their line to a bounded queue and never wait: when the queue is full the line
+//! is dropped and counted (`edict_decision_log_dropped_total`). One thread writes what the
+//! queue holds in batches, each batch of whole lines in one `write` to a file opened for
+//! appending, so a crash (even `kill -9`) leaves whole lines; a file found ending in a partial
+//! line (a full disk, a power cut) is cut back to its last whole line on start. Files rotate
+//! by size: `FILE` becomes `FILE.1`, `FILE.1` becomes `FILE.2`, and so on, keeping `keep`.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{bounded, Receiver, Sender, TrySendError};
+
+use crate::config::LogTarget;
+use crate::metrics::Metrics;
+
+/// The writing end, shared by the request handlers.
+pub struct DecisionLog {
+    queue: Sender<Vec<u8>>,
+    metrics: Arc<Metrics>,
+}
+
+/// The writer thread; joining it flushes what is queued.
+pub struct LogWriter {
+    thread: Option<JoinHandle<()>>,
+}
+
+impl DecisionLog {
+    /// Starts the writer for `target`; `None` when logging is off.
+    pub fn start(
+        target: &LogTarget,
+        queue: usize,
+        metrics: Arc<Metrics>,
+    ) -> Result<Option<(DecisionLog, LogWriter)>, String> {
+        let sink = match target {
+            LogTarget::Off => return Ok(None),
+            LogTarget::Stdout => Sink::Stdout,
+            LogTarget::File {
+                path,
+                max_bytes,
+                keep,
+            } => Sink::File(Rotating::open(path, *max_bytes, *keep)?),
+        };
+        let (tx, rx) = bounded(queue.max(1));
+        let m = Arc::clone(&metrics);
+        let thread = std::thread::Builder::new()
+            .name("edict-decision-log".into())
+            .spawn(move || write_loop(rx, sink, &m))
+            .map_err(|e| format!("cannot start the decision log: {e}"))?;
+        Ok(Some((
+            DecisionLog { queue: tx, metrics },
+            LogWriter {
+                thread: Some(thread),
+            },
+        )))
+    }
+
+    /// Queues one line (without its newline); drops and counts it when the queue is full.
+    pub fn push(&self, line: Vec<u8>) {
+        match self.queue.try_send(line) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
+                self.metrics.log_dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+impl LogWriter {
+    /// Waits until every queued line is written (all senders must be gone).
+    pub fn finish(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+enum Sink {
+    Stdout,
+    File(Rotating),
+}
+
+/// Batches at most this many bytes into one write.
+const BATCH_BYTES: usize = 256 * 1024;
+
+fn write_loop(rx: Receiver<Vec<u8>>, mut sink: Sink, metrics: &Metrics) {
+    let mut batch: Vec<u8> = Vec::with_capacity(BATCH_BYTES);
+    while let Ok(first) = rx.recv() {
+        batch.clear();
+        let mut lines = 0u64;
+        let mut add = |line: Vec<u8>, batch: &mut Vec<u8>| {
+            batch.extend_from_slice(&line);
+            batch.push(b'\n');
+            lines += 1;
+        };
+        add(first, &mut batch);
+        while batch.len() < BATCH_BYTES {
+            match rx.try_recv() {
+                Ok(line) => add(line, &mut batch),
+                Err(_) => break,
+            }
+        }
+        let written = match &mut sink {
+            Sink::Stdout => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(&batch).and_then(|()| out.flush())
+            }
+            Sink::File(f) => f.write_batch(&batch),
+        };
+        match written {
+            Ok(()) => {
+                metrics.log_written.fetch_add(lines, Ordering::Relaxed);
+            }
+            Err(e) => {
+                metrics.log_dropped.fetch_add(lines, Ordering::Relaxed);
+                eprintln!("edict serve: cannot write the decision log: {e}");
+            }
+        }
+    }
+}
+
+struct Rotating {
+    path: PathBuf,
+    file: File,
+    size: u64,
+    max_bytes: u64,
+    keep: usize,
+}
+
+impl Rotating {
+    fn open(path: &Path, max_bytes: u64, keep: usize) -> Result<Rotating, String> {
+        let name = || path.display().to_string();
+        repair(path).map_err(|e| format!("cannot repair the decision log `{}`: {e}", name()))?;
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("cannot open the decision log `{}`: {e}", name()))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        Ok(Rotating {
+            path: path.to_path_buf(),
+            file,
+            size,
+            max_bytes: max_bytes.max(1),
+            keep,
+        })
+    }
+
+    fn write_batch(&mut self, batch: &[u8]) -> std::io::Result<()> {
+        if self.size > 0 && self.size + batch.len() as u64 > self.max_bytes {
+            self.rotate()?;
+        }
+        // One write of whole lines: a crash cannot leave half of one.
+        self.file.write_all(batch)?;
+        self.size += batch.len() as u64;
+        Ok(())
+    }
+
+    fn rotate(&mut self) -> std::io::Result<()> {
+        let numbered = |n: usize| {
+            let mut p = self.path.clone().into_os_string();
+            p.push(format!(".{n}"));
+            PathBuf::from(p)
+        };
+        if self.keep == 0 {
+            self.file.set_len(0)?;
+            self.size = 0;
+            return Ok(());
+        }
+        let _ = std::fs::remove_file(numbered(self.keep));
+        for n in (1..self.keep).rev() {
+            let from = numbered(n);
+            if from.exists() {
+                std::fs::rename(&from, numbered(n + 1))?;
+            }
+        }
+        std::fs::rename(&self.path, numbered(1))?;
+        self.file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        self.size = 0;
+        Ok(())
+    }
+}
+
+/// Cuts a log that ends in a partial line back to its last whole line.
+fn repair(path: &Path) -> std::io::Result<()> {
+    let mut f = match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let len = f.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    // Look back in blocks for the last newline.
+    let mut end = len;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let start = end.saturating_sub(buf.len() as u64);
+        let n = (end - start) as usize;
+        f.seek(SeekFrom::Start(start))?;
+        f.read_exact(&mut buf[..n])?;
+        if let Some(i) = buf[..n].iter().rposition(|&b| b == b'\n') {
+            let keep = start + i as u64 + 1;
+            if keep != len {
+                f.set_len(keep)?;
+            }
+            return Ok(());
+        }
+        if start == 0 {
+            return f.set_len(0);
+        }
+        end = start;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_partial_last_line_is_cut_back() {
+        let dir = std::env::temp_dir().join(format!("edict-log-repair-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("decisions.jsonl");
+        std::fs::write(&p, "{\"a\":1}\n{\"b\":2}\n{\"c\":").unwrap();
+        repair(&p).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "{\"a\":1}\n{\"b\":2}\n"
+        );
+        std::fs::write(&p, "no newline at all").unwrap();
+        repair(&p).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn files_rotate_by_size_and_keep_so_many() {
+        let dir = std::env::temp_dir().join(format!("edict-log-rotate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("d.jsonl");
+        let mut r = Rotating::open(&p, 20, 2).unwrap();
+        for i in 0..10 {
+            r.write_batch(format!("{{\"n\":{i:04}}}\n").as_bytes())
+                .unwrap();
+        }
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["d.jsonl", "d.jsonl.1", "d.jsonl.2"]);
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"n\":0009}\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("d.jsonl.1")).unwrap(),
+            "{\"n\":0008}\n"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
