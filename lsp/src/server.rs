@@ -294,6 +294,17 @@ impl Server {
         let _ = self.sender.send(msg.into());
     }
 
+    /// An informational line in the client's log of the server.
+    fn info(&self, message: &str) {
+        self.send(Notification::new(
+            lsp::notification::LogMessage::METHOD.into(),
+            lsp::LogMessageParams {
+                typ: lsp::MessageType::INFO,
+                message: message.to_string(),
+            },
+        ));
+    }
+
     fn log(&self, message: &str) {
         self.send(Notification::new(
             lsp::notification::LogMessage::METHOD.into(),

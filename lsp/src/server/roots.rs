@@ -71,7 +71,7 @@ impl Server {
                 None
             }
         };
-        self.log(&format!("workspace: {}", dir.display()));
+        self.info(&format!("workspace: {}", dir.display()));
         self.roots.push(Root::new(Some(dir.clone()), manifest));
         let root = self.roots.len() - 1;
         let files = load::collect_files(std::slice::from_ref(&dir)).unwrap_or_default();

@@ -1,0 +1,310 @@
+//! The load benchmark of `edict serve`: keep-alive HTTP/1.1 clients on loopback against Edict
+//! and against the yardstick (a minimal hyper server answering a fixed body), in the same run,
+//! alternating; then the batch endpoint. Prints a Markdown table for BENCHMARKS.md.
+//!
+//! `load EDICT_BINARY [--seconds S] [--concurrency C,C,...] [--batch-lines N]`
+//! (run from the repository root: it serves `policies/`). The requests are 10,000 different
+//! random requests of the transit decision, in turn.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+
+struct Proc {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts a server process and reads its address from its standard error.
+fn spawn(mut cmd: Command, marker: &str) -> Result<Proc, String> {
+    use std::io::BufRead;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let err = child.stderr.take().ok_or("no stderr")?;
+    let mut lines = std::io::BufReader::new(err).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .ok_or("the server stopped before listening")?
+            .map_err(|e| e.to_string())?;
+        if let Some(rest) = line.split(marker).nth(1) {
+            break rest.split([',', ' ']).next().unwrap_or("").to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Ok(Proc { child, addr })
+}
+
+#[derive(Default)]
+struct Run {
+    requests: u64,
+    failures: u64,
+    /// Microseconds, one per request.
+    latencies: Vec<u32>,
+    elapsed: Duration,
+}
+
+impl Run {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&mut self, p: f64) -> f64 {
+        self.latencies.sort_unstable();
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies.get(i).copied().unwrap_or(0) as f64
+    }
+}
+
+/// `concurrency` keep-alive connections, each sending requests back to back for `seconds`.
+async fn hammer(
+    addr: &str,
+    path: &str,
+    bodies: Arc<Vec<Bytes>>,
+    concurrency: usize,
+    seconds: f64,
+) -> Run {
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for task in 0..concurrency {
+        let (addr, path, bodies) = (addr.to_string(), path.to_string(), Arc::clone(&bodies));
+        tasks.push(tokio::spawn(async move {
+            let mut run = Run::default();
+            let Ok(stream) = tokio::net::TcpStream::connect(&addr).await else {
+                run.failures += 1;
+                return run;
+            };
+            let _ = stream.set_nodelay(true);
+            let Ok((mut sender, conn)) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
+            else {
+                run.failures += 1;
+                return run;
+            };
+            tokio::spawn(conn);
+            let mut i = task * 7919;
+            while Instant::now() < deadline {
+                i += 1;
+                let req = Request::post(path.as_str())
+                    .header("host", "bench")
+                    .header("content-type", "application/json")
+                    .body(Full::new(bodies[i % bodies.len()].clone()));
+                let Ok(req) = req else { break };
+                let t = Instant::now();
+                match sender.send_request(req).await {
+                    Ok(resp) => {
+                        let ok = resp.status().is_success();
+                        let collected = resp.into_body().collect().await;
+                        if ok && collected.is_ok() {
+                            run.requests += 1;
+                            run.latencies
+                                .push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                        } else {
+                            run.failures += 1;
+                        }
+                    }
+                    Err(_) => {
+                        run.failures += 1;
+                        break;
+                    }
+                }
+            }
+            run
+        }));
+    }
+    let mut total = Run::default();
+    for t in tasks {
+        if let Ok(r) = t.await {
+            total.requests += r.requests;
+            total.failures += r.failures;
+            total.latencies.extend(r.latencies);
+        }
+    }
+    total.elapsed = start.elapsed();
+    total
+}
+
+/// One batch of `lines` requests; decisions per second and how many lines came back.
+async fn batch(addr: &str, body: Bytes) -> Result<(f64, usize), String> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(conn);
+    let req = Request::post("/v1/decisions/transit_entry/batch")
+        .header("host", "bench")
+        .header("content-type", "application/x-ndjson")
+        .body(Full::new(body))
+        .map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
+    let mut body = resp.into_body();
+    let mut lines = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| e.to_string())?;
+        if let Some(d) = frame.data_ref() {
+            lines += d.iter().filter(|&&b| b == b'\n').count();
+        }
+    }
+    Ok((lines as f64 / t.elapsed().as_secs_f64(), lines))
+}
+
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let edict =
+        PathBuf::from(args.next().ok_or(
+            "usage: load EDICT_BINARY [--seconds S] [--concurrency 32,64] [--batch-lines N]",
+        )?);
+    let (mut seconds, mut levels, mut batch_lines) = (5.0, vec![32usize, 64], 1_000_000usize);
+    while let Some(a) = args.next() {
+        let v = args.next().ok_or(format!("{a} needs a value"))?;
+        match a.as_str() {
+            "--seconds" => seconds = v.parse().map_err(|_| "bad --seconds")?,
+            "--concurrency" => levels = v.split(',').filter_map(|c| c.parse().ok()).collect(),
+            "--batch-lines" => batch_lines = v.parse().map_err(|_| "bad --batch-lines")?,
+            _ => return Err(format!("unknown option {a}")),
+        }
+    }
+    // 10,000 different requests of the transit decision, as clients send them.
+    let analysis = edict_bench::policies();
+    let engine = edict_runtime::Engine::new(
+        edict_bench::artifact(&analysis).ok_or("policies/ does not build")?,
+    )?;
+    let d = engine
+        .decision_id("transit_entry")
+        .ok_or("no transit_entry")?;
+    let bodies: Vec<Bytes> = edict_bench::requests(&engine, d, 10_000, 7)
+        .iter()
+        .map(|r| Bytes::from(engine.request_json(d, r).to_string()))
+        .collect();
+    let bodies = Arc::new(bodies);
+    // Each server gets one worker thread; the load generator the other core.
+    let yard_bin = std::env::current_exe()
+        .map_err(|e| e.to_string())?
+        .with_file_name("yardstick");
+    let mut y = Command::new(&yard_bin);
+    y.args(["127.0.0.1:0", "1"]);
+    let yard = spawn(y, "listening on ")?;
+    let mut e = Command::new(&edict);
+    e.args([
+        "serve",
+        "policies",
+        "--listen",
+        "127.0.0.1:0",
+        "--no-decision-log",
+        "--no-watch",
+        "--threads",
+        "1",
+    ]);
+    let served = spawn(e, "listening on http://")?;
+    let mut e = Command::new(&edict);
+    e.args([
+        "serve",
+        "policies",
+        "--listen",
+        "127.0.0.1:0",
+        "--no-watch",
+        "--threads",
+        "1",
+        "--decision-log",
+    ])
+    .arg(std::env::temp_dir().join(format!("edict-load-{}.jsonl", std::process::id())));
+    let logged = spawn(e, "listening on http://")?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let path = "/v1/decisions/transit_entry";
+    println!("| concurrency | server | requests/s | p50 µs | p99 µs | failed | vs yardstick |");
+    println!("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+    rt.block_on(async {
+        // Warm up every server.
+        for addr in [&yard.addr, &served.addr, &logged.addr] {
+            let _ = hammer(addr, path, Arc::clone(&bodies), 8, 0.5).await;
+        }
+        for &c in &levels {
+            // Alternate, twice each, so drift in the machine hits all alike.
+            let mut runs: Vec<(&str, Run)> = Vec::new();
+            for _ in 0..2 {
+                for (name, addr) in [
+                    ("yardstick (hyper, fixed body)", &yard.addr),
+                    ("edict serve", &served.addr),
+                    ("edict serve + decision log", &logged.addr),
+                ] {
+                    let r = hammer(addr, path, Arc::clone(&bodies), c, seconds / 2.0).await;
+                    match runs.iter_mut().find(|(n, _)| *n == name) {
+                        Some((_, acc)) => {
+                            acc.requests += r.requests;
+                            acc.failures += r.failures;
+                            acc.latencies.extend(r.latencies);
+                            acc.elapsed += r.elapsed;
+                        }
+                        None => runs.push((name, r)),
+                    }
+                }
+            }
+            let base = runs[0].1.rps();
+            for (name, r) in &mut runs {
+                let rps = r.rps();
+                let (p50, p99) = (r.percentile(0.5), r.percentile(0.99));
+                println!(
+                    "| {c} | {name} | {rps:.0} | {p50:.0} | {p99:.0} | {} | {:.0}% |",
+                    r.failures,
+                    100.0 * rps / base
+                );
+            }
+        }
+    });
+    // The batch endpoint, with the worker threads it would have in production (both cores).
+    drop(served);
+    let mut e = Command::new(&edict);
+    e.args([
+        "serve",
+        "policies",
+        "--listen",
+        "127.0.0.1:0",
+        "--no-decision-log",
+        "--no-watch",
+    ]);
+    let batch_server = spawn(e, "listening on http://")?;
+    let mut body = Vec::with_capacity(batch_lines * 300);
+    for i in 0..batch_lines {
+        body.extend_from_slice(&bodies[i % bodies.len()]);
+        body.push(b'\n');
+    }
+    let body = Bytes::from(body);
+    println!();
+    println!("| batch | lines | decisions/s |");
+    println!("| --- | ---: | ---: |");
+    rt.block_on(async {
+        let _ = batch(&batch_server.addr, body.slice(..body.len() / 10)).await;
+        for i in 0..3 {
+            match batch(&batch_server.addr, body.clone()).await {
+                Ok((rate, lines)) => println!("| run {} | {lines} | {rate:.0} |", i + 1),
+                Err(e) => println!("| run {} | failed: {e} | |", i + 1),
+            }
+        }
+    });
+    Ok(())
+}
