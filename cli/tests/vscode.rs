@@ -51,13 +51,14 @@ fn free_port() -> u16 {
 }
 
 /// Kills the process group of code-server (its extension host and `edict lsp` with it).
-struct Group(u32);
+struct Group(std::process::Child);
 
 impl Drop for Group {
     fn drop(&mut self) {
         let _ = Command::new("kill")
-            .args(["--", &format!("-{}", self.0)])
+            .args(["--", &format!("-{}", self.0.id())])
             .status();
+        let _ = self.0.wait();
     }
 }
 
@@ -157,7 +158,7 @@ fn the_extension_in_a_real_vs_code() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let _group = Group(child.id());
+    let _group = Group(child);
     let deadline = Instant::now() + Duration::from_secs(60);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "code-server did not start");
