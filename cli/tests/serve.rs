@@ -44,7 +44,11 @@ impl Server {
         let sink = Arc::clone(&log);
         std::thread::spawn(move || {
             for line in BufReader::new(err).lines().map_while(Result::ok) {
-                if let Some(at) = line.split("listening on http://").nth(1) {
+                if let Some(at) = line
+                    .split("listening on http://")
+                    .nth(1)
+                    .or_else(|| line.split("listening on https://").nth(1))
+                {
                     let _ = tx.send(at.split(',').next().unwrap().to_string());
                 }
                 let mut s = sink.lock().unwrap();
@@ -799,4 +803,80 @@ fn kill_9_while_logging_leaves_a_log_that_reads_line_by_line() {
         .status,
         200
     );
+}
+
+#[test]
+fn https_with_a_certificate_and_a_decision_token() {
+    // A self-signed certificate for localhost (openssl), and curl as the client.
+    let dir = tempdir("serve-tls");
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let token = dir.join("token");
+    std::fs::write(&token, "gate-systems-token-0001\n").unwrap();
+    let s = Server::start(
+        &[
+            "policies",
+            "--no-decision-log",
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+            "--decision-token-file",
+            token.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let port = s.addr.rsplit(':').next().unwrap().to_string();
+    let url = format!("https://localhost:{port}/v1/decisions/transit_entry");
+    let curl = |extra: &[&str]| {
+        let out = Command::new("curl")
+            .args([
+                "-s",
+                "--cacert",
+                cert.to_str().unwrap(),
+                "-H",
+                "Content-Type: application/json",
+                "--data-binary",
+                "@policies/requests/us_national_at_hengqin.json",
+                "-w",
+                "\n%{http_code} %{http_version}",
+            ])
+            .args(extra)
+            .arg(&url)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let with = curl(&["-H", "Authorization: Bearer gate-systems-token-0001"]);
+    assert!(with.ends_with("200 2"), "HTTP/2 over TLS: {with}");
+    assert!(with.contains("\"status\":\"decided\""), "{with}");
+    let http1 = curl(&[
+        "--http1.1",
+        "-H",
+        "Authorization: Bearer gate-systems-token-0001",
+    ]);
+    assert!(http1.ends_with("200 1.1"), "{http1}");
+    let without = curl(&[]);
+    assert!(without.ends_with("401 2"), "{without}");
+    assert!(without.contains("needs a bearer token"), "{without}");
 }

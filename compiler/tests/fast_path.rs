@@ -180,6 +180,22 @@ fn agree(analysis: &Analysis, n: usize, seed: u64) -> (usize, usize) {
     (total, fast)
 }
 
+/// The engine of the shipped policies, built once.
+fn shipped() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let mut policies = Analysis::default();
+        for f in collect_files(&[root.join("policies")]).unwrap() {
+            policies.set_file(
+                &f.display().to_string(),
+                std::fs::read_to_string(&f).unwrap(),
+            );
+        }
+        Engine::new(policies.build().unwrap()).unwrap()
+    })
+}
+
 #[test]
 fn the_fast_path_agrees_on_the_shipped_policies() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
@@ -222,6 +238,31 @@ fn a_plain_transit_request_takes_the_fast_path() {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Any bytes at all, and valid requests with bytes flipped, cut or inserted: no panic,
+    /// and both paths agree.
+    #[test]
+    fn any_bytes_get_the_same_result_on_both_paths(seed in any::<u64>(), junk in proptest::collection::vec(any::<u8>(), 0..64)) {
+        let engine = shipped();
+        let d = engine.decision_id("transit_entry").unwrap();
+        let mut rng = Rng::new(seed);
+        let inputs = random_inputs(engine.artifact(), engine.decision(d).unwrap(), &mut rng);
+        let valid = engine.request_json(d, &inputs).to_string().into_bytes();
+        let mut cases = vec![junk.clone()];
+        for _ in 0..20 {
+            let mut b = valid.clone();
+            let at = rng.below(b.len());
+            match rng.below(3) {
+                0 => b[at] = junk.first().copied().unwrap_or(b'"'),
+                1 => b.truncate(at),
+                _ => b.splice(at..at, junk.iter().copied()).for_each(drop),
+            }
+            cases.push(b);
+        }
+        for bytes in cases {
+            prop_assert_eq!(engine.decode_request(d, &bytes), general(engine, d, &bytes));
+        }
+    }
 
     #[test]
     fn the_fast_path_agrees_on_random_workspaces(workspace in any::<u64>(), requests in any::<u64>()) {

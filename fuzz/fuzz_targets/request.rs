@@ -1,4 +1,6 @@
-//! Fuzz target: request decoding: arbitrary JSON text against the shipped decisions.
+//! Fuzz target: request decoding: arbitrary bytes against the shipped decisions, through the
+//! service's fast path (`decode_request`, `decide_json`) and the general path
+//! (`serde_json::Value`, `parse_request`), which must agree.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -16,12 +18,21 @@ fn engine() -> &'static edict_runtime::Engine {
     })
 }
 
-fuzz_target!(|data: (u8, &str)| {
-    let (which, text) = data;
+fuzz_target!(|data: (u8, &[u8])| {
+    let (which, bytes) = data;
     let engine = engine();
     let n = engine.artifact().decisions.len() as u32;
     let id = u32::from(which) % n.max(1);
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else { return };
+    let fast = engine.decode_request(id, bytes);
+    let general = serde_json::from_slice::<serde_json::Value>(bytes)
+        .map_err(|e| edict_runtime::JsonRequestError::Syntax(e.to_string()))
+        .and_then(|j| engine.parse_request(id, &j).map_err(edict_runtime::JsonRequestError::Request));
+    assert_eq!(fast, general, "the fast path and the general path disagree");
+    let mut out = Vec::new();
+    if let Ok(a) = engine.decide_json(id, bytes, &mut out) {
+        assert_eq!(out, serde_json::to_vec(&engine.answer_json(&a)).expect("encodes"));
+    }
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(bytes) else { return };
     if let Ok(inputs) = engine.parse_request(id, &json) {
         let answer = engine.decide(id, &inputs);
         if let Ok(a) = answer {
