@@ -1,6 +1,6 @@
 //! The toolchain on the generated 10,000-rule workspace (`edict-synth --rules 10000`): cold
-//! check, cold build, and an incremental re-check after a one-line edit through the salsa
-//! database.
+//! check, cold build, an incremental re-check after a one-line edit through the salsa
+//! database, and `edict doc`'s site (checked, compiled, every page made, in memory).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use edict_compiler::Analysis;
@@ -35,6 +35,16 @@ fn cold_check_10k(bencher: divan::Bencher) {
 fn cold_build_10k(bencher: divan::Bencher) {
     let files = files();
     bencher.bench_local(|| load(&files).build().unwrap().to_bytes().unwrap());
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn doc_site_10k(bencher: divan::Bencher) {
+    let files = files();
+    bencher.bench_local(|| {
+        let analysis = load(&files);
+        assert!(analysis.diagnostics().iter().all(|d| !d.is_error()));
+        edict_doc::build(&analysis).unwrap().files.len()
+    });
 }
 
 #[divan::bench(sample_count = 20, sample_size = 1)]

@@ -6,6 +6,7 @@
 mod build;
 mod check;
 mod diff;
+mod doc;
 mod eval;
 mod fmt;
 mod output;
@@ -158,6 +159,14 @@ enum Command {
         #[arg(long)]
         width: Option<usize>,
     },
+    /// Write the policy as a static site for people who never open a .edict file.
+    Doc {
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// The folder to write (replaced whole, once every page is written).
+        #[arg(short, long, default_value = "site")]
+        out: PathBuf,
+    },
     /// Run the language server on stdin/stdout (for editors; see docs/lsp.md).
     Lsp,
     /// Serve decisions over HTTP, with hot reload, a decision log and metrics (docs/serve.md).
@@ -283,6 +292,7 @@ fn main() -> ExitCode {
             width,
         } => fmt::run(&paths, check, diff, width),
         Command::Serve(args) => serve::run(*args),
+        Command::Doc { paths, out } => doc::run(&paths, &out, color),
         Command::Lsp => match edict_lsp::run_stdio() {
             Ok(()) => Outcome::Ok,
             Err(e) => {

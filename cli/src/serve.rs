@@ -74,6 +74,9 @@ pub struct ServeArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Serve the site `edict doc -o DIR` wrote at /docs/ (its forms then ask this service).
+    #[arg(long, value_name = "DIR")]
+    docs: Option<PathBuf>,
 }
 
 fn token(
@@ -152,5 +155,15 @@ fn config(a: ServeArgs) -> Result<Config, String> {
     c.limits.max_connections = a.max_connections.max(1);
     c.watch = !a.no_watch;
     c.threads = a.threads;
+    if let Some(d) = &a.docs {
+        if !d.join("index.html").is_file() {
+            return Err(format!(
+                "`{}` holds no site: write one with `edict doc -o {}`",
+                d.display(),
+                d.display()
+            ));
+        }
+    }
+    c.docs = a.docs;
     Ok(c)
 }

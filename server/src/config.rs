@@ -75,6 +75,8 @@ pub struct Config {
     pub watch: bool,
     /// Worker threads (default: the number of cores).
     pub threads: Option<usize>,
+    /// A site written by `edict doc`, served at `/docs/`.
+    pub docs: Option<PathBuf>,
 }
 
 impl Config {
@@ -90,6 +92,7 @@ impl Config {
             limits: Limits::default(),
             watch: true,
             threads: None,
+            docs: None,
         }
     }
 }

@@ -94,6 +94,10 @@ pub fn document(shared: &Shared) -> Json {
                 ),
                 json!({ "description": "One answer (or error) per line, in order", "content": { "application/x-ndjson": { "schema": { "type": "string" } } } }),
             ),
+            ("GET", "/docs/{path}") => (
+                None,
+                json!({ "description": "A page, style sheet or script of the site", "content": { "text/html": { "schema": { "type": "string" } } } }),
+            ),
             ("GET", "/metrics") => (
                 None,
                 json!({ "description": "Prometheus text", "content": { "text/plain": { "schema": { "type": "string" } } } }),
@@ -104,6 +108,9 @@ pub fn document(shared: &Shared) -> Json {
             ),
         };
         let mut op = operation(r.method, r.path, r.summary, r.admin, request, ok);
+        if r.path.contains("{path}") {
+            op["parameters"] = json!([{ "name": "path", "in": "path", "required": true, "schema": { "type": "string" }, "description": "a file of the site, such as `decisions/transit_entry.html`" }]);
+        }
         if r.path.contains("{name}") {
             op["parameters"] = json!([{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" }, "description": "the decision's name" }]);
         }

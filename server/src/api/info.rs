@@ -105,3 +105,60 @@ pub async fn reload(ctx: &Ctx, req: &Request<Incoming>) -> Result<Response<Body>
         .with("serving", ctx.shared.policy.load().sha256.clone())),
     }
 }
+
+/// `GET /docs/...`: a file of the site `edict doc` wrote, when the service was started with
+/// `--docs DIR`. Only files inside that folder are served.
+pub async fn docs(ctx: &Ctx, rest: &[&str]) -> Result<Response<Body>, Problem> {
+    let not_found = || {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            format!("no page at `{}`", ctx.path),
+        )
+        .with("hint", "the site is at /docs/index.html")
+    };
+    let Some(dir) = ctx.shared.config.docs.clone() else {
+        return Err(
+            Problem::new(StatusCode::NOT_FOUND, "Not found", "no site is served here").with(
+                "hint",
+                "write one with `edict doc -o DIR` and start `edict serve --docs DIR`",
+            ),
+        );
+    };
+    if ctx.path == "/docs" {
+        // Pages link relatively: the site's root must end in a slash.
+        let mut r = bytes_response(
+            StatusCode::PERMANENT_REDIRECT,
+            "text/plain",
+            b"/docs/".to_vec(),
+        );
+        r.headers_mut().insert(
+            hyper::header::LOCATION,
+            hyper::header::HeaderValue::from_static("/docs/"),
+        );
+        return Ok(r);
+    }
+    let mut path = dir.clone();
+    let parts: Vec<&str> = rest.iter().copied().filter(|p| !p.is_empty()).collect();
+    for p in &parts {
+        if *p == ".." || *p == "." || p.contains('\\') || p.starts_with('.') {
+            return Err(not_found());
+        }
+        path.push(p);
+    }
+    if parts.is_empty() {
+        path.push("index.html");
+    }
+    let bytes = tokio::fs::read(&path).await.map_err(|_| not_found())?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let ct = match ext {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "json" => "application/json",
+        _ => "application/octet-stream",
+    };
+    Ok(bytes_response(StatusCode::OK, ct, bytes))
+}

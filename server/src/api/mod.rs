@@ -44,6 +44,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "GET", path: "/metrics", summary: "Prometheus metrics", admin: false },
     Route { method: "GET", path: "/openapi.json", summary: "This API as OpenAPI 3.1, generated from the routes and the policy", admin: false },
     Route { method: "POST", path: "/v1/admin/reload", summary: "Load the policy again; the old version keeps serving if the new one fails", admin: true },
+    Route { method: "GET", path: "/docs/{path}", summary: "The policy's site from `edict doc`, when started with --docs", admin: false },
 ];
 
 /// What a request is answered from.
@@ -101,6 +102,7 @@ async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, Prob
             Ok(json(StatusCode::OK, &crate::openapi::document(&ctx.shared)))
         }
         (["v1", "admin", "reload"], Method::POST) => info::reload(ctx, &req).await,
+        (["docs", ..], Method::GET) => info::docs(ctx, &segments[1..]).await,
         (
             ["v1", "decisions"]
             | ["v1", "policy"]

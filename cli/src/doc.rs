@@ -1,0 +1,41 @@
+//! `edict doc`: write the policy's site (see `edict_doc` and docs/site.md).
+
+use std::path::{Path, PathBuf};
+
+use edict_compiler::render::{render_human, summary};
+
+use crate::output::stderr;
+use crate::Outcome;
+
+pub fn run(paths: &[PathBuf], out: &Path, color: bool) -> Outcome {
+    let (analysis, count) = match crate::check::load(paths) {
+        Ok(x) => x,
+        Err(o) => return o,
+    };
+    let diags = analysis.diagnostics();
+    if diags.iter().any(|d| d.is_error()) {
+        stderr(&render_human(&diags, &analysis.sources(), color));
+        stderr(&format!("{}\n", summary(&diags, count)));
+        return Outcome::PolicyErrors;
+    }
+    let started = std::time::Instant::now();
+    let site = match edict_doc::build(&analysis) {
+        Ok(s) => s,
+        Err(e) => {
+            stderr(&format!("error: {e}\n"));
+            return Outcome::PolicyErrors;
+        }
+    };
+    if let Err(e) = edict_doc::write(&site, out) {
+        stderr(&format!("error: {e}\n"));
+        return Outcome::UsageOrIo;
+    }
+    stderr(&format!(
+        "wrote {} pages to {} in {:.2?}; open {}\n",
+        site.pages().count(),
+        out.display(),
+        started.elapsed(),
+        out.join("index.html").display()
+    ));
+    Outcome::Ok
+}

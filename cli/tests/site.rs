@@ -1,0 +1,185 @@
+//! `edict doc` as readers meet it: the site of `policies/` in headless Chromium (Debian's,
+//! driven by playwright-core; `tools/vscode/setup.sh` installs both when absent): every page
+//! loads from disk with no console error, no link is broken, the search finds a port by its
+//! Chinese name, the date control changes the table shown, and served by
+//! `edict serve --docs`, the form asks the decision service. The history example's site has
+//! its dated values and relations.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use common::{edict, root, tempdir};
+
+fn browser_tools() -> PathBuf {
+    if let Some(dir) = std::env::var_os("EDICT_VSCODE") {
+        return PathBuf::from(dir);
+    }
+    let out = Command::new(root().join("tools/vscode/setup.sh"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_site_of_the_policies_in_a_browser() {
+    let dir = tempdir("site");
+    let site = dir.join("site");
+    let (code, _, err) = edict(&["doc", "policies", "-o", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote 19 pages"), "{err}");
+    // Served, with its forms asking the service.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edict"))
+        .args([
+            "serve",
+            "policies",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-decision-log",
+            "--docs",
+        ])
+        .arg(&site)
+        .current_dir(root())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let served = Served(child);
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines.next().expect("the service starts").unwrap();
+        if let Some(a) = line.split("listening on http://").nth(1) {
+            break a.split(',').next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let tools = browser_tools();
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut check = Command::new(tools.join("node24/package/bin/node"));
+    check
+        .arg(root().join("tools/site/check.mjs"))
+        .env("SITE", &site)
+        .env("SERVED", format!("http://{addr}"))
+        .env(
+            "REQUEST",
+            root().join("policies/requests/us_national_at_hengqin.json"),
+        )
+        .env("TOOLS", tools.join("tools"))
+        .env("OUT", &out);
+    if let Some(shots) = std::env::var_os("EDICT_SITE_SHOTS") {
+        check.env("SHOTS", shots);
+    }
+    let run = check.output().unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(run.status.success(), "{log}");
+    drop(served);
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(r["pages"], 19, "{r:#}");
+    assert_eq!(r["consoleErrors"], serde_json::json!([]), "{r:#}");
+    assert_eq!(r["brokenLinks"], serde_json::json!([]), "{r:#}");
+    assert!(
+        r["search"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s.as_str().unwrap().starts_with("hengqin")),
+        "{r:#}"
+    );
+    let dc = &r["dateControl"];
+    assert_eq!(
+        dc["initial"],
+        serde_json::json!(["from-2025-11-05"]),
+        "{r:#}"
+    );
+    assert_eq!(dc["before"], serde_json::json!(["from-start"]), "{r:#}");
+    assert!(
+        dc["beforeLabel"]
+            .as_str()
+            .unwrap()
+            .contains("Before 2025-11-05"),
+        "{r:#}"
+    );
+    assert_eq!(dc["after"], serde_json::json!(["from-2025-11-05"]), "{r:#}");
+    assert_eq!(
+        dc["formOffline"], true,
+        "from disk the form cannot ask: {r:#}"
+    );
+    let heading = r["served"]["heading"].as_str().unwrap();
+    assert!(
+        heading.contains("decided")
+            && heading.contains("visa_free_transit")
+            && heading.contains("visa_free_transit_144h"),
+        "{heading}"
+    );
+    assert_eq!(r["served"]["noteHidden"], true);
+}
+
+#[test]
+fn the_history_site_has_its_values_and_relations() {
+    let dir = tempdir("site-history");
+    let site = dir.join("site");
+    let (code, _, err) = edict(&[
+        "doc",
+        "examples/visa-free-history",
+        "-o",
+        site.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let values: Vec<_> = std::fs::read_dir(site.join("values")).unwrap().collect();
+    assert_eq!(values.len(), 3, "{values:?}");
+    let stay = std::fs::read_to_string(site.join("values/transit_stay_limit.html")).unwrap();
+    assert!(stay.contains("<svg class=\"timeline\""), "a chart");
+    for v in ["72h", "144h", "240h"] {
+        assert!(stay.contains(v), "{v} in the relation's page");
+    }
+    // Writing again replaces the site whole; nothing is left beside it.
+    let (code, _, _) = edict(&[
+        "doc",
+        "examples/visa-free-history",
+        "-o",
+        site.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let beside: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside, ["site"]);
+    // A policy with errors writes no site.
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("a.edict"), "set s: Nope { x }\n").unwrap();
+    let (code, _, err) = edict(&[
+        "doc",
+        bad.to_str().unwrap(),
+        "-o",
+        dir.join("bad-site").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("E0101"), "{err}");
+    assert!(!dir.join("bad-site").exists());
+}

@@ -1,0 +1,101 @@
+// The Edict policy site: search, the date control of decision tables, and (when served by
+// `edict serve --docs`) the form that asks the decision service. Every page reads without it.
+(function () {
+  'use strict';
+  var sheet = document.querySelector('link[rel="stylesheet"]');
+  var root = sheet ? sheet.getAttribute('href').replace(/style\.css$/, '') : '';
+
+  // Search over names and Chinese names.
+  var q = document.getElementById('q');
+  var results = document.getElementById('results');
+  if (q && results && window.EDICT_INDEX) {
+    q.addEventListener('input', function () {
+      var term = q.value.trim().toLowerCase();
+      results.textContent = '';
+      if (!term) return;
+      var shown = 0;
+      for (var i = 0; i < window.EDICT_INDEX.length && shown < 20; i++) {
+        var it = window.EDICT_INDEX[i];
+        if (it.n.toLowerCase().indexOf(term) < 0 && !(it.z && it.z.indexOf(q.value.trim()) >= 0)) continue;
+        var li = document.createElement('li');
+        var kind = document.createElement('span');
+        kind.className = 'kind';
+        kind.textContent = it.k;
+        var a = document.createElement('a');
+        a.href = root + it.u;
+        a.textContent = it.n;
+        li.appendChild(kind);
+        li.appendChild(a);
+        if (it.z) {
+          var z = document.createElement('span');
+          z.lang = 'zh';
+          z.textContent = ' ' + it.z;
+          li.appendChild(z);
+        }
+        results.appendChild(li);
+        shown++;
+      }
+      if (!shown) {
+        var none = document.createElement('li');
+        none.textContent = 'Nothing is called that.';
+        results.appendChild(none);
+      }
+    });
+  }
+
+  // The table as of a date: the last stretch that starts on or before it.
+  var asof = document.getElementById('asof');
+  if (asof) {
+    var shownLabel = document.getElementById('asof-shown');
+    var show = function () {
+      var day = asof.value;
+      var slices = document.querySelectorAll('.slice');
+      var chosen = slices[0];
+      for (var i = 0; i < slices.length; i++) {
+        var from = slices[i].getAttribute('data-from');
+        if (!from || (day && from <= day)) chosen = slices[i];
+      }
+      for (var j = 0; j < slices.length; j++) slices[j].hidden = slices[j] !== chosen;
+      if (shownLabel && chosen) shownLabel.textContent = 'showing: ' + chosen.querySelector('h3').textContent;
+    };
+    asof.addEventListener('change', show);
+    asof.addEventListener('input', show);
+    show();
+  }
+
+  // Ask the decision service, when the page is served by it.
+  var form = document.getElementById('ask-form');
+  if (form) {
+    var note = document.getElementById('ask-note');
+    var button = document.getElementById('ask-button');
+    var answer = document.getElementById('ask-answer');
+    if (location.protocol === 'file:') {
+      button.disabled = true;
+    } else {
+      note.hidden = true;
+      form.addEventListener('submit', function (e) {
+        e.preventDefault();
+        answer.textContent = 'Asking…';
+        var url = '/v1/decisions/' + encodeURIComponent(form.getAttribute('data-decision')) + '?explain=true';
+        fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: document.getElementById('ask-request').value })
+          .then(function (r) { return r.json(); })
+          .then(function (j) {
+            answer.textContent = '';
+            var h = document.createElement('h3');
+            if (j.status && j.title) {
+              h.textContent = j.title + ': ' + j.detail + (j.hint ? ' (' + j.hint + ')' : '');
+            } else {
+              var outcome = j.outcome ? Object.keys(j.outcome).map(function (k) { return k + ': ' + j.outcome[k]; }).join(', ') : 'no outcome';
+              h.textContent = j.status + ' — ' + outcome + (j.rule ? ' (rule ' + j.rule.name + ')' : '');
+            }
+            h.id = 'ask-result';
+            var pre = document.createElement('pre');
+            pre.textContent = JSON.stringify(j, null, 2);
+            answer.appendChild(h);
+            answer.appendChild(pre);
+          })
+          .catch(function (err) { answer.textContent = 'The service did not answer: ' + err; });
+      });
+    }
+  }
+})();

@@ -1,0 +1,106 @@
+//! `edict doc`: the policy as a static site that officials, reviewers and the public can read.
+//!
+//! The site is generated from the checked workspace (doc comments, tests) and its compiled
+//! artifact (rules, tables, sets, dated values, catalogues, sources). It works opened from
+//! disk (`file://`) and served (`edict serve --docs DIR`), needs no network (no CDN), and is
+//! readable without JavaScript; with it, a date control picks the table in force and, when
+//! served, a form asks the decision API.
+//!
+//! - [`model`]: what the pages are made from.
+//! - [`html`]: escaping, the page frame, links.
+//! - [`svg`]: timeline charts drawn by Edict.
+//! - `pages/`: one module per kind of page.
+
+pub mod html;
+pub mod model;
+mod pages;
+pub mod svg;
+
+use std::path::Path;
+
+use edict_compiler::Analysis;
+
+/// A generated site: files by their path relative to the site's root.
+#[derive(Debug, Default)]
+pub struct Site {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Site {
+    fn add(&mut self, path: impl Into<String>, content: impl Into<Vec<u8>>) {
+        self.files.push((path.into(), content.into()));
+    }
+
+    /// The paths of the HTML pages.
+    pub fn pages(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .filter(|p| p.ends_with(".html"))
+    }
+}
+
+/// Builds the site of a workspace that checks and compiles.
+pub fn build(analysis: &Analysis) -> Result<Site, String> {
+    let m = model::Model::new(analysis)?;
+    let mut site = Site::default();
+    site.add("style.css", include_str!("../assets/style.css"));
+    site.add("site.js", include_str!("../assets/site.js"));
+    site.add("search-index.js", pages::search_index(&m));
+    site.add("index.html", pages::index(&m));
+    for s in &m.artifact.sources {
+        site.add(html::path("sources", &s.name), pages::source(&m, s));
+    }
+    for (i, d) in m.artifact.decisions.iter().enumerate() {
+        site.add(
+            html::path("decisions", &d.name),
+            pages::decision(&m, i as u32, d),
+        );
+    }
+    for s in &m.artifact.sets {
+        site.add(html::path("sets", &s.name), pages::set(&m, s));
+    }
+    for v in &m.artifact.values {
+        site.add(html::path("values", &v.name), pages::value(&m, v));
+    }
+    for (i, t) in m.artifact.catalogue.entity_types.iter().enumerate() {
+        site.add(
+            html::path("catalogues", &t.name),
+            pages::catalogue(&m, i as u32, t),
+        );
+    }
+    Ok(site)
+}
+
+/// Writes a site to `out`, replacing what was there only once every file is written: the
+/// files go to a new folder beside it, which is then renamed into place.
+pub fn write(site: &Site, out: &Path) -> Result<(), String> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| format!("`{}` is not a folder name", out.display()))?;
+    std::fs::create_dir_all(parent)
+        .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+    let tmp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    for (path, content) in &site.files {
+        let p = tmp.join(path);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+        }
+        std::fs::write(&p, content).map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
+    }
+    let old = parent.join(format!(".{name}.{}.old", std::process::id()));
+    if out.exists() {
+        std::fs::rename(out, &old)
+            .map_err(|e| format!("cannot move the old `{}` aside: {e}", out.display()))?;
+    }
+    std::fs::rename(&tmp, out).map_err(|e| format!("cannot write `{}`: {e}", out.display()))?;
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! What the pages are made from: the compiled artifact and its engine, the doc comment of
+//! every item, and the tests with their text and results.
+
+use std::collections::HashMap;
+
+use edict_compiler::Analysis;
+use edict_grammar::ItemKind;
+use edict_runtime::{Artifact, Engine};
+
+/// A test as written, and whether it passes.
+pub struct TestPage {
+    pub name: String,
+    pub decision: String,
+    pub file: String,
+    pub line: u32,
+    /// The test's text, from its keyword to its closing brace.
+    pub text: String,
+    pub doc: Option<String>,
+    pub passed: bool,
+    pub cases: usize,
+}
+
+pub struct Model {
+    pub artifact: Artifact,
+    pub engine: Engine,
+    /// Doc comments by (kind, name): `("set", "transit_144h_ports")`.
+    pub docs: HashMap<(String, String), String>,
+    pub tests: Vec<TestPage>,
+}
+
+impl Model {
+    pub fn new(analysis: &Analysis) -> Result<Model, String> {
+        let artifact = analysis.build().map_err(|diags| {
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            format!("the policy does not compile ({errors} errors): run `edict check`")
+        })?;
+        let engine = Engine::new(artifact.clone())?;
+        let mut docs = HashMap::new();
+        let mut texts: HashMap<String, (String, String, Option<String>)> = HashMap::new();
+        for (path, text) in analysis.sources() {
+            let parsed = edict_grammar::parse(&text);
+            for item in &parsed.items {
+                let kind = match &item.kind {
+                    ItemKind::Source(_) => "source",
+                    ItemKind::Enum(_) | ItemKind::Entity(_) | ItemKind::Record(_) => "type",
+                    ItemKind::Catalogue(_) => "catalogue",
+                    ItemKind::Set(_) => "set",
+                    ItemKind::Decision(_) => "decision",
+                    ItemKind::Rule(_) => "rule",
+                    ItemKind::Value(_) => "value",
+                    ItemKind::Test(_) => "test",
+                    _ => continue,
+                };
+                let Some(name) = item.name().map(|n| n.name.clone()) else {
+                    continue;
+                };
+                if let Some(d) = &item.doc {
+                    docs.entry((kind.to_string(), name.clone()))
+                        .or_insert_with(|| d.clone());
+                }
+                if kind == "test" {
+                    let body = text.get(item.span.range()).unwrap_or("").to_string();
+                    let file = std::path::Path::new(&path)
+                        .file_name()
+                        .map_or(path.clone(), |f| f.to_string_lossy().into_owned());
+                    texts.insert(name, (file, body, item.doc.clone()));
+                }
+            }
+        }
+        let results = edict_compiler::testing::run_tests(&analysis.lowerer(), &engine);
+        let tests = results
+            .into_iter()
+            .map(|r| {
+                let (file, text, doc) = texts.remove(&r.name).unwrap_or_default();
+                TestPage {
+                    passed: r.failures.is_empty(),
+                    name: r.name,
+                    decision: r.decision,
+                    file: if file.is_empty() { r.file } else { file },
+                    line: r.line,
+                    text,
+                    doc,
+                    cases: r.cases,
+                }
+            })
+            .collect();
+        Ok(Model {
+            artifact,
+            engine,
+            docs,
+            tests,
+        })
+    }
+
+    pub fn doc(&self, kind: &str, name: &str) -> Option<&str> {
+        self.docs
+            .get(&(kind.to_string(), name.to_string()))
+            .map(String::as_str)
+    }
+
+    /// An entity's names: its own, and its English and Chinese names when it has them.
+    pub fn entity_label(&self, t: u32, e: u32) -> (String, Option<String>, Option<String>) {
+        let Some(ty) = self.artifact.catalogue.entity_types.get(t as usize) else {
+            return (String::new(), None, None);
+        };
+        let Some(ent) = ty.entities.get(e as usize) else {
+            return (String::new(), None, None);
+        };
+        let attr = |want: &str| {
+            ty.attributes
+                .iter()
+                .position(|(n, _)| n == want)
+                .and_then(|i| ent.attributes.get(i))
+                .and_then(|v| match v {
+                    edict_runtime::Value::Text(s) => Some(s.clone()),
+                    _ => None,
+                })
+        };
+        (ent.name.clone(), attr("name"), attr("name_zh"))
+    }
+}

@@ -1,0 +1,313 @@
+//! A page per decision: the question, its inputs and outcome, each rule in words with its
+//! citation and period, the table as of a chosen date, the tests as worked examples, and
+//! (served) a form that asks the decision API.
+
+use edict_runtime::artifact::DecisionTable;
+use edict_runtime::value::format_date;
+use edict_runtime::TypeDesc;
+use serde_json::{json, Map, Value as Json};
+
+use super::{citation_html, json_words, type_html};
+use crate::html::{esc, page};
+use crate::model::Model;
+
+pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
+    let a = &m.artifact;
+    let mut b = format!("<h1>Decision <code>{}</code></h1>\n", esc(&d.name));
+    b.push_str(&crate::html::doc(m.doc("decision", &d.name)));
+    // The question: inputs and outcome.
+    b.push_str("<h2>The question</h2>\n<dl class=\"facts\">\n");
+    for (name, ty) in &d.params {
+        b.push_str(&format!(
+            "<dt>Input <code>{}</code></dt><dd>{}</dd>\n",
+            esc(name),
+            type_html(m, ty, 1)
+        ));
+    }
+    let output = a.records.get(d.output as usize);
+    b.push_str(&format!(
+        "<dt>Outcome</dt><dd><code>{}</code></dd>\n<dt>Decided as of</dt><dd>the day of <code>{}</code>: the rules and sets in force that day apply</dd>\n<dt>When several rules apply</dt><dd>{}</dd>\n</dl>\n",
+        esc(output.map_or("?", |r| r.name.as_str())),
+        esc(&d.as_of.text),
+        match d.hit {
+            edict_runtime::artifact::Hit::Unique => "at most one may (<code>hit unique</code>): two at once is a conflict",
+            edict_runtime::artifact::Hit::First => "the first written decides (<code>hit first</code>)",
+            edict_runtime::artifact::Hit::Priority => "the one of highest priority decides (<code>hit priority</code>)",
+            edict_runtime::artifact::Hit::Collect => "all of them are reported (<code>hit collect</code>)",
+        }
+    ));
+    for (name, ty) in &d.params {
+        if let TypeDesc::Record(r) = ty {
+            if let Some(rec) = a.records.get(*r as usize) {
+                b.push_str(&format!("<table class=\"fields\">\n<caption><code>{}</code>: <code>{}</code></caption>\n<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Type</th></tr></thead>\n<tbody>\n", esc(name), esc(&rec.name)));
+                for (f, fty) in &rec.fields {
+                    b.push_str(&format!(
+                        "<tr><td><code>{}.{}</code></td><td>{}</td></tr>\n",
+                        esc(name),
+                        esc(f),
+                        type_html(m, fty, 1)
+                    ));
+                }
+                b.push_str("</tbody>\n</table>\n");
+            }
+        }
+    }
+    // The rules, in words; versions of a rule (one per period of the values it reads) together.
+    b.push_str("<h2>The rules</h2>\n");
+    let mut names: Vec<&str> = Vec::new();
+    for r in &d.rules {
+        if !names.contains(&r.name.as_str()) {
+            names.push(&r.name);
+        }
+    }
+    for name in names {
+        let versions: Vec<(u32, &edict_runtime::artifact::RuleInfo)> = d
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.name == name)
+            .map(|(i, r)| (i as u32, r))
+            .collect();
+        let (first_i, first) = versions[0];
+        b.push_str(&format!(
+            "<section class=\"rule\" id=\"rule-{0}\">\n<h3>Rule <code>{1}</code></h3>\n",
+            crate::html::slug(name),
+            esc(name)
+        ));
+        b.push_str(&crate::html::doc(m.doc("rule", name)));
+        let conditions: Vec<String> = first
+            .conditions
+            .iter()
+            .filter(|c| c.selects.is_none())
+            .map(|c| format!("<li><code>{}</code></li>", esc(&c.text)))
+            .collect();
+        if conditions.is_empty() {
+            b.push_str("<p>It applies to every request.</p>\n");
+        } else {
+            b.push_str(&format!(
+                "<p>It applies when all of these hold:</p>\n<ul class=\"conditions\">{}</ul>\n",
+                conditions.join("")
+            ));
+        }
+        let mut seen = Vec::new();
+        for (i, r) in &versions {
+            let outcome = json_words(&m.engine.outcome_json(d, Some(*i)));
+            let reads: Vec<String> = r
+                .bindings
+                .iter()
+                .map(|bd| format!("<code>{} = {}</code>", esc(&bd.read), esc(&bd.value)))
+                .collect();
+            let line = format!(
+                "<li>then <strong>{}</strong>; in force {}{}{}</li>",
+                esc(&outcome),
+                esc(&super::period(r.from, r.until)),
+                if reads.is_empty() {
+                    String::new()
+                } else {
+                    format!("; reads {}", reads.join(", "))
+                },
+                r.citation.as_ref().map_or(String::new(), |c| format!(
+                    "; cites {}",
+                    citation_html(c, 1)
+                ))
+            );
+            if !seen.contains(&line) {
+                seen.push(line);
+            }
+        }
+        b.push_str(&format!(
+            "<ul class=\"versions\">{}</ul>\n",
+            seen.join("\n")
+        ));
+        b.push_str(&format!(
+            "<p class=\"meta\">Written at <code>{}:{}</code>.</p>\n</section>\n",
+            esc(&first.location.file),
+            first.location.line
+        ));
+        let _ = first_i;
+    }
+    if d.otherwise.is_some() {
+        b.push_str(&format!(
+            "<p>When no rule applies: <strong>{}</strong>.</p>\n",
+            esc(&json_words(&m.engine.outcome_json(d, None)))
+        ));
+    } else {
+        b.push_str("<p>When no rule applies, the decision says so: it has no <code>otherwise</code>.</p>\n");
+    }
+    b.push_str(&table_section(m, id, d));
+    b.push_str(&tests_section(m, d));
+    b.push_str(&ask_section(m, d));
+    page(&format!("Decision {}", d.name), 1, &b)
+}
+
+/// The table as it stands on each stretch of days, a date control to pick one, and the dates
+/// on which it changes.
+fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
+    let mut starts: Vec<Option<i64>> = vec![None];
+    starts.extend(d.boundaries.iter().map(|b| Some(*b)));
+    let latest = d.boundaries.last().copied();
+    let mut s = String::from("<h2 id=\"table\">The decision table</h2>\n");
+    if d.boundaries.is_empty() {
+        s.push_str("<p>The table is the same on every day.</p>\n");
+    } else {
+        s.push_str("<p>The table changes on these days: ");
+        let links: Vec<String> = d
+            .boundaries
+            .iter()
+            .map(|b| {
+                let t = format_date(*b);
+                format!("<a href=\"#from-{t}\">{t}</a>")
+            })
+            .collect();
+        s.push_str(&links.join(", "));
+        s.push_str(".</p>\n");
+        s.push_str(&format!(
+            "<p class=\"control\"><label for=\"asof\">Show the table as of</label> <input type=\"date\" id=\"asof\" value=\"{}\"> <span id=\"asof-shown\" aria-live=\"polite\"></span></p>\n",
+            latest.map(format_date).unwrap_or_default()
+        ));
+    }
+    for (i, start) in starts.iter().enumerate() {
+        let day = match (start, d.boundaries.first()) {
+            (Some(day), _) => *day,
+            (None, Some(first)) => first - 1,
+            (None, None) => 0,
+        };
+        let Ok(g) = edict_runtime::table::grid(&m.engine, id, Some(&format_date(day))) else {
+            continue;
+        };
+        let (heading, from, anchor) = match start {
+            Some(day) => {
+                let t = format_date(*day);
+                let until = starts
+                    .get(i + 1)
+                    .copied()
+                    .flatten()
+                    .map_or(String::new(), |u| format!(" until {}", format_date(u)));
+                (format!("From {t}{until}"), t.clone(), format!("from-{t}"))
+            }
+            None => match d.boundaries.first() {
+                Some(first) => (
+                    format!("Before {}", format_date(*first)),
+                    String::new(),
+                    "from-start".to_string(),
+                ),
+                None => (
+                    "Every day".to_string(),
+                    String::new(),
+                    "from-start".to_string(),
+                ),
+            },
+        };
+        s.push_str(&format!("<section class=\"slice\" id=\"{anchor}\" data-from=\"{from}\">\n<h3>{}</h3>\n<div class=\"scroll\"><table class=\"grid\">\n<thead><tr>", esc(&heading)));
+        for h in &g.headers {
+            s.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for r in &g.rows {
+            s.push_str("<tr>");
+            for (ci, c) in r.iter().enumerate() {
+                if ci == 0 {
+                    s.push_str(&format!("<th scope=\"row\">{}</th>", esc(c)));
+                } else {
+                    s.push_str(&format!("<td>{}</td>", esc(c)));
+                }
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody>\n</table></div>\n</section>\n");
+    }
+    s
+}
+
+fn tests_section(m: &Model, d: &DecisionTable) -> String {
+    let tests: Vec<_> = m.tests.iter().filter(|t| t.decision == d.name).collect();
+    let mut s = String::from("<h2 id=\"examples\">Worked examples</h2>\n");
+    if tests.is_empty() {
+        s.push_str("<p>No test asks this decision yet.</p>\n");
+        return s;
+    }
+    s.push_str("<p>The policy's tests of this decision, as written; each is run when the site is made.</p>\n");
+    for t in tests {
+        s.push_str(&format!(
+            "<section class=\"example\" id=\"test-{}\">\n<h3><code>{}</code> <span class=\"{}\">{}</span></h3>\n",
+            crate::html::slug(&t.name),
+            esc(&t.name),
+            if t.passed { "pass" } else { "fail" },
+            if t.passed { "passes" } else { "fails" }
+        ));
+        s.push_str(&crate::html::doc(t.doc.as_deref()));
+        s.push_str(&format!("<pre><code>{}</code></pre>\n", esc(&t.text)));
+        s.push_str(&format!(
+            "<p class=\"meta\"><code>{}:{}</code>{}</p>\n</section>\n",
+            esc(&t.file),
+            t.line,
+            if t.cases > 0 {
+                format!(", {} cases", t.cases)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    s
+}
+
+/// A sample request from the input types: the first entry of each catalogue, the day the
+/// table last changed.
+fn sample(m: &Model, d: &DecisionTable, ty: &TypeDesc) -> Json {
+    let a = &m.artifact;
+    let day = d.boundaries.last().copied().unwrap_or(20_397);
+    match ty {
+        TypeDesc::Bool => json!(false),
+        TypeDesc::Int => json!(0),
+        TypeDesc::Text => json!(""),
+        TypeDesc::Date => json!(format_date(day)),
+        TypeDesc::DateTime => json!(format!("{}T10:00", format_date(day))),
+        TypeDesc::Duration => json!("24h"),
+        TypeDesc::Period => json!("1y"),
+        TypeDesc::Range(t) => {
+            let one = sample(m, d, t);
+            json!(format!(
+                "{}..{}",
+                one.as_str().unwrap_or(""),
+                one.as_str().unwrap_or("")
+            ))
+        }
+        TypeDesc::Optional(_) => Json::Null,
+        TypeDesc::Entity(t) => json!(a
+            .catalogue
+            .entity_types
+            .get(*t as usize)
+            .and_then(|t| t.entities.first())
+            .map_or("", |e| e.name.as_str())),
+        TypeDesc::Enum(e) => json!(a
+            .catalogue
+            .enums
+            .get(*e as usize)
+            .and_then(|e| e.variants.first())
+            .cloned()
+            .unwrap_or_default()),
+        TypeDesc::Record(r) => {
+            let mut o = Map::new();
+            if let Some(rec) = a.records.get(*r as usize) {
+                for (f, fty) in &rec.fields {
+                    o.insert(f.clone(), sample(m, d, fty));
+                }
+            }
+            Json::Object(o)
+        }
+    }
+}
+
+fn ask_section(m: &Model, d: &DecisionTable) -> String {
+    let mut req = Map::new();
+    for (name, ty) in &d.params {
+        req.insert(name.clone(), sample(m, d, ty));
+    }
+    let text = serde_json::to_string_pretty(&Json::Object(req)).unwrap_or_default();
+    format!(
+        "<h2 id=\"ask\">Ask</h2>\n<form id=\"ask-form\" data-decision=\"{name}\">\n<p class=\"note\" id=\"ask-note\">Served by <code>edict serve --docs</code>, this form asks the decision service and shows its answer and explanation. Opened from disk, it cannot ask: run <code>edict eval --decision {name}</code> with the same request instead.</p>\n<label for=\"ask-request\">Request (JSON)</label>\n<textarea id=\"ask-request\" rows=\"{rows}\" spellcheck=\"false\">{text}</textarea>\n<p><button type=\"submit\" id=\"ask-button\">Ask <code>{name}</code></button></p>\n<div id=\"ask-answer\" aria-live=\"polite\"></div>\n</form>\n",
+        name = esc(&d.name),
+        rows = text.lines().count() + 1,
+        text = esc(&text)
+    )
+}

@@ -1,0 +1,147 @@
+//! The index page, and the search index every page's search box reads.
+
+use serde_json::json;
+
+use crate::html::{esc, link, page};
+use crate::model::Model;
+
+fn first_line(doc: Option<&str>) -> String {
+    doc.and_then(|d| d.split("\n\n").next())
+        .map(|p| esc(p.trim()).replace('\n', " "))
+        .unwrap_or_default()
+}
+
+pub fn index(m: &Model) -> String {
+    let a = &m.artifact;
+    let mut b = String::from("<h1>The policy</h1>\n");
+    b.push_str(&format!(
+        "<p>{} decisions, {} rules, {} sets, {} dated values and relations, from {} sources. Every rule cites the item of the source it implements.</p>\n",
+        a.decisions.len(),
+        a.decisions.iter().map(|d| {
+            let mut names: Vec<&str> = d.rules.iter().map(|r| r.name.as_str()).collect();
+            names.dedup();
+            names.len()
+        }).sum::<usize>(),
+        a.sets.len(),
+        a.values.len(),
+        a.sources.len()
+    ));
+    b.push_str("<h2 id=\"sources\">Sources</h2>\n<ul class=\"items\">\n");
+    for s in &a.sources {
+        b.push_str(&format!(
+            "<li>{} <span class=\"meta\">{}{}</span><br>{}</li>\n",
+            link(0, "sources", &s.name),
+            s.published.map_or(String::new(), |d| format!(
+                "published {}",
+                edict_runtime::value::format_date(d)
+            )),
+            s.title_zh.as_ref().map_or(String::new(), |z| format!(
+                " · <span lang=\"zh\">{}</span>",
+                esc(z)
+            )),
+            esc(&s.title)
+        ));
+    }
+    b.push_str("</ul>\n<h2 id=\"decisions\">Decisions</h2>\n<ul class=\"items\">\n");
+    for d in &a.decisions {
+        b.push_str(&format!(
+            "<li>{} {}</li>\n",
+            link(0, "decisions", &d.name),
+            first_line(m.doc("decision", &d.name))
+        ));
+    }
+    b.push_str("</ul>\n<h2 id=\"sets\">Sets</h2>\n<ul class=\"items\">\n");
+    for s in &a.sets {
+        let now = s.slices.last().map_or(0, |x| x.members.len());
+        b.push_str(&format!(
+            "<li>{} <span class=\"meta\">{now} members in its latest version</span> {}</li>\n",
+            link(0, "sets", &s.name),
+            first_line(m.doc("set", &s.name))
+        ));
+    }
+    b.push_str("</ul>\n<h2 id=\"values\">Dated values and relations</h2>\n");
+    if a.values.is_empty() {
+        b.push_str("<p>None in this policy.</p>\n");
+    } else {
+        b.push_str("<ul class=\"items\">\n");
+        for v in &a.values {
+            let kind = v
+                .key
+                .as_ref()
+                .map_or(format!("value of type {}", v.ty), |k| {
+                    format!("relation {k} → {}", v.ty)
+                });
+            b.push_str(&format!(
+                "<li>{} <span class=\"meta\">{}</span> {}</li>\n",
+                link(0, "values", &v.name),
+                esc(&kind),
+                first_line(m.doc("value", &v.name))
+            ));
+        }
+        b.push_str("</ul>\n");
+    }
+    b.push_str("<h2 id=\"catalogues\">Catalogues</h2>\n<ul class=\"items\">\n");
+    for t in &a.catalogue.entity_types {
+        b.push_str(&format!(
+            "<li>{} <span class=\"meta\">{} entries</span> {}</li>\n",
+            link(0, "catalogues", &t.name),
+            t.entities.len(),
+            first_line(m.doc("type", &t.name))
+        ));
+    }
+    b.push_str("</ul>\n");
+    page("The policy", 0, &b)
+}
+
+/// `window.EDICT_INDEX`: every named thing with its Chinese name and page, for the search box
+/// (a script, so that it loads from `file://` too).
+pub fn search_index(m: &Model) -> String {
+    let a = &m.artifact;
+    let mut items = Vec::new();
+    let mut add = |name: &str, zh: Option<String>, kind: &str, url: String| {
+        items.push(json!({ "n": name, "z": zh, "k": kind, "u": url }));
+    };
+    for s in &a.sources {
+        add(
+            &s.name,
+            s.title_zh.clone(),
+            "source",
+            crate::html::path("sources", &s.name),
+        );
+    }
+    for d in &a.decisions {
+        add(
+            &d.name,
+            None,
+            "decision",
+            crate::html::path("decisions", &d.name),
+        );
+    }
+    for s in &a.sets {
+        add(&s.name, None, "set", crate::html::path("sets", &s.name));
+    }
+    for v in &a.values {
+        add(&v.name, None, "value", crate::html::path("values", &v.name));
+    }
+    for (t, ty) in a.catalogue.entity_types.iter().enumerate() {
+        let page = crate::html::path("catalogues", &ty.name);
+        add(&ty.name, None, "catalogue", page.clone());
+        for e in 0..ty.entities.len() {
+            let (name, en, zh) = m.entity_label(t as u32, e as u32);
+            let label = match en {
+                Some(en) => format!("{name} ({en})"),
+                None => name.clone(),
+            };
+            add(
+                &label,
+                zh,
+                &ty.name,
+                format!("{page}#e-{}", crate::html::slug(&name)),
+            );
+        }
+    }
+    format!(
+        "window.EDICT_INDEX = {};\n",
+        serde_json::Value::Array(items)
+    )
+}

@@ -1,0 +1,112 @@
+//! A page per source: what cites it, item by item.
+
+use std::collections::BTreeMap;
+
+use edict_runtime::artifact::Source;
+use edict_runtime::value::format_date;
+
+use crate::html::{esc, link, page};
+use crate::model::Model;
+
+pub fn source(m: &Model, s: &Source) -> String {
+    let a = &m.artifact;
+    let mut b = format!("<h1>Source <code>{}</code></h1>\n", esc(&s.name));
+    b.push_str(&format!("<p class=\"lead\">{}</p>\n", esc(&s.title)));
+    if let Some(z) = &s.title_zh {
+        b.push_str(&format!("<p class=\"lead\" lang=\"zh\">{}</p>\n", esc(z)));
+    }
+    b.push_str("<dl class=\"facts\">\n");
+    if let Some(p) = s.published {
+        b.push_str(&format!("<dt>Published</dt><dd>{}</dd>\n", format_date(p)));
+    }
+    if let Some(e) = s.effective {
+        b.push_str(&format!("<dt>In effect</dt><dd>{}</dd>\n", format_date(e)));
+    }
+    if let Some(n) = s.items {
+        b.push_str(&format!("<dt>Items</dt><dd>{n}</dd>\n"));
+    }
+    if let Some(u) = &s.url {
+        b.push_str(&format!(
+            "<dt>Text</dt><dd><a href=\"{0}\" rel=\"noreferrer\">{0}</a></dd>\n",
+            esc(u)
+        ));
+    }
+    b.push_str("</dl>\n");
+    b.push_str(&crate::html::doc(m.doc("source", &s.name)));
+    // What cites it, by item (`None`: the source as a whole).
+    let mut by_item: BTreeMap<Option<u32>, Vec<String>> = BTreeMap::new();
+    for d in &a.decisions {
+        let mut seen = Vec::new();
+        for r in &d.rules {
+            let Some(c) = r.citation.as_ref().filter(|c| c.source == s.name) else {
+                continue;
+            };
+            if seen.contains(&r.name) {
+                continue;
+            }
+            seen.push(r.name.clone());
+            by_item.entry(c.item).or_default().push(format!(
+                "rule <code>{}</code> of {} ({})",
+                esc(&r.name),
+                link(1, "decisions", &d.name),
+                esc(&super::period(r.from, r.until))
+            ));
+        }
+    }
+    for set in &a.sets {
+        for (i, slice) in set.slices.iter().enumerate() {
+            let Some(c) = slice.citation.as_ref().filter(|c| c.source == s.name) else {
+                continue;
+            };
+            let what = if i == 0 { "the set" } else { "an amendment of" };
+            by_item.entry(c.item).or_default().push(format!(
+                "{what} {}{}: {} members{}",
+                link(1, "sets", &set.name),
+                slice
+                    .from
+                    .map_or(String::new(), |f| format!(" from {}", format_date(f))),
+                slice.members.len(),
+                slice.announced.map_or(String::new(), |n| format!(
+                    ", {n} announced{}",
+                    if slice.partial {
+                        " (the source lists only some)"
+                    } else {
+                        ""
+                    }
+                ))
+            ));
+        }
+    }
+    for v in &a.values {
+        for e in &v.entries {
+            let Some(c) = e.citation.as_ref().filter(|c| c.source == s.name) else {
+                continue;
+            };
+            by_item.entry(c.item).or_default().push(format!(
+                "{}{} = <code>{}</code> {}",
+                link(1, "values", &v.name),
+                e.key
+                    .as_ref()
+                    .map_or(String::new(), |k| format!("[{}]", esc(k))),
+                esc(&e.value),
+                esc(&super::period(e.from, e.until))
+            ));
+        }
+    }
+    b.push_str("<h2>What cites it</h2>\n");
+    if by_item.is_empty() {
+        b.push_str("<p>Nothing in the policy cites this source yet.</p>\n");
+    }
+    for (item, things) in by_item {
+        match item {
+            Some(i) => b.push_str(&format!("<h3 id=\"item-{i}\">Item {i}</h3>\n")),
+            None => b.push_str("<h3 id=\"whole\">The source as a whole</h3>\n"),
+        }
+        b.push_str("<ul>\n");
+        for t in things {
+            b.push_str(&format!("<li>{t}</li>\n"));
+        }
+        b.push_str("</ul>\n");
+    }
+    page(&format!("Source {}", s.name), 1, &b)
+}
