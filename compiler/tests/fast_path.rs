@@ -180,32 +180,28 @@ fn agree(analysis: &Analysis, n: usize, seed: u64) -> (usize, usize) {
     (total, fast)
 }
 
-/// The engine of the shipped policies, built once.
-fn shipped() -> &'static Engine {
-    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let mut policies = Analysis::default();
-        for f in collect_files(&[root.join("policies")]).unwrap() {
-            policies.set_file(
-                &f.display().to_string(),
-                std::fs::read_to_string(&f).unwrap(),
-            );
-        }
-        Engine::new(policies.build().unwrap()).unwrap()
-    })
-}
-
-#[test]
-fn the_fast_path_agrees_on_the_shipped_policies() {
+/// The shipped `policies/`, checked.
+fn policies() -> Analysis {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut policies = Analysis::default();
+    let mut analysis = Analysis::default();
     for f in collect_files(&[root.join("policies")]).unwrap() {
-        policies.set_file(
+        analysis.set_file(
             &f.display().to_string(),
             std::fs::read_to_string(&f).unwrap(),
         );
     }
+    analysis
+}
+
+/// The engine of the shipped policies, built once.
+fn shipped() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| Engine::new(policies().build().unwrap()).unwrap())
+}
+
+#[test]
+fn the_fast_path_agrees_on_the_shipped_policies() {
+    let policies = policies();
     let (total, fast) = agree(&policies, 300, 11);
     assert!(total > 10_000, "{total}");
     // The fast path is taken, not only the general one.
@@ -218,14 +214,7 @@ fn the_fast_path_agrees_on_the_shipped_policies() {
 #[test]
 fn a_plain_transit_request_takes_the_fast_path() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let mut policies = Analysis::default();
-    for f in collect_files(&[root.join("policies")]).unwrap() {
-        policies.set_file(
-            &f.display().to_string(),
-            std::fs::read_to_string(&f).unwrap(),
-        );
-    }
-    let engine = Engine::new(policies.build().unwrap()).unwrap();
+    let engine = shipped();
     let d = engine.decision_id("transit_entry").unwrap();
     let request =
         std::fs::read(root.join("policies/requests/us_national_at_hengqin.json")).unwrap();

@@ -289,6 +289,21 @@ impl Engine {
         Ok(Value::Record(values))
     }
 
+    /// The help for a decision name that is not one: the nearest name ("did you mean
+    /// `transit_entry`?"), else the list of decisions.
+    pub fn unknown_decision_hint(&self, name: &str) -> String {
+        let names: Vec<&str> = self
+            .artifact()
+            .decisions
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        best_match(name, names.iter().copied()).map_or_else(
+            || format!("decisions: {}", names.join(", ")),
+            |b| format!("did you mean `{b}`?"),
+        )
+    }
+
     /// A request as a client writes it (`{"t": {...}}`), the way `edict eval` reads it: the
     /// inverse of [`Engine::parse_request`]. Absent optional values are written `null`.
     pub fn request_json(&self, decision: u32, inputs: &[Value]) -> Json {

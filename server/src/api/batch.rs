@@ -41,11 +41,7 @@ pub async fn batch(
         Ok(r) => r.status().as_u16(),
         Err(p) => p.status.as_u16(),
     };
-    let label = if shared.policy.load().engine.decision_id(name).is_some() {
-        name
-    } else {
-        ""
-    };
+    let label = super::label(&shared, name);
     shared.metrics.request("batch", label, status);
     result
 }

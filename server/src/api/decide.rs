@@ -22,12 +22,7 @@ pub async fn single(
         Ok(r) => r.status().as_u16(),
         Err(p) => p.status.as_u16(),
     };
-    // Labels only for decisions there are: a client cannot grow the metrics without bound.
-    let label = if shared.policy.load().engine.decision_id(name).is_some() {
-        name
-    } else {
-        ""
-    };
+    let label = super::label(shared, name);
     shared.metrics.request("decision", label, status);
     shared.metrics.latency(label, started.elapsed());
     result

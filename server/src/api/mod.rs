@@ -273,17 +273,7 @@ pub fn json(status: StatusCode, v: &serde_json::Value) -> Response<Body> {
 /// The decision's id, or a 404 problem naming the decisions there are.
 pub fn decision_id(policy: &crate::policy::Policy, name: &str) -> Result<u32, Problem> {
     policy.engine.decision_id(name).ok_or_else(|| {
-        let names: Vec<&str> = policy
-            .engine
-            .artifact()
-            .decisions
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect();
-        let hint = edict_runtime::fuzzy::best_match(name, names.iter().copied()).map_or_else(
-            || format!("decisions: {}", names.join(", ")),
-            |b| format!("did you mean `{b}`?"),
-        );
+        let hint = policy.engine.unknown_decision_hint(name);
         Problem::new(
             StatusCode::NOT_FOUND,
             "Unknown decision",
@@ -291,6 +281,16 @@ pub fn decision_id(policy: &crate::policy::Policy, name: &str) -> Result<u32, Pr
         )
         .with("hint", hint)
     })
+}
+
+/// The metrics label of a decision name: the name for a decision there is, empty otherwise
+/// (a client cannot grow the metrics without bound).
+pub fn label<'a>(shared: &Shared, name: &'a str) -> &'a str {
+    if shared.policy.load().engine.decision_id(name).is_some() {
+        name
+    } else {
+        ""
+    }
 }
 
 /// A decision log line: `{"time","request_id","decision","artifact_sha256","input","answer"}`.
