@@ -867,3 +867,62 @@ fn https_with_a_certificate_and_a_decision_token() {
     assert!(without.ends_with("401 2"), "{without}");
     assert!(without.contains("needs a bearer token"), "{without}");
 }
+
+#[test]
+fn an_idle_connection_is_closed_and_a_busy_one_is_not() {
+    let s = Server::start(
+        &["policies", "--no-decision-log", "--idle-timeout", "1"],
+        &[],
+    );
+    // A connection that sends nothing is closed after about a second.
+    let mut idle = TcpStream::connect(&s.addr).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 16];
+    let n = idle.read(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "the server closed the idle connection");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    // A keep-alive connection that keeps asking stays open past the timeout.
+    let mut busy = TcpStream::connect(&s.addr).unwrap();
+    busy.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let body = request_body();
+    let until = Instant::now() + Duration::from_millis(2500);
+    let mut answered = 0;
+    while Instant::now() < until {
+        let head = format!("POST /v1/decisions/transit_entry HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", body.len());
+        busy.write_all(head.as_bytes()).unwrap();
+        busy.write_all(&body).unwrap();
+        // Read one answer: the head, then as many bytes as it says.
+        let mut raw = Vec::new();
+        let mut byte = [0u8; 1];
+        while !raw.ends_with(b"\r\n\r\n") {
+            assert_eq!(
+                busy.read(&mut byte).unwrap(),
+                1,
+                "the busy connection was closed"
+            );
+            raw.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&raw).to_lowercase();
+        let len: usize = head
+            .split("content-length: ")
+            .nth(1)
+            .unwrap()
+            .split("\r\n")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut rest = vec![0u8; len];
+        busy.read_exact(&mut rest).unwrap();
+        answered += 1;
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert!(answered >= 5, "{answered}");
+}

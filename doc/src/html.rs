@@ -53,7 +53,7 @@ pub fn doc(text: Option<&str>) -> String {
         .map(|p| {
             format!(
                 "<p class=\"doc\">{}</p>\n",
-                esc(p.trim()).replace('\n', " ")
+                inline(p.trim()).replace('\n', " ")
             )
         })
         .collect()
@@ -89,4 +89,23 @@ pub fn page(title: &str, depth: usize, body: &str) -> String {
 "#,
         title = esc(title),
     )
+}
+
+/// Prose with `code` spans, escaped.
+pub fn inline(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return esc(text); // an unmatched backtick: leave the text as it is
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", esc(p))
+            } else {
+                esc(p)
+            }
+        })
+        .collect()
 }

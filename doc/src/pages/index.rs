@@ -7,7 +7,7 @@ use crate::model::Model;
 
 fn first_line(doc: Option<&str>) -> String {
     doc.and_then(|d| d.split("\n\n").next())
-        .map(|p| esc(p.trim()).replace('\n', " "))
+        .map(|p| crate::html::inline(p.trim()).replace('\n', " "))
         .unwrap_or_default()
 }
 
@@ -15,7 +15,7 @@ pub fn index(m: &Model) -> String {
     let a = &m.artifact;
     let mut b = String::from("<h1>The policy</h1>\n");
     b.push_str(&format!(
-        "<p>{} decisions, {} rules, {} sets, {} dated values and relations, from {} sources. Every rule cites the item of the source it implements.</p>\n",
+        "<p>{} decisions, {} rules, {} sets, {} dated values and relations, from {} source(s). Every rule cites the item of the source it implements.</p>\n",
         a.decisions.len(),
         a.decisions.iter().map(|d| {
             let mut names: Vec<&str> = d.rules.iter().map(|r| r.name.as_str()).collect();
