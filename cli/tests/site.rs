@@ -136,6 +136,11 @@ fn the_site_of_the_policies_in_a_browser() {
         "{heading}"
     );
     assert_eq!(r["served"]["noteHidden"], true);
+    assert_eq!(
+        r["served"]["rules"],
+        serde_json::json!(["visa_free_transit_144h: applies"]),
+        "the explanation in words: {r:#}"
+    );
 }
 
 #[test]

@@ -89,10 +89,35 @@
               h.textContent = j.status + ' — ' + outcome + (j.rule ? ' (rule ' + j.rule.name + ')' : '');
             }
             h.id = 'ask-result';
+            answer.appendChild(h);
+            if (j.rule && j.rule.citation) {
+              var cite = document.createElement('p');
+              cite.textContent = 'Cites ' + j.rule.citation.source + (j.rule.citation.item ? ' item ' + j.rule.citation.item : '') + ': ' + j.rule.citation.title;
+              answer.appendChild(cite);
+            }
+            // The explanation in words: each rule, and why it did or did not apply.
+            var rules = (j.explanation && j.explanation.rules) || [];
+            if (rules.length) {
+              var ul = document.createElement('ul');
+              ul.id = 'ask-rules';
+              rules.forEach(function (r) {
+                var li = document.createElement('li');
+                var why = r.status === 'matched' ? 'applies'
+                  : r.status === 'not_in_force' ? 'not in force: ' + r.reason
+                  : 'does not apply: ' + r.reason + ' is false';
+                li.textContent = r.rule + ': ' + why;
+                ul.appendChild(li);
+              });
+              answer.appendChild(ul);
+            }
+            var details = document.createElement('details');
+            var summary = document.createElement('summary');
+            summary.textContent = 'The answer as JSON';
             var pre = document.createElement('pre');
             pre.textContent = JSON.stringify(j, null, 2);
-            answer.appendChild(h);
-            answer.appendChild(pre);
+            details.appendChild(summary);
+            details.appendChild(pre);
+            answer.appendChild(details);
           })
           .catch(function (err) { answer.textContent = 'The service did not answer: ' + err; });
       });

@@ -92,7 +92,11 @@ try {
     await page.fill('#ask-request', fs.readFileSync(process.env.REQUEST, 'utf8'));
     await page.click('#ask-button');
     await page.waitForSelector('#ask-result', { timeout: 20000 });
-    results.served = { heading: await page.textContent('#ask-result'), noteHidden: await page.isHidden('#ask-note') };
+    results.served = {
+      heading: await page.textContent('#ask-result'),
+      rules: await page.$$eval('#ask-rules li', (ls) => ls.map((l) => l.textContent)),
+      noteHidden: await page.isHidden('#ask-note'),
+    };
     if (process.env.SHOTS) {
       await page.evaluate(() => document.getElementById('ask').scrollIntoView());
       await page.screenshot({ path: path.join(process.env.SHOTS, 'site-ask.png') });
