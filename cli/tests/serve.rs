@@ -837,7 +837,7 @@ fn https_with_a_certificate_and_a_decision_token() {
     let curl = |extra: &[&str]| {
         let out = Command::new("curl")
             .args([
-                "-s",
+                "-sS",
                 "--cacert",
                 cert.to_str().unwrap(),
                 "-H",
@@ -852,7 +852,11 @@ fn https_with_a_certificate_and_a_decision_token() {
             .current_dir(root())
             .output()
             .unwrap();
-        String::from_utf8(out.stdout).unwrap()
+        format!(
+            "{}{}",
+            String::from_utf8(out.stderr).unwrap(),
+            String::from_utf8(out.stdout).unwrap()
+        )
     };
     let with = curl(&["-H", "Authorization: Bearer gate-systems-token-0001"]);
     assert!(with.ends_with("200 2"), "HTTP/2 over TLS: {with}");
@@ -925,4 +929,60 @@ fn an_idle_connection_is_closed_and_a_busy_one_is_not() {
         std::thread::sleep(Duration::from_millis(300));
     }
     assert!(answered >= 5, "{answered}");
+}
+
+#[test]
+fn a_batch_over_its_limits_answers_what_fits_then_says_it_stopped() {
+    let s = Server::start(
+        &[
+            "policies",
+            "--no-decision-log",
+            "--max-batch-lines",
+            "3",
+            "--max-body-bytes",
+            "300",
+        ],
+        &[],
+    );
+    let lines: Vec<&str> = Vec::from_iter(std::iter::repeat_n(r#"{"t": 1}"#, 5));
+    let body = format!("{}\n", lines.join("\n"));
+    let r = http(
+        &s.addr,
+        "POST",
+        "/v1/decisions/transit_entry/batch",
+        &[("Content-Type", "application/x-ndjson")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+    let out: Vec<Value> = String::from_utf8(r.body)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let numbers: Vec<&Value> = out.iter().map(|o| &o["line"]).collect();
+    assert_eq!(
+        numbers,
+        [&json!(1), &json!(2), &json!(3), &json!(4)],
+        "{out:?}"
+    );
+    assert_eq!(out[3]["stopped"], true);
+    assert_eq!(out[3]["error"], "the batch has more than 3 lines");
+    // A line over the size limit is an error in its place; CRLF and blank lines are fine.
+    let long = format!("{{\"t\": {{\"nationality\": \"{}\"}}}}", "x".repeat(400));
+    let body = format!("{{\"t\": 1}}\r\n\r\n{long}\r\n");
+    let r = http(
+        &s.addr,
+        "POST",
+        "/v1/decisions/transit_entry/batch",
+        &[("Content-Type", "application/x-ndjson")],
+        body.as_bytes(),
+    );
+    let out: Vec<Value> = String::from_utf8(r.body)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert_eq!(out[1]["line"], 3);
+    assert_eq!(out[1]["error"], "the request is larger than 300 bytes");
 }

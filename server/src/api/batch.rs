@@ -114,61 +114,65 @@ impl Job {
         let mut inflight: VecDeque<JoinHandle<Bytes>> = VecDeque::new();
         let (mut lines, mut bytes) = (0usize, 0u64);
         let mut stop: Option<String> = None;
-        loop {
-            let frame = match body.frame().await {
-                Some(Ok(f)) => f,
+        let mut ended = false;
+        while !ended && stop.is_none() {
+            match body.frame().await {
+                Some(Ok(frame)) => {
+                    let Ok(data) = frame.into_data() else {
+                        continue;
+                    };
+                    let room = limits.max_batch_bytes.saturating_sub(bytes);
+                    if data.len() as u64 > room {
+                        // Decide the lines that fit, then stop.
+                        pending.extend_from_slice(&data[..room as usize]);
+                        stop = Some(format!(
+                            "the batch is larger than {} bytes",
+                            limits.max_batch_bytes
+                        ));
+                        if let Some(cut) = pending.iter().rposition(|&b| b == b'\n') {
+                            pending.truncate(cut + 1);
+                        } else {
+                            pending.clear();
+                        }
+                    } else {
+                        bytes += data.len() as u64;
+                        pending.extend_from_slice(&data);
+                    }
+                }
                 Some(Err(e)) => {
                     stop = Some(format!("the batch could not be read: {e}"));
-                    break;
+                    pending.clear();
                 }
-                None => break,
-            };
-            let Ok(data) = frame.into_data() else {
-                continue;
-            };
-            bytes += data.len() as u64;
-            if bytes > limits.max_batch_bytes {
-                stop = Some(format!(
-                    "the batch is larger than {} bytes",
-                    limits.max_batch_bytes
-                ));
-                break;
+                None => ended = true,
             }
-            pending.extend_from_slice(&data);
-            if pending.len() < CHUNK_BYTES {
-                continue;
-            }
-            let Some(cut) = pending.iter().rposition(|&b| b == b'\n') else {
+            // Whole lines go out in chunks; the rest waits for more (or for the end).
+            let cut = if ended || stop.is_some() {
+                Some(pending.len())
+            } else if pending.len() >= CHUNK_BYTES {
+                pending.iter().rposition(|&b| b == b'\n').map(|c| c + 1)
+            } else {
+                None
+            };
+            let Some(cut) = cut.filter(|&c| c > 0) else {
                 continue;
             };
-            let chunk = pending.split_to(cut + 1).freeze();
-            let first = lines + 1;
-            lines += count_lines(&chunk);
-            if lines > limits.max_batch_lines {
+            let chunk = pending.split_to(cut).freeze();
+            let (chunk, over) = within_line_limit(chunk, lines, limits.max_batch_lines);
+            if over && stop.is_none() {
                 stop = Some(format!(
                     "the batch has more than {} lines",
                     limits.max_batch_lines
                 ));
-                break;
             }
-            inflight.push_back(job.spawn(chunk, first, limits.max_body_bytes));
+            let first = lines + 1;
+            lines += count_lines(&chunk);
+            if !chunk.is_empty() {
+                inflight.push_back(job.spawn(chunk, first, limits.max_body_bytes));
+            }
             while inflight.len() >= workers {
                 if !send_front(&mut inflight, &tx).await {
                     return;
                 }
-            }
-        }
-        if stop.is_none() && !pending.is_empty() {
-            let chunk = pending.split().freeze();
-            let first = lines + 1;
-            lines += count_lines(&chunk);
-            if lines > limits.max_batch_lines {
-                stop = Some(format!(
-                    "the batch has more than {} lines",
-                    limits.max_batch_lines
-                ));
-            } else {
-                inflight.push_back(job.spawn(chunk, first, limits.max_body_bytes));
             }
         }
         while !inflight.is_empty() {
@@ -253,6 +257,22 @@ fn error_line(out: &mut Vec<u8>, line: usize, p: &Problem) {
         j["field"] = f.clone();
     }
     let _ = serde_json::to_writer(&mut *out, &j);
+}
+
+/// The part of `chunk` within the line limit (`before` lines already taken), and whether the
+/// limit cut it.
+fn within_line_limit(chunk: Bytes, before: usize, max: usize) -> (Bytes, bool) {
+    if before + count_lines(&chunk) <= max {
+        return (chunk, false);
+    }
+    let allowed = max.saturating_sub(before);
+    let cut = chunk
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .nth(allowed.wrapping_sub(1))
+        .map_or(0, |(i, _)| if allowed == 0 { 0 } else { i + 1 });
+    (chunk.slice(..cut), true)
 }
 
 fn count_lines(chunk: &[u8]) -> usize {

@@ -30,13 +30,16 @@ pub async fn single(
 
 async fn answer(ctx: &Ctx, name: &str, req: Request<Incoming>) -> Result<Response<Body>, Problem> {
     let shared = &ctx.shared;
-    authorize(&req, shared.config.decision_token.as_deref())?;
-    content_type(&req, &["application/json"])?;
     let explain = req.uri().query().is_some_and(|q| {
         q.split('&')
             .any(|kv| kv == "explain=true" || kv == "explain=1")
     });
+    // The body is read (within its limit) before any other check answers: an HTTP/2 client
+    // still sending it would otherwise see its stream reset under the answer.
+    let checks = authorize(&req, shared.config.decision_token.as_deref())
+        .and_then(|()| content_type(&req, &["application/json"]));
     let body = read_body(req, shared.config.limits.max_body_bytes).await?;
+    checks?;
     // One version for the whole request, whatever reloads happen meanwhile.
     let policy = shared.policy.load_full();
     let id = decision_id(&policy, name)?;
