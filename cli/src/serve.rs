@@ -154,7 +154,7 @@ fn config(a: ServeArgs) -> Result<Config, String> {
     c.limits.idle_timeout = Duration::from_secs(a.idle_timeout.max(1));
     c.limits.max_connections = a.max_connections.max(1);
     c.watch = !a.no_watch;
-    c.threads = a.threads;
+    c.threads = a.threads.map(|t| t.max(1));
     if let Some(d) = &a.docs {
         if !d.join("index.html").is_file() {
             return Err(format!(

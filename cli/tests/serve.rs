@@ -985,4 +985,23 @@ fn a_batch_over_its_limits_answers_what_fits_then_says_it_stopped() {
     assert_eq!(out.len(), 2, "{out:?}");
     assert_eq!(out[1]["line"], 3);
     assert_eq!(out[1]["error"], "the request is larger than 300 bytes");
+    // A last line that never ends is not held: its error comes as soon as it is too long.
+    let body = format!("{{\"t\": 1}}\n{}", "x".repeat(100_000));
+    let r = http(
+        &s.addr,
+        "POST",
+        "/v1/decisions/transit_entry/batch",
+        &[("Content-Type", "application/x-ndjson")],
+        body.as_bytes(),
+    );
+    let out: Vec<Value> = String::from_utf8(r.body)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert_eq!(
+        (&out[1]["line"], &out[1]["error"]),
+        (&json!(2), &json!("the request is larger than 300 bytes"))
+    );
 }

@@ -415,8 +415,16 @@ impl Server {
                 let mut changed: Vec<(usize, String)> = Vec::new();
                 for p in paths {
                     if p.ends_with(load::MANIFEST) {
+                        // Its own workspace reads its patterns again, and so does every
+                        // workspace around it (a new `edict.toml` takes its folder out of them).
                         let dir = std::path::Path::new(&p).parent().map(PathBuf::from);
-                        if let Some(root) = self.roots.iter().position(|r| r.dir == dir) {
+                        let affected: Vec<usize> = (0..self.roots.len())
+                            .filter(|&i| match (&self.roots[i].dir, &dir) {
+                                (Some(r), Some(d)) => d.starts_with(r),
+                                _ => false,
+                            })
+                            .collect();
+                        for root in affected {
                             self.reload_manifest(root);
                         }
                         continue;

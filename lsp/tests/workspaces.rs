@@ -158,3 +158,37 @@ fn a_file_opened_outside_the_roots_brings_its_workspace() {
     assert!(d.iter().any(|x| x["code"] == "W0501"), "{d:?}");
     c.shutdown();
 }
+
+#[test]
+fn a_file_is_held_by_one_workspace_only() {
+    // No edict.toml anywhere: `x/y/b.edict` opened first makes `x/y` a workspace; `x/a.edict`
+    // opened next makes `x` one, which must not read `x/y/c.edict` again (without `b`, which
+    // is open in the other, it would report `Status` unknown there).
+    let elsewhere = TempWorkspace::new("held-root", &[]);
+    let ws = TempWorkspace::new(
+        "held",
+        &[
+            ("x/y/b.edict", "enum Status { ok }\n"),
+            ("x/y/c.edict", "set statuses: Status { ok }\n"),
+            ("x/a.edict", "enum Other { one }\n"),
+        ],
+    );
+    let mut c = Client::start(&elsewhere.dir, true);
+    let uri = |p: &str| Url::from_file_path(ws.dir.join(p)).unwrap().to_string();
+    for file in ["x/y/b.edict", "x/a.edict"] {
+        let text = std::fs::read_to_string(ws.dir.join(file)).unwrap();
+        c.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri(file), "languageId": "edict", "version": 1, "text": text } }),
+        );
+        c.wait_diagnostics(&uri(file), |_| true);
+    }
+    while c.try_recv(Duration::from_millis(500)).is_some() {}
+    let d = c
+        .diagnostics
+        .get(&uri("x/y/c.edict"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(d.iter().all(|x| x["code"] != "E0101"), "{d:?}");
+    c.shutdown();
+}

@@ -155,8 +155,12 @@ impl Rotating {
         if self.size > 0 && self.size + batch.len() as u64 > self.max_bytes {
             self.rotate()?;
         }
-        // One write of whole lines: a crash cannot leave half of one.
-        self.file.write_all(batch)?;
+        // One write of whole lines: a crash cannot leave half of one. A write that fails
+        // part way (a full disk) is cut back, so the next batch starts on a line of its own.
+        if let Err(e) = self.file.write_all(batch) {
+            let _ = self.file.set_len(self.size);
+            return Err(e);
+        }
         self.size += batch.len() as u64;
         Ok(())
     }
@@ -179,7 +183,11 @@ impl Rotating {
                 std::fs::rename(&from, numbered(n + 1))?;
             }
         }
-        std::fs::rename(&self.path, numbered(1))?;
+        match std::fs::rename(&self.path, numbered(1)) {
+            // Moved or deleted by someone else: start a new file.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            other => other?,
+        }
         self.file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -241,6 +249,21 @@ mod tests {
         std::fs::write(&p, "no newline at all").unwrap();
         repair(&p).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_log_moved_away_is_started_again() {
+        let dir = std::env::temp_dir().join(format!("edict-log-moved-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("d.jsonl");
+        let mut r = Rotating::open(&p, 20, 2).unwrap();
+        r.write_batch(b"{\"n\":0000000001}\n").unwrap();
+        std::fs::remove_file(&p).unwrap();
+        // The next batch needs a rotation, and the file to rotate is gone.
+        r.write_batch(b"{\"n\":0000000002}\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"n\":0000000002}\n");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -60,9 +60,21 @@ fn watched(source: &PolicySource) -> Vec<(PathBuf, notify::RecursiveMode)> {
                 .unwrap_or(Path::new("."));
             vec![(dir.to_path_buf(), notify::RecursiveMode::NonRecursive)]
         }
+        // A file is watched through its folder: an editor's save renames a new file over it,
+        // which would end a watch of the file itself.
         PolicySource::Paths(paths) => paths
             .iter()
-            .map(|p| (p.clone(), notify::RecursiveMode::Recursive))
+            .map(|p| {
+                if p.is_dir() {
+                    (p.clone(), notify::RecursiveMode::Recursive)
+                } else {
+                    let dir = p
+                        .parent()
+                        .filter(|d| !d.as_os_str().is_empty())
+                        .unwrap_or(Path::new("."));
+                    (dir.to_path_buf(), notify::RecursiveMode::NonRecursive)
+                }
+            })
             .collect(),
     }
 }

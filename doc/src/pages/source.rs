@@ -26,10 +26,15 @@ pub fn source(m: &Model, s: &Source) -> String {
         b.push_str(&format!("<dt>Items</dt><dd>{n}</dd>\n"));
     }
     if let Some(u) = &s.url {
-        b.push_str(&format!(
-            "<dt>Text</dt><dd><a href=\"{0}\" rel=\"noreferrer\">{0}</a></dd>\n",
-            esc(u)
-        ));
+        // Only web addresses become links (a `javascript:` one would run in the site).
+        if u.starts_with("https://") || u.starts_with("http://") {
+            b.push_str(&format!(
+                "<dt>Text</dt><dd><a href=\"{0}\" rel=\"noreferrer\">{0}</a></dd>\n",
+                esc(u)
+            ));
+        } else {
+            b.push_str(&format!("<dt>Text</dt><dd>{}</dd>\n", esc(u)));
+        }
     }
     b.push_str("</dl>\n");
     b.push_str(&crate::html::doc(m.doc("source", &s.name)));

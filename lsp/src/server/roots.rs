@@ -77,14 +77,18 @@ impl Server {
         let files = load::collect_files(std::slice::from_ref(&dir)).unwrap_or_default();
         for f in files {
             let p = f.display().to_string();
-            if self.open.contains_key(&p) {
+            // An open document stays where it was opened, and a file another workspace holds
+            // is not read twice (its diagnostics would then come from two databases).
+            if self.open.contains_key(&p) || self.roots.iter().any(|r| r.holds(&p)) {
                 continue;
             }
             if let Ok(bytes) = std::fs::read(&f) {
                 self.set_bytes(root, &p, bytes);
             }
         }
-        if self.watcher.is_some() {
+        // The server's own watch covers every workspace (the first may come only now, with
+        // the first document opened).
+        if !self.can_watch {
             self.watcher = None;
             self.watch_disk();
         }

@@ -108,66 +108,107 @@ impl Job {
             .shared
             .config
             .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .max(1);
         let job = Arc::new(self);
         let mut pending = BytesMut::new();
+        // `pending[..whole]` is whole lines; `pending[..scanned]` has been searched for line
+        // ends (each byte is searched once); `skipping` drops the rest of an overlong line.
+        let (mut whole, mut scanned, mut skipping) = (0usize, 0usize, false);
         let mut inflight: VecDeque<JoinHandle<Bytes>> = VecDeque::new();
         let (mut lines, mut bytes) = (0usize, 0u64);
         let mut stop: Option<String> = None;
         let mut ended = false;
         while !ended && stop.is_none() {
-            match body.frame().await {
-                Some(Ok(frame)) => {
-                    let Ok(data) = frame.into_data() else {
-                        continue;
-                    };
-                    let room = limits.max_batch_bytes.saturating_sub(bytes);
-                    if data.len() as u64 > room {
-                        // Decide the lines that fit, then stop.
-                        pending.extend_from_slice(&data[..room as usize]);
-                        stop = Some(format!(
-                            "the batch is larger than {} bytes",
-                            limits.max_batch_bytes
-                        ));
-                        if let Some(cut) = pending.iter().rposition(|&b| b == b'\n') {
-                            pending.truncate(cut + 1);
-                        } else {
-                            pending.clear();
-                        }
-                    } else {
-                        bytes += data.len() as u64;
-                        pending.extend_from_slice(&data);
-                    }
-                }
+            let mut data = match body.frame().await {
+                Some(Ok(frame)) => match frame.into_data() {
+                    Ok(d) => d,
+                    Err(_) => continue,
+                },
                 Some(Err(e)) => {
                     stop = Some(format!("the batch could not be read: {e}"));
-                    pending.clear();
+                    pending.truncate(whole);
+                    Bytes::new()
                 }
-                None => ended = true,
-            }
-            // Whole lines go out in chunks; the rest waits for more (or for the end).
-            let cut = if ended || stop.is_some() {
-                Some(pending.len())
-            } else if pending.len() >= CHUNK_BYTES {
-                pending.iter().rposition(|&b| b == b'\n').map(|c| c + 1)
-            } else {
-                None
+                None => {
+                    ended = true;
+                    Bytes::new()
+                }
             };
-            let Some(cut) = cut.filter(|&c| c > 0) else {
-                continue;
-            };
-            let chunk = pending.split_to(cut).freeze();
-            let (chunk, over) = within_line_limit(chunk, lines, limits.max_batch_lines);
-            if over && stop.is_none() {
+            let room = limits.max_batch_bytes.saturating_sub(bytes);
+            if data.len() as u64 > room {
+                // Decide the whole lines that fit, then stop.
+                data.truncate(room as usize);
                 stop = Some(format!(
-                    "the batch has more than {} lines",
-                    limits.max_batch_lines
+                    "the batch is larger than {} bytes",
+                    limits.max_batch_bytes
                 ));
             }
-            let first = lines + 1;
-            lines += count_lines(&chunk);
-            if !chunk.is_empty() {
-                inflight.push_back(job.spawn(chunk, first, limits.max_body_bytes));
+            bytes += data.len() as u64;
+            if skipping {
+                match data.iter().position(|&b| b == b'\n') {
+                    Some(i) => {
+                        data = data.slice(i + 1..);
+                        skipping = false;
+                    }
+                    None => data = Bytes::new(),
+                }
+            }
+            pending.extend_from_slice(&data);
+            if let Some(i) = pending[scanned..].iter().rposition(|&b| b == b'\n') {
+                whole = scanned + i + 1;
+            }
+            scanned = pending.len();
+            if stop.is_some() {
+                pending.truncate(whole);
+            }
+            // A line longer than a request may be: its error in its place, the rest of it
+            // dropped as it arrives (never held).
+            let overlong = pending.len() - whole > limits.max_body_bytes && !ended;
+            // Whole lines go out in chunks; a partial line waits for more (or for the end).
+            let cut = if ended || stop.is_some() {
+                pending.len()
+            } else if whole >= CHUNK_BYTES || overlong {
+                whole
+            } else {
+                0
+            };
+            if cut > 0 {
+                let chunk = pending.split_to(cut).freeze();
+                let (chunk, over) = within_line_limit(chunk, lines, limits.max_batch_lines);
+                if over && stop.is_none() {
+                    stop = Some(format!(
+                        "the batch has more than {} lines",
+                        limits.max_batch_lines
+                    ));
+                }
+                let first = lines + 1;
+                lines += count_lines(&chunk);
+                if !chunk.is_empty() {
+                    inflight.push_back(job.spawn(chunk, first, limits.max_body_bytes));
+                }
+                whole -= cut.min(whole);
+                scanned = pending.len();
+            }
+            if overlong && stop.is_none() {
+                lines += 1;
+                if lines > limits.max_batch_lines {
+                    stop = Some(format!(
+                        "the batch has more than {} lines",
+                        limits.max_batch_lines
+                    ));
+                } else {
+                    let mut out = Vec::new();
+                    error_line(
+                        &mut out,
+                        lines,
+                        &too_large("the request", limits.max_body_bytes as u64),
+                    );
+                    out.push(b'\n');
+                    inflight.push_back(tokio::spawn(async move { Bytes::from(out) }));
+                }
+                pending.clear();
+                (whole, scanned, skipping) = (0, 0, true);
             }
             while inflight.len() >= workers {
                 if !send_front(&mut inflight, &tx).await {
@@ -287,7 +328,12 @@ async fn send_front(inflight: &mut VecDeque<JoinHandle<Bytes>>, tx: &mpsc::Sende
     };
     match front.await {
         Ok(bytes) => tx.send(bytes).await.is_ok(),
-        Err(_) => false,
+        Err(_) => {
+            // A chunk that failed (a bug): say so, so the answer does not look complete.
+            let line = b"{\"error\":\"internal error: the rest of the batch was not decided\",\"stopped\":true}\n";
+            let _ = tx.send(Bytes::from_static(line)).await;
+            false
+        }
     }
 }
 

@@ -141,7 +141,18 @@ pub async fn docs(ctx: &Ctx, rest: &[&str]) -> Result<Response<Body>, Problem> {
     let mut path = dir.clone();
     let parts: Vec<&str> = rest.iter().copied().filter(|p| !p.is_empty()).collect();
     for p in &parts {
-        if *p == ".." || *p == "." || p.contains('\\') || p.starts_with('.') {
+        // One plain name per segment: no `..`, no hidden files, nothing a platform would
+        // read as a root or a drive (`C:`), no separators.
+        let plain = !p.starts_with('.')
+            && !p.contains(['\\', ':', '/'])
+            && matches!(
+                std::path::Path::new(p)
+                    .components()
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                [std::path::Component::Normal(_)]
+            );
+        if !plain {
             return Err(not_found());
         }
         path.push(p);
