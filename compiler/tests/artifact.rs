@@ -125,3 +125,22 @@ fn deeply_nested_values_in_an_artifact_are_refused_not_overflowed() {
 fn postcard_value(bytes: &[u8]) -> Result<edict_runtime::Value, String> {
     edict_runtime::artifact::decode_value(bytes)
 }
+
+#[test]
+fn an_artifact_naming_an_input_or_a_field_twice_is_refused() {
+    // Requests name inputs and fields: two of one name would make them ambiguous (the fast
+    // and the general decoder could then read different values).
+    let good = Artifact::from_bytes(&small()).unwrap();
+    let mut twice = good.clone();
+    let r = twice.decisions[0].output as usize;
+    let first = twice.records[r].fields[0].clone();
+    twice.records[r].fields.push(first);
+    let err = Engine::new(twice).unwrap_err();
+    assert!(err.contains("a field name twice"), "{err}");
+    let mut twice = good.clone();
+    let first = twice.decisions[0].params[0].clone();
+    twice.decisions[0].params.push(first);
+    let err = Engine::new(twice).unwrap_err();
+    assert!(err.contains("an input name twice"), "{err}");
+    assert!(Engine::new(good).is_ok());
+}

@@ -113,6 +113,13 @@ fn domain_len(a: &Artifact, d: Domain) -> Option<usize> {
     }
 }
 
+/// Whether two of the names are the same (requests name fields and inputs by name).
+fn has_duplicate(named: &[(String, TypeDesc)]) -> bool {
+    let mut names: Vec<&str> = named.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    names.windows(2).any(|w| w[0] == w[1])
+}
+
 pub fn validate(a: &Artifact) -> Result<(), String> {
     let types = &a.catalogue.entity_types;
     for t in types {
@@ -142,6 +149,9 @@ pub fn validate(a: &Artifact) -> Result<(), String> {
     }
     for r in &a.records {
         r.fields.iter().try_for_each(|(_, t)| ty(a, t, 0))?;
+        if has_duplicate(&r.fields) {
+            return err(format!("a field name twice in record `{}`", r.name));
+        }
     }
     for s in &a.sets {
         let Some(n) = domain_len(a, s.domain) else {
@@ -157,6 +167,9 @@ pub fn validate(a: &Artifact) -> Result<(), String> {
     }
     for d in &a.decisions {
         d.params.iter().try_for_each(|(_, t)| ty(a, t, 0))?;
+        if has_duplicate(&d.params) {
+            return err(format!("an input name twice in decision `{}`", d.name));
+        }
         if d.output as usize >= a.records.len() {
             return err(format!("outcome of `{}`", d.name));
         }
