@@ -166,6 +166,23 @@ fn parse_reply(raw: &[u8]) -> Reply {
 
 const JSON: (&str, &str) = ("Content-Type", "application/json");
 
+/// Posts a batch of transit requests and reads back its JSON lines.
+fn batch(addr: &str, body: &[u8]) -> Vec<Value> {
+    let r = http(
+        addr,
+        "POST",
+        "/v1/decisions/transit_entry/batch",
+        &[("Content-Type", "application/x-ndjson")],
+        body,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    String::from_utf8(r.body)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn request_body() -> Vec<u8> {
     std::fs::read(root().join("policies/requests/us_national_at_hengqin.json")).unwrap()
 }
@@ -946,19 +963,7 @@ fn a_batch_over_its_limits_answers_what_fits_then_says_it_stopped() {
     );
     let lines: Vec<&str> = Vec::from_iter(std::iter::repeat_n(r#"{"t": 1}"#, 5));
     let body = format!("{}\n", lines.join("\n"));
-    let r = http(
-        &s.addr,
-        "POST",
-        "/v1/decisions/transit_entry/batch",
-        &[("Content-Type", "application/x-ndjson")],
-        body.as_bytes(),
-    );
-    assert_eq!(r.status, 200);
-    let out: Vec<Value> = String::from_utf8(r.body)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let out = batch(&s.addr, body.as_bytes());
     let numbers: Vec<&Value> = out.iter().map(|o| &o["line"]).collect();
     assert_eq!(
         numbers,
@@ -970,35 +975,13 @@ fn a_batch_over_its_limits_answers_what_fits_then_says_it_stopped() {
     // A line over the size limit is an error in its place; CRLF and blank lines are fine.
     let long = format!("{{\"t\": {{\"nationality\": \"{}\"}}}}", "x".repeat(400));
     let body = format!("{{\"t\": 1}}\r\n\r\n{long}\r\n");
-    let r = http(
-        &s.addr,
-        "POST",
-        "/v1/decisions/transit_entry/batch",
-        &[("Content-Type", "application/x-ndjson")],
-        body.as_bytes(),
-    );
-    let out: Vec<Value> = String::from_utf8(r.body)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let out = batch(&s.addr, body.as_bytes());
     assert_eq!(out.len(), 2, "{out:?}");
     assert_eq!(out[1]["line"], 3);
     assert_eq!(out[1]["error"], "the request is larger than 300 bytes");
     // A last line that never ends is not held: its error comes as soon as it is too long.
     let body = format!("{{\"t\": 1}}\n{}", "x".repeat(100_000));
-    let r = http(
-        &s.addr,
-        "POST",
-        "/v1/decisions/transit_entry/batch",
-        &[("Content-Type", "application/x-ndjson")],
-        body.as_bytes(),
-    );
-    let out: Vec<Value> = String::from_utf8(r.body)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let out = batch(&s.addr, body.as_bytes());
     assert_eq!(out.len(), 2, "{out:?}");
     assert_eq!(
         (&out[1]["line"], &out[1]["error"]),
