@@ -174,6 +174,10 @@ pub(super) fn fit(
     }
     let mut tries = 0;
     let mut current = r;
+    // The old side's own keys still to apply: an accepted assignment frees the columns that
+    // follow from what it set, for every later group too (else a later try would put the
+    // representative back).
+    let mut current_okeys = okeys.to_vec();
     let column_in = |i: usize, r: &Request| in_cell(pair, &cols[i..=i], &cell[i..=i], r);
     for (assignments, fixes) in &groups {
         if fixes.iter().all(|&i| column_in(i, &current)) {
@@ -205,7 +209,7 @@ pub(super) fn fit(
             let set: Vec<&Path> = by_name.iter().chain(&through).map(|(p, _)| *p).collect();
             // The old side's own columns that read what was set, or attributes of it, now
             // follow from it.
-            let okeys: Vec<Option<Key>> = okeys
+            let okeys: Vec<Option<Key>> = current_okeys
                 .iter()
                 .zip(&pair.od.columns)
                 .map(|(k, c)| {
@@ -228,6 +232,7 @@ pub(super) fn fit(
             let fixed = fixes.iter().chain(&good).all(|&i| column_in(i, &r));
             if fixed {
                 current = r;
+                current_okeys = okeys;
                 break;
             }
         }
