@@ -450,6 +450,20 @@ fn every_endpoint_and_every_error_status() {
     insta::assert_json_snapshot!("problems", Value::Object(problems));
     let r = http(a, "GET", "/v1/decisions/transit_entry", &[], b"");
     assert_eq!(r.header("allow"), Some("POST"));
+    let r = http(a, "PUT", "/v1/policy", &[], b"");
+    assert_eq!((r.status, r.header("allow")), (405, Some("GET, HEAD")));
+    // HEAD answers as GET does, without the body.
+    let (get, head) = (
+        http(a, "GET", "/v1/policy", &[], b""),
+        http(a, "HEAD", "/v1/policy", &[], b""),
+    );
+    assert_eq!(head.status, 200, "{head:?}");
+    assert!(head.body.is_empty(), "{head:?}");
+    assert_eq!(
+        head.header("content-length"),
+        Some(get.body.len().to_string().as_str())
+    );
+    assert_eq!(head.header("content-type"), get.header("content-type"));
     // An admin reload with the token: nothing changed, the same version.
     let r = http(
         a,

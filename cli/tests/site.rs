@@ -45,7 +45,8 @@ fn the_site_of_the_policies_in_a_browser() {
     let (code, _, err) = edict(&["doc", "policies", "-o", site.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("wrote 19 pages"), "{err}");
-    // Served, with its forms asking the service.
+    // Served, with its forms asking the service, which wants a decision token.
+    let token = "a-gate-token-for-the-site-test";
     let mut child = Command::new(env!("CARGO_BIN_EXE_edict"))
         .args([
             "serve",
@@ -53,9 +54,12 @@ fn the_site_of_the_policies_in_a_browser() {
             "--listen",
             "127.0.0.1:0",
             "--no-decision-log",
+            "--decision-token-env",
+            "EDICT_SITE_TOKEN",
             "--docs",
         ])
         .arg(&site)
+        .env("EDICT_SITE_TOKEN", token)
         .current_dir(root())
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -83,6 +87,7 @@ fn the_site_of_the_policies_in_a_browser() {
             "REQUEST",
             root().join("policies/requests/us_national_at_hengqin.json"),
         )
+        .env("TOKEN", token)
         .env("TOOLS", tools.join("tools"))
         .env("OUT", &out);
     if let Some(shots) = std::env::var_os("EDICT_SITE_SHOTS") {
@@ -127,6 +132,18 @@ fn the_site_of_the_policies_in_a_browser() {
     assert_eq!(
         dc["formOffline"], true,
         "from disk the form cannot ask: {r:#}"
+    );
+    assert_eq!(
+        r["expectedErrors"],
+        serde_json::json!([
+            "served form: Failed to load resource: the server responded with a status of 401 (Unauthorized)"
+        ]),
+        "{r:#}"
+    );
+    assert_eq!(
+        r["served"]["refused"],
+        "Unauthorized: this endpoint needs a bearer token (send `Authorization: Bearer TOKEN`)",
+        "{r:#}"
     );
     let heading = r["served"]["heading"].as_str().unwrap();
     assert!(

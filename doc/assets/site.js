@@ -77,7 +77,10 @@
         e.preventDefault();
         answer.textContent = 'Asking…';
         var url = '/v1/decisions/' + encodeURIComponent(form.getAttribute('data-decision')) + '?explain=true';
-        fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: document.getElementById('ask-request').value })
+        var headers = { 'Content-Type': 'application/json' };
+        var token = document.getElementById('ask-token').value.trim();
+        if (token) headers.Authorization = 'Bearer ' + token;
+        fetch(url, { method: 'POST', headers: headers, body: document.getElementById('ask-request').value })
           .then(function (r) { return r.json(); })
           .then(function (j) {
             answer.textContent = '';

@@ -305,7 +305,7 @@ fn ask_section(m: &Model, d: &DecisionTable) -> String {
     }
     let text = serde_json::to_string_pretty(&Json::Object(req)).unwrap_or_default();
     format!(
-        "<h2 id=\"ask\">Ask</h2>\n<form id=\"ask-form\" data-decision=\"{name}\">\n<p class=\"note\" id=\"ask-note\">Served by <code>edict serve --docs</code>, this form asks the decision service and shows its answer and explanation. Opened from disk, it cannot ask: run <code>edict eval --decision {name}</code> with the same request instead.</p>\n<label for=\"ask-request\">Request (JSON)</label>\n<textarea id=\"ask-request\" rows=\"{rows}\" spellcheck=\"false\">{text}</textarea>\n<p><button type=\"submit\" id=\"ask-button\">Ask <code>{name}</code></button></p>\n<div id=\"ask-answer\" aria-live=\"polite\"></div>\n</form>\n",
+        "<h2 id=\"ask\">Ask</h2>\n<form id=\"ask-form\" data-decision=\"{name}\">\n<p class=\"note\" id=\"ask-note\">Served by <code>edict serve --docs</code>, this form asks the decision service and shows its answer and explanation. Opened from disk, it cannot ask: run <code>edict eval --decision {name}</code> with the same request instead.</p>\n<label for=\"ask-request\">Request (JSON)</label>\n<textarea id=\"ask-request\" rows=\"{rows}\" spellcheck=\"false\">{text}</textarea>\n<label for=\"ask-token\">Bearer token, only if the service asks for one</label>\n<input type=\"password\" id=\"ask-token\" autocomplete=\"off\" spellcheck=\"false\">\n<p><button type=\"submit\" id=\"ask-button\">Ask <code>{name}</code></button></p>\n<div id=\"ask-answer\" aria-live=\"polite\"></div>\n</form>\n",
         name = esc(&d.name),
         rows = text.lines().count() + 1,
         text = esc(&text)

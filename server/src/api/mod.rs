@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_TYPE};
+use http_body_util::{BodyExt, Empty, Full, Limited};
+use hyper::body::{Body as _, Incoming};
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 
 use crate::problem::Problem;
@@ -61,6 +61,7 @@ pub async fn handle(
 ) -> Result<Response<Body>, Infallible> {
     let request_id = request_id(&req);
     let path = req.uri().path().to_string();
+    let head = req.method() == Method::HEAD;
     let ctx = Ctx {
         shared,
         request_id: request_id.clone(),
@@ -73,12 +74,28 @@ pub async fn handle(
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", v);
     }
+    if head {
+        // HEAD is GET without the body (RFC 9110 §9.3.2): the same status and headers.
+        let length = response.body().size_hint().exact();
+        *response.body_mut() = Empty::new()
+            .map_err(|never: Infallible| match never {})
+            .boxed_unsync();
+        if let Some(n) = length {
+            response
+                .headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from(n));
+        }
+    }
     Ok(response)
 }
 
 async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, Problem> {
     let segments: Vec<&str> = ctx.path.trim_start_matches('/').split('/').collect();
-    let method = req.method().clone();
+    // A HEAD request is routed as a GET; `handle` drops the body.
+    let method = match req.method() {
+        &Method::HEAD => Method::GET,
+        m => m.clone(),
+    };
     let allow = |methods: &str| {
         Problem::new(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -111,8 +128,9 @@ async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, Prob
             | ["metrics"]
             | ["openapi.json"],
             _,
-        ) => Err(allow("GET")),
+        ) => Err(allow("GET, HEAD")),
         (["v1", "admin", "reload"], _) => Err(allow("POST")),
+        (["docs", ..], _) => Err(allow("GET, HEAD")),
         _ => Err(Problem::new(
             StatusCode::NOT_FOUND,
             "Not found",
