@@ -43,23 +43,37 @@
     });
   }
 
-  // The table as of a date: the last stretch that starts on or before it.
+  // The table as of a date: the rows whose days include it.
   var asof = document.getElementById('asof');
-  if (asof) {
+  var grid = document.getElementById('grid');
+  if (asof && grid) {
     var shownLabel = document.getElementById('asof-shown');
+    var bounds = (grid.getAttribute('data-boundaries') || '').split(' ').filter(Boolean);
     var show = function () {
-      var day = asof.value;
-      var slices = document.querySelectorAll('.slice');
-      var chosen = slices[0];
-      for (var i = 0; i < slices.length; i++) {
-        var from = slices[i].getAttribute('data-from');
-        if (!from || (day && from <= day)) chosen = slices[i];
+      var day = asof.value || bounds[bounds.length - 1] || '';
+      var rows = grid.querySelectorAll('tbody tr');
+      var n = 0;
+      for (var i = 0; i < rows.length; i++) {
+        var from = rows[i].getAttribute('data-from');
+        var until = rows[i].getAttribute('data-until');
+        var on = (!from || from <= day) && (!until || day < until);
+        rows[i].hidden = !on;
+        if (on) n++;
       }
-      for (var j = 0; j < slices.length; j++) slices[j].hidden = slices[j] !== chosen;
-      if (shownLabel && chosen) shownLabel.textContent = 'showing: ' + chosen.querySelector('h3').textContent;
+      // The stretch the day is in, in words.
+      var after = bounds.filter(function (b) { return b <= day; });
+      var start = after[after.length - 1];
+      var end = bounds[after.length];
+      var stretch = !start ? 'before ' + end : end ? 'from ' + start + ' until ' + end : 'from ' + start;
+      if (shownLabel) shownLabel.textContent = 'showing ' + n + (n === 1 ? ' row' : ' rows') + ', the table ' + stretch;
     };
     asof.addEventListener('change', show);
     asof.addEventListener('input', show);
+    // The change days above the table set the date.
+    var links = document.querySelectorAll('a[data-asof]');
+    for (var k = 0; k < links.length; k++) {
+      links[k].addEventListener('click', function () { asof.value = this.getAttribute('data-asof'); show(); });
+    }
     show();
   }
 

@@ -73,10 +73,12 @@ try {
   await page.fill('#q', '横琴');
   results.search = await page.$$eval('#results a', (as) => as.map((a) => a.textContent));
 
-  // The date control picks the table in force.
+  // The date control shows the rows of the table in force that day.
   current = 'decisions/transit_entry.html (date control)';
   await page.goto(pathToFileURL(path.join(SITE, 'decisions/transit_entry.html')).href);
-  const visible = async () => page.$$eval('.slice', (ss) => ss.filter((s) => !s.hidden).map((s) => s.id));
+  // The rows shown: each as its cells' texts joined by ' | '.
+  const visible = async () => page.$$eval('#grid tbody tr', (rs) => rs.filter((r) => !r.hidden)
+    .map((r) => Array.from(r.cells).map((c) => c.textContent).join(' | ')));
   results.dateControl = { initial: await visible() };
   await page.fill('#asof', '2025-11-04');
   await page.dispatchEvent('#asof', 'change');

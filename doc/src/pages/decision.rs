@@ -134,89 +134,10 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
     } else {
         b.push_str("<p>When no rule applies, the decision says so: it has no <code>otherwise</code>.</p>\n");
     }
-    b.push_str(&table_section(m, id, d));
+    b.push_str(&super::table::table_section(m, id, d));
     b.push_str(&tests_section(m, d));
     b.push_str(&ask_section(m, d));
     page(&format!("Decision {}", d.name), 1, &b)
-}
-
-/// The table as it stands on each stretch of days, a date control to pick one, and the dates
-/// on which it changes.
-fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
-    let mut starts: Vec<Option<i64>> = vec![None];
-    starts.extend(d.boundaries.iter().map(|b| Some(*b)));
-    let latest = d.boundaries.last().copied();
-    let mut s = String::from("<h2 id=\"table\">The decision table</h2>\n");
-    if d.boundaries.is_empty() {
-        s.push_str("<p>The table is the same on every day.</p>\n");
-    } else {
-        s.push_str("<p>The table changes on these days: ");
-        let links: Vec<String> = d
-            .boundaries
-            .iter()
-            .map(|b| {
-                let t = format_date(*b);
-                format!("<a href=\"#from-{t}\">{t}</a>")
-            })
-            .collect();
-        s.push_str(&links.join(", "));
-        s.push_str(".</p>\n");
-        s.push_str(&format!(
-            "<p class=\"control\"><label for=\"asof\">Show the table as of</label> <input type=\"date\" id=\"asof\" value=\"{}\"> <span id=\"asof-shown\" aria-live=\"polite\"></span></p>\n",
-            latest.map(format_date).unwrap_or_default()
-        ));
-    }
-    for (i, start) in starts.iter().enumerate() {
-        let day = match (start, d.boundaries.first()) {
-            (Some(day), _) => *day,
-            (None, Some(first)) => first - 1,
-            (None, None) => 0,
-        };
-        let Ok(g) = edict_runtime::table::grid(&m.engine, id, Some(&format_date(day))) else {
-            continue;
-        };
-        let (heading, from, anchor) = match start {
-            Some(day) => {
-                let t = format_date(*day);
-                let until = starts
-                    .get(i + 1)
-                    .copied()
-                    .flatten()
-                    .map_or(String::new(), |u| format!(" until {}", format_date(u)));
-                (format!("From {t}{until}"), t.clone(), format!("from-{t}"))
-            }
-            None => match d.boundaries.first() {
-                Some(first) => (
-                    format!("Before {}", format_date(*first)),
-                    String::new(),
-                    "from-start".to_string(),
-                ),
-                None => (
-                    "Every day".to_string(),
-                    String::new(),
-                    "from-start".to_string(),
-                ),
-            },
-        };
-        s.push_str(&format!("<section class=\"slice\" id=\"{anchor}\" data-from=\"{from}\">\n<h3>{}</h3>\n<div class=\"scroll\"><table class=\"grid\">\n<thead><tr>", esc(&heading)));
-        for h in &g.headers {
-            s.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
-        }
-        s.push_str("</tr></thead>\n<tbody>\n");
-        for r in &g.rows {
-            s.push_str("<tr>");
-            for (ci, c) in r.iter().enumerate() {
-                if ci == 0 {
-                    s.push_str(&format!("<th scope=\"row\">{}</th>", esc(c)));
-                } else {
-                    s.push_str(&format!("<td>{}</td>", esc(c)));
-                }
-            }
-            s.push_str("</tr>\n");
-        }
-        s.push_str("</tbody>\n</table></div>\n</section>\n");
-    }
-    s
 }
 
 fn tests_section(m: &Model, d: &DecisionTable) -> String {

@@ -5,6 +5,7 @@ mod catalogue;
 mod decision;
 mod index;
 mod source;
+mod table;
 mod timeline;
 
 pub use catalogue::catalogue;
