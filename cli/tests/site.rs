@@ -143,10 +143,13 @@ fn the_site_of_the_policies_in_a_browser() {
         ["in transit_144h_ports (13)", "-"],
         "{r:#}"
     );
-    assert!(rows("before")[0].ends_with("before 2025-11-05"), "{r:#}");
-    assert!(rows("before")[1].ends_with("every day"), "{r:#}");
+    assert!(
+        rows("before")[0].ends_with("until 2025-11-05 (not on that day)"),
+        "{r:#}"
+    );
+    assert!(rows("before")[1].ends_with("always"), "{r:#}");
     assert_eq!(
-        dc["beforeLabel"], "showing 2 rows, the table before 2025-11-05",
+        dc["beforeLabel"], "showing 2 rows, the table until 2025-11-05",
         "{r:#}"
     );
     assert_eq!(

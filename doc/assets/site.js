@@ -64,7 +64,7 @@
       var after = bounds.filter(function (b) { return b <= day; });
       var start = after[after.length - 1];
       var end = bounds[after.length];
-      var stretch = !start ? 'before ' + end : end ? 'from ' + start + ' until ' + end : 'from ' + start;
+      var stretch = !start ? 'until ' + end : end ? 'from ' + start + ' until ' + end : 'from ' + start;
       if (shownLabel) shownLabel.textContent = 'showing ' + n + (n === 1 ? ' row' : ' rows') + ', the table ' + stretch;
     };
     asof.addEventListener('change', show);

@@ -130,21 +130,10 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
             }
         }
         if dated {
-            s.push_str(&format!("<td>{}</td>", esc(&days_text(from, until))));
+            s.push_str(&format!("<td>{}</td>", esc(&super::period(from, until))));
         }
         s.push_str("</tr>\n");
     }
     s.push_str("</tbody>\n</table></div>\n");
     s
-}
-
-/// `every day`, `from 2025-11-05`, `before 2025-11-05`, `from 2025-11-05 until 2026-01-01`
-/// (`until` excludes its day, as in the policies).
-fn days_text(from: Option<i64>, until: Option<i64>) -> String {
-    match (from, until) {
-        (None, None) => "every day".into(),
-        (Some(f), None) => format!("from {}", format_date(f)),
-        (None, Some(u)) => format!("before {}", format_date(u)),
-        (Some(f), Some(u)) => format!("from {} until {}", format_date(f), format_date(u)),
-    }
 }
