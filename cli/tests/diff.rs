@@ -407,4 +407,17 @@ fn a_changed_dated_value_and_relation_entry_are_changes_diff_reports() {
         .map(|s| s["kind"].as_str().unwrap())
         .collect();
     assert!(kinds.contains(&"value_changed"), "{json}");
+    // The longer stay over a set that gains and loses members: one region, the set as it
+    // stands each day.
+    let nationality = v["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["decision"] == "visa_free_entry")
+        .flat_map(|d| d["changes"].as_array().unwrap())
+        .flat_map(|c| c["region"].as_array().unwrap())
+        .find(|r| r["column"] == "t.nationality")
+        .cloned()
+        .unwrap_or_else(|| panic!("{json}"));
+    insta::assert_json_snapshot!("diff_json_set_on_each_day", nationality);
 }

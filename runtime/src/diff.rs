@@ -4,12 +4,14 @@
 //! Both sides' time boundaries and column classes are merged into one partition (values are
 //! matched by name, so catalogues may differ); each cell is evaluated by both engines on the
 //! same request (`cells`), changed cells become boxes over time and the columns, and boxes that
-//! change the same way are merged across time slices and neighbouring values (`merge`). Each
+//! change the same way are merged across time slices and neighbouring values (`merge`), and
+//! across the versions of a set a column is exactly the members of (`daily`). Each
 //! box is then put in words (`words`): members listed or by complement, a set named when the
 //! box's members are that set, intervals with the bounds a reader would write. Above the
 //! regions, `summary` says what changed in the sources: sets and rules.
 
 mod cells;
+mod daily;
 mod fit;
 mod merge;
 mod summary;
@@ -52,6 +54,15 @@ pub enum Values {
     Intervals(Vec<(Option<i64>, Option<i64>)>),
     /// `false`/`true`, or `different`/`equal` for a comparison of two inputs.
     Flags(BTreeSet<bool>),
+    /// The members of a named set on each day of the region, which change within it: for each
+    /// stretch in which the set stays the same, its first day (`None`: the beginning of time)
+    /// and the members by name.
+    SetOnEachDay {
+        set: String,
+        /// The old version's set (the new version's differs).
+        as_it_was: bool,
+        stretches: Vec<(Option<i64>, BTreeSet<String>)>,
+    },
 }
 
 /// One column of a region: which values, and whether a missing (optional) value is included.
@@ -187,7 +198,8 @@ fn diff_decision(
     }
     let mut changes = Vec::new();
     for ((before, after), boxes) in changed {
-        for b in merge::merge(boxes, &mut interner) {
+        let boxes = merge::merge(boxes, &mut interner);
+        for b in daily::join(&pair, &columns, &fulls, boxes, &mut interner) {
             let dims = merge::resolve(&b, &interner);
             let region = columns
                 .iter()
@@ -279,21 +291,30 @@ fn table_on(e: &Engine, d: &DecisionTable, day: i64) -> Vec<(String, i64, Json, 
 }
 
 impl Selection {
-    /// Whether a column's value for a request (its key on `engine`) lies in the selection.
+    /// Whether a column's value for a request (its key on `engine`) lies in the selection on
+    /// `day`, the request's day.
     pub(super) fn holds(
         &self,
         engine: &Engine,
         d: &DecisionTable,
         column: usize,
         key: Key,
+        day: i64,
     ) -> bool {
-        match (key, &self.values) {
-            (Key::Absent, _) => self.absent,
-            (Key::Category(v), Values::Names(names)) => d
-                .columns
+        let named = |names: &BTreeSet<String>, v: u32| {
+            d.columns
                 .get(column)
                 .and_then(|c| cells::category_name(engine, c, v))
-                .is_some_and(|n| names.contains(&n)),
+                .is_some_and(|n| names.contains(&n))
+        };
+        match (key, &self.values) {
+            (Key::Absent, _) => self.absent,
+            (Key::Category(v), Values::Names(names)) => named(names, v),
+            (Key::Category(v), Values::SetOnEachDay { stretches, .. }) => stretches
+                .iter()
+                .rev()
+                .find(|(from, _)| from.is_none_or(|f| f <= day))
+                .is_some_and(|(_, names)| named(names, v)),
             (Key::Number(n), Values::Intervals(spans)) => spans
                 .iter()
                 .any(|(lo, hi)| lo.is_none_or(|l| l <= n) && hi.is_none_or(|h| n < h)),
@@ -325,7 +346,10 @@ impl Change {
                 d.columns
                     .iter()
                     .position(|c| column_text(c) == r.column)
-                    .map(|i| r.selection.holds(e, d, i, e.key(&d.columns[i], inputs)))
+                    .map(|i| {
+                        r.selection
+                            .holds(e, d, i, e.key(&d.columns[i], inputs), day)
+                    })
             };
             on(new, nd, new_inputs)
                 .or_else(|| on(old, od, old_inputs))

@@ -54,6 +54,26 @@ fn change_json(c: &Change) -> Json {
                     o["kind"] = json!("flags");
                     o["values"] = json!(flags);
                 }
+                Values::SetOnEachDay {
+                    set,
+                    as_it_was,
+                    stretches,
+                } => {
+                    o["kind"] = json!("set_on_each_day");
+                    o["set"] = json!(set);
+                    o["set_as_it_was"] = json!(as_it_was);
+                    o["of"] = json!(d.of);
+                    o["stretches"] = stretches
+                        .iter()
+                        .map(|(from, members)| {
+                            json!({
+                                "from": from.map(format_date),
+                                "count": members.len(),
+                                "members": members,
+                            })
+                        })
+                        .collect();
+                }
             }
             o
         })

@@ -44,16 +44,18 @@ pub(super) fn both_sides(
 }
 
 /// Whether every column of the request lies in the cell's class.
-fn in_cell(pair: &Pair, cols: &[MergedColumn], cell: &[&Class], r: &Request) -> bool {
+fn in_cell(pair: &Pair, cols: &[MergedColumn], cell: &[&Class], day: i64, r: &Request) -> bool {
     cols.iter().zip(cell).all(|(m, class)| {
         let (engine, d, i, inputs) = match (m.new, m.old) {
             (Some(i), _) => (pair.new, pair.nd, i, &r.2),
             (None, Some(i)) => (pair.old, pair.od, i, &r.1),
             (None, None) => return true,
         };
-        d.columns
-            .get(i)
-            .is_some_and(|c| class.selection.holds(engine, d, i, engine.key(c, inputs)))
+        d.columns.get(i).is_some_and(|c| {
+            class
+                .selection
+                .holds(engine, d, i, engine.key(c, inputs), day)
+        })
     })
 }
 
@@ -71,7 +73,7 @@ pub(super) fn fit(
     okeys: &[Option<Key>],
     r: Request,
 ) -> Result<Option<Request>, String> {
-    if in_cell(pair, cols, cell, &r) {
+    if in_cell(pair, cols, cell, slice.day, &r) {
         return Ok(Some(r));
     }
     let nd = pair.nd;
@@ -178,7 +180,7 @@ pub(super) fn fit(
     // follow from what it set, for every later group too (else a later try would put the
     // representative back).
     let mut current_okeys = okeys.to_vec();
-    let column_in = |i: usize, r: &Request| in_cell(pair, &cols[i..=i], &cell[i..=i], r);
+    let column_in = |i: usize, r: &Request| in_cell(pair, &cols[i..=i], &cell[i..=i], slice.day, r);
     for (assignments, fixes) in &groups {
         if fixes.iter().all(|&i| column_in(i, &current)) {
             continue;
@@ -224,7 +226,7 @@ pub(super) fn fit(
                 })
                 .collect();
             let r = both_sides(pair, slice, &okeys, ninputs)?;
-            if in_cell(pair, cols, cell, &r) {
+            if in_cell(pair, cols, cell, slice.day, &r) {
                 return Ok(Some(r));
             }
             // Keep an assignment that puts this group's columns in the cell, and go on to

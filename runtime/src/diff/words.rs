@@ -94,25 +94,9 @@ pub(super) fn describe(
             };
             d.count = names.len();
             d.of = all.len();
-            if let Some((Column::Category { domain, .. }, engine, _)) = column {
-                d.set = named_set(engine, *domain, names, from, until);
-                // Else a set of the old version: a region often is what a set used to hold.
-                let old = d.set.is_none().then(|| {
-                    let other = if col.new.is_some() {
-                        pair.old
-                    } else {
-                        pair.new
-                    };
-                    let other_domain = match col.old.and_then(|i| pair.od.columns.get(i)) {
-                        Some(Column::Category { domain, .. }) if col.new.is_some() => *domain,
-                        _ => return None,
-                    };
-                    named_set(other, other_domain, names, from, until)
-                });
-                if let Some(Some(set)) = old {
-                    d.set = Some(set);
-                    d.set_as_it_was = col.new.is_some();
-                }
+            if let Some((set, as_it_was)) = set_named(pair, col, names, from, until) {
+                d.set = Some(set);
+                d.set_as_it_was = as_it_was;
             }
             let rest: Vec<String> = all.difference(names).cloned().collect();
             d.complement = d.set.is_none() && !rest.is_empty() && rest.len() < names.len();
@@ -131,6 +115,39 @@ pub(super) fn describe(
                 (None, false) => format!("{} {counted}", list(&d.listed)),
             };
             d.text = with_absent(text, sel, names.is_empty());
+        }
+        Values::SetOnEachDay {
+            set,
+            as_it_was,
+            stretches,
+        } => {
+            d.set = Some(set.clone());
+            d.set_as_it_was = *as_it_was;
+            d.of = match full.map(|f| &f.values) {
+                Some(Values::Names(all)) => all.len(),
+                _ => 0,
+            };
+            d.count = stretches.first().map_or(0, |(_, m)| m.len());
+            // `12 of 49, then 7 from 2026-06-01, 3 from 2026-06-09`
+            let counts: Vec<String> = stretches
+                .iter()
+                .enumerate()
+                .map(|(i, (day, members))| match (i, day) {
+                    (0, _) | (_, None) => format!("{} of {}", members.len(), d.of),
+                    (1, Some(day)) => format!("then {} from {}", members.len(), format_date(*day)),
+                    (_, Some(day)) => format!("{} from {}", members.len(), format_date(*day)),
+                })
+                .collect();
+            let stands = if *as_it_was {
+                "as it was"
+            } else {
+                "as it stands"
+            };
+            d.text = with_absent(
+                format!("the set {set} {stands} each day ({})", counts.join(", ")),
+                sel,
+                false,
+            );
         }
         Values::Flags(flags) => {
             let same = matches!(column, Some((Column::Same { .. }, _, _)));
@@ -169,6 +186,34 @@ pub(super) fn describe(
         }
     }
     d
+}
+
+/// The set whose members are exactly `names` on every day of the period: one of the column's
+/// side, else one of the other side (a region often is what a set used to hold), with whether
+/// it is the old side's own (`as it was`).
+pub(super) fn set_named(
+    pair: &Pair,
+    col: &MergedColumn,
+    names: &BTreeSet<String>,
+    from: Option<i64>,
+    until: Option<i64>,
+) -> Option<(String, bool)> {
+    let Some((Column::Category { domain, .. }, engine, _)) = col.column(pair) else {
+        return None;
+    };
+    if let Some(set) = named_set(engine, *domain, names, from, until) {
+        return Some((set, false));
+    }
+    let other = if col.new.is_some() {
+        pair.old
+    } else {
+        pair.new
+    };
+    let other_domain = match col.old.and_then(|i| pair.od.columns.get(i)) {
+        Some(Column::Category { domain, .. }) if col.new.is_some() => *domain,
+        _ => return None,
+    };
+    named_set(other, other_domain, names, from, until).map(|set| (set, col.new.is_some()))
 }
 
 /// The name of a set of `domain` whose members are exactly `names` on every day of the period.
