@@ -5,7 +5,7 @@
 //! in each, exactly the same set's members, become one box whose selection is that set on each
 //! day ([`Values::SetOnEachDay`]). The union of the boxes stays exactly the union of the cells.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::cells::{MergedColumn, Pair};
 use super::merge::{self, Boxed, Interner};
@@ -86,55 +86,22 @@ fn join_once(
     boxes: Vec<Boxed>,
     interner: &mut Interner,
 ) -> (Vec<Boxed>, bool) {
-    // Boxes grouped by their columns, with the set columns standing for their set.
-    type Key = Vec<Part>;
-    let mut groups: HashMap<Key, Vec<usize>> = HashMap::new();
-    let mut order: Vec<Key> = Vec::new();
-    for (i, b) in boxes.iter().enumerate() {
+    // Boxes grouped by their columns, with the set columns standing for their set; boxes with
+    // no set column stay apart.
+    let (groups, apart) = merge::runs_in_time(boxes, |b| {
         let syms = symbols(pair, columns, fulls, b, interner);
-        if syms.iter().all(Option::is_none) {
-            continue;
-        }
-        let key: Key = b
-            .dims
-            .iter()
-            .zip(syms)
-            .map(|(id, s)| s.map_or(Part::Selection(*id), Part::Set))
-            .collect();
-        groups
-            .entry(key.clone())
-            .or_insert_with(|| {
-                order.push(key);
-                Vec::new()
-            })
-            .push(i);
-    }
-    let mut taken: Vec<Option<Boxed>> = boxes.into_iter().map(Some).collect();
+        syms.iter().any(Option::is_some).then(|| {
+            b.dims
+                .iter()
+                .zip(syms)
+                .map(|(id, s)| s.map_or(Part::Selection(*id), Part::Set))
+                .collect::<Vec<Part>>()
+        })
+    });
     let mut out: Vec<Boxed> = Vec::new();
     let mut any = false;
-    for key in order {
-        let mut members: Vec<Boxed> = groups
-            .remove(&key)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|i| taken[i].take())
-            .collect();
-        members.sort_by_key(|b| b.from.map_or(i128::MIN, i128::from));
-        // Runs of boxes, each starting the day the one before ends.
-        let mut runs: Vec<Vec<Boxed>> = Vec::new();
-        for b in members {
-            match runs.last_mut() {
-                Some(run)
-                    if run
-                        .last()
-                        .is_some_and(|l| l.until.is_some() && l.until == b.from) =>
-                {
-                    run.push(b)
-                }
-                _ => runs.push(vec![b]),
-            }
-        }
-        for mut run in runs {
+    for (key, runs) in groups {
+        for run in runs {
             if run.len() == 1 {
                 out.extend(run);
                 continue;
@@ -168,14 +135,13 @@ fn join_once(
                     absent: *absent,
                 });
             }
-            let until = run.last().and_then(|b| b.until);
-            let mut first = run.swap_remove(0);
-            first.until = until;
-            first.dims = dims;
-            out.push(first);
+            if let Some(mut joined) = merge::join_run(run) {
+                joined.dims = dims;
+                out.push(joined);
+            }
         }
     }
     // The boxes with no set column, as they were.
-    out.extend(taken.into_iter().flatten());
+    out.extend(apart);
     (out, any)
 }

@@ -4,6 +4,7 @@
 //! always exactly the union of the cells.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::Hash;
 
 use serde_json::Value as Json;
 
@@ -142,37 +143,69 @@ fn merge_column(boxes: Vec<Boxed>, c: usize, interner: &mut Interner) -> Vec<Box
 
 /// Joins boxes with the same values whose periods follow each other.
 fn merge_time(boxes: Vec<Boxed>) -> Vec<Boxed> {
-    let mut groups: HashMap<Vec<u32>, Vec<usize>> = HashMap::new();
-    let mut order: Vec<Vec<u32>> = Vec::new();
-    for (i, b) in boxes.iter().enumerate() {
-        groups
-            .entry(b.dims.clone())
-            .or_insert_with(|| {
-                order.push(b.dims.clone());
-                Vec::new()
-            })
-            .push(i);
-    }
-    let mut taken: Vec<Option<Boxed>> = boxes.into_iter().map(Some).collect();
+    let (groups, _) = runs_in_time(boxes, |b| Some(b.dims.clone()));
     let mut out = Vec::new();
-    for dims in order {
-        let mut members: Vec<Boxed> = groups
-            .remove(&dims)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|i| taken[i].take())
-            .collect();
-        members.sort_by_key(|b| b.from.map_or(i128::MIN, i128::from));
-        let mut joined: Vec<Boxed> = Vec::new();
-        for b in members {
-            match joined.last_mut() {
-                Some(last) if last.until.is_some() && last.until == b.from => last.until = b.until,
-                _ => joined.push(b),
-            }
-        }
-        out.extend(joined);
+    for (_, runs) in groups {
+        out.extend(runs.into_iter().filter_map(join_run));
     }
     out
+}
+
+/// Boxes that follow each other in time, each run in order.
+pub(super) type Runs = Vec<Vec<Boxed>>;
+
+/// A run of boxes as one box: the first, lasting until the last ends.
+pub(super) fn join_run(mut run: Vec<Boxed>) -> Option<Boxed> {
+    let until = run.last()?.until;
+    let mut first = run.swap_remove(0);
+    first.until = until;
+    Some(first)
+}
+
+/// Boxes grouped by `key` (groups in the order their keys first appear), each group sorted by
+/// period and cut into runs of boxes that each start the day the one before ends; the boxes
+/// without a key come back apart, in their order.
+pub(super) fn runs_in_time<K: Hash + Eq + Clone>(
+    boxes: Vec<Boxed>,
+    key: impl Fn(&Boxed) -> Option<K>,
+) -> (Vec<(K, Runs)>, Vec<Boxed>) {
+    let mut groups: HashMap<K, Vec<Boxed>> = HashMap::new();
+    let mut order: Vec<K> = Vec::new();
+    let mut apart = Vec::new();
+    for b in boxes {
+        match key(&b) {
+            Some(k) => groups
+                .entry(k.clone())
+                .or_insert_with(|| {
+                    order.push(k);
+                    Vec::new()
+                })
+                .push(b),
+            None => apart.push(b),
+        }
+    }
+    let grouped = order
+        .into_iter()
+        .map(|k| {
+            let mut members = groups.remove(&k).unwrap_or_default();
+            members.sort_by_key(|b| b.from.map_or(i128::MIN, i128::from));
+            let mut runs: Runs = Vec::new();
+            for b in members {
+                match runs.last_mut() {
+                    Some(run)
+                        if run
+                            .last()
+                            .is_some_and(|l| l.until.is_some() && l.until == b.from) =>
+                    {
+                        run.push(b)
+                    }
+                    _ => runs.push(vec![b]),
+                }
+            }
+            (k, runs)
+        })
+        .collect();
+    (grouped, apart)
 }
 
 /// The selections of a box, by value.
