@@ -114,6 +114,19 @@ fn the_site_of_the_policies_in_a_browser() {
             .any(|s| s.as_str().unwrap().starts_with("hengqin")),
         "{r:#}"
     );
+    // Why the table changes, day by day, and when each rule is in force.
+    assert_eq!(
+        r["changeDays"],
+        serde_json::json!([
+            "2025-11-05: set transit_144h_ports has 18 members (nia_2025_11 item 4)"
+        ]),
+        "{r:#}"
+    );
+    assert_eq!(
+        r["timelineLanes"],
+        serde_json::json!(["visa_free_transit_144h"]),
+        "{r:#}"
+    );
     let dc = &r["dateControl"];
     // The rows shown on a day: the 144-hour rule with the ports listed that day, and otherwise.
     let rows = |when: &str| -> Vec<String> {
@@ -200,6 +213,45 @@ fn the_history_site_has_its_values_and_relations() {
     assert!(stay.contains("<svg class=\"timeline\""), "a chart");
     for v in ["72h", "144h", "240h"] {
         assert!(stay.contains(v), "{v} in the relation's page");
+    }
+    // The decision that reads the relation says why its table changes on each day, and draws
+    // the stay each stretch reads.
+    let decision = std::fs::read_to_string(site.join("decisions/transit_stay.html")).unwrap();
+    let changes: Vec<String> = decision
+        .split("<li><a href=\"#table\" data-asof=")
+        .skip(1)
+        .map(|li| {
+            let li = li.split("</li>").next().unwrap_or("");
+            // The text without tags.
+            let mut text = String::new();
+            let mut tag = false;
+            for ch in li.chars() {
+                match ch {
+                    '<' => tag = true,
+                    '>' => tag = false,
+                    c if !tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "\"2013-01-01\"2013-01-01: rule transit_within_the_limit begins, reading transit_stay_limit[v.entry_port] = 72h for beijing_capital, transit_stay_limit[v.entry_port] = 72h for shanghai_hongqiao, shanghai_pudong",
+            "\"2016-01-30\"2016-01-30: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for shanghai_hongqiao, shanghai_pudong",
+            "\"2017-12-28\"2017-12-28: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for beijing_capital",
+            "\"2024-07-15\"2024-07-15: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for lijiang_sanyi, mohan_railway_port, zhengzhou_xinzheng",
+            "\"2024-12-17\"2024-12-17: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 240h for 6 keys",
+            "\"2025-11-05\"2025-11-05: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 240h for 5 keys",
+        ]
+    );
+    for stay in ["72h", "72h / 144h", "144h", "240h"] {
+        assert!(
+            decision.contains(&format!(": {stay}</title></rect>")),
+            "{stay} on the rule's timeline"
+        );
     }
     // Writing again replaces the site whole; nothing is left beside it.
     let (code, _, _) = edict(&[

@@ -21,6 +21,8 @@ const WIDTH: f64 = 760.0;
 const LABEL: f64 = 190.0;
 const LANE: f64 = 22.0;
 const TOP: f64 = 34.0;
+/// The width of a date written over a mark (`2025-11-05`, centred on it).
+const DATE_LABEL: f64 = 66.0;
 
 /// A chart of `lanes` with change `marks` (day, label); `title` names it for screen readers.
 pub fn timeline(title: &str, lanes: &[Lane], marks: &[(i64, String)]) -> String {
@@ -58,16 +60,26 @@ pub fn timeline(title: &str, lanes: &[Lane], marks: &[(i64, String)]) -> String 
             height - 6.0
         ));
     }
-    for (i, (d, label)) in marks.iter().enumerate() {
+    // Each mark's date on one of two rows of labels, where it does not run into the label
+    // before it on that row; else only the line (its title names the date).
+    let mut ends = [f64::NEG_INFINITY; 2];
+    for (d, label) in marks {
         let px = x(*d);
-        let ty = 12.0 + 11.0 * (i % 2) as f64;
         s.push_str(&format!(
-            "<line class=\"mark\" x1=\"{px:.1}\" y1=\"{:.1}\" x2=\"{px:.1}\" y2=\"{:.1}\"><title>{}</title></line><text class=\"mark\" x=\"{px:.1}\" y=\"{ty:.1}\">{}</text>\n",
+            "<line class=\"mark\" x1=\"{px:.1}\" y1=\"{:.1}\" x2=\"{px:.1}\" y2=\"{:.1}\"><title>{}</title></line>",
             TOP - 6.0,
             height - 20.0,
             esc(&format!("{} {label}", format_date(*d))),
-            esc(&format_date(*d))
         ));
+        if let Some(row) = (0..2).find(|&r| px - ends[r] >= DATE_LABEL) {
+            ends[row] = px;
+            s.push_str(&format!(
+                "<text class=\"mark\" x=\"{px:.1}\" y=\"{:.1}\">{}</text>",
+                12.0 + 11.0 * row as f64,
+                esc(&format_date(*d))
+            ));
+        }
+        s.push('\n');
     }
     for (i, lane) in lanes.iter().enumerate() {
         let y = TOP + LANE * i as f64;

@@ -80,6 +80,8 @@ try {
   const visible = async () => page.$$eval('#grid tbody tr', (rs) => rs.filter((r) => !r.hidden)
     .map((r) => Array.from(r.cells).map((c) => c.textContent).join(' | ')));
   results.dateControl = { initial: await visible() };
+  results.changeDays = await page.$$eval('ul.changes li', (ls) => ls.map((l) => l.textContent));
+  results.timelineLanes = await page.$$eval('#table ~ figure svg text.lane', (ts) => ts.map((t) => t.textContent));
   await page.fill('#asof', '2025-11-04');
   await page.dispatchEvent('#asof', 'change');
   results.dateControl.before = await visible();

@@ -5,11 +5,12 @@
 //! stretch in which its text stays the same (a rule reading a set whose members change gets a
 //! row per stretch), so the page grows with the rows, not with rows times boundaries.
 
-use edict_runtime::artifact::DecisionTable;
+use edict_runtime::artifact::{DecisionTable, RuleInfo};
 use edict_runtime::value::format_date;
 
 use crate::html::esc;
 use crate::model::Model;
+use crate::svg::{timeline, Bar, Lane};
 
 /// One row of the page's table: its cells, and the stretches (by index) it covers.
 struct Row {
@@ -76,18 +77,20 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
     rows.sort_by_key(|r| (r.rank.0, r.first, r.rank.1));
     let dated = stretches.len() > 1;
     if dated {
-        s.push_str(&format!(
-            "<p>The table changes on these days: {}. Each row says on which days it is part of \
-             the table; a rule whose sets or values change has a row for each stretch.</p>\n",
-            d.boundaries
-                .iter()
-                .map(|b| format!(
-                    "<a href=\"#table\" data-asof=\"{0}\">{0}</a>",
-                    format_date(*b)
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        s.push_str(&rules_timeline(d));
+        s.push_str("<p>The table changes on these days:</p>\n<ul class=\"changes\">\n");
+        let rules = rules_by_name(d);
+        for b in &d.boundaries {
+            s.push_str(&format!(
+                "<li><a href=\"#table\" data-asof=\"{0}\">{0}</a>: {1}</li>\n",
+                format_date(*b),
+                changes_on(m, d, &rules, *b).join("; ")
+            ));
+        }
+        s.push_str(
+            "</ul>\n<p>Each row of the table says on which days it is part of it; a rule whose \
+             sets or values change has a row for each stretch.</p>\n",
+        );
         s.push_str(&format!(
             "<p class=\"control\"><label for=\"asof\">Show the table as of</label> <input type=\"date\" id=\"asof\" value=\"{}\"> <span id=\"asof-shown\" aria-live=\"polite\"></span></p>\n",
             d.boundaries.last().copied().map(format_date).unwrap_or_default()
@@ -136,4 +139,194 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
     }
     s.push_str("</tbody>\n</table></div>\n");
     s
+}
+
+/// The most rules drawn one lane each on a decision's timeline.
+const LANES: usize = 40;
+
+/// When each rule is in force, one lane per rule (each version a bar, with the values it reads),
+/// and a dashed line on each day the table changes; nothing for decisions of many rules.
+fn rules_timeline(d: &DecisionTable) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for r in &d.rules {
+        if !names.contains(&r.name.as_str()) {
+            names.push(&r.name);
+        }
+    }
+    if names.is_empty() || names.len() > LANES {
+        return String::new();
+    }
+    // The stretches between the days the table changes, each read on one day.
+    let mut starts: Vec<Option<i64>> = vec![None];
+    starts.extend(d.boundaries.iter().map(|b| Some(*b)));
+    let lanes: Vec<Lane> = names
+        .iter()
+        .map(|name| {
+            let mut bars: Vec<Bar> = Vec::new();
+            for (k, from) in starts.iter().enumerate() {
+                let until = starts.get(k + 1).copied().flatten();
+                let day = from.or(until.map(|u| u - 1)).unwrap_or(0);
+                let active: Vec<_> = d
+                    .rules
+                    .iter()
+                    .filter(|r| r.name == *name)
+                    .filter(|r| r.from.is_none_or(|f| f <= day) && r.until.is_none_or(|u| day < u))
+                    .collect();
+                if active.is_empty() {
+                    continue;
+                }
+                // The values read in the stretch, each once (one per key group of a relation).
+                let mut values: Vec<&str> = Vec::new();
+                for b in active.iter().flat_map(|r| &r.bindings) {
+                    if !values.contains(&b.value.as_str()) {
+                        values.push(&b.value);
+                    }
+                }
+                let text = (!values.is_empty()).then(|| values.join(" / "));
+                match bars.last_mut() {
+                    Some(last) if last.until == *from && last.text == text => last.until = until,
+                    _ => bars.push(Bar {
+                        from: *from,
+                        until,
+                        text,
+                    }),
+                }
+            }
+            Lane {
+                label: (*name).to_string(),
+                bars,
+            }
+        })
+        .collect();
+    let marks: Vec<(i64, String)> = d
+        .boundaries
+        .iter()
+        .map(|b| (*b, "the table changes".to_string()))
+        .collect();
+    format!(
+        "<figure>\n{}<figcaption>One row per rule, a bar while it is in force (with the values it \
+         reads); dashed lines are the days the table changes, listed below.</figcaption>\n</figure>\n",
+        timeline(&format!("When the rules of {} are in force", d.name), &lanes, &marks)
+    )
+}
+
+/// A decision's rules by name, in order, each with its versions.
+fn rules_by_name(d: &DecisionTable) -> Vec<(&str, Vec<&RuleInfo>)> {
+    let mut out: Vec<(&str, Vec<&RuleInfo>)> = Vec::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in &d.rules {
+        match at.get(r.name.as_str()) {
+            Some(&i) => out[i].1.push(r),
+            None => {
+                at.insert(&r.name, out.len());
+                out.push((&r.name, vec![r]));
+            }
+        }
+    }
+    out
+}
+
+/// `rule <code>a</code>` or `rules <code>a</code>, <code>b</code>`, then the verb in the
+/// singular or plural.
+fn rules_that(names: &[&str], one: &str, many: &str) -> Option<String> {
+    let listed: Vec<String> = names
+        .iter()
+        .map(|n| format!("<code>{}</code>", esc(n)))
+        .collect();
+    match listed.len() {
+        0 => None,
+        1 => Some(format!("rule {} {one}", listed[0])),
+        _ => Some(format!("rules {} {many}", listed.join(", "))),
+    }
+}
+
+/// Why the table changes on `day`: rules that begin or end, rules that read new values, sets
+/// the decision tests that are amended, begin or end.
+fn changes_on(
+    m: &Model,
+    d: &DecisionTable,
+    rules: &[(&str, Vec<&RuleInfo>)],
+    day: i64,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut begin, mut end, mut change): (Vec<&str>, Vec<&str>, Vec<&str>) = Default::default();
+    for (name, versions) in rules {
+        let on = |day: i64| {
+            versions
+                .iter()
+                .any(|v| v.from.is_none_or(|f| f <= day) && v.until.is_none_or(|u| day < u))
+        };
+        let starting: Vec<_> = versions.iter().filter(|v| v.from == Some(day)).collect();
+        let ending = versions.iter().any(|v| v.until == Some(day));
+        // The values the versions starting that day read, each once.
+        let mut reads: Vec<String> = Vec::new();
+        for b in starting.iter().flat_map(|v| &v.bindings) {
+            let keys = match &b.keys {
+                Some(k) if k.len() <= 3 => format!(" for {}", k.join(", ")),
+                Some(k) => format!(" for {} keys", k.len()),
+                None => String::new(),
+            };
+            let text = format!(
+                "<code>{} = {}</code>{}",
+                esc(&b.read),
+                esc(&b.value),
+                esc(&keys)
+            );
+            if !reads.contains(&text) {
+                reads.push(text);
+            }
+        }
+        match (on(day - 1), on(day)) {
+            (false, true) if !reads.is_empty() => out.push(format!(
+                "rule <code>{}</code> begins, reading {}",
+                esc(name),
+                reads.join(", ")
+            )),
+            (false, true) => begin.push(name),
+            (true, false) => end.push(name),
+            (true, true) if !reads.is_empty() => out.push(format!(
+                "rule <code>{}</code> reads {}",
+                esc(name),
+                reads.join(", ")
+            )),
+            (true, true) if !starting.is_empty() || ending => change.push(name),
+            _ => {}
+        }
+    }
+    out.extend(rules_that(&begin, "begins", "begin"));
+    out.extend(rules_that(&end, "ends", "end"));
+    out.extend(rules_that(&change, "changes", "change"));
+    // The sets the decision's rows test.
+    let mut tested: Vec<u32> = d
+        .rows
+        .iter()
+        .flat_map(|row| &row.atoms)
+        .filter_map(|a| match &a.test {
+            edict_runtime::artifact::Test::Member { set, .. } => Some(*set),
+            _ => None,
+        })
+        .collect();
+    tested.sort_unstable();
+    tested.dedup();
+    for id in tested {
+        let Some(set) = m.artifact.sets.get(id as usize) else {
+            continue;
+        };
+        let Some(slice) = set.slices.iter().find(|x| x.from == Some(day)) else {
+            continue;
+        };
+        let cite = slice.citation.as_ref().map_or(String::new(), |c| {
+            format!(" ({})", super::citation_html(c, 1))
+        });
+        out.push(format!(
+            "set <a href=\"../{}\"><code>{}</code></a> has {} members{cite}",
+            esc(&crate::html::path("sets", &set.name)),
+            esc(&set.name),
+            slice.members.len()
+        ));
+    }
+    if out.is_empty() {
+        out.push("a dated value or set the rules read changes".into());
+    }
+    out
 }
