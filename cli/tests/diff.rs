@@ -311,7 +311,8 @@ fn every_workspace_in_the_repository_is_unchanged_against_itself() {
     }
     let mut found = Vec::new();
     dirs(&root(), &mut found);
-    let artifact = tempdir("every-workspace").join("a.edictc");
+    let scratch = tempdir("every-workspace");
+    let artifact = scratch.join("a.edictc");
     let builds = |w: &std::path::Path| {
         edict(&[
             "build",

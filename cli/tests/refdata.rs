@@ -15,7 +15,8 @@ fn transit(nationality: &str, port: &str) -> String {
 }
 
 fn eval(dir: &str, decision: &str, request: &str) -> (i32, String, String) {
-    let file = tempdir(&format!("refdata-{decision}-{}", request.len())).join("request.json");
+    let scratch = tempdir(&format!("refdata-{decision}-{}", request.len()));
+    let file = scratch.join("request.json");
     std::fs::write(&file, request).unwrap();
     edict(&[
         "eval",
@@ -65,7 +66,8 @@ fn requests_name_countries_by_code_and_every_country_answers() {
         out.push(format!("## {what}\n{stdout}"));
     }
     let (_, explained, _) = {
-        let file = tempdir("refdata-explain").join("request.json");
+        let scratch = tempdir("refdata-explain");
+        let file = scratch.join("request.json");
         std::fs::write(&file, transit("IN", "hengqin")).unwrap();
         edict(&[
             "explain",

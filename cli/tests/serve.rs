@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{copy_dir, root, tempdir};
+use common::{copy_dir, root, tempdir, TempDir};
 use serde_json::{json, Value};
 
 /// A running `edict serve`, stopped (SIGKILL) when dropped.
@@ -489,11 +489,13 @@ fn every_endpoint_and_every_error_status() {
     }
 }
 
-/// Copies `policies/` into a fresh folder.
-fn policies_copy(name: &str) -> PathBuf {
-    let dir = tempdir(name).join("policies");
+/// Copies `policies/` into a fresh folder: the scratch folder (removed when dropped) and the
+/// copy in it.
+fn policies_copy(name: &str) -> (TempDir, PathBuf) {
+    let scratch = tempdir(name);
+    let dir = scratch.join("policies");
     copy_dir(&root().join("policies"), &dir);
-    dir
+    (scratch, dir)
 }
 
 /// Clients asking without pause until `stop`; every answer is checked by `check`.
@@ -536,7 +538,7 @@ fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
 
 #[test]
 fn reloads_while_clients_ask_serve_one_version_per_answer() {
-    let dir = policies_copy("serve-reload");
+    let (_scratch, dir) = policies_copy("serve-reload");
     let transit = dir.join("transit_144h.edict");
     let original = std::fs::read_to_string(&transit).unwrap();
     assert!(original.contains("144h"));

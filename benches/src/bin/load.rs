@@ -217,6 +217,10 @@ fn main() -> Result<(), String> {
         "1",
     ]);
     let served = spawn(e, "listening on http://")?;
+    // The decision log of the run, in a folder of its own removed at the end (a run writes
+    // hundreds of megabytes).
+    let log_dir = std::env::temp_dir().join(format!("edict-load-{}", std::process::id()));
+    std::fs::create_dir_all(&log_dir).map_err(|e| e.to_string())?;
     let mut e = Command::new(&edict);
     e.args([
         "serve",
@@ -228,7 +232,7 @@ fn main() -> Result<(), String> {
         "1",
         "--decision-log",
     ])
-    .arg(std::env::temp_dir().join(format!("edict-load-{}.jsonl", std::process::id())));
+    .arg(log_dir.join("decisions.jsonl"));
     let logged = spawn(e, "listening on http://")?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -278,6 +282,8 @@ fn main() -> Result<(), String> {
     });
     // The batch endpoint, with the worker threads it would have in production (both cores).
     drop(served);
+    drop(logged);
+    let _ = std::fs::remove_dir_all(&log_dir);
     let mut e = Command::new(&edict);
     e.args([
         "serve",

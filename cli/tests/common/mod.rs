@@ -28,12 +28,37 @@ pub fn edict(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// A fresh, empty directory for one test of one test binary.
-pub fn tempdir(name: &str) -> PathBuf {
+/// A fresh, empty directory for one test of one test binary, removed when the test passes (a
+/// failing test leaves it to be looked at).
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+pub fn tempdir(name: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("edict-cli-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
 }
 
 /// Copies a folder and everything below it.
