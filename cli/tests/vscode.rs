@@ -13,20 +13,9 @@ use std::time::{Duration, Instant};
 
 use common::{copy_dir, root, tempdir};
 
-/// The folder `tools/vscode/setup.sh` fills: `$EDICT_VSCODE`, else the script's answer.
+/// The folder `tools/vscode/setup.sh` fills (`$EDICT_VSCODE` when set).
 fn installed() -> PathBuf {
-    if let Some(dir) = std::env::var_os("EDICT_VSCODE") {
-        return PathBuf::from(dir);
-    }
-    let out = Command::new(root().join("tools/vscode/setup.sh"))
-        .output()
-        .expect("tools/vscode/setup.sh runs");
-    assert!(
-        out.status.success(),
-        "tools/vscode/setup.sh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    common::installed("EDICT_VSCODE", "tools/vscode/setup.sh")
 }
 
 fn free_port() -> u16 {

@@ -205,35 +205,27 @@ fn main() -> Result<(), String> {
     let mut y = Command::new(&yard_bin);
     y.args(["127.0.0.1:0", "1"]);
     let yard = spawn(y, "listening on ")?;
-    let mut e = Command::new(&edict);
-    e.args([
-        "serve",
-        "policies",
-        "--listen",
-        "127.0.0.1:0",
-        "--no-decision-log",
-        "--no-watch",
-        "--threads",
-        "1",
-    ]);
-    let served = spawn(e, "listening on http://")?;
+    // `edict serve policies/` on a free loopback port, not watching files, with `extra`.
+    let serve = |extra: &[&std::ffi::OsStr]| {
+        let mut e = Command::new(&edict);
+        e.args(["serve", "policies", "--listen", "127.0.0.1:0", "--no-watch"])
+            .args(extra);
+        spawn(e, "listening on http://")
+    };
+    let one_thread = ["--threads".as_ref(), "1".as_ref()];
+    let served = serve(&[&one_thread[..], &["--no-decision-log".as_ref()]].concat())?;
     // The decision log of the run, in a folder of its own removed at the end (a run writes
     // hundreds of megabytes).
     let log_dir = std::env::temp_dir().join(format!("edict-load-{}", std::process::id()));
     std::fs::create_dir_all(&log_dir).map_err(|e| e.to_string())?;
-    let mut e = Command::new(&edict);
-    e.args([
-        "serve",
-        "policies",
-        "--listen",
-        "127.0.0.1:0",
-        "--no-watch",
-        "--threads",
-        "1",
-        "--decision-log",
-    ])
-    .arg(log_dir.join("decisions.jsonl"));
-    let logged = spawn(e, "listening on http://")?;
+    let log = log_dir.join("decisions.jsonl");
+    let logged = serve(
+        &[
+            &one_thread[..],
+            &["--decision-log".as_ref(), log.as_os_str()],
+        ]
+        .concat(),
+    )?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -284,16 +276,7 @@ fn main() -> Result<(), String> {
     drop(served);
     drop(logged);
     let _ = std::fs::remove_dir_all(&log_dir);
-    let mut e = Command::new(&edict);
-    e.args([
-        "serve",
-        "policies",
-        "--listen",
-        "127.0.0.1:0",
-        "--no-decision-log",
-        "--no-watch",
-    ]);
-    let batch_server = spawn(e, "listening on http://")?;
+    let batch_server = serve(&["--no-decision-log".as_ref()])?;
     let mut body = Vec::with_capacity(batch_lines * 300);
     for i in 0..batch_lines {
         body.extend_from_slice(&bodies[i % bodies.len()]);

@@ -61,6 +61,23 @@ pub fn tempdir(name: &str) -> TempDir {
     TempDir(dir)
 }
 
+/// What a setup script under `tools/` installed: `$VAR` when set (`.ci/run` sets it), else the
+/// path the script prints (it installs only what is absent).
+pub fn installed(var: &str, script: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(var) {
+        return PathBuf::from(path);
+    }
+    let out = Command::new(root().join(script))
+        .output()
+        .unwrap_or_else(|e| panic!("{script} does not run: {e}"));
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
 /// Copies a folder and everything below it.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
