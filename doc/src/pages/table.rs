@@ -24,30 +24,35 @@ struct Row {
 /// A stretch of days on which the table does not change: `[from, until)`, `None` unbounded.
 type Stretch = (Option<i64>, Option<i64>);
 
-pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
-    let mut stretches: Vec<Stretch> = Vec::new();
+/// The stretches between the days a decision's table changes, in order.
+fn stretches(d: &DecisionTable) -> Vec<Stretch> {
     let mut starts: Vec<Option<i64>> = vec![None];
     starts.extend(d.boundaries.iter().map(|b| Some(*b)));
-    for (i, from) in starts.iter().enumerate() {
-        stretches.push((*from, starts.get(i + 1).copied().flatten()));
-    }
+    (0..starts.len())
+        .map(|i| (starts[i], starts.get(i + 1).copied().flatten()))
+        .collect()
+}
+
+/// The day a stretch is read on: its first, or for the first stretch the day before it ends.
+fn day_of((from, until): Stretch) -> i64 {
+    from.or(until.map(|u| u - 1)).unwrap_or(0)
+}
+
+pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
+    let stretches = stretches(d);
+    let rules = rules_by_name(d);
     let mut s = String::from("<h2 id=\"table\">The decision table</h2>\n");
     let mut headers: Vec<String> = Vec::new();
     let mut rows: Vec<Row> = Vec::new();
     // The row written last for each label, to extend while its text stays the same.
     let mut open: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let rule_rank: std::collections::HashMap<&str, usize> = d
-        .rules
+    let rule_rank: std::collections::HashMap<&str, usize> = rules
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.name.as_str(), i))
+        .map(|(i, (name, _))| (*name, i))
         .collect();
-    for (i, (from, _)) in stretches.iter().enumerate() {
-        let day = match (from, d.boundaries.first()) {
-            (Some(day), _) => *day,
-            (None, Some(first)) => first - 1,
-            (None, None) => 0,
-        };
+    for (i, stretch) in stretches.iter().enumerate() {
+        let day = day_of(*stretch);
         let Ok(g) = edict_runtime::table::grid(&m.engine, id, Some(&format_date(day))) else {
             continue;
         };
@@ -77,9 +82,8 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
     rows.sort_by_key(|r| (r.rank.0, r.first, r.rank.1));
     let dated = stretches.len() > 1;
     if dated {
-        s.push_str(&rules_timeline(d));
+        s.push_str(&rules_timeline(d, &rules, &stretches));
         s.push_str("<p>The table changes on these days:</p>\n<ul class=\"changes\">\n");
-        let rules = rules_by_name(d);
         for b in &d.boundaries {
             s.push_str(&format!(
                 "<li><a href=\"#table\" data-asof=\"{0}\">{0}</a>: {1}</li>\n",
@@ -146,30 +150,22 @@ const LANES: usize = 40;
 
 /// When each rule is in force, one lane per rule (each version a bar, with the values it reads),
 /// and a dashed line on each day the table changes; nothing for decisions of many rules.
-fn rules_timeline(d: &DecisionTable) -> String {
-    let mut names: Vec<&str> = Vec::new();
-    for r in &d.rules {
-        if !names.contains(&r.name.as_str()) {
-            names.push(&r.name);
-        }
-    }
-    if names.is_empty() || names.len() > LANES {
+fn rules_timeline(
+    d: &DecisionTable,
+    rules: &[(&str, Vec<&RuleInfo>)],
+    stretches: &[Stretch],
+) -> String {
+    if rules.is_empty() || rules.len() > LANES {
         return String::new();
     }
-    // The stretches between the days the table changes, each read on one day.
-    let mut starts: Vec<Option<i64>> = vec![None];
-    starts.extend(d.boundaries.iter().map(|b| Some(*b)));
-    let lanes: Vec<Lane> = names
+    let lanes: Vec<Lane> = rules
         .iter()
-        .map(|name| {
+        .map(|(name, versions)| {
             let mut bars: Vec<Bar> = Vec::new();
-            for (k, from) in starts.iter().enumerate() {
-                let until = starts.get(k + 1).copied().flatten();
-                let day = from.or(until.map(|u| u - 1)).unwrap_or(0);
-                let active: Vec<_> = d
-                    .rules
+            for &(from, until) in stretches {
+                let day = day_of((from, until));
+                let active: Vec<_> = versions
                     .iter()
-                    .filter(|r| r.name == *name)
                     .filter(|r| r.from.is_none_or(|f| f <= day) && r.until.is_none_or(|u| day < u))
                     .collect();
                 if active.is_empty() {
@@ -184,12 +180,8 @@ fn rules_timeline(d: &DecisionTable) -> String {
                 }
                 let text = (!values.is_empty()).then(|| values.join(" / "));
                 match bars.last_mut() {
-                    Some(last) if last.until == *from && last.text == text => last.until = until,
-                    _ => bars.push(Bar {
-                        from: *from,
-                        until,
-                        text,
-                    }),
+                    Some(last) if last.until == from && last.text == text => last.until = until,
+                    _ => bars.push(Bar { from, until, text }),
                 }
             }
             Lane {
