@@ -46,6 +46,7 @@ pub fn check_file(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<FileCheck
     let timelines = set_timelines(db, ws);
     let mut checker = Checker {
         db,
+        ws,
         path: file.path(db),
         index,
         timelines,
@@ -79,6 +80,7 @@ impl Scope {
 
 pub(crate) struct Checker<'a> {
     db: &'a dyn Db,
+    ws: Workspace,
     path: &'a str,
     index: &'a Index,
     timelines: &'a Timelines,

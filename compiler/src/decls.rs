@@ -35,6 +35,8 @@ impl TypeName {
 pub enum DeclKind {
     Source {
         items: Option<u64>,
+        /// How directly it gives the authority's words (`kind: report`).
+        kind: Option<edict_runtime::artifact::SourceKind>,
     },
     Enum {
         variants: Vec<String>,
@@ -244,7 +246,15 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                         ExprKind::Int(n) => n.parse().ok(),
                         _ => None,
                     });
-                push(&s.name.name, DeclKind::Source { items });
+                let kind = s
+                    .fields
+                    .iter()
+                    .find(|f| f.name.name == "kind")
+                    .and_then(|f| match &f.value.kind {
+                        ExprKind::Name(n) => edict_runtime::artifact::SourceKind::parse(&n.name),
+                        _ => None,
+                    });
+                push(&s.name.name, DeclKind::Source { items, kind });
             }
             ItemKind::Enum(e) => push(
                 &e.name.name,

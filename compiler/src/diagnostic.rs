@@ -176,6 +176,7 @@ codes! {
     E0110, Error, "ambiguous enum value";
     E0111, Error, "test expects a rule of another decision";
     E0112, Error, "two entries identified alike";
+    E0113, Error, "a source that differs from itself";
     E0201, Error, "type mismatch";
     E0202, Error, "incompatible units";
     E0203, Error, "invalid date or time";
@@ -204,6 +205,7 @@ codes! {
     W0501, Warning, "unused declaration";
     W0502, Warning, "rule without a citation";
     W0503, Warning, "dated value without a citation";
+    W0504, Warning, "fact cited only to a source known to say otherwise";
 }
 
 impl std::fmt::Display for Code {

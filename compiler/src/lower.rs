@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use edict_grammar::{DecisionDecl, Expr, ExprKind, FieldInit, ItemKind, RuleDecl, TestDecl};
 use edict_runtime::artifact::sha256_hex;
 use edict_runtime::artifact::{
-    Artifact, Atom, Header, Location, RecordType, Source, FORMAT_VERSION,
+    Artifact, Atom, Header, Location, RecordType, Source, SourceKind, FORMAT_VERSION,
 };
 use edict_runtime::value::{
     date_to_days, datetime_to_seconds, exact_unit_seconds, TypeDesc, Value,
@@ -452,6 +452,10 @@ impl<'a> Lowerer<'a> {
                         _ => None,
                     },
                     url: text("url"),
+                    kind: match field("kind").map(|f| &f.value.kind) {
+                        Some(ExprKind::Name(n)) => SourceKind::parse(&n.name),
+                        _ => None,
+                    },
                 });
             }
         }
@@ -477,6 +481,14 @@ impl<'a> Lowerer<'a> {
             }
         }
         String::new()
+    }
+
+    /// The `kind` a source states, if it states a known one.
+    pub(crate) fn source_kind(&self, source: &str) -> Option<SourceKind> {
+        self.sources()
+            .into_iter()
+            .find(|s| s.name == source)
+            .and_then(|s| s.kind)
     }
 
     pub fn resolve_ty(&self, t: &edict_grammar::TypeRef) -> Ty {

@@ -29,6 +29,17 @@ pub struct Era {
     pub value: Expr,
     /// `cite SOURCE item N`.
     pub cite: Option<(String, Option<u32>)>,
+    /// `but SOURCE item N says VALUE "words"`: sources that state it otherwise.
+    pub differs: Vec<Differs>,
+}
+
+/// Another source's statement of an entry's fact: what it says, and its words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Differs {
+    pub source: String,
+    pub item: Option<u32>,
+    pub says: Expr,
+    pub quote: Option<String>,
 }
 
 impl Era {
@@ -120,6 +131,19 @@ pub fn value_timelines(db: &dyn Db, ws: Workspace) -> Arc<ValueTimelines> {
                         c.item.as_ref().and_then(|n| n.text.parse().ok()),
                     )
                 }),
+                differs: entry
+                    .differs
+                    .iter()
+                    .map(|d| Differs {
+                        source: d.source.source.name.clone(),
+                        item: d.source.item.as_ref().and_then(|n| n.text.parse().ok()),
+                        says: d.says.clone(),
+                        quote: d.quote.as_ref().and_then(|q| match &q.kind {
+                            edict_grammar::ExprKind::Text(t) => Some(t.clone()),
+                            _ => None,
+                        }),
+                    })
+                    .collect(),
             };
             if entry.keys.is_empty() {
                 written.entry(String::new()).or_default().push(era);

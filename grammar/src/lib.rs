@@ -35,4 +35,5 @@ pub const RESERVED_WORDS: &[&str] = &[
     "otherwise",
     "announced",
     "hit",
+    "but",
 ];

@@ -425,8 +425,24 @@ pub struct ValueEntry {
     pub from: Option<Expr>,
     pub until: Option<Expr>,
     pub cite: Option<Citation>,
+    /// Other sources that state this fact otherwise (`but src item 4 says 144h`).
+    pub differs: Vec<Differs>,
     pub span: Span,
     pub repeated: Vec<Span>,
+}
+
+/// `but nia_2025_11 item 4 says 144h "144-hour visa-free transit"`: a source that states a
+/// fact otherwise than the source the entry follows (its `cite`): what it says, as a value of
+/// the fact's type, and optionally its own words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Differs {
+    /// The other source, and its item.
+    pub source: Citation,
+    /// The value it gives.
+    pub says: Expr,
+    /// Its words, quoted (a text literal).
+    pub quote: Option<Expr>,
+    pub span: Span,
 }
 
 /// `rule r for d { from .. until .. cite .. priority .. when .. then .. }`

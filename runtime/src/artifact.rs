@@ -11,7 +11,7 @@ use crate::value::{TypeDesc, Value};
 
 pub const MAGIC: &[u8; 8] = b"EDICTART";
 /// Bumped whenever the layout of [`Artifact`] changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Artifact {
@@ -53,6 +53,74 @@ pub struct ValueEntry {
     pub from: Option<i64>,
     pub until: Option<i64>,
     pub citation: Option<Citation>,
+    /// Other sources that state this fact otherwise (`but ... says ...`).
+    pub differs: Vec<Disagreement>,
+}
+
+/// A source that states a fact otherwise than the source the policy follows for it:
+/// `but nia_2025_11 item 4 says 144h "144-hour visa-free transit"`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Disagreement {
+    pub citation: Citation,
+    /// The kind of the other source, when it states one.
+    pub kind: Option<SourceKind>,
+    /// The value it gives, as written.
+    pub says: String,
+    /// Its own words, when quoted.
+    pub quote: Option<String>,
+}
+
+/// How directly a source gives the authority's own words, strongest first: the order in
+/// which `check` weighs sources that disagree (W0504).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// The authority's own text.
+    Notice,
+    /// A report of it by a news agency or newspaper that names the authority.
+    Report,
+    /// A translation of a notice or a report.
+    Translation,
+    /// A copy or rewrite of others' reports, without its own attribution.
+    Aggregator,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 4] = [
+        SourceKind::Notice,
+        SourceKind::Report,
+        SourceKind::Translation,
+        SourceKind::Aggregator,
+    ];
+
+    /// The word written in a `source`'s `kind` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Notice => "notice",
+            SourceKind::Report => "report",
+            SourceKind::Translation => "translation",
+            SourceKind::Aggregator => "aggregator",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+
+    /// The kind in words, with its article: "the authority's own notice", "a report".
+    pub fn describe(self) -> &'static str {
+        match self {
+            SourceKind::Notice => "the authority's own notice",
+            SourceKind::Report => "a report of the authority's notice",
+            SourceKind::Translation => "a translation",
+            SourceKind::Aggregator => "an aggregator's text",
+        }
+    }
+
+    /// Whether this kind gives the authority's words more directly than `other`.
+    pub fn stronger_than(self, other: SourceKind) -> bool {
+        self < other
+    }
 }
 
 /// A `source`: where rules, sets and amendments come from.
@@ -68,6 +136,8 @@ pub struct Source {
     /// The number of numbered items.
     pub items: Option<u32>,
     pub url: Option<String>,
+    /// How directly it gives the authority's words, when it says.
+    pub kind: Option<SourceKind>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -231,7 +301,7 @@ pub enum Test {
     Is(bool),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
     pub source: String,
     pub title: String,
@@ -289,6 +359,8 @@ pub struct Binding {
     pub from: Option<i64>,
     pub until: Option<i64>,
     pub citation: Option<Citation>,
+    /// Other sources that state the entry's value otherwise.
+    pub differs: Vec<Disagreement>,
 }
 
 /// A row: one conjunction of atoms of one rule (a rule with `or` has several rows).

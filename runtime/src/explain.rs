@@ -19,6 +19,25 @@ pub struct Explanation {
     pub answer: Answer,
     /// Every rule of the decision, in order.
     pub rules: Vec<(u32, RuleStatus)>,
+    /// For the deciding rule: what made its membership conditions true on the day.
+    pub causes: Vec<Cause>,
+}
+
+/// What made a condition true on the day: `t.arrival_port in transit_ports` holds for
+/// `hengqin` because an amendment from 2025-11-05, citing nia_2025_11 item 4, added it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cause {
+    /// The condition as written.
+    pub condition: String,
+    /// The member the request names.
+    pub member: String,
+    /// The set it is a member of.
+    pub set: String,
+    /// The first day of its membership that lasts to the as-of day; `None`: since the set
+    /// began without a date.
+    pub since: Option<i64>,
+    /// The citation of the set or amendment that made it a member.
+    pub citation: Option<crate::artifact::Citation>,
 }
 
 /// A rule's period in words: `always`, `from 2025-11-05`, `from A until B`.
@@ -92,7 +111,91 @@ impl Engine {
                 }
             }
         }
-        Ok(Explanation { answer, rules })
+        let causes = match answer.verdict {
+            Verdict::Rule(r) => self.causes(decision, r, &keys, day),
+            _ => Vec::new(),
+        };
+        Ok(Explanation {
+            answer,
+            rules,
+            causes,
+        })
+    }
+
+    /// For each membership test of rule `r` that holds on `day`, the amendment that made the
+    /// request's entry a member: the first of the set's versions, back from the day, that all
+    /// hold it. Members since an undated beginning are left out (nothing changed for them).
+    fn causes(&self, decision: u32, r: u32, keys: &[crate::engine::Key], day: i64) -> Vec<Cause> {
+        use crate::artifact::{Column, Domain, Test};
+        let Some(d) = self.decision(decision) else {
+            return Vec::new();
+        };
+        let Some(rule) = d.rules.get(r as usize) else {
+            return Vec::new();
+        };
+        let artifact = self.artifact();
+        let mut out = Vec::new();
+        for cond in rule.conditions.iter().filter(|c| c.selects.is_none()) {
+            for conj in &cond.dnf {
+                for a in conj {
+                    let (Some(col), Some(key)) =
+                        (d.columns.get(a.column as usize), keys.get(a.column as usize))
+                    else {
+                        continue;
+                    };
+                    let (
+                        Test::Member { set, negate: false },
+                        Column::Category {
+                            path,
+                            domain: Domain::Entity(ty),
+                        },
+                        crate::engine::Key::Category(member),
+                    ) = (&a.test, col, *key)
+                    else {
+                        continue;
+                    };
+                    let Some(timeline) = artifact.sets.get(*set as usize) else {
+                        continue;
+                    };
+                    let upto = timeline
+                        .slices
+                        .iter()
+                        .rposition(|sl| sl.from.is_none_or(|f| f <= day));
+                    let Some(upto) = upto else { continue };
+                    let mut first = None;
+                    for i in (0..=upto).rev() {
+                        if timeline.slices[i].members.contains(&member) {
+                            first = Some(i);
+                        } else {
+                            break;
+                        }
+                    }
+                    let Some(slice) = first.map(|i| &timeline.slices[i]) else {
+                        continue;
+                    };
+                    if slice.from.is_none() {
+                        continue;
+                    }
+                    let name = artifact
+                        .catalogue
+                        .entity_types
+                        .get(*ty as usize)
+                        .and_then(|t| t.entities.get(member as usize))
+                        .map_or(String::new(), |e| e.name.clone());
+                    let cause = Cause {
+                        condition: format!("{} in {}", path.text, timeline.name),
+                        member: name,
+                        set: timeline.name.clone(),
+                        since: slice.from,
+                        citation: slice.citation.clone(),
+                    };
+                    if !out.contains(&cause) {
+                        out.push(cause);
+                    }
+                }
+            }
+        }
+        out
     }
 
     pub fn explanation_json(&self, e: &Explanation) -> Json {
@@ -132,6 +235,12 @@ impl Engine {
                 };
                 o.insert("status".into(), Json::String(s.into()));
                 o.insert("reason".into(), why);
+                if matches!(status, RuleStatus::Matched) && !e.causes.is_empty() {
+                    o.insert(
+                        "because".into(),
+                        Json::Array(e.causes.iter().map(cause_json).collect()),
+                    );
+                }
                 if let Some(rule) = rule.filter(|r| !r.bindings.is_empty()) {
                     o.insert(
                         "reads".into(),
@@ -170,8 +279,14 @@ impl Engine {
                         rule.location.file, rule.location.line, rule.location.column
                     ));
                     out.push_str(&format!("  in force: {}\n", period(rule.from, rule.until)));
+                    for c in &e.causes {
+                        out.push_str(&format!("  because: {}\n", cause_text(c)));
+                    }
                     for b in &rule.bindings {
                         out.push_str(&format!("  reads: {}\n", binding_text(b)));
+                        for x in &b.differs {
+                            out.push_str(&format!("    {}\n", disagreement_text(x)));
+                        }
                     }
                 }
             }
@@ -204,6 +319,76 @@ impl Engine {
         }
         out
     }
+}
+
+/// `t.arrival_port in transit_ports: hengqin since 2025-11-05 (nia_2025_11 item 4)`
+pub fn cause_text(c: &Cause) -> String {
+    let mut out = format!("{}: {}", c.condition, c.member);
+    if let Some(f) = c.since {
+        out.push_str(&format!(" since {}", format_date(f)));
+    }
+    if let Some(cite) = &c.citation {
+        out.push_str(&format!(" ({})", citation_text(cite)));
+    }
+    out
+}
+
+/// `nia_2025_11 item 4`, or the source alone.
+pub fn citation_text(c: &crate::artifact::Citation) -> String {
+    match c.item {
+        Some(i) => format!("{} item {i}", c.source),
+        None => c.source.clone(),
+    }
+}
+
+/// `but nia_2025_11 item 4 (an aggregator's text) says 144h: "144-hour visa-free transit"`
+pub fn disagreement_text(d: &crate::artifact::Disagreement) -> String {
+    let mut out = format!("but {}", citation_text(&d.citation));
+    if let Some(k) = d.kind {
+        out.push_str(&format!(" ({})", k.describe()));
+    }
+    out.push_str(&format!(" says {}", d.says));
+    if let Some(q) = &d.quote {
+        out.push_str(&format!(": {q:?}"));
+    }
+    out
+}
+
+pub fn disagreement_json(d: &crate::artifact::Disagreement) -> Json {
+    let mut m = Map::new();
+    m.insert("source".into(), Json::String(d.citation.source.clone()));
+    m.insert("item".into(), d.citation.item.map_or(Json::Null, Json::from));
+    m.insert(
+        "kind".into(),
+        d.kind.map_or(Json::Null, |k| Json::String(k.as_str().into())),
+    );
+    m.insert("says".into(), Json::String(d.says.clone()));
+    m.insert(
+        "quote".into(),
+        d.quote.clone().map_or(Json::Null, Json::String),
+    );
+    Json::Object(m)
+}
+
+pub fn cause_json(c: &Cause) -> Json {
+    let mut m = Map::new();
+    m.insert("condition".into(), Json::String(c.condition.clone()));
+    m.insert("member".into(), Json::String(c.member.clone()));
+    m.insert("set".into(), Json::String(c.set.clone()));
+    m.insert(
+        "since".into(),
+        c.since.map_or(Json::Null, |d| Json::String(format_date(d))),
+    );
+    m.insert(
+        "citation".into(),
+        c.citation.as_ref().map_or(Json::Null, |c| {
+            let mut m = Map::new();
+            m.insert("source".into(), Json::String(c.source.clone()));
+            m.insert("item".into(), c.item.map_or(Json::Null, Json::from));
+            Json::Object(m)
+        }),
+    );
+    Json::Object(m)
 }
 
 /// `transit_stay_limit = 240h (from 2024-12-17, nia_2024_12 item 1)`
@@ -262,5 +447,11 @@ pub fn binding_json(b: &crate::artifact::Binding) -> Json {
             Json::Object(m)
         }),
     );
+    if !b.differs.is_empty() {
+        o.insert(
+            "differs".into(),
+            Json::Array(b.differs.iter().map(disagreement_json).collect()),
+        );
+    }
     Json::Object(o)
 }

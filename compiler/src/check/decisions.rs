@@ -217,6 +217,14 @@ impl Checker<'_> {
                 if let Some(c) = self.citation(c) {
                     facts.push(format!("cites: {c}"));
                 }
+                // Each value the outcome states, against what sources are known to say.
+                if let Some(edict_grammar::ExprKind::Record(fields)) =
+                    r.then.as_ref().map(|t| &t.kind)
+                {
+                    for f in fields {
+                        self.weaker_source(c, &f.value);
+                    }
+                }
             }
             None => {
                 let d = self

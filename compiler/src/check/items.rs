@@ -30,6 +30,11 @@ impl Checker<'_> {
                 let scope = Scope::default();
                 let mut seen = Vec::new();
                 for f in &s.fields {
+                    if f.name.name == "kind" {
+                        self.source_kind(&f.value);
+                        seen.push("kind");
+                        continue;
+                    }
                     match declared.iter().find(|(n, _, _)| *n == f.name.name) {
                         Some((_, ty, _)) => {
                             let place = format!("field `{}`", f.name.name);
@@ -37,7 +42,9 @@ impl Checker<'_> {
                             seen.push(f.name.name.as_str());
                         }
                         None => {
-                            let names: Vec<&str> = declared.iter().map(|(n, _, _)| *n).collect();
+                            let mut names: Vec<&str> =
+                                declared.iter().map(|(n, _, _)| *n).collect();
+                            names.push("kind");
                             self.unknown_field(&f.name, "field of a source", names);
                         }
                     }
@@ -472,6 +479,27 @@ impl Checker<'_> {
         }
     }
 
+    /// A source's `kind`: one of the words of [`SourceKind`].
+    fn source_kind(&mut self, e: &Expr) {
+        use edict_runtime::artifact::SourceKind;
+        let words: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
+        match &e.kind {
+            ExprKind::Name(n) if SourceKind::parse(&n.name).is_some() => {}
+            ExprKind::Name(n) => self.unknown(n, "kind of source", words),
+            _ => {
+                let d = self
+                    .diag(
+                        Code::E0208,
+                        e.span,
+                        "a source's `kind` is one of `notice`, `report`, `translation`, `aggregator`",
+                    )
+                    .label("not a kind of source")
+                    .help("write the word alone, as in `kind: report`");
+                self.emit(d);
+            }
+        }
+    }
+
     pub(crate) fn announced(&mut self, n: Option<&Number>) {
         if let Some(n) = n {
             self.number(n, "the announced count");
@@ -490,7 +518,7 @@ impl Checker<'_> {
 
     pub(crate) fn citation(&mut self, c: &Citation) -> Option<String> {
         match self.index.kind(&c.source.name) {
-            Some(DeclKind::Source { items }) => {
+            Some(DeclKind::Source { items, .. }) => {
                 let items = *items;
                 let item = c
                     .item

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use edict_grammar::{Expr, ExprKind, Ident, Span, ValueDecl};
+use edict_grammar::{Citation, Expr, ExprKind, Ident, Span, ValueDecl};
 
 use super::expr::assignable;
 use jiff::civil::Date;
@@ -85,6 +85,7 @@ impl Checker<'_> {
             match &entry.cite {
                 Some(c) => {
                     self.citation(c);
+                    self.weaker_source(c, &entry.value);
                 }
                 None => {
                     let d = self
@@ -95,6 +96,29 @@ impl Checker<'_> {
                         )
                         .label("where does it come from?")
                         .help("add `cite source item N` after the value");
+                    self.emit(d);
+                }
+            }
+            for d in &entry.differs {
+                self.citation(&d.source);
+                let place = format!("what `{}` says of `{}`", d.source.source.name, v.name.name);
+                self.check_against(&d.says, &scope, &ty, &place);
+                if entry
+                    .cite
+                    .as_ref()
+                    .is_some_and(|c| c.source.name == d.source.source.name)
+                {
+                    let d = self
+                        .diag(
+                            Code::E0113,
+                            d.source.source.span,
+                            format!(
+                                "`{}` is cited for this value and said to differ from it",
+                                d.source.source.name
+                            ),
+                        )
+                        .label("the same source as the `cite`")
+                        .help("`but` names another source that states the fact otherwise; cite the one the policy follows");
                     self.emit(d);
                 }
             }
@@ -376,5 +400,87 @@ impl Checker<'_> {
             }
             None => Ty::Error,
         }
+    }
+}
+
+impl Checker<'_> {
+    /// W0504: `value`, cited only to `cite`, is what that source says where a `but` clause
+    /// elsewhere records that it says otherwise than the source the workspace follows (and
+    /// that source is not the weaker of the two).
+    pub(crate) fn weaker_source(&mut self, cite: &Citation, value: &Expr) {
+        let item: Option<u32> = cite.item.as_ref().and_then(|n| n.text.parse().ok());
+        let said = crate::render::expr_text(value);
+        let timelines = crate::values::value_timelines(self.db, self.ws);
+        let kind_of = |name: &str| match self.index.kind(name) {
+            Some(DeclKind::Source { kind, .. }) => *kind,
+            _ => None,
+        };
+        let mut found = None;
+        'search: for (fact, tl) in &timelines.values {
+            for (key, eras) in &tl.keys {
+                for era in eras {
+                    for d in &era.differs {
+                        let same_item = d.item.is_none() || d.item == item;
+                        if d.source != cite.source.name
+                            || !same_item
+                            || crate::render::expr_text(&d.says) != said
+                        {
+                            continue;
+                        }
+                        let Some((followed, followed_item)) = &era.cite else {
+                            continue;
+                        };
+                        let (theirs, ours) = (kind_of(&d.source), kind_of(followed));
+                        if let (Some(t), Some(o)) = (theirs, ours) {
+                            if t.stronger_than(o) {
+                                continue;
+                            }
+                        }
+                        let fact = if key.is_empty() {
+                            fact.clone()
+                        } else {
+                            format!("{fact}[{key}]")
+                        };
+                        let followed = match followed_item {
+                            Some(i) => format!("`{followed}` item {i}"),
+                            None => format!("`{followed}`"),
+                        };
+                        let followed = match ours {
+                            Some(k) => format!("{followed} ({})", k.describe()),
+                            None => followed,
+                        };
+                        let value = crate::render::expr_text(&era.value);
+                        found = Some((fact, followed, value, theirs));
+                        break 'search;
+                    }
+                }
+            }
+        }
+        let Some((fact, followed, followed_value, theirs)) = found else {
+            return;
+        };
+        let cited = match item {
+            Some(i) => format!("`{}` item {i}", cite.source.name),
+            None => format!("`{}`", cite.source.name),
+        };
+        let what = match theirs {
+            Some(k) => format!("{cited} ({})", k.describe()),
+            None => cited.clone(),
+        };
+        let d = self
+            .diag(
+                Code::W0504,
+                value.span,
+                format!("`{said}` is cited only to {cited}, which the workspace records as saying otherwise"),
+            )
+            .label(format!("{what} says `{said}`"))
+            .secondary(
+                cite.span,
+                format!("`{fact}` follows {followed}: `{followed_value}`"),
+            )
+            .help(format!(
+                "cite the source the workspace follows for `{fact}`, or, if {cited} is right here, record why with a `but` clause on this statement"
+            ));
+        self.emit(d);
     }
 }

@@ -426,7 +426,7 @@ fn describe_decl(
                 let _ = write!(out, "\n\n{doc}");
             }
         }
-        DeclKind::Source { items } => {
+        DeclKind::Source { items, .. } => {
             out = code(&format!("source {name}"));
             if let ItemKind::Source(s) = &item.kind {
                 if !s.fields.is_empty() {

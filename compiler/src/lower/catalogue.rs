@@ -205,10 +205,31 @@ impl<'a> Lowerer<'a> {
                             from: era.from.map(date_to_days),
                             until: era.until.map(date_to_days),
                             citation: self.citation_of(era.cite.as_ref()),
+                            differs: self.disagreements(era),
                         })
                     })
                     .collect(),
                 otherwise: tl.otherwise.as_ref().map(expr_text),
+            })
+            .collect()
+    }
+
+    /// The `but` clauses of an entry, as the artifact holds them.
+    pub(crate) fn disagreements(
+        &self,
+        era: &crate::values::Era,
+    ) -> Vec<edict_runtime::artifact::Disagreement> {
+        era.differs
+            .iter()
+            .map(|d| edict_runtime::artifact::Disagreement {
+                citation: Citation {
+                    source: d.source.clone(),
+                    title: self.source_title(&d.source),
+                    item: d.item,
+                },
+                kind: self.source_kind(&d.source),
+                says: expr_text(&d.says),
+                quote: d.quote.clone(),
             })
             .collect()
     }

@@ -380,6 +380,7 @@ impl Lowerer<'_> {
             from: era.from.map(date_to_days),
             until: era.until.map(date_to_days),
             citation: self.citation_of(era.cite.as_ref()),
+            differs: self.disagreements(era),
         }
     }
 
@@ -414,6 +415,7 @@ fn otherwise_binding(read: &Read, value: &Expr) -> Binding {
         from: None,
         until: None,
         citation: None,
+        differs: Vec::new(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Formatting dated values and relations: one entry per line, their clauses aligned.
 
 use super::*;
-use crate::syntax::{ValueDecl, ValueEntry};
+use crate::syntax::{Differs, ValueDecl, ValueEntry};
 
 impl Fmt<'_> {
     pub(super) fn value_item(&mut self, item: &Item, v: &ValueDecl) -> bool {
@@ -45,11 +45,16 @@ impl Fmt<'_> {
             } else {
                 format!("{head} {clauses}")
             };
-            let text = if self.fits(1, &one) || entry.keys.len() < 2 {
+            let mut text = if self.fits(1, &one) || entry.keys.len() < 2 {
                 one
             } else {
                 self.wrapped_entry(entry, clauses)
             };
+            // Each `but` on a line of its own below the entry: it quotes another source.
+            for d in &entry.differs {
+                text.push_str("\n  ");
+                text.push_str(&self.differs(d));
+            }
             elems.push(Elem {
                 text,
                 span: entry.span,
@@ -93,6 +98,20 @@ impl Fmt<'_> {
         }
         lines.push(line);
         lines.join("\n")
+    }
+
+    /// `but src item 4 says 144h "words"`.
+    fn differs(&self, d: &Differs) -> String {
+        let source = match &d.source.item {
+            Some(n) => format!("{} item {}", d.source.source.name, n.text),
+            None => d.source.source.name.clone(),
+        };
+        let mut out = format!("but {source} says {}", self.e(&d.says));
+        if let Some(q) = &d.quote {
+            out.push(' ');
+            out.push_str(&self.e(q));
+        }
+        out
     }
 
     fn entry_head(&self, e: &ValueEntry) -> String {

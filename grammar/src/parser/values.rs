@@ -49,6 +49,7 @@ impl Builder {
         let mut from = None;
         let mut until = None;
         let mut cite = None;
+        let mut differs = Vec::new();
         let mut repeated = Vec::new();
         for c in p.into_inner() {
             let cspan = self.span(&c);
@@ -62,6 +63,7 @@ impl Builder {
                 Rule::cite_clause => {
                     set_once(&mut cite, Some(self.citation(c)), cspan, &mut repeated)
                 }
+                Rule::but_clause => differs.push(self.differs(c)),
                 _ => {}
             }
         }
@@ -71,8 +73,52 @@ impl Builder {
             from,
             until,
             cite,
+            differs,
             span,
             repeated,
+        }
+    }
+
+    /// `but src item 4 says 144h "words"`.
+    fn differs(&mut self, p: P<'_>) -> Differs {
+        let span = self.span(&p);
+        let mut source = Citation {
+            source: Ident {
+                name: String::new(),
+                span,
+            },
+            item: None,
+            span,
+        };
+        let mut says = None;
+        let mut quote = None;
+        for c in p.into_inner() {
+            let cspan = self.span(&c);
+            match c.as_rule() {
+                Rule::ident => {
+                    source.source = self.ident(c);
+                    source.span = cspan;
+                }
+                Rule::int => {
+                    source.item = Some(self.number(c));
+                    source.span = source.span.cover(cspan);
+                }
+                Rule::expr => says = Some(self.expr(c)),
+                Rule::string => {
+                    let raw = c.into_inner().next().map(|b| b.as_str()).unwrap_or("");
+                    quote = Some(Expr {
+                        kind: ExprKind::Text(unescape(raw)),
+                        span: cspan,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Differs {
+            source,
+            says: says.unwrap_or_else(|| error_expr(span)),
+            quote,
+            span,
         }
     }
 }
