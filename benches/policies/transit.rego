@@ -1,4 +1,4 @@
-# The 144-hour visa-free transit decision (policies/transit_144h.edict) in Rego.
+# The 144-hour visa-free transit decision (policies/transit.edict) in Rego.
 #
 # input: the traveller's record. Countries and ports are their names ("us", "hengqin"),
 # date-times seconds since 1970-01-01T00:00: {"nationality": "us", "origin": "us",
@@ -12,14 +12,14 @@ import rego.v1
 
 default decision := {"status": "visa_required"}
 
-decision := {"status": "visa_free_transit", "max_stay": "144h"} if visa_free_transit_144h
+decision := {"status": "visa_free_transit", "max_stay": "144h"} if visa_free_transit
 
 # A national of an eligible country, entering at a port designated on the day of arrival, with
 # an onward ticket to a third country or region (not back where they came from, not mainland
 # China), leaving within 144 hours.
-visa_free_transit_144h if {
+visa_free_transit if {
 	sets.in_set(input.nationality, "transit_countries", input.arrival)
-	sets.in_set(input.arrival_port, "transit_144h_ports", input.arrival)
+	sets.in_set(input.arrival_port, "transit_ports", input.arrival)
 	input.onward_destination != input.origin
 	input.onward_destination != "cn"
 	input.onward_departure > input.arrival

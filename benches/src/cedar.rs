@@ -5,8 +5,8 @@
 //!
 //! Entities: every catalogue entity is an entity of its type (`Port::"hengqin"`), whose parent
 //! is the entity it lies in (its city, province, region). Every version of a set is a group:
-//! `PortSet::"transit_144h_ports"` holds the members as first published,
-//! `PortSet::"transit_144h_ports@2025-11-05"` the members from that amendment on; each member
+//! `PortSet::"transit_ports"` holds the members as first published,
+//! `PortSet::"transit_ports@2025-11-05"` the members from that amendment on; each member
 //! has the groups of the versions it belongs to as parents, so `in` follows both the hierarchy
 //! and set membership. Dates go through Cedar's `datetime` extension.
 

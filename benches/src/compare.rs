@@ -42,12 +42,12 @@ impl Side {
             .map_err(|d| format!("policies/ does not build: {} diagnostics", d.len()))?;
         // The hand-written Cedar policy names the amendment date; check that the artifact has
         // exactly that amendment, so the two cannot drift apart unnoticed.
-        let ports = transit::set_slices(&artifact, "transit_144h_ports")?;
+        let ports = transit::set_slices(&artifact, "transit_ports")?;
         let amended = parse_date("2025-11-05");
         let froms: Vec<Option<i64>> = ports.iter().map(|s| s.0).collect();
         if froms != [None, amended] {
             return Err(format!(
-                "transit_144h_ports has versions from {froms:?}; benches/policies/transit.cedar expects the original and one amendment on 2025-11-05"
+                "transit_ports has versions from {froms:?}; benches/policies/transit.cedar expects the original and one amendment on 2025-11-05"
             ));
         }
         if transit::set_slices(&artifact, "transit_countries")?.len() != 1 {
@@ -66,8 +66,8 @@ impl Side {
         let rule = d
             .rules
             .iter()
-            .position(|r| r.name == "visa_free_transit_144h")
-            .ok_or("no rule `visa_free_transit_144h`")? as u32;
+            .position(|r| r.name == "visa_free_transit")
+            .ok_or("no rule `visa_free_transit`")? as u32;
         let modules = [
             ("sets.rego", bench_policy("sets.rego")?),
             ("transit.rego", rego_text.clone()),

@@ -118,7 +118,7 @@ pub fn requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<Value>>, St
     let unlisted: Vec<u32> = (0..n_countries as u32)
         .filter(|c| !listed.contains(c))
         .collect();
-    let ports = set_slices(a, "transit_144h_ports")?;
+    let ports = set_slices(a, "transit_ports")?;
     let base = ports.first().map(|s| s.1.clone()).unwrap_or_default();
     let latest = ports.last().map(|s| s.1.clone()).unwrap_or_default();
     let added: Vec<u32> = latest

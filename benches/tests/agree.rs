@@ -16,7 +16,7 @@ fn transit_agrees_on_10000_varied_requests() {
 
 #[test]
 fn transit_edge_cases_agree() {
-    // The scenarios of policies/transit_144h.edict, through all three engines.
+    // The scenarios of policies/transit.edict, through all three engines.
     let mut side = Side::transit(2_000, 11).unwrap();
     let a = side.engine.artifact().clone();
     let d = side.engine.decision(side.decision).unwrap().clone();

@@ -61,7 +61,7 @@ fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcem
         (Some(5), Some(19))
     );
     assert_eq!(transit["region"][0]["set"], "transit_countries");
-    assert_eq!(transit["after"]["rules"][0], "visa_free_transit_144h");
+    assert_eq!(transit["after"]["rules"][0], "visa_free_transit");
     assert_eq!(transit["after"]["citations"][0], "nia_2025_11 item 4");
     let amended = v["sources"]
         .as_array()
@@ -69,7 +69,7 @@ fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcem
         .iter()
         .find(|s| s["kind"] == "set_changed")
         .unwrap();
-    assert_eq!(amended["set"], "transit_144h_ports");
+    assert_eq!(amended["set"], "transit_ports");
     assert_eq!(amended["from"], "2025-11-05");
     assert_eq!(
         amended["announced"],

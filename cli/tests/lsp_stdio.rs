@@ -55,8 +55,8 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
         .canonicalize()
         .unwrap();
     let root_uri = format!("file://{}", root.display());
-    let transit_uri = format!("{root_uri}/transit_144h.edict");
-    let text = std::fs::read_to_string(root.join("transit_144h.edict")).unwrap();
+    let transit_uri = format!("{root_uri}/transit.edict");
+    let text = std::fs::read_to_string(root.join("transit.edict")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_edict"))
         .arg("lsp")
         .stdin(Stdio::piped())
@@ -67,7 +67,7 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
     let mut stdin = child.stdin.take().unwrap();
     let frames = read_frames(child.stdout.take().unwrap());
     let hover_at = |id: i64| {
-        // `transit_144h_ports` in the rule's condition: line 57, column 27 (0-based 56, 26).
+        // `transit_ports` in the rule's condition: line 57, column 27 (0-based 56, 26).
         message(
             json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
             "params": { "textDocument": { "uri": transit_uri }, "position": { "line": 56, "character": 30 } } }),

@@ -130,7 +130,7 @@ fn neovim_with_the_documented_configuration() {
             "direct_transit_24h_ports_2025",
             "smart_clearance_ports_2025",
             "talent_pilot_regions",
-            "transit_144h_ports"
+            "transit_ports"
         ],
         "{results:#}"
     );
@@ -141,7 +141,7 @@ fn neovim_with_the_documented_configuration() {
         results["renamed_files"].as_u64().unwrap() >= 2,
         "{results:#}"
     );
-    for file in ["countries.edict", "transit_144h.edict"] {
+    for file in ["countries.edict", "transit.edict"] {
         let text = std::fs::read_to_string(ws.join(file)).unwrap();
         assert!(text.contains("eligible_nationalities"), "{file}: {text}");
         assert!(!text.contains("transit_countries"), "{file}: {text}");

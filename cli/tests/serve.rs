@@ -539,7 +539,7 @@ fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
 #[test]
 fn reloads_while_clients_ask_serve_one_version_per_answer() {
     let (_scratch, dir) = policies_copy("serve-reload");
-    let transit = dir.join("transit_144h.edict");
+    let transit = dir.join("transit.edict");
     let original = std::fs::read_to_string(&transit).unwrap();
     assert!(original.contains("144h"));
     let d = dir.to_str().unwrap().to_string();
@@ -613,7 +613,7 @@ fn reloads_while_clients_ask_serve_one_version_per_answer() {
         err["details"][0]
             .as_str()
             .unwrap()
-            .contains("transit_144h.edict"),
+            .contains("transit.edict"),
         "{err}"
     );
     let m = String::from_utf8(http(&a, "GET", "/metrics", &[], b"").body).unwrap();

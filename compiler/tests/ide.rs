@@ -130,11 +130,11 @@ fn rename_reaches_every_kind_of_use() {
         ),
         (
             "a field (record, conditions, outcomes, expectations)",
-            rename(&a, "transit_144h.edict", "max_stay:", "longest_stay"),
+            rename(&a, "transit.edict", "max_stay:", "longest_stay"),
         ),
         (
             "an enum value (enum, outcomes, expectations)",
-            rename(&a, "transit_144h.edict", "visa_required }", "visa_needed"),
+            rename(&a, "transit.edict", "visa_required }", "visa_needed"),
         ),
         (
             "a catalogue entry (catalogue, sets, amendments, tests)",
@@ -148,20 +148,20 @@ fn rename_reaches_every_kind_of_use() {
             "an input that would hide a declaration",
             rename(
                 &a,
-                "transit_144h.edict",
+                "transit.edict",
                 "t: TransitTraveller",
                 "transit_countries",
             ),
         ),
         (
             "a clash with a field",
-            rename(&a, "transit_144h.edict", "origin: Country", "nationality"),
+            rename(&a, "transit.edict", "origin: Country", "nationality"),
         ),
         (
             "a clash with a value",
             rename(
                 &a,
-                "transit_144h.edict",
+                "transit.edict",
                 "visa_required }",
                 "visa_free_transit",
             ),
@@ -181,8 +181,8 @@ fn rename_reaches_every_kind_of_use() {
 #[test]
 fn set_formulas_ends_and_moves_in_the_editor() {
     let scratch = "set trial_ports: Port from 2025-11-05 until 2026-01-01 cite nia_2025_11 item 4 { hengqin }\n\
-                   set all_transit_ports: Port = transit_144h_ports union trial_ports\n\
-                   amend transit_144h_ports from 2025-12-01 cite nia_2025_11 item 4 {\n  move hzmb into trial_ports\n}\n\
+                   set all_transit_ports: Port = transit_ports union trial_ports\n\
+                   amend transit_ports from 2025-12-01 cite nia_2025_11 item 4 {\n  move hzmb into trial_ports\n}\n\
                    condition at_trial_port for transit_entry {\n  when t.arrival_port in trial_ports\n}\n\
                    rule trial_rule for transit_entry {\n  cite nia_2025_11 item 4\n  when at_trial_port and t.nationality in transit_countries\n  then { status: visa_free_transit }\n}\n";
     let a = workspace(scratch);

@@ -16,7 +16,7 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// The file of an item's page: `sets/transit_144h_ports.html`.
+/// The file of an item's page: `sets/transit_ports.html`.
 pub fn path(kind: &str, name: &str) -> String {
     format!("{kind}/{}.html", slug(name))
 }

@@ -23,7 +23,7 @@ pub struct TestPage {
 pub struct Model {
     pub artifact: Artifact,
     pub engine: Engine,
-    /// Doc comments by (kind, name): `("set", "transit_144h_ports")`.
+    /// Doc comments by (kind, name): `("set", "transit_ports")`.
     pub docs: HashMap<(String, String), String>,
     pub tests: Vec<TestPage>,
 }

@@ -55,7 +55,7 @@ fuzz_target!(|data: (&[u8], Vec<Action>)| {
     // A session.
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies");
     let root = std::path::Path::new(root).canonicalize().expect("policies");
-    let uri = lsp_types::Url::from_file_path(root.join("transit_144h.edict")).expect("uri").to_string();
+    let uri = lsp_types::Url::from_file_path(root.join("transit.edict")).expect("uri").to_string();
     let (server_side, client) = Connection::memory();
     let server = std::thread::spawn(move || edict_lsp::run(server_side));
     let send = |m: Message| client.sender.send(m).expect("server alive");
@@ -69,7 +69,7 @@ fuzz_target!(|data: (&[u8], Vec<Action>)| {
     };
     request("initialize", json!({ "rootUri": lsp_types::Url::from_file_path(&root).expect("uri"), "capabilities": {} }), &mut pending);
     send(Notification::new("initialized".into(), json!({})).into());
-    let text = std::fs::read_to_string(root.join("transit_144h.edict")).expect("readable");
+    let text = std::fs::read_to_string(root.join("transit.edict")).expect("readable");
     send(Notification::new("textDocument/didOpen".into(), json!({ "textDocument": { "uri": uri, "languageId": "edict", "version": 1, "text": text } })).into());
     for (version, a) in actions.into_iter().take(64).enumerate() {
         match a {

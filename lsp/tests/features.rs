@@ -8,9 +8,9 @@ use common::{text_doc_pos, Client, TempWorkspace};
 use insta::assert_yaml_snapshot;
 use serde_json::{json, Value};
 
-const TRANSIT: &str = "transit_144h.edict";
+const TRANSIT: &str = "transit.edict";
 
-/// Starts a server on a copy of `policies/` with `transit_144h.edict` open.
+/// Starts a server on a copy of `policies/` with `transit.edict` open.
 fn policies(name: &str) -> (TempWorkspace, Client, String) {
     let ws = TempWorkspace::policies(name);
     let mut c = Client::start(&ws.dir, false);
@@ -43,9 +43,9 @@ fn hover() {
     let (_ws, mut c, text) = policies("hover");
     let mut out = Vec::new();
     for (label, needle, nth) in [
-        ("set in a condition", "transit_144h_ports\n", 0),
+        ("set in a condition", "transit_ports\n", 0),
         ("duration", "144h\n", 0),
-        ("rule", "visa_free_transit_144h for", 0),
+        ("rule", "visa_free_transit for", 0),
         ("input", "t.nationality", 0),
         ("field", "nationality in", 0),
         ("entity", "hengqin\n", 0),
@@ -95,7 +95,7 @@ fn definition_and_references() {
 #[test]
 fn rename() {
     let (_ws, mut c, text) = policies("rename");
-    let pos = at(&c, &text, "transit_144h_ports", 0);
+    let pos = at(&c, &text, "transit_ports", 0);
     let prepared = c
         .request("textDocument/prepareRename", pos.clone())
         .unwrap();
@@ -268,11 +268,11 @@ fn semantic_tokens() {
 fn quick_fixes() {
     let ws = TempWorkspace::policies("fixes");
     let mut c = Client::start(&ws.dir, false);
-    let text = "decision gate_check(t: TransitTraveller) -> TransitEntry {\n  as of t.arrival\n}\n\nrule g for gate_check {\n  cite nia_2025_11 item 4\n  when t.arrival_port in transit_144h_prots\n  then { status: visa_free_transit }\n}\n";
+    let text = "decision gate_check(t: TransitTraveller) -> TransitEntry {\n  as of t.arrival\n}\n\nrule g for gate_check {\n  cite nia_2025_11 item 4\n  when t.arrival_port in transit_prots\n  then { status: visa_free_transit }\n}\n";
     c.open("fixes.edict", text);
     let uri = c.uri("fixes.edict");
     let diags = c.diagnostics_of(&uri);
-    let typo = text.find("transit_144h_prots").unwrap();
+    let typo = text.find("transit_prots").unwrap();
     let range = json!({ "start": common::position(text, typo, false), "end": common::position(text, typo + 3, false) });
     let at_typo = c
         .request("textDocument/codeAction", json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }))

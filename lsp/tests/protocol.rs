@@ -17,8 +17,8 @@ use serde_json::{json, Value};
 fn protocol_mistakes_get_answers_and_the_server_keeps_serving() {
     let ws = TempWorkspace::policies("mistakes");
     let mut c = Client::start(&ws.dir, false);
-    let uri = c.uri("transit_144h.edict");
-    let text = c.open_from_disk("transit_144h.edict");
+    let uri = c.uri("transit.edict");
+    let text = c.open_from_disk("transit.edict");
     c.diagnostics_of(&uri);
     let mut out = Vec::new();
     let mut answer = |what: &str, r: Result<Value, lsp_server::ResponseError>| {
@@ -99,7 +99,7 @@ fn protocol_mistakes_get_answers_and_the_server_keeps_serving() {
 
 fn at(c: &Client, text: &str, needle: &str) -> Value {
     text_doc_pos(
-        &c.uri("transit_144h.edict"),
+        &c.uri("transit.edict"),
         c.position_of(text, needle, 0, false),
     )
 }
@@ -246,14 +246,14 @@ const ALPHABET: &[&str] = &[
     "144h",
     "2025-11-05",
     "hengqin",
-    "transit_144h_ports",
+    "transit_ports",
 ];
 
 #[test]
 fn a_thousand_random_edits_end_with_the_diagnostics_of_edict_check() {
     let ws = TempWorkspace::policies("random-edits");
     let mut c = Client::start(&ws.dir, false);
-    let file = "transit_144h.edict";
+    let file = "transit.edict";
     let uri = c.uri(file);
     let mut text = c.open_from_disk(file);
     c.diagnostics_of(&uri);

@@ -125,7 +125,7 @@ try {
     }
   }
   if (process.env.SHOTS) {
-    for (const [file, name] of [['index.html', 'site-index.png'], ['decisions/transit_entry.html', 'site-decision.png'], ['sets/transit_144h_ports.html', 'site-set-timeline.png']]) {
+    for (const [file, name] of [['index.html', 'site-index.png'], ['decisions/transit_entry.html', 'site-decision.png'], ['sets/transit_ports.html', 'site-set-timeline.png']]) {
       await page.goto(pathToFileURL(path.join(SITE, file)).href);
       await page.screenshot({ path: path.join(process.env.SHOTS, name), fullPage: true });
     }

@@ -9,7 +9,7 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The rules of a side with their citations: `rule visa_free_transit_144h, nia_2025_11 item 4`.
+/// The rules of a side with their citations: `rule visa_free_transit, nia_2025_11 item 4`.
 fn rules(s: &Side) -> String {
     s.rules
         .iter()
@@ -232,6 +232,39 @@ pub fn source_lines(sources: &[SourceChange]) -> Vec<String> {
             }
             SourceChange::ValueRemoved { value } => {
                 by_citation(None, format!("value `{value}` is removed"))
+            }
+            SourceChange::SourcesDiffer {
+                value,
+                key,
+                from,
+                follows,
+                follows_citation,
+                follows_kind,
+                other_citation,
+                other,
+            } => {
+                let what = match key {
+                    None => format!("value `{value}`"),
+                    Some(k) => format!("relation `{value}` for `{k}`"),
+                };
+                let kind = |k: Option<edict_runtime::artifact::SourceKind>| {
+                    k.map_or(String::new(), |k| format!(" ({})", k.describe()))
+                };
+                let quote = other
+                    .quote
+                    .as_ref()
+                    .map_or(String::new(), |q| format!(": {q:?}"));
+                let follows_citation = follows_citation.as_deref().unwrap_or("no citation");
+                by_citation(
+                    Some(other_citation),
+                    format!(
+                        "says {} for {what} {}{}{quote}; the policy follows {follows_citation}{}: {follows}",
+                        other.says,
+                        describe_period(*from, None),
+                        kind(other.kind),
+                        kind(*follows_kind),
+                    ),
+                );
             }
             SourceChange::RuleChanged {
                 decision,

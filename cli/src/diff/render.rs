@@ -143,6 +143,23 @@ fn source_json(c: &SourceChange) -> Json {
             "before": old, "after": new, "citation": citation,
         }),
         SourceChange::ValueRemoved { value } => json!({ "kind": "value_removed", "value": value }),
+        SourceChange::SourcesDiffer {
+            value,
+            key,
+            from,
+            follows,
+            follows_citation,
+            follows_kind,
+            other_citation,
+            other,
+        } => json!({
+            "kind": "sources_differ", "value": value, "key": key, "from": from.map(format_date),
+            "follows": { "value": follows, "citation": follows_citation, "kind": follows_kind.map(|k| k.as_str()) },
+            "other": {
+                "citation": other_citation, "kind": other.kind.map(|k| k.as_str()),
+                "says": other.says, "quote": other.quote,
+            },
+        }),
         SourceChange::RuleChanged {
             decision,
             rule: r,

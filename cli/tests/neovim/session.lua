@@ -53,7 +53,7 @@ for _, d in ipairs(vim.diagnostic.get(cjk)) do
 end
 
 -- 2. Hover on a set name.
-local transit = open('transit_144h.edict')
+local transit = open('transit.edict')
 local hover = request(transit, client, 'textDocument/hover',
   { textDocument = doc(transit), position = position(transit, 'transit_countries', 2, client) })
 results.hover = hover and hover.contents and hover.contents.value or ''
@@ -91,7 +91,7 @@ vim.cmd('silent! write')
 results.formatted = table.concat(vim.api.nvim_buf_get_lines(messy, 0, -1, false), '\n')
 
 -- 7. Tree-sitter, set up as docs/editors.md says: the parser, highlights and folds.
-vim.cmd.edit(ws .. '/transit_144h.edict')
+vim.cmd.edit(ws .. '/transit.edict')
 local ts_buf = vim.api.nvim_get_current_buf()
 local ok, parser = pcall(vim.treesitter.get_parser, ts_buf, 'edict')
 if not ok then fail('no tree-sitter parser for edict: ' .. tostring(parser)) end
@@ -113,11 +113,11 @@ local function captures_at(needle, skip)
       return names
     end
   end
-  fail('no `' .. needle .. '` in transit_144h.edict')
+  fail('no `' .. needle .. '` in transit.edict')
 end
-results.treesitter.set_keyword = captures_at('set transit_144h_ports', 0)
-results.treesitter.set_name = captures_at('set transit_144h_ports', 4)
-local set_line = vim.fn.search('^set transit_144h_ports', 'n')
+results.treesitter.set_keyword = captures_at('set transit_ports', 0)
+results.treesitter.set_name = captures_at('set transit_ports', 4)
+local set_line = vim.fn.search('^set transit_ports', 'n')
 results.treesitter.fold_start = vim.treesitter.foldexpr(set_line)
 results.treesitter.fold_inside = vim.treesitter.foldexpr(set_line + 1)
 

@@ -95,7 +95,24 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
             let reads: Vec<String> = r
                 .bindings
                 .iter()
-                .map(|bd| format!("<code>{} = {}</code>", esc(&bd.read), esc(&bd.value)))
+                .map(|bd| {
+                    let mut read = format!("<code>{} = {}</code>", esc(&bd.read), esc(&bd.value));
+                    if let Some(c) = &bd.citation {
+                        read.push_str(&format!(" ({})", citation_html(c, 1)));
+                    }
+                    // Where another source says otherwise, the reader sees both.
+                    for x in &bd.differs {
+                        let kind = x
+                            .kind
+                            .map_or(String::new(), |k| format!(", {}", esc(k.describe())));
+                        read.push_str(&format!(
+                            " but {}{kind} says <code>{}</code>",
+                            citation_html(&x.citation, 1),
+                            esc(&x.says)
+                        ));
+                    }
+                    read
+                })
                 .collect();
             let line = format!(
                 "<li>then <strong>{}</strong>; in force {}{}{}</li>",

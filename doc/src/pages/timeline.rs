@@ -220,13 +220,27 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
         if v.key.is_some() {
             b.push_str(&format!("<td>{}</td>", esc(e.key.as_deref().unwrap_or(""))));
         }
+        let mut cited = e
+            .citation
+            .as_ref()
+            .map_or("—".into(), |c| super::citation_html(c, 1));
+        // Sources that say otherwise, after the one followed.
+        for d in &e.differs {
+            let kind = d.kind.map_or(String::new(), |k| format!(" ({})", esc(k.describe())));
+            let quote = d
+                .quote
+                .as_ref()
+                .map_or(String::new(), |q| format!(": <q>{}</q>", esc(q)));
+            cited.push_str(&format!(
+                "<p class=\"differs\">but {}{kind} says <code>{}</code>{quote}</p>",
+                super::citation_html(&d.citation, 1),
+                esc(&d.says)
+            ));
+        }
         b.push_str(&format!(
-            "<td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+            "<td><code>{}</code></td><td>{}</td><td>{cited}</td></tr>\n",
             esc(&e.value),
             esc(&super::period(e.from, e.until)),
-            e.citation
-                .as_ref()
-                .map_or("—".into(), |c| super::citation_html(c, 1))
         ));
     }
     b.push_str("</tbody>\n</table>\n");

@@ -76,6 +76,20 @@ pub enum SourceChange {
     ValueRemoved {
         value: String,
     },
+    /// A source newly recorded as stating a value otherwise than the source the policy follows
+    /// (a `but` clause only the new version has).
+    SourcesDiffer {
+        value: String,
+        key: Option<String>,
+        from: Option<i64>,
+        /// The value the policy states, and the citation it follows (`nia_2024_12_17`).
+        follows: String,
+        follows_citation: Option<String>,
+        follows_kind: Option<crate::artifact::SourceKind>,
+        /// The other source: its citation (`nia_2025_11 item 4`), kind, value and words.
+        other_citation: String,
+        other: crate::artifact::Disagreement,
+    },
 }
 
 /// A set's members in a period, new version against old.
@@ -124,6 +138,7 @@ impl SourceChange {
             SourceChange::SetAdded { citation, .. } => citation.as_deref(),
             SourceChange::SetChanged { delta, .. } => delta.citation.as_deref(),
             SourceChange::ValueChanged { citation, .. } => citation.as_deref(),
+            SourceChange::SourcesDiffer { other_citation, .. } => Some(other_citation),
             SourceChange::RuleAdded { rule, .. }
             | SourceChange::RuleRemoved { rule, .. }
             | SourceChange::RuleChanged { rule, .. } => rule.citation.as_deref(),
@@ -393,6 +408,30 @@ fn value_changes(oa: &crate::Artifact, na: &crate::Artifact) -> Vec<SourceChange
                 });
             }
             out.extend(pending);
+            // Disagreements the new version records and the old did not.
+            for e in ne {
+                let before = oe.iter().find(|x| x.from == e.from && x.value == e.value);
+                for d in &e.differs {
+                    if before.is_some_and(|b| b.differs.contains(d)) {
+                        continue;
+                    }
+                    out.push(SourceChange::SourcesDiffer {
+                        value: name.to_string(),
+                        key: key.clone(),
+                        from: e.from,
+                        follows: e.value.clone(),
+                        follows_citation: e.citation.as_ref().map(citation_text),
+                        follows_kind: e.citation.as_ref().and_then(|c| {
+                            na.sources
+                                .iter()
+                                .find(|s| s.name == c.source)
+                                .and_then(|s| s.kind)
+                        }),
+                        other_citation: citation_text(&d.citation),
+                        other: d.clone(),
+                    });
+                }
+            }
         }
         let (oo, no) = (o.and_then(|v| v.otherwise.clone()), n.otherwise.clone());
         if oo != no {
@@ -471,6 +510,12 @@ fn source_changes(old: &[Source], new: &[Source]) -> Vec<SourceChange> {
                 }
                 if o.url != n.url {
                     what.push("url".to_string());
+                }
+                if o.effective != n.effective {
+                    what.push("effective".to_string());
+                }
+                if o.kind != n.kind {
+                    what.push("kind".to_string());
                 }
                 out.push(SourceChange::SourceChanged {
                     source: n.name.clone(),

@@ -18,7 +18,7 @@ const SHOWN: usize = 10;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Description {
     /// For people: `hengqin, hzmb (2 of 40)`, `any but cn, hk (57 of 59)`,
-    /// `transit_144h_ports (18 of 40)`, `more than 0h, at most 144h`.
+    /// `transit_ports (18 of 40)`, `more than 0h, at most 144h`.
     pub text: String,
     /// The set whose members these values are on every day of the region.
     pub set: Option<String>,
