@@ -43,11 +43,11 @@ impl Side {
         // The hand-written Cedar policy names the amendment date; check that the artifact has
         // exactly that amendment, so the two cannot drift apart unnoticed.
         let ports = transit::set_slices(&artifact, "transit_ports")?;
-        let amended = parse_date("2025-11-05");
+        let (begun, amended) = (parse_date("2024-12-17"), parse_date("2025-11-05"));
         let froms: Vec<Option<i64>> = ports.iter().map(|s| s.0).collect();
-        if froms != [None, amended] {
+        if froms != [begun, amended] {
             return Err(format!(
-                "transit_ports has versions from {froms:?}; benches/policies/transit.cedar expects the original and one amendment on 2025-11-05"
+                "transit_ports has versions from {froms:?}; benches/policies/transit.cedar expects the set of 2024-12-17 and one amendment on 2025-11-05"
             ));
         }
         if transit::set_slices(&artifact, "transit_countries")?.len() != 1 {

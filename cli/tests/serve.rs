@@ -541,7 +541,7 @@ fn reloads_while_clients_ask_serve_one_version_per_answer() {
     let (_scratch, dir) = policies_copy("serve-reload");
     let transit = dir.join("transit.edict");
     let original = std::fs::read_to_string(&transit).unwrap();
-    assert!(original.contains("144h"));
+    assert!(original.contains("  240h from 2024-12-17 cite"));
     let d = dir.to_str().unwrap().to_string();
     let s = Server::start(&[&d, "--no-decision-log"], &[]);
     let a = s.addr.clone();
@@ -565,17 +565,17 @@ fn reloads_while_clients_ask_serve_one_version_per_answer() {
         let v = known.lock().unwrap();
         match v.iter().find(|(s, _)| *s == sha) {
             Some((_, expected)) => assert_eq!(&stay, expected, "version {sha} answered {stay}"),
-            // A version not seen yet: the new one, whose limit is 240h.
-            None => assert_eq!(stay, "\"240h\"", "an answer from an unknown version: {j}"),
+            // A version not seen yet: the new one, whose limit is 250h.
+            None => assert_eq!(stay, "\"250h\"", "an answer from an unknown version: {j}"),
         }
     });
     let stop = Arc::new(AtomicBool::new(false));
     let (handles, done) = clients(&a, 4, &stop, check);
     wait_for("the first answers", || done.load(Ordering::Relaxed) > 50);
-    // A good change on disk: the 144-hour rule allows 240 hours.
+    // A good change on disk: the stay limit becomes 250 hours.
     std::fs::write(
         &transit,
-        original.replace("max_stay: 144h", "max_stay: 240h"),
+        original.replace("  240h from 2024-12-17 cite", "  250h from 2024-12-17 cite"),
     )
     .unwrap();
     let mut sha2 = String::new();
@@ -589,7 +589,7 @@ fn reloads_while_clients_ask_serve_one_version_per_answer() {
     versions
         .lock()
         .unwrap()
-        .push((sha2.clone(), "\"240h\"".to_string()));
+        .push((sha2.clone(), "\"250h\"".to_string()));
     let before = done.load(Ordering::Relaxed);
     wait_for("answers from the new version", || {
         done.load(Ordering::Relaxed) > before + 50

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use common::{copy_dir, root, tempdir};
 
 /// The folder `tools/vscode/setup.sh` fills (`$EDICT_VSCODE` when set).
-fn installed() -> PathBuf {
+fn installed() -> Option<PathBuf> {
     common::installed("EDICT_VSCODE", "tools/vscode/setup.sh")
 }
 
@@ -40,7 +40,7 @@ impl Drop for Group {
 
 #[test]
 fn the_extension_in_a_real_vs_code() {
-    let r = installed();
+    let Some(r) = installed() else { return };
     let dir = tempdir("vscode");
     let ws = dir.join("ws");
     copy_dir(&root().join("policies"), &ws);

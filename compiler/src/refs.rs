@@ -146,6 +146,10 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                     if let Some(c) = &entry.cite {
                         f(&c.source);
                     }
+                    for d in &entry.differs {
+                        f(&d.source.source);
+                        expr(&d.says, f);
+                    }
                 }
             }
         }

@@ -142,6 +142,11 @@ module.exports = grammar({
     from_clause: $ => seq('from', $._expression),
     until_clause: $ => seq('until', $._expression),
     cite_clause: $ => seq('cite', field('source', $.identifier), optional(seq('item', field('item', $.integer)))),
+    // `but nia_2025_11 item 4 says 144h "words"`: another source states the fact otherwise.
+    but_clause: $ => prec.right(seq(
+      'but', field('source', $.identifier), optional(seq('item', field('item', $.integer))),
+      'says', field('says', $._expression), optional(field('quote', $.string)),
+    )),
     announced_clause: $ => seq('announced', $.integer, optional('partial')),
 
     // ---- items ---------------------------------------------------------------------------
@@ -274,7 +279,7 @@ module.exports = grammar({
 
     value_entry: $ => prec.right(seq(
       field('value', $._expression),
-      repeat(choice($.from_clause, $.until_clause, $.cite_clause)),
+      repeat(choice($.from_clause, $.until_clause, $.cite_clause, $.but_clause)),
     )),
 
     relation_declaration: $ => seq(
@@ -284,7 +289,7 @@ module.exports = grammar({
 
     relation_entry: $ => prec.right(seq(
       commaSep1(field('key', $.identifier)), ':', field('value', $._expression),
-      repeat(choice($.from_clause, $.until_clause, $.cite_clause)),
+      repeat(choice($.from_clause, $.until_clause, $.cite_clause, $.but_clause)),
     )),
   },
 });

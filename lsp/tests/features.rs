@@ -44,7 +44,7 @@ fn hover() {
     let mut out = Vec::new();
     for (label, needle, nth) in [
         ("set in a condition", "transit_ports\n", 0),
-        ("duration", "144h\n", 0),
+        ("duration", "240h from", 0),
         ("rule", "visa_free_transit for", 0),
         ("input", "t.nationality", 0),
         ("field", "nationality in", 0),

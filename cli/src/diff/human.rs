@@ -247,22 +247,22 @@ pub fn source_lines(sources: &[SourceChange]) -> Vec<String> {
                     None => format!("value `{value}`"),
                     Some(k) => format!("relation `{value}` for `{k}`"),
                 };
-                let kind = |k: Option<edict_runtime::artifact::SourceKind>| {
-                    k.map_or(String::new(), |k| format!(" ({})", k.describe()))
+                // `(an aggregator's text: "words")`
+                let said = match (other.kind, &other.quote) {
+                    (Some(k), Some(q)) => format!(" ({}: {q:?})", k.describe()),
+                    (Some(k), None) => format!(" ({})", k.describe()),
+                    (None, Some(q)) => format!(" ({q:?})"),
+                    (None, None) => String::new(),
                 };
-                let quote = other
-                    .quote
-                    .as_ref()
-                    .map_or(String::new(), |q| format!(": {q:?}"));
+                let follows_kind =
+                    follows_kind.map_or(String::new(), |k| format!(" ({})", k.describe()));
                 let follows_citation = follows_citation.as_deref().unwrap_or("no citation");
                 by_citation(
                     Some(other_citation),
                     format!(
-                        "says {} for {what} {}{}{quote}; the policy follows {follows_citation}{}: {follows}",
-                        other.says,
+                        "{what} {}: it says {}{said}, the policy follows {follows_citation}{follows_kind}: {follows}",
                         describe_period(*from, None),
-                        kind(other.kind),
-                        kind(*follows_kind),
+                        other.says,
                     ),
                 );
             }

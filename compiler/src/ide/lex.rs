@@ -29,6 +29,7 @@ pub struct Token {
 /// `rule r for d`, `hit unique`, `announced 12 partial`, `= a union b`, `identified by`).
 const CONTEXTUAL_WORDS: &[&str] = &[
     "item",
+    "says",
     "as",
     "of",
     "for",

@@ -385,6 +385,10 @@ impl Walker<'_> {
                         if let Some(c) = &entry.cite {
                             self.decl_ref(&c.source);
                         }
+                        for d in &entry.differs {
+                            self.decl_ref(&d.source.source);
+                            self.expr(&d.says, &Scope::default(), Some(&ty));
+                        }
                     }
                 }
                 ItemKind::Error => {}

@@ -33,6 +33,19 @@ pub fn era_text(era: &Era) -> String {
     }
 }
 
+/// `but nia_2025_11 item 4 says 144h: "144-Hour Visa-Free Transit"`
+pub fn differs_text(d: &crate::values::Differs) -> String {
+    let source = match d.item {
+        Some(i) => format!("{} item {i}", d.source),
+        None => d.source.clone(),
+    };
+    let mut out = format!("but {source} says {}", expr_text(&d.says));
+    if let Some(q) = &d.quote {
+        let _ = write!(out, ": {q:?}");
+    }
+    out
+}
+
 /// A dated value's value on `day` with its origin, for an inlay hint: `= 240h (from ...)`.
 pub fn value_on(db: &dyn Db, ws: Workspace, name: &str, day: Date) -> Option<String> {
     let tl = value_timelines(db, ws).values.get(name)?;
@@ -75,6 +88,9 @@ pub fn describe(
         match tl.era_at("", today) {
             Some(era) => {
                 let _ = write!(out, "\n\n**On {today}**: {}", era_text(era));
+                for d in &era.differs {
+                    let _ = write!(out, "\n\n{}", differs_text(d));
+                }
             }
             None => {
                 let _ = write!(

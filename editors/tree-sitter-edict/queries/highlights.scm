@@ -17,7 +17,7 @@
 (priority_clause "priority" @keyword)
 
 [
-  "from" "until" "cite" "item" "announced" "partial" "add" "remove" "move" "into"
+  "from" "until" "cite" "but" "says" "item" "announced" "partial" "add" "remove" "move" "into"
   "for" "as" "of" "hit" "otherwise" "when" "then" "given" "expect" "cases"
   "identified" "by" "in"
 ] @keyword
@@ -48,6 +48,7 @@
 (relation_declaration name: (identifier) @constant)
 (source_declaration name: (identifier) @constant)
 (cite_clause source: (identifier) @constant)
+(but_clause source: (identifier) @constant)
 (enum_variant) @constant
 (member) @constant
 (catalogue_entry name: (identifier) @constant)
