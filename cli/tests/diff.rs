@@ -5,13 +5,14 @@
 
 mod common;
 
-use common::{edict, root, tempdir};
-
-const BEFORE: &str = "compiler/tests/diff/before";
+use common::{corpus_before_the_announcement, edict, root, tempdir};
 
 #[test]
 fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcement() {
-    let (code, stdout, stderr) = edict(&["diff", BEFORE, "policies"]);
+    let before = corpus_before_the_announcement("diff_against_the_corpus_");
+    let before = before.join("before");
+    let before = before.to_str().unwrap();
+    let (code, stdout, stderr) = edict(&["diff", before, "policies"]);
     assert_eq!(code, 1, "{stderr}");
     // The announcement's four measures, each with its citation, read in at most 30 lines.
     assert!(stdout.lines().count() <= 30, "{stdout}");
@@ -22,7 +23,7 @@ fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcem
         );
     }
     insta::assert_snapshot!("diff_announcement", stdout);
-    let (code, json, _) = edict(&["diff", BEFORE, "policies", "--format", "json"]);
+    let (code, json, _) = edict(&["diff", before, "policies", "--format", "json"]);
     assert_eq!(code, 1);
     insta::assert_snapshot!("diff_announcement_json", json);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -80,14 +81,14 @@ fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcem
     assert_eq!(amended["citation"], "nia_2025_11 item 4");
     let (_, github, _) = edict(&[
         "diff",
-        BEFORE,
+        before,
         "policies",
         "--format",
         "github",
         "--exit-zero",
     ]);
     insta::assert_snapshot!("diff_github", github);
-    let (code, md, _) = edict(&["diff", BEFORE, "policies", "--format", "md"]);
+    let (code, md, _) = edict(&["diff", before, "policies", "--format", "md"]);
     assert_eq!(code, 1);
     assert!(md.starts_with("<!-- edict-diff -->\n"), "{md}");
     insta::assert_snapshot!("diff_markdown", md);
@@ -95,13 +96,16 @@ fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcem
 
 #[test]
 fn a_window_of_days_restricts_the_diff() {
+    let before = corpus_before_the_announcement("a_window_of_days_restric");
+    let before = before.join("before");
+    let before = before.to_str().unwrap();
     // Everything the announcement changes starts on 2025-11-05.
-    let (code, stdout, _) = edict(&["diff", BEFORE, "policies", "--until", "2025-11-05"]);
+    let (code, stdout, _) = edict(&["diff", before, "policies", "--until", "2025-11-05"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.ends_with("no decision changes\n"), "{stdout}");
     let (code, stdout, _) = edict(&[
         "diff",
-        BEFORE,
+        before,
         "policies",
         "--from",
         "2025-12-01",
@@ -124,7 +128,7 @@ fn a_window_of_days_restricts_the_diff() {
     }
     let (code, _, stderr) = edict(&[
         "diff",
-        BEFORE,
+        before,
         "policies",
         "--from",
         "2026-01-01",
@@ -133,7 +137,7 @@ fn a_window_of_days_restricts_the_diff() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--from must be before --until"), "{stderr}");
-    let (code, _, stderr) = edict(&["diff", BEFORE, "policies", "--from", "2025-13-01"]);
+    let (code, _, stderr) = edict(&["diff", before, "policies", "--from", "2025-13-01"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("is not a date"), "{stderr}");
 }
@@ -423,4 +427,48 @@ fn a_changed_dated_value_and_relation_entry_are_changes_diff_reports() {
         .cloned()
         .unwrap_or_else(|| panic!("{json}"));
     insta::assert_json_snapshot!("diff_json_set_on_each_day", nationality);
+}
+
+/// A port added to the catalogue and designated in the same change (the normal shape of an
+/// announcement): the diff reports the requests that name it, which the old version refuses,
+/// in every format; and the other way round, a port gone from the catalogue.
+#[test]
+fn entries_new_in_the_catalogue_are_part_of_the_diff() {
+    let (old, new) = (
+        "cli/tests/data/new_in_catalogue/old",
+        "cli/tests/data/new_in_catalogue/new",
+    );
+    let (code, human, _) = edict(&["diff", old, new]);
+    assert_eq!(code, 1, "{human}");
+    assert!(!human.contains("no decision changes"), "{human}");
+    assert!(
+        human.contains("catalogue of `Port`: adds b_port (1)"),
+        "{human}"
+    );
+    assert!(human.contains("all new in the catalogue"), "{human}");
+    insta::assert_snapshot!("new_in_catalogue_human", human);
+    let (_, json, _) = edict(&["diff", old, new, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let changes = v["decisions"][0]["changes"].as_array().unwrap();
+    // From the day it is designated, the new side answers yes where the old refused.
+    let designated = changes.iter().find(|c| c["from"] == "2025-11-05").unwrap();
+    assert_eq!(designated["before"]["status"], "not_in_catalogue");
+    assert_eq!(designated["after"]["outcome"]["st"], "yes");
+    assert_eq!(
+        designated["region"][0]["new_in_catalogue"],
+        serde_json::json!(["b_port"])
+    );
+    assert_eq!(designated["example"]["q"]["port"], "b_port");
+    insta::assert_snapshot!("new_in_catalogue_json", json);
+    let (_, md, _) = edict(&["diff", old, new, "--format", "md"]);
+    insta::assert_snapshot!("new_in_catalogue_md", md);
+    // Reversed: the port is gone from the new version's catalogue.
+    let (code, gone, _) = edict(&["diff", new, old]);
+    assert_eq!(code, 1, "{gone}");
+    assert!(
+        gone.contains("catalogue of `Port`: drops b_port (1)"),
+        "{gone}"
+    );
+    assert!(gone.contains("all gone from the catalogue"), "{gone}");
+    insta::assert_snapshot!("gone_from_catalogue_human", gone);
 }

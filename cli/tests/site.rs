@@ -107,9 +107,7 @@ fn the_site_of_the_policies_in_a_browser() {
     // Why the table changes, day by day, and when each rule is in force.
     assert_eq!(
         r["changeDays"],
-        serde_json::json!([
-            "2025-11-05: set transit_ports has 18 members (nia_2025_11 item 4)"
-        ]),
+        serde_json::json!(["2025-11-05: set transit_ports has 18 members (nia_2025_11 item 4)"]),
         "{r:#}"
     );
     assert_eq!(
@@ -134,18 +132,10 @@ fn the_site_of_the_policies_in_a_browser() {
             .collect()
     };
     for when in ["initial", "after"] {
-        assert_eq!(
-            ports(when),
-            ["in transit_ports (18)", "-"],
-            "{when}: {r:#}"
-        );
+        assert_eq!(ports(when), ["in transit_ports (18)", "-"], "{when}: {r:#}");
         assert!(rows(when)[0].ends_with("from 2025-11-05"), "{r:#}");
     }
-    assert_eq!(
-        ports("before"),
-        ["in transit_ports (13)", "-"],
-        "{r:#}"
-    );
+    assert_eq!(ports("before"), ["in transit_ports (13)", "-"], "{r:#}");
     assert!(
         rows("before")[0].ends_with("until 2025-11-05 (not on that day)"),
         "{r:#}"

@@ -159,12 +159,7 @@ fn rename_reaches_every_kind_of_use() {
         ),
         (
             "a clash with a value",
-            rename(
-                &a,
-                "transit.edict",
-                "visa_required }",
-                "visa_free_transit",
-            ),
+            rename(&a, "transit.edict", "visa_required }", "visa_free_transit"),
         ),
     ];
     let text: Vec<String> = out

@@ -86,7 +86,15 @@ const DAYS: [&str; 7] = [
 
 /// Stays around each limit there ever was: 72, 144 and 240 hours, each to the minute and one
 /// minute more.
-const STAYS_MINUTES: [i64; 7] = [60, 72 * 60, 144 * 60, 144 * 60 + 1, 239 * 60, 240 * 60, 240 * 60 + 1];
+const STAYS_MINUTES: [i64; 7] = [
+    60,
+    72 * 60,
+    144 * 60,
+    144 * 60 + 1,
+    239 * 60,
+    240 * 60,
+    240 * 60 + 1,
+];
 
 /// Asks both workspaces the same questions (a US national arriving from the US at a port both
 /// name, on a shared day, leaving for Japan after a given stay) and returns every question on
@@ -119,7 +127,10 @@ fn disagreements(
                 let departure = arrival
                     .checked_add(jiff::Span::new().minutes(minutes))
                     .unwrap();
-                let (a, d) = (arrival.strftime("%Y-%m-%dT%H:%M").to_string(), departure.strftime("%Y-%m-%dT%H:%M").to_string());
+                let (a, d) = (
+                    arrival.strftime("%Y-%m-%dT%H:%M").to_string(),
+                    departure.strftime("%Y-%m-%dT%H:%M").to_string(),
+                );
                 let asked = json!({ "t": {
                     "nationality": "us", "origin": "us", "arrival_port": port, "arrival": a,
                     "onward_destination": "jp", "onward_departure": d,
@@ -152,7 +163,10 @@ fn both_workspaces_answer_alike_on_the_days_both_record() {
     let (differ, both_free) = disagreements(&corpus, &history);
     assert!(differ.is_empty(), "{differ:#?}");
     // 11 ports, 7 days: the questions reach the ports of 2025-11-05 and the 240-hour limit.
-    assert!(both_free >= 200, "only {both_free} questions answered visa-free by both");
+    assert!(
+        both_free >= 200,
+        "only {both_free} questions answered visa-free by both"
+    );
 }
 
 /// The test above fails when one workspace goes back to the seed's 144 hours.
@@ -168,7 +182,9 @@ fn a_planted_144_hours_is_a_disagreement() {
     let history = engine_of("examples/visa-free-history", |_, text| text);
     let (differ, _) = disagreements(&corpus, &history);
     assert!(
-        differ.iter().any(|d| d.starts_with("hengqin on 2025-11-05")),
+        differ
+            .iter()
+            .any(|d| d.starts_with("hengqin on 2025-11-05")),
         "{differ:#?}"
     );
 }

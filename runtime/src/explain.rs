@@ -138,9 +138,10 @@ impl Engine {
         for cond in rule.conditions.iter().filter(|c| c.selects.is_none()) {
             for conj in &cond.dnf {
                 for a in conj {
-                    let (Some(col), Some(key)) =
-                        (d.columns.get(a.column as usize), keys.get(a.column as usize))
-                    else {
+                    let (Some(col), Some(key)) = (
+                        d.columns.get(a.column as usize),
+                        keys.get(a.column as usize),
+                    ) else {
                         continue;
                     };
                     let (
@@ -357,10 +358,14 @@ pub fn disagreement_text(d: &crate::artifact::Disagreement) -> String {
 pub fn disagreement_json(d: &crate::artifact::Disagreement) -> Json {
     let mut m = Map::new();
     m.insert("source".into(), Json::String(d.citation.source.clone()));
-    m.insert("item".into(), d.citation.item.map_or(Json::Null, Json::from));
+    m.insert(
+        "item".into(),
+        d.citation.item.map_or(Json::Null, Json::from),
+    );
     m.insert(
         "kind".into(),
-        d.kind.map_or(Json::Null, |k| Json::String(k.as_str().into())),
+        d.kind
+            .map_or(Json::Null, |k| Json::String(k.as_str().into())),
     );
     m.insert("says".into(), Json::String(d.says.clone()));
     m.insert(

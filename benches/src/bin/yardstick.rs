@@ -13,7 +13,7 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 
-const ANSWER: &str = r#"{"decision":"transit_entry","as_of":"2025-11-10","status":"decided","outcome":{"status":"visa_free_transit","max_stay":"144h"},"rule":{"name":"visa_free_transit","citation":{"source":"nia_2025_11","title":"China relaxes transit restrictions and extends smart border clearance for foreigners","item":4},"location":"transit.edict:54:6","in_force_from":null,"in_force_until":null},"artifact_sha256":"096b37819d61366fd168f5ee2bf1e6181e1506a91f79fc796ebb52e7b556b238"}"#;
+const ANSWER: &str = r#"{"decision":"transit_entry","as_of":"2025-11-10","status":"decided","outcome":{"status":"visa_free_transit","max_stay":"240h"},"rule":{"name":"visa_free_transit","citation":{"source":"nia_2024_12_17","title":"China extends visa-free transit stays to 240 hours","item":null},"location":"transit.edict:70:6","in_force_from":"2024-12-17","in_force_until":null,"reads":[{"read":"transit_stay_limit","value":"240h","keys":null,"from":"2024-12-17","until":null,"citation":{"source":"nia_2024_12_17","item":null},"differs":[{"source":"nia_2025_11","item":4,"kind":"aggregator","says":"144h","quote":"Additional Ports for 144-Hour Visa-Free Transit"}]}]},"artifact_sha256":"0000000000000000000000000000000000000000000000000000000000000000"}"#;
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -32,6 +32,7 @@ pub fn answer(s: &Side) -> String {
         "otherwise" => format!("{} (otherwise)", s.outcome),
         "conflict" => format!("conflict between rules {}", rules(s)),
         "collected" => format!("{} (rules {})", s.outcome, rules(s)),
+        "not_in_catalogue" => "refused (not in this version's catalogue)".into(),
         _ => "no rule applies".into(),
     }
 }
@@ -232,6 +233,23 @@ pub fn source_lines(sources: &[SourceChange]) -> Vec<String> {
             }
             SourceChange::ValueRemoved { value } => {
                 by_citation(None, format!("value `{value}` is removed"))
+            }
+            SourceChange::CatalogueChanged {
+                entity_type,
+                added,
+                removed,
+            } => {
+                let mut parts = Vec::new();
+                if !added.is_empty() {
+                    parts.push(format!("adds {} ({})", names(added), added.len()));
+                }
+                if !removed.is_empty() {
+                    parts.push(format!("drops {} ({})", names(removed), removed.len()));
+                }
+                lines.push(format!(
+                    "catalogue of `{entity_type}`: {}",
+                    parts.join(", ")
+                ));
             }
             SourceChange::SourcesDiffer {
                 value,

@@ -41,6 +41,12 @@ fn change_json(c: &Change) -> Json {
                     o["set"] = json!(d.set);
                     o["set_as_it_was"] = json!(d.set_as_it_was);
                     o[if d.complement { "all_but" } else { "members" }] = json!(d.listed);
+                    if !d.new_in_catalogue.is_empty() {
+                        o["new_in_catalogue"] = json!(d.new_in_catalogue);
+                    }
+                    if !d.gone_from_catalogue.is_empty() {
+                        o["gone_from_catalogue"] = json!(d.gone_from_catalogue);
+                    }
                 }
                 Values::Intervals(_) => {
                     o["kind"] = json!("intervals");
@@ -143,6 +149,13 @@ fn source_json(c: &SourceChange) -> Json {
             "before": old, "after": new, "citation": citation,
         }),
         SourceChange::ValueRemoved { value } => json!({ "kind": "value_removed", "value": value }),
+        SourceChange::CatalogueChanged {
+            entity_type,
+            added,
+            removed,
+        } => json!({
+            "kind": "catalogue_changed", "entity_type": entity_type, "added": added, "removed": removed,
+        }),
         SourceChange::SourcesDiffer {
             value,
             key,

@@ -103,3 +103,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The corpus as it stood before the announcement of 2025-11-05: `policies/` with its
+/// catalogues as they are today, and the measure files of `compiler/tests/diff/before` (the
+/// rules and sets before the announcement) in place of its own. Catalogues alike on both sides
+/// make the diff the announcement's alone.
+pub fn corpus_before_the_announcement(name: &str) -> TempDir {
+    let dir = tempdir(name);
+    copy_dir(&root().join("policies"), &dir.join("before"));
+    for file in [
+        "sources.edict",
+        "smart_clearance.edict",
+        "talent_visa.edict",
+        "transit_24h.edict",
+        "transit.edict",
+    ] {
+        std::fs::copy(
+            root().join("compiler/tests/diff/before").join(file),
+            dir.join("before").join(file),
+        )
+        .unwrap();
+    }
+    dir
+}

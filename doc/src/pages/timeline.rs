@@ -226,7 +226,9 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
             .map_or("—".into(), |c| super::citation_html(c, 1));
         // Sources that say otherwise, after the one followed.
         for d in &e.differs {
-            let kind = d.kind.map_or(String::new(), |k| format!(" ({})", esc(k.describe())));
+            let kind = d
+                .kind
+                .map_or(String::new(), |k| format!(" ({})", esc(k.describe())));
             let quote = d
                 .quote
                 .as_ref()

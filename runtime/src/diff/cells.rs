@@ -246,8 +246,9 @@ fn absent_class(m: &MergedColumn, values: Values) -> Class {
     }
 }
 
-/// The values of a category grouped by their class on each side (values the old catalogue
-/// does not have are not compared).
+/// The values of a category grouped by their class on each side. A value only one side's
+/// catalogue has is a class of its own (grouped by its class on that side): the other side
+/// refuses requests that name it, which is a change a reviewer must see.
 fn category_classes(
     pair: &Pair,
     m: &MergedColumn,
@@ -286,14 +287,20 @@ fn category_classes(
                     .map(Key::Category),
                 _ => None,
             };
-            if m.old.is_some() && okey.is_none() {
-                continue;
-            }
             (Some(key), okey)
         } else {
             (None, Some(key))
         };
-        let sig = (class_of(&ncls, nkey), class_of(&ocls, okey));
+        // New in the catalogue: the old side has the column but not the value.
+        let new_only = m.old.is_some() && okey.is_none();
+        let sig = (
+            class_of(&ncls, nkey),
+            if new_only {
+                Some(ONE_SIDED)
+            } else {
+                class_of(&ocls, okey)
+            },
+        );
         let class = groups.entry(sig).or_insert_with(|| Class {
             new: nkey,
             old: okey,
@@ -309,7 +316,114 @@ fn category_classes(
             _ => class.selection.absent = true,
         }
     }
+    // Gone from the catalogue: values only the old side has, in a column both sides test.
+    if let (Some(_), Some(od)) = (m.new, old_domain) {
+        for i in 0..domain_len(pair.old, od) {
+            let Some(name) = domain_name(pair.old, od, i as u32) else {
+                continue;
+            };
+            if domain_index(engine, domain, &name).is_some() {
+                continue;
+            }
+            let okey = Some(Key::Category(i as u32));
+            let sig = (Some(ONE_SIDED), class_of(&ocls, okey));
+            let class = groups.entry(sig).or_insert_with(|| Class {
+                new: None,
+                old: okey,
+                selection: Selection {
+                    values: Values::Names(BTreeSet::new()),
+                    absent: false,
+                },
+            });
+            if let Values::Names(names) = &mut class.selection.values {
+                names.insert(name);
+            }
+        }
+    }
     groups.into_values().collect()
+}
+
+/// The class index that marks values only one side's catalogue has.
+const ONE_SIDED: usize = usize::MAX;
+
+/// Which side alone can read a cell's request: one of its classes holds values only that
+/// side's catalogue has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OneSided {
+    New,
+    Old,
+}
+
+fn one_sided(cols: &[MergedColumn], cell: &[&Class]) -> Option<OneSided> {
+    cols.iter()
+        .zip(cell)
+        .find_map(|(m, c)| match (m.new, m.old, c.new, c.old) {
+            (Some(_), Some(_), Some(_), None) => Some(OneSided::New),
+            (Some(_), Some(_), None, Some(_)) => Some(OneSided::Old),
+            _ => None,
+        })
+}
+
+/// What a side answers to a request that names an entry its catalogue lacks: it refuses it.
+fn refused() -> Side {
+    Side {
+        status: NOT_IN_CATALOGUE.to_string(),
+        outcome: String::new(),
+        rules: Vec::new(),
+        citations: Vec::new(),
+    }
+}
+
+/// The status of [`refused`].
+pub const NOT_IN_CATALOGUE: &str = "not_in_catalogue";
+
+/// A cell only one side can read: that side answers a request in it; the other refuses it.
+/// `None` when no request of the cell was found.
+fn one_sided_cell(
+    pair: &Pair,
+    cols: &[MergedColumn],
+    slice: &Slice,
+    cell: &[&Class],
+    which: OneSided,
+) -> Option<(Json, Side, Side)> {
+    let (engine, id, d) = match which {
+        OneSided::New => (pair.new, pair.nid, pair.nd),
+        OneSided::Old => (pair.old, pair.oid, pair.od),
+    };
+    let mut keys = vec![None; d.columns.len()];
+    for (m, c) in cols.iter().zip(cell) {
+        let (i, key) = match which {
+            OneSided::New => (m.new, c.new),
+            OneSided::Old => (m.old, c.old),
+        };
+        if let (Some(i), Some(key)) = (i, key) {
+            keys[i] = Some(key);
+        }
+    }
+    let inputs = engine.example_keys(id, slice.day, &keys, None);
+    // Only the columns this side has say whether the request is in the cell.
+    let inside = cols.iter().zip(cell).all(|(m, c)| {
+        let i = match which {
+            OneSided::New => m.new,
+            OneSided::Old => m.old,
+        };
+        i.is_none_or(|i| {
+            d.columns.get(i).is_some_and(|col| {
+                c.selection
+                    .holds(engine, d, i, engine.key(col, &inputs), slice.day)
+            })
+        })
+    });
+    if !inside {
+        return None;
+    }
+    let answer = engine.decide(id, &inputs).ok()?;
+    let answered = side(engine, d, &answer);
+    let request = engine.request_json(id, &inputs);
+    Some(match which {
+        OneSided::New => (request, refused(), answered),
+        OneSided::Old => (request, answered, refused()),
+    })
 }
 
 /// The intervals between the breaks of both sides.
@@ -449,13 +563,32 @@ pub(super) fn changed_cells(
                 }
             }
         }
-        let ninputs = new.example_keys(pair.nid, slice.day, &nkeys, None);
-        let (request, oinputs, ninputs) = both_sides(pair, slice, &okeys, ninputs)?;
         let cell: Vec<&Class> = idx
             .iter()
             .zip(classes)
             .filter_map(|(k, cs)| cs.get(*k))
             .collect();
+        if let Some(which) = one_sided(cols, &cell) {
+            if let Some((request, before, after)) = one_sided_cell(pair, cols, slice, &cell, which)
+            {
+                out.entry((before, after)).or_default().push(Boxed {
+                    from: slice.from,
+                    until: slice.until,
+                    dims: idx
+                        .iter()
+                        .zip(&ids)
+                        .map(|(k, cs)| cs.get(*k).copied().unwrap_or(u32::MAX))
+                        .collect(),
+                    example: request,
+                });
+            }
+            if !next(&mut idx, classes) {
+                return Ok(());
+            }
+            continue;
+        }
+        let ninputs = new.example_keys(pair.nid, slice.day, &nkeys, None);
+        let (request, oinputs, ninputs) = both_sides(pair, slice, &okeys, ninputs)?;
         // A cell no request falls in (a port of one class whose kind is of another, two
         // inputs equal but in different classes) is skipped; a request that missed a cell
         // others do fall in is moved into it.

@@ -76,6 +76,12 @@ pub enum SourceChange {
     ValueRemoved {
         value: String,
     },
+    /// Entries one version's catalogue of a type has and the other's lacks.
+    CatalogueChanged {
+        entity_type: String,
+        added: Vec<String>,
+        removed: Vec<String>,
+    },
     /// A source newly recorded as stating a value otherwise than the source the policy follows
     /// (a `but` clause only the new version has).
     SourcesDiffer {
@@ -184,6 +190,7 @@ fn changes(old: &Engine, new: &Engine) -> Vec<SourceChange> {
     let mut out = Vec::new();
     let (oa, na) = (old.artifact(), new.artifact());
     out.extend(source_changes(&oa.sources, &na.sources));
+    out.extend(catalogue_changes(oa, na));
     let mut names: BTreeSet<&str> = oa.sets.iter().map(|s| s.name.as_str()).collect();
     names.extend(na.sets.iter().map(|s| s.name.as_str()));
     for name in names {
@@ -601,4 +608,29 @@ fn period_starts(mut days: Vec<i64>) -> Vec<Option<i64>> {
     std::iter::once(None)
         .chain(days.into_iter().map(Some))
         .collect()
+}
+
+/// Entries added to or removed from each entity type's catalogue (by name; a type only one
+/// version declares is left to its sets and decisions).
+fn catalogue_changes(oa: &crate::Artifact, na: &crate::Artifact) -> Vec<SourceChange> {
+    let mut out = Vec::new();
+    for n in &na.catalogue.entity_types {
+        let Some(o) = oa.catalogue.entity_types.iter().find(|o| o.name == n.name) else {
+            continue;
+        };
+        let names = |t: &crate::artifact::EntityType| -> BTreeSet<String> {
+            t.entities.iter().map(|e| e.name.clone()).collect()
+        };
+        let (on, nn) = (names(o), names(n));
+        let added: Vec<String> = nn.difference(&on).cloned().collect();
+        let removed: Vec<String> = on.difference(&nn).cloned().collect();
+        if !added.is_empty() || !removed.is_empty() {
+            out.push(SourceChange::CatalogueChanged {
+                entity_type: n.name.clone(),
+                added,
+                removed,
+            });
+        }
+    }
+    out
 }

@@ -33,6 +33,10 @@ pub struct Description {
     pub of: usize,
     /// Intervals with both bounds included, in the column's units (`None`: unbounded).
     pub intervals: Vec<(Option<String>, Option<String>)>,
+    /// Values of the region only the new version's catalogue has.
+    pub new_in_catalogue: Vec<String>,
+    /// Values of the region only the old version's catalogue has.
+    pub gone_from_catalogue: Vec<String>,
 }
 
 /// A period of days: `at all times`, `from 2025-11-05`, `before 2025-11-05`,
@@ -84,6 +88,8 @@ pub(super) fn describe(
         count: 0,
         of: 0,
         intervals: Vec::new(),
+        new_in_catalogue: Vec::new(),
+        gone_from_catalogue: Vec::new(),
     };
     let column = col.column(pair);
     match &sel.values {
@@ -115,6 +121,20 @@ pub(super) fn describe(
                 (None, false) => format!("{} {counted}", list(&d.listed)),
             };
             d.text = with_absent(text, sel, names.is_empty());
+            (d.new_in_catalogue, d.gone_from_catalogue) = one_sided_names(pair, col, names);
+            for (names, what) in [
+                (&d.new_in_catalogue, "new in the catalogue"),
+                (&d.gone_from_catalogue, "gone from the catalogue"),
+            ] {
+                if names.is_empty() {
+                    continue;
+                }
+                if names.len() == d.count {
+                    d.text.push_str(&format!(", all {what}"));
+                } else {
+                    d.text.push_str(&format!("; {} {what}", list(names)));
+                }
+            }
         }
         Values::SetOnEachDay {
             set,
@@ -376,4 +396,34 @@ mod tests {
         );
         assert_eq!(describe_period(None, Some(20)), "before 1970-01-21");
     }
+}
+
+/// The names of a category column's selection that only the new, or only the old, catalogue
+/// has (for a column both sides test).
+fn one_sided_names(
+    pair: &Pair,
+    col: &MergedColumn,
+    names: &BTreeSet<String>,
+) -> (Vec<String>, Vec<String>) {
+    let domain = |i: Option<usize>, d: &crate::artifact::DecisionTable| match i
+        .and_then(|i| d.columns.get(i))
+    {
+        Some(Column::Category { domain, .. }) => Some(*domain),
+        _ => None,
+    };
+    let (Some(nd), Some(od)) = (domain(col.new, pair.nd), domain(col.old, pair.od)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let known = |e: &Engine, d: Domain, n: &str| super::cells::domain_index(e, d, n).is_some();
+    let new_only = names
+        .iter()
+        .filter(|n| !known(pair.old, od, n))
+        .cloned()
+        .collect();
+    let old_only = names
+        .iter()
+        .filter(|n| !known(pair.new, nd, n))
+        .cloned()
+        .collect();
+    (new_only, old_only)
 }
