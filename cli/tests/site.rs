@@ -35,7 +35,7 @@ fn the_site_of_the_policies_in_a_browser() {
     let site = dir.join("site");
     let (code, _, err) = edict(&["doc", "policies", "-o", site.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("wrote 19 pages"), "{err}");
+    assert!(err.contains("wrote 21 pages"), "{err}");
     // Served, with its forms asking the service, which wants a decision token.
     let token = "a-gate-token-for-the-site-test";
     let mut child = Command::new(env!("CARGO_BIN_EXE_edict"))
@@ -93,7 +93,7 @@ fn the_site_of_the_policies_in_a_browser() {
     drop(served);
     let r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
-    assert_eq!(r["pages"], 19, "{r:#}");
+    assert_eq!(r["pages"], 21, "{r:#}");
     assert_eq!(r["consoleErrors"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["brokenLinks"], serde_json::json!([]), "{r:#}");
     assert!(
@@ -107,7 +107,10 @@ fn the_site_of_the_policies_in_a_browser() {
     // Why the table changes, day by day, and when each rule is in force.
     assert_eq!(
         r["changeDays"],
-        serde_json::json!(["2025-11-05: set transit_ports has 18 members (nia_2025_11 item 4)"]),
+        serde_json::json!([
+            "2024-12-17: rule visa_free_transit begins, reading transit_stay_limit = 240h; set transit_ports has 13 members (nia_2024_12_17)",
+            "2025-11-05: set transit_ports has 18 members (nia_2025_11 item 4)"
+        ]),
         "{r:#}"
     );
     assert_eq!(
@@ -116,7 +119,7 @@ fn the_site_of_the_policies_in_a_browser() {
         "{r:#}"
     );
     let dc = &r["dateControl"];
-    // The rows shown on a day: the 144-hour rule with the ports listed that day, and otherwise.
+    // The rows shown on a day: the transit rule with the ports listed that day, and otherwise.
     let rows = |when: &str| -> Vec<String> {
         dc[when]
             .as_array()
@@ -137,12 +140,12 @@ fn the_site_of_the_policies_in_a_browser() {
     }
     assert_eq!(ports("before"), ["in transit_ports (13)", "-"], "{r:#}");
     assert!(
-        rows("before")[0].ends_with("until 2025-11-05 (not on that day)"),
+        rows("before")[0].ends_with("from 2024-12-17 until 2025-11-05 (not on that day)"),
         "{r:#}"
     );
     assert!(rows("before")[1].ends_with("always"), "{r:#}");
     assert_eq!(
-        dc["beforeLabel"], "showing 2 rows, the table until 2025-11-05",
+        dc["beforeLabel"], "showing 2 rows, the table from 2024-12-17 until 2025-11-05",
         "{r:#}"
     );
     assert_eq!(
