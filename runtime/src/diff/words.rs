@@ -353,6 +353,36 @@ fn interval(
     }
 }
 
+/// The names of a category column's selection that only the new, or only the old, catalogue
+/// has (for a column both sides test).
+fn one_sided_names(
+    pair: &Pair,
+    col: &MergedColumn,
+    names: &BTreeSet<String>,
+) -> (Vec<String>, Vec<String>) {
+    let domain = |i: Option<usize>, d: &crate::artifact::DecisionTable| match i
+        .and_then(|i| d.columns.get(i))
+    {
+        Some(Column::Category { domain, .. }) => Some(*domain),
+        _ => None,
+    };
+    let (Some(nd), Some(od)) = (domain(col.new, pair.nd), domain(col.old, pair.od)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let known = |e: &Engine, d: Domain, n: &str| super::cells::domain_index(e, d, n).is_some();
+    let new_only = names
+        .iter()
+        .filter(|n| !known(pair.old, od, n))
+        .cloned()
+        .collect();
+    let old_only = names
+        .iter()
+        .filter(|n| !known(pair.new, nd, n))
+        .cloned()
+        .collect();
+    (new_only, old_only)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,34 +426,4 @@ mod tests {
         );
         assert_eq!(describe_period(None, Some(20)), "before 1970-01-21");
     }
-}
-
-/// The names of a category column's selection that only the new, or only the old, catalogue
-/// has (for a column both sides test).
-fn one_sided_names(
-    pair: &Pair,
-    col: &MergedColumn,
-    names: &BTreeSet<String>,
-) -> (Vec<String>, Vec<String>) {
-    let domain = |i: Option<usize>, d: &crate::artifact::DecisionTable| match i
-        .and_then(|i| d.columns.get(i))
-    {
-        Some(Column::Category { domain, .. }) => Some(*domain),
-        _ => None,
-    };
-    let (Some(nd), Some(od)) = (domain(col.new, pair.nd), domain(col.old, pair.od)) else {
-        return (Vec::new(), Vec::new());
-    };
-    let known = |e: &Engine, d: Domain, n: &str| super::cells::domain_index(e, d, n).is_some();
-    let new_only = names
-        .iter()
-        .filter(|n| !known(pair.old, od, n))
-        .cloned()
-        .collect();
-    let old_only = names
-        .iter()
-        .filter(|n| !known(pair.new, nd, n))
-        .cloned()
-        .collect();
-    (new_only, old_only)
 }
