@@ -37,7 +37,7 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) 
         Ok(x) => x,
         Err(o) => return o,
     };
-    let diags = analysis.diagnostics();
+    let diags = analysis.check();
     let sources = analysis.sources();
     crate::report::emit(&diags, &sources, format, color, "edict check");
     if format == Format::Human {

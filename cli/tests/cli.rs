@@ -447,3 +447,19 @@ fn a_folder_is_read_by_the_workspace_rule() {
     assert_eq!(code, 2, "{stderr}");
     insta::assert_snapshot!("manifest_error", stderr.replace(d, "$DIR"));
 }
+
+/// What the tables cannot represent is reported by `check`, not first by `test` or `build`: a
+/// workspace `check` accepts can answer every well-typed request.
+#[test]
+fn check_reports_what_the_tables_cannot_represent() {
+    let (code, _, stderr) = edict(&[
+        "check",
+        "compiler/tests/diagnostics/E0601_input_inside_another_input.edict",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("E0601"), "{stderr}");
+    assert!(
+        stderr.contains("tests one input inside another"),
+        "{stderr}"
+    );
+}

@@ -353,6 +353,21 @@ pub fn file_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<Vec
     Arc::new(all)
 }
 
+/// What lowering could not put in a decision table, as `E0601` diagnostics.
+fn table_diagnostics(errors: Vec<crate::lower::LowerError>) -> Vec<Diagnostic> {
+    errors
+        .into_iter()
+        .map(|e| {
+            Diagnostic::new(Code::E0601, &e.file, e.span, e.message)
+                .label("not supported in decision tables")
+                .help(e.help.unwrap_or_else(|| {
+                    "compare inputs with constants, sets, ranges or other inputs of the same type"
+                        .to_string()
+                }))
+        })
+        .collect()
+}
+
 /// `E0006` for a file whose bytes are not UTF-8 from `offset` on.
 pub fn utf8_diagnostic(path: &str, offset: usize) -> Diagnostic {
     Diagnostic::new(
@@ -500,16 +515,20 @@ impl Analysis {
             return Err(diags);
         }
         let compiled: &Result<_, _> = compile(&self.db, self.ws);
-        compiled.clone().map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| {
-                    Diagnostic::new(Code::E0601, &e.file, e.span, e.message)
-                        .label("not supported in decision tables")
-                        .help("compare inputs with constants, sets, ranges or other inputs of the same type")
-                })
-                .collect()
-        })
+        compiled.clone().map_err(table_diagnostics)
+    }
+
+    /// Everything `edict check` reports: the diagnostics of every file and, when none is an
+    /// error, what the decision tables cannot represent (`E0601`), so that a workspace `check`
+    /// accepts also builds, and `test` and the runtime can answer every well-typed request.
+    pub fn check(&self) -> Vec<Diagnostic> {
+        let mut diags = self.diagnostics();
+        if !diags.iter().any(Diagnostic::is_error) {
+            if let Err(errors) = compile(&self.db, self.ws).as_ref() {
+                diags.extend(table_diagnostics(errors.clone()));
+            }
+        }
+        diags
     }
 
     /// A lowerer over the current workspace (for tests, the interpreter and `edict test`).

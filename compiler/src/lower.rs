@@ -67,6 +67,8 @@ pub struct LowerError {
     pub file: String,
     pub span: edict_grammar::Span,
     pub message: String,
+    /// What to write instead, where lowering knows better than the general advice.
+    pub help: Option<String>,
 }
 
 type Dnf = Vec<Vec<Atom>>;
@@ -206,6 +208,7 @@ impl<'a> Lowerer<'a> {
             file: file.path(self.db).clone(),
             span,
             message: message.into(),
+            help: None,
         }
     }
 

@@ -58,7 +58,8 @@ fn counterexamples_exhibit_the_problem() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 2);
+    // Two overlaps (different outcomes, and equal ones) and a gap.
+    assert_eq!(checked, 3);
     // A shadowed rule matches a request on its own, yet the earlier rule answers it.
     let ordered = engine.decision_id("ordered").unwrap();
     let req = serde_json::json!({"t": {"nationality": "jp", "port": "p1", "arrival": "2025-06-01T10:00", "departure": "2025-06-01T12:00"}});

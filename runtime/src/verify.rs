@@ -190,7 +190,9 @@ impl Engine {
                 .collect()
         };
 
-        // Overlaps: two rules of a unique decision with different outcomes.
+        // Overlaps: two rules of a unique decision that match one request. `unique` is DMN's
+        // strict reading: the runtime answers `conflict` for any overlap, equal outcomes or not,
+        // and so does verify (docs/verification.md).
         if d.hit == Hit::Unique {
             let mut seen = std::collections::BTreeSet::new();
             for v in &views {
@@ -198,9 +200,10 @@ impl Engine {
                     for r2 in v.active.iter().filter(|r2| *r2 > r1) {
                         let (a, b) = (d.rows[r1].rule, d.rows[r2].rule);
                         // One finding per rule: the later of the two is the subject.
+                        // Versions of one rule (one per value it reads) never overlap.
                         if a == b
+                            || d.rules[a as usize].name == d.rules[b as usize].name
                             || seen.contains(&a.max(b))
-                            || d.rules[a as usize].outcome == d.rules[b as usize].outcome
                         {
                             continue;
                         }
@@ -219,11 +222,21 @@ impl Engine {
                                 until: v.until,
                                 region: self.region(d, v, &choice),
                                 example: Some(self.request_json(id, &inputs)),
-                                message: format!(
-                                    "rules `{}` and `{}` both match and decide differently",
-                                    d.rules[a.min(b) as usize].name,
-                                    d.rules[a.max(b) as usize].name
-                                ),
+                                message: if d.rules[a as usize].outcome
+                                    == d.rules[b as usize].outcome
+                                {
+                                    format!(
+                                        "rules `{}` and `{}` both match (with the same outcome), and a `unique` decision answers `conflict`",
+                                        d.rules[a.min(b) as usize].name,
+                                        d.rules[a.max(b) as usize].name
+                                    )
+                                } else {
+                                    format!(
+                                        "rules `{}` and `{}` both match and decide differently",
+                                        d.rules[a.min(b) as usize].name,
+                                        d.rules[a.max(b) as usize].name
+                                    )
+                                },
                             });
                         }
                     }
@@ -353,9 +366,19 @@ impl Engine {
                     continue;
                 }
             }
-            // Subsumed: another rule with the same outcome matches wherever this one does.
+            // Subsumed: another rule with the same outcome matches wherever this one does, and
+            // removing this one changes no answer. Only where that is proven: in `unique` such a
+            // pair is an overlap (answered `conflict`), in `collect` every matching rule is part
+            // of the answer, and in `first`/`priority` a rule ranked between the two could take
+            // over (`takes_over`).
+            if matches!(d.hit, Hit::Unique | Hit::Collect) {
+                continue;
+            }
             for (o, other) in d.rules.iter().enumerate() {
-                if o == r || other.outcome != rule.outcome {
+                if o == r || other.outcome != rule.outcome || other.name == rule.name {
+                    continue;
+                }
+                if self.takes_over(d, &views, r, o, &rows_of) {
                     continue;
                 }
                 let orows = rows_of(o);
@@ -394,6 +417,38 @@ impl Engine {
             }
         }
         out
+    }
+
+    /// Whether, with rule `r` removed, a rule ranked between `r` and `o` (in the order of `hit
+    /// first` or `hit priority`) with another outcome could decide a request `r` decided:
+    /// some row of it can match together with a row of `r` in a slice where both are in force.
+    fn takes_over(
+        &self,
+        d: &DecisionTable,
+        views: &[SliceView],
+        r: usize,
+        o: usize,
+        rows_of: &dyn Fn(usize) -> Vec<usize>,
+    ) -> bool {
+        // The rank of a rule: lower decides first.
+        let rank = |x: usize| match d.hit {
+            Hit::Priority => (std::cmp::Reverse(d.rules[x].priority), x),
+            _ => (std::cmp::Reverse(0), x),
+        };
+        let between: Vec<usize> = (0..d.rules.len())
+            .filter(|&k| k != r && k != o && rank(r) < rank(k) && rank(k) < rank(o))
+            .filter(|&k| d.rules[k].outcome != d.rules[r].outcome)
+            .collect();
+        between.iter().any(|&k| {
+            views.iter().any(|v| {
+                rows_of(r).into_iter().any(|i| {
+                    v.active.contains(i)
+                        && rows_of(k)
+                            .into_iter()
+                            .any(|j| v.active.contains(j) && both(v, i, j).is_some())
+                })
+            })
+        })
     }
 
     /// Why no row of a rule can match in a slice: the first column none of its values satisfy.

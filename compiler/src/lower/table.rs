@@ -319,6 +319,22 @@ impl TableBuilder<'_, '_> {
             let c = self.column(Column::Number { expr, text });
             return Ok(interval_dnf(c, lo, hi, neg));
         }
+        // An input inside another input: the table has no column for it.
+        if self.path(b).is_some() {
+            let mut err = self.err(
+                e,
+                format!(
+                    "`{}` tests one input inside another, which a decision table cannot do",
+                    expr_text(e)
+                ),
+            );
+            err.help = Some(format!(
+                "a table tests each input against constants: list what `{a}` may lie in (`{a} in [a, b]`), or give each value of `{b}` its places in a relation (`relation places: ... -> Set<...>`) and test `{a} in places[{b}]`",
+                a = expr_text(a),
+                b = expr_text(b),
+            ));
+            return Err(err);
+        }
         Err(self.err(
             e,
             format!(
