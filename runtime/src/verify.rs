@@ -283,6 +283,9 @@ impl Engine {
             example: None,
             message,
         };
+        // Findings about one version of a rule (a rule that reads dated values is compiled into
+        // one version per period and value): a rule is reported only as a whole, below.
+        let mut per_version: Vec<Vec<Finding>> = vec![Vec::new(); d.rules.len()];
         for (r, rule) in d.rules.iter().enumerate() {
             let rows = rows_of(r);
             let in_force: Vec<&SliceView> = views
@@ -291,7 +294,7 @@ impl Engine {
                 .collect();
             // Dead: never in force, or some condition can never hold while it is.
             if in_force.is_empty() {
-                out.push(about(
+                per_version[r].push(about(
                     FindingKind::Dead,
                     vec![r as u32],
                     format!("rule `{}` is never in force", rule.name),
@@ -308,7 +311,7 @@ impl Engine {
                 .any(|v| rows.iter().any(|&i| satisfiable(v, i)))
             {
                 let reason = self.unsatisfied(d, in_force[0], &rows);
-                out.push(about(
+                per_version[r].push(about(
                     FindingKind::Dead,
                     vec![r as u32],
                     format!("rule `{}` can never apply: {reason}", rule.name),
@@ -346,7 +349,7 @@ impl Engine {
                         .iter()
                         .map(|o| format!("`{}`", d.rules[*o].name))
                         .collect();
-                    out.push(Finding {
+                    per_version[r].push(Finding {
                         kind: FindingKind::Shadowed,
                         decision: d.name.clone(),
                         rules: std::iter::once(r as u32)
@@ -407,13 +410,57 @@ impl Engine {
                         })
                     });
                 if contained && (!mutual || r > o) {
-                    out.push(about(
+                    per_version[r].push(about(
                         FindingKind::Subsumed,
                         vec![r as u32, o as u32],
                         format!("rule `{}` adds nothing: rule `{}` has the same outcome and matches wherever it does", rule.name, other.name),
                     ));
                     break;
                 }
+            }
+        }
+        // A rule is dead when every version is; shadowed when every version that can apply is;
+        // a hint of subsumption is given for a rule of one version only (removing it removes
+        // every version).
+        let mut names: Vec<&str> = Vec::new();
+        for rule in &d.rules {
+            if !names.contains(&rule.name.as_str()) {
+                names.push(&rule.name);
+            }
+        }
+        for name in names {
+            let versions: Vec<usize> = (0..d.rules.len())
+                .filter(|&r| d.rules[r].name == name)
+                .collect();
+            let first_of = |kind: FindingKind, among: &[usize]| {
+                among
+                    .iter()
+                    .find_map(|&r| per_version[r].iter().find(|f| f.kind == kind))
+                    .cloned()
+            };
+            let is = |r: usize, kind: FindingKind| per_version[r].iter().any(|f| f.kind == kind);
+            if versions.iter().all(|&r| is(r, FindingKind::Dead)) {
+                // The most telling reason: a test that never holds, else never in force.
+                let reason = versions
+                    .iter()
+                    .flat_map(|&r| &per_version[r])
+                    .find(|f| f.message.contains("can never apply"))
+                    .cloned()
+                    .or_else(|| first_of(FindingKind::Dead, &versions));
+                out.extend(reason);
+                continue;
+            }
+            let live: Vec<usize> = versions
+                .iter()
+                .copied()
+                .filter(|&r| !is(r, FindingKind::Dead))
+                .collect();
+            if live.iter().all(|&r| is(r, FindingKind::Shadowed)) {
+                out.extend(first_of(FindingKind::Shadowed, &live));
+                continue;
+            }
+            if versions.len() == 1 {
+                out.extend(first_of(FindingKind::Subsumed, &versions));
             }
         }
         out

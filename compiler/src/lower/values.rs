@@ -92,13 +92,23 @@ impl Lowerer<'_> {
         let mut combos: Vec<(Option<i64>, Option<i64>, Vec<usize>)> =
             vec![(from, until, Vec::new())];
         let cases: Vec<Vec<Case>> = reads.iter().map(|read| self.cases(read, params)).collect();
-        for read_cases in &cases {
+        for (ri, read_cases) in cases.iter().enumerate() {
             let mut next = Vec::new();
             for (f, u, chosen) in &combos {
                 for (ci, c) in read_cases.iter().enumerate() {
                     let nf = max_from(*f, c.from);
                     let nu = min_until(*u, c.until);
                     if nf.zip(nu).is_some_and(|(a, b)| a >= b) {
+                        continue;
+                    }
+                    // Two relations read with the same key: only entries whose keys agree
+                    // make a version (`provinces[p]` of one port, `cities[p]` of another never
+                    // hold together).
+                    let disagrees = chosen.iter().enumerate().any(|(rj, &cj)| {
+                        same_key(&reads[rj], &reads[ri])
+                            && !keys_agree(&cases[rj][cj].key_test, &c.key_test)
+                    });
+                    if disagrees {
                         continue;
                     }
                     let mut ch = chosen.clone();
@@ -480,5 +490,50 @@ fn is_input(e: &Expr, params: &[(String, Ty)]) -> bool {
         ExprKind::Paren(inner) | ExprKind::Field(inner, _) => is_input(inner, params),
         ExprKind::Name(n) => params.iter().any(|(p, _)| *p == n.name),
         _ => false,
+    }
+}
+
+/// Whether two reads are keyed by the same expression (`a[t.port]` and `b[t.port]`).
+fn same_key(a: &Read, b: &Read) -> bool {
+    match (&a.key, &b.key) {
+        (Some(x), Some(y)) => expr_text(x) == expr_text(y),
+        _ => false,
+    }
+}
+
+/// Whether some key passes both key tests (each `OneOf`, or none for every key).
+fn keys_agree(a: &Option<Test>, b: &Option<Test>) -> bool {
+    match (a, b) {
+        (
+            Some(Test::OneOf {
+                values: x,
+                negate: false,
+            }),
+            Some(Test::OneOf {
+                values: y,
+                negate: false,
+            }),
+        ) => x.iter().any(|v| y.contains(v)),
+        (
+            Some(Test::OneOf {
+                values: x,
+                negate: false,
+            }),
+            Some(Test::OneOf {
+                values: y,
+                negate: true,
+            }),
+        )
+        | (
+            Some(Test::OneOf {
+                values: y,
+                negate: true,
+            }),
+            Some(Test::OneOf {
+                values: x,
+                negate: false,
+            }),
+        ) => x.iter().any(|v| !y.contains(v)),
+        _ => true,
     }
 }
