@@ -110,6 +110,8 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
     let index = workspace_index(db, ws);
     let mut out = Timelines::default();
     let mut derived: Vec<Derived> = Vec::new();
+    // Sets with an announced count: (name, file, item).
+    let mut first_day_counts: Vec<(String, SourceFile, u32)> = Vec::new();
     for (name, defs) in &index.defs {
         let Some(def) = defs.first() else { continue };
         let DeclKind::Set {
@@ -150,12 +152,10 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 });
             }
         }
-        if let Some(kind) = count_issue(*announced, *partial, base.len(), *from) {
-            out.issues.push(SetIssue {
-                file: def.file,
-                item: def.decl.item,
-                kind,
-            });
+        // The announced count is compared once the amendments of the set's first day (a
+        // `move` into it, say) are applied: below.
+        if announced.is_some() {
+            first_day_counts.push((name.clone(), def.file, def.decl.item));
         }
         let slice = Slice {
             from: *from,
@@ -306,6 +306,28 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 partial: a.partial,
                 cite: a.cite.clone(),
             }),
+        }
+    }
+    // Each listed set's announced count against its members on its first day, amendments of
+    // that day included (unless one of them states a count of its own, checked with it).
+    for (name, file, item) in first_day_counts {
+        let Some(timeline) = out.sets.get(&name) else {
+            continue;
+        };
+        let Some(first) = timeline.slices.first() else {
+            continue;
+        };
+        let (announced, partial) = match &index.defs.get(&name).and_then(|d| d.first()).map(|d| &d.decl.kind) {
+            Some(DeclKind::Set {
+                announced, partial, ..
+            }) => (*announced, *partial),
+            _ => continue,
+        };
+        if first.announced != announced || first.partial != partial {
+            continue;
+        }
+        if let Some(kind) = count_issue(announced, partial, first.members.len(), timeline.created) {
+            out.issues.push(SetIssue { file, item, kind });
         }
     }
     // A set that ends has no members from its end on.
