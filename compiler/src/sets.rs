@@ -317,7 +317,12 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
         let Some(first) = timeline.slices.first() else {
             continue;
         };
-        let (announced, partial) = match &index.defs.get(&name).and_then(|d| d.first()).map(|d| &d.decl.kind) {
+        let (announced, partial) = match &index
+            .defs
+            .get(&name)
+            .and_then(|d| d.first())
+            .map(|d| &d.decl.kind)
+        {
             Some(DeclKind::Set {
                 announced, partial, ..
             }) => (*announced, *partial),

@@ -325,6 +325,30 @@ impl Selection {
 }
 
 impl Change {
+    /// Whether a request, as the new side reads it, lies in this region on the columns the new
+    /// side has (for a request the old side cannot read: it names an entry only the new
+    /// catalogue has).
+    pub fn contains_on_new_side(&self, new: &Engine, nid: u32, new_inputs: &[Value]) -> bool {
+        let Some(nd) = new.decision(nid) else {
+            return false;
+        };
+        let Ok(day) = new.day_of(nd, new_inputs) else {
+            return false;
+        };
+        if self.from.is_some_and(|f| day < f) || self.until.is_some_and(|u| day >= u) {
+            return false;
+        }
+        self.region.iter().all(|r| {
+            match nd.columns.iter().position(|c| column_text(c) == r.column) {
+                Some(i) => r
+                    .selection
+                    .holds(new, nd, i, new.key(&nd.columns[i], new_inputs), day),
+                // A column only the old side has: no value to judge on this side.
+                None => true,
+            }
+        })
+    }
+
     /// Whether a request lies in this region. `old_inputs` and `new_inputs` are the same
     /// request as each side reads it (from `parse_request` on the same JSON).
     pub fn contains(

@@ -725,7 +725,7 @@ impl Engine {
         inputs
     }
 
-    fn other_than(&self, v: &Value) -> Value {
+    pub(crate) fn other_than(&self, v: &Value) -> Value {
         let cat = &self.artifact().catalogue;
         match v {
             Value::Entity(t, e) => {

@@ -376,3 +376,153 @@ fn value(a: &Artifact, t: &TypeDesc, rng: &mut Rng, arrival: i64, depth: usize) 
         }
     }
 }
+
+/// A policy history: the workspace of [`random_workspace`] and `steps` announcements after it,
+/// each a version of the text. An announcement does what real ones do: adds ports to the
+/// catalogue and designates them in the same change, adds a country and makes it eligible,
+/// ends a member, changes a dated value from a date, gives a relation's key a new value from a
+/// date, adds a rule or ends one, or (as [`random_edit`]) changes a condition, an outcome or a
+/// date. `accepts` says whether a version checks: an announcement whose version does not
+/// is drawn again (a few tries), so that every version of the history is a policy.
+pub fn random_history(seed: u64, steps: usize, accepts: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut rng = Rng::new(seed ^ 0x9e37_79b9_7f4a_7c15);
+    let mut versions = vec![random_workspace(seed)[0].1.clone()];
+    for step in 0..steps {
+        let last = versions.last().cloned().unwrap_or_default();
+        let next = (0..8)
+            .map(|_| announcement(&last, step, &mut rng))
+            .find(|t| accepts(t));
+        if let Some(next) = next {
+            versions.push(next);
+        }
+    }
+    versions
+}
+
+/// A date from 2024-02-01 to 2026-12-28, on the first, eighth, fifteenth or 22nd of a month.
+fn some_date(rng: &mut Rng) -> String {
+    format!(
+        "{}-{:02}-{:02}",
+        2024 + rng.below(3),
+        1 + rng.below(12),
+        1 + 7 * rng.below(4)
+    )
+}
+
+/// Inserts `line` before the closing brace of the block that `header` opens.
+fn insert_in_block(text: &str, header: &str, line: &str) -> String {
+    let Some(start) = text.find(header) else {
+        return text.to_string();
+    };
+    let Some(close) = text[start..].find("\n}").map(|p| start + p) else {
+        return text.to_string();
+    };
+    format!("{}\n{line}{}", &text[..close], &text[close..])
+}
+
+/// One announcement's change to the text of a workspace.
+fn announcement(text: &str, step: usize, rng: &mut Rng) -> String {
+    let date = some_date(rng);
+    let mut s = text.to_string();
+    match rng.below(8) {
+        // New ports, designated in the same change (the normal shape of an announcement).
+        0 | 1 => {
+            let n = 1 + rng.below(2);
+            let mut names = Vec::new();
+            for k in 0..n {
+                let name = format!("port_s{step}_{k}");
+                s = insert_in_block(
+                    &s,
+                    "catalogue Port {",
+                    &format!(
+                        "  {name} in c{} {{ kind: k{} }}",
+                        rng.below(8),
+                        rng.below(4)
+                    ),
+                );
+                names.push(name);
+            }
+            let set = ["ports_a", "ports_rest"][rng.below(2)];
+            let _ = writeln!(
+                s,
+                "amend {set} from {date} cite src item 1 {{ add {} }}",
+                names.join(", ")
+            );
+        }
+        // A new country, eligible from a date.
+        2 => {
+            let name = format!("n_s{step}");
+            s = insert_in_block(
+                &s,
+                "catalogue Country {",
+                &format!("  {name} {{ name: \"N{step}\" }}"),
+            );
+            let _ = writeln!(
+                s,
+                "amend countries from {date} cite src item 3 {{ add {name} }}"
+            );
+        }
+        // A member ends.
+        3 => {
+            let _ = writeln!(
+                s,
+                "amend ports_a from {date} cite src item 1 {{ remove port{} }}",
+                1 + rng.below(5)
+            );
+        }
+        // A dated value changes from a date.
+        4 => {
+            s = insert_in_block(
+                &s,
+                "value stay_limit: Duration {",
+                &format!(
+                    "  {}h from {date} cite src item 7",
+                    24 * (1 + rng.below(10))
+                ),
+            );
+        }
+        // A relation's key gets a new value from a date.
+        5 => {
+            s = insert_in_block(
+                &s,
+                "relation port_limit: Port -> Duration {",
+                &format!(
+                    "  port{}: {}h from {date} cite src item 8",
+                    rng.below(12),
+                    12 * (1 + rng.below(12))
+                ),
+            );
+        }
+        // A rule ends (an `until` it did not have), or a new rule.
+        6 => {
+            let lines: Vec<&str> = s.lines().collect();
+            let rules: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].starts_with("rule ") && !lines[i + 1].starts_with("  until"))
+                .collect();
+            if let Some(&at) = rules.get(rng.below(rules.len().max(1))) {
+                let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                out.insert(at + 1, format!("  until {date}"));
+                s = out.join("\n");
+                s.push('\n');
+            }
+        }
+        _ => {
+            let d = rng.below(3);
+            let priority = if s.contains(&format!(
+                "decision d{d}(t: Req) -> Out {{\n  as of t.arrival\n  hit priority"
+            )) {
+                format!("  priority {}\n", rng.below(5))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                s,
+                "rule d{d}_s{step} for d{d} {{\n  from {date}\n  cite src item {}\n{priority}  when {}\n  then {{ status: {} }}\n}}",
+                1 + rng.below(9),
+                condition(rng),
+                ["yes", "maybe"][rng.below(2)]
+            );
+        }
+    }
+    s
+}

@@ -343,6 +343,9 @@ fn category_classes(
     groups.into_values().collect()
 }
 
+/// The most requests tried to fit one cell only one side can read.
+const FIT_TRIES: usize = 64;
+
 /// The class index that marks values only one side's catalogue has.
 const ONE_SIDED: usize = usize::MAX;
 
@@ -400,23 +403,137 @@ fn one_sided_cell(
             keys[i] = Some(key);
         }
     }
-    let inputs = engine.example_keys(id, slice.day, &keys, None);
-    // Only the columns this side has say whether the request is in the cell.
-    let inside = cols.iter().zip(cell).all(|(m, c)| {
+    let request_in_cell = |keys: &[Option<Key>]| -> Option<Vec<crate::Value>> {
+        // A column that reads an attribute of an entry (`t.port.kind`) would choose an entry
+        // for it, over the entry's own column: where the entry is keyed, its attributes follow
+        // from it, and the cell check below says whether they fit the cell.
+        let entry_paths: Vec<&crate::artifact::Path> = keys
+            .iter()
+            .zip(&d.columns)
+            .filter_map(|(key, col)| match (key, col) {
+                (Some(Key::Category(_)), Column::Category { path, .. }) => Some(path),
+                _ => None,
+            })
+            .collect();
+        let keys: Vec<Option<Key>> = keys
+            .iter()
+            .zip(&d.columns)
+            .map(|(key, col)| match col {
+                Column::Category { path, .. }
+                    if entry_paths.iter().any(|e| {
+                        e.param == path.param
+                            && e.fields.len() < path.fields.len()
+                            && path.fields.starts_with(&e.fields)
+                    }) =>
+                {
+                    None
+                }
+                _ => *key,
+            })
+            .collect();
+        let mut inputs = engine.example_keys(id, slice.day, &keys, None);
+        // An equality of two inputs may have replaced an entry its own column keys: each keyed
+        // entry is put back, and each equality kept by changing the input no column keys.
+        let keyed: Vec<(&crate::artifact::Path, crate::Value)> = keys
+            .iter()
+            .zip(&d.columns)
+            .filter_map(|(key, col)| match (key, col) {
+                (Some(Key::Category(v)), Column::Category { path, domain }) => Some((
+                    path,
+                    match domain {
+                        Domain::Entity(t) => crate::Value::Entity(*t, *v),
+                        Domain::Enum(e) => crate::Value::Enum(*e, *v),
+                    },
+                )),
+                _ => None,
+            })
+            .collect();
+        for (path, value) in &keyed {
+            engine.set_path(&mut inputs, path, value.clone());
+        }
+        for (key, col) in keys.iter().zip(&d.columns) {
+            let (Some(Key::Flag(equal)), Column::Same { a, b }) = (key, col) else {
+                continue;
+            };
+            let value_of = |p: &crate::artifact::Path| {
+                keyed
+                    .iter()
+                    .find(|(k, _)| k.text == p.text)
+                    .map(|(_, v)| v.clone())
+            };
+            let (fixed, free) = match (value_of(a), value_of(b)) {
+                (Some(v), None) => (v, b),
+                (None, Some(v)) => (v, a),
+                _ => continue,
+            };
+            let value = if *equal {
+                fixed
+            } else {
+                engine.other_than(&fixed)
+            };
+            engine.set_path(&mut inputs, free, value);
+        }
+        // Only the columns this side has say whether the request is in the cell.
+        let inside = cols.iter().zip(cell).all(|(m, c)| {
+            let i = match which {
+                OneSided::New => m.new,
+                OneSided::Old => m.old,
+            };
+            i.is_none_or(|i| {
+                d.columns.get(i).is_some_and(|col| {
+                    c.selection
+                        .holds(engine, d, i, engine.key(col, &inputs), slice.day)
+                })
+            })
+        });
+        inside.then_some(inputs)
+    };
+    // The class's first member may not fit a column that reads one of its attributes (a port
+    // whose kind is of another class): the members of such a class are tried in turn, as
+    // `fit` does. Other columns are independent of the entry chosen, so nothing else is tried.
+    let attribute_read = |path: &crate::artifact::Path| {
+        d.columns.iter().any(|c| match c {
+            Column::Category { path: p, .. } => {
+                p.param == path.param
+                    && p.fields.len() > path.fields.len()
+                    && p.fields.starts_with(&path.fields)
+            }
+            _ => false,
+        })
+    };
+    let mut inputs = request_in_cell(&keys);
+    let mut tries = 0;
+    for (m, c) in cols.iter().zip(cell) {
+        if inputs.is_some() || tries > FIT_TRIES {
+            break;
+        }
         let i = match which {
             OneSided::New => m.new,
             OneSided::Old => m.old,
         };
-        i.is_none_or(|i| {
-            d.columns.get(i).is_some_and(|col| {
-                c.selection
-                    .holds(engine, d, i, engine.key(col, &inputs), slice.day)
-            })
-        })
-    });
-    if !inside {
-        return None;
+        let (Some(i), Values::Names(names)) = (i, &c.selection.values) else {
+            continue;
+        };
+        let Some(Column::Category { domain, path }) = d.columns.get(i) else {
+            continue;
+        };
+        if !attribute_read(path) {
+            continue;
+        }
+        for name in names.iter().skip(1) {
+            tries += 1;
+            let Some(v) = domain_index(engine, *domain, name) else {
+                continue;
+            };
+            let mut tried = keys.clone();
+            tried[i] = Some(Key::Category(v));
+            inputs = request_in_cell(&tried);
+            if inputs.is_some() || tries > FIT_TRIES {
+                break;
+            }
+        }
     }
+    let inputs = inputs?;
     let answer = engine.decide(id, &inputs).ok()?;
     let answered = side(engine, d, &answer);
     let request = engine.request_json(id, &inputs);
