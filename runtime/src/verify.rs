@@ -29,6 +29,9 @@ pub enum FindingKind {
     Subsumed,
 }
 
+/// The most requests built to confirm one overlap.
+const EXAMPLE_TRIES: usize = 32;
+
 /// One finding, with the region of the input space and a request that exhibits it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
@@ -210,8 +213,19 @@ impl Engine {
                         let Some(choice) = both(v, r1, r2) else {
                             continue;
                         };
-                        let inputs = self.example(id, v, &choice);
-                        let confirmed = matches!(self.decide(id, &inputs).map(|a| a.verdict), Ok(Verdict::Conflict(rs)) if rs.contains(&a) && rs.contains(&b));
+                        let conflict = |inputs: &[Value]| matches!(self.decide(id, inputs).map(|a| a.verdict), Ok(Verdict::Conflict(rs)) if rs.contains(&a) && rs.contains(&b));
+                        let mut inputs = self.example(id, v, &choice);
+                        let mut confirmed = conflict(&inputs);
+                        // A column reading an attribute of an entry (`t.port.kind`) may have
+                        // chosen another entry than the entry's own column, or the first
+                        // values of the classes may not fit one another: keep the entries,
+                        // and try other members of the classes (a bounded search).
+                        let mut attempt = 0;
+                        while !confirmed && attempt < EXAMPLE_TRIES {
+                            inputs = self.example_entries_first(id, v, &choice, attempt);
+                            confirmed = conflict(&inputs);
+                            attempt += 1;
+                        }
                         if confirmed {
                             seen.insert(a.max(b));
                             out.push(Finding {
@@ -644,6 +658,59 @@ impl Engine {
             .map(|(c, ch)| {
                 ch.and_then(|k| v.classes.get(c).and_then(|cs| cs.get(k)))
                     .map(|class| class.keys[0])
+            })
+            .collect();
+        self.example_keys(id, v.day, &keys, None)
+    }
+
+    /// Like [`Engine::example`], but an entry a category column keys is kept: the keys of
+    /// columns that read its attributes are left out (they follow from the entry).
+    /// `attempt` 0 takes each class's first value; later attempts other values, in turn.
+    fn example_entries_first(
+        &self,
+        id: u32,
+        v: &SliceView,
+        choice: &[Option<usize>],
+        attempt: usize,
+    ) -> Vec<Value> {
+        let Some(d) = self.decision(id) else {
+            return Vec::new();
+        };
+        let keys: Vec<Option<Key>> = choice
+            .iter()
+            .enumerate()
+            .map(|(c, ch)| {
+                ch.and_then(|k| v.classes.get(c).and_then(|cs| cs.get(k)))
+                    .and_then(|class| {
+                        let n = class.keys.len().max(1);
+                        // Column by column, a different stride, so that values combine.
+                        let pick = attempt.wrapping_mul(2 * c + 1) % n;
+                        class.keys.get(pick).copied()
+                    })
+            })
+            .collect();
+        let entries: Vec<&Path> = keys
+            .iter()
+            .zip(&d.columns)
+            .filter_map(|(key, col)| match (key, col) {
+                (Some(Key::Category(_)), Column::Category { path, .. }) => Some(path),
+                _ => None,
+            })
+            .collect();
+        let keys: Vec<Option<Key>> = keys
+            .iter()
+            .zip(&d.columns)
+            .map(|(key, col)| match col {
+                Column::Category { path, .. }
+                    if entries.iter().any(|e| {
+                        e.param == path.param
+                            && e.fields.len() < path.fields.len()
+                            && path.fields.starts_with(&e.fields)
+                    }) =>
+                {
+                    None
+                }
+                _ => *key,
             })
             .collect();
         self.example_keys(id, v.day, &keys, None)
