@@ -95,6 +95,21 @@ proptest! {
     }
 }
 
+/// The regions of decision `name` (none when it does not change); a decision the two versions
+/// cannot compare fails the law.
+fn changes_of<'a>(diffs: &'a [DecisionDiff], name: &str) -> &'a [edict_runtime::diff::Change] {
+    diffs
+        .iter()
+        .find_map(|x| match x {
+            DecisionDiff::Changed { decision, changes } if decision == name => {
+                Some(changes.as_slice())
+            }
+            DecisionDiff::Incomparable { why, .. } => panic!("not comparable: {why}"),
+            _ => None,
+        })
+        .unwrap_or(&[])
+}
+
 /// What the old version answers to a request drawn from the new one, as `diff` compares it:
 /// its answer; or, when the request names an entry only the new catalogue has, in a column
 /// both versions test, `not_in_catalogue` (the old version refuses it); or, when the entry is
@@ -177,16 +192,7 @@ fn history_step(before: &str, after: &str) -> Result<(), TestCaseError> {
     for (nid, d) in new.artifact().decisions.iter().enumerate() {
         let nid = nid as u32;
         let oid = old.decision_id(&d.name).unwrap();
-        let changes = diffs
-            .iter()
-            .find_map(|x| match x {
-                DecisionDiff::Changed { decision, changes } if *decision == d.name => {
-                    Some(changes.as_slice())
-                }
-                DecisionDiff::Incomparable { why, .. } => panic!("not comparable: {why}"),
-                _ => None,
-            })
-            .unwrap_or(&[]);
+        let changes = changes_of(&diffs, &d.name);
         for c in changes {
             let ni = new.parse_request(nid, &c.example).unwrap();
             let na = compared(&new, &new.decide(nid, &ni).unwrap());
@@ -265,16 +271,7 @@ fn changes_lie_in_regions(seed: u64, edit: u64) -> Result<(), TestCaseError> {
         for (nid, d) in new.artifact().decisions.iter().enumerate() {
             let nid = nid as u32;
             let oid = old.decision_id(&d.name).unwrap();
-            let changes = diffs
-                .iter()
-                .find_map(|x| match x {
-                    DecisionDiff::Changed { decision, changes } if *decision == d.name => {
-                        Some(changes.as_slice())
-                    }
-                    DecisionDiff::Incomparable { why, .. } => panic!("not comparable: {why}"),
-                    _ => None,
-                })
-                .unwrap_or(&[]);
+            let changes = changes_of(&diffs, &d.name);
             // Every region's example is answered differently.
             for c in changes {
                 let ni = new.parse_request(nid, &c.example).unwrap();

@@ -325,6 +325,13 @@ impl Selection {
 }
 
 impl Change {
+    /// The request's day, when it lies in the region's period.
+    fn day_within(&self, new: &Engine, nd: &DecisionTable, new_inputs: &[Value]) -> Option<i64> {
+        let day = new.day_of(nd, new_inputs).ok()?;
+        let inside = self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day < u);
+        inside.then_some(day)
+    }
+
     /// Whether a request, as the new side reads it, lies in this region on the columns the new
     /// side has (for a request the old side cannot read: it names an entry only the new
     /// catalogue has).
@@ -332,12 +339,9 @@ impl Change {
         let Some(nd) = new.decision(nid) else {
             return false;
         };
-        let Ok(day) = new.day_of(nd, new_inputs) else {
+        let Some(day) = self.day_within(new, nd, new_inputs) else {
             return false;
         };
-        if self.from.is_some_and(|f| day < f) || self.until.is_some_and(|u| day >= u) {
-            return false;
-        }
         self.region.iter().all(|r| {
             match nd.columns.iter().position(|c| column_text(c) == r.column) {
                 Some(i) => r
@@ -359,12 +363,9 @@ impl Change {
         let (Some(od), Some(nd)) = (old.decision(oid), new.decision(nid)) else {
             return false;
         };
-        let Ok(day) = new.day_of(nd, new_inputs) else {
+        let Some(day) = self.day_within(new, nd, new_inputs) else {
             return false;
         };
-        if self.from.is_some_and(|f| day < f) || self.until.is_some_and(|u| day >= u) {
-            return false;
-        }
         self.region.iter().all(|r| {
             let on = |e: &Engine, d: &DecisionTable, inputs: &[Value]| {
                 d.columns

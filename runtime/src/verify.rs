@@ -29,6 +29,35 @@ pub enum FindingKind {
     Subsumed,
 }
 
+/// The keys of a witness request with the entries kept: where a category column keys an entry
+/// (`t.port`), the keys of columns reading its attributes (`t.port.kind`) are left out, since
+/// they follow from the entry (`example_keys` would otherwise choose another entry for them).
+pub(crate) fn entries_first(d: &DecisionTable, keys: &[Option<Key>]) -> Vec<Option<Key>> {
+    let entries: Vec<&Path> = keys
+        .iter()
+        .zip(&d.columns)
+        .filter_map(|(key, col)| match (key, col) {
+            (Some(Key::Category(_)), Column::Category { path, .. }) => Some(path),
+            _ => None,
+        })
+        .collect();
+    keys.iter()
+        .zip(&d.columns)
+        .map(|(key, col)| match col {
+            Column::Category { path, .. }
+                if entries.iter().any(|e| {
+                    e.param == path.param
+                        && e.fields.len() < path.fields.len()
+                        && path.fields.starts_with(&e.fields)
+                }) =>
+            {
+                None
+            }
+            _ => *key,
+        })
+        .collect()
+}
+
 /// The most requests built to confirm one overlap.
 const EXAMPLE_TRIES: usize = 32;
 
@@ -689,31 +718,7 @@ impl Engine {
                     })
             })
             .collect();
-        let entries: Vec<&Path> = keys
-            .iter()
-            .zip(&d.columns)
-            .filter_map(|(key, col)| match (key, col) {
-                (Some(Key::Category(_)), Column::Category { path, .. }) => Some(path),
-                _ => None,
-            })
-            .collect();
-        let keys: Vec<Option<Key>> = keys
-            .iter()
-            .zip(&d.columns)
-            .map(|(key, col)| match col {
-                Column::Category { path, .. }
-                    if entries.iter().any(|e| {
-                        e.param == path.param
-                            && e.fields.len() < path.fields.len()
-                            && path.fields.starts_with(&e.fields)
-                    }) =>
-                {
-                    None
-                }
-                _ => *key,
-            })
-            .collect();
-        self.example_keys(id, v.day, &keys, None)
+        self.example_keys(id, v.day, &entries_first(d, &keys), None)
     }
 
     /// A request on `day` whose column `c` has the value `keys[c]` (when given), starting from

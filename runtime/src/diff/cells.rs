@@ -404,33 +404,9 @@ fn one_sided_cell(
         }
     }
     let request_in_cell = |keys: &[Option<Key>]| -> Option<Vec<crate::Value>> {
-        // A column that reads an attribute of an entry (`t.port.kind`) would choose an entry
-        // for it, over the entry's own column: where the entry is keyed, its attributes follow
-        // from it, and the cell check below says whether they fit the cell.
-        let entry_paths: Vec<&crate::artifact::Path> = keys
-            .iter()
-            .zip(&d.columns)
-            .filter_map(|(key, col)| match (key, col) {
-                (Some(Key::Category(_)), Column::Category { path, .. }) => Some(path),
-                _ => None,
-            })
-            .collect();
-        let keys: Vec<Option<Key>> = keys
-            .iter()
-            .zip(&d.columns)
-            .map(|(key, col)| match col {
-                Column::Category { path, .. }
-                    if entry_paths.iter().any(|e| {
-                        e.param == path.param
-                            && e.fields.len() < path.fields.len()
-                            && path.fields.starts_with(&e.fields)
-                    }) =>
-                {
-                    None
-                }
-                _ => *key,
-            })
-            .collect();
+        // Where an entry is keyed, its attributes follow from it; the cell check below says
+        // whether they fit the cell.
+        let keys = crate::verify::entries_first(d, keys);
         let mut inputs = engine.example_keys(id, slice.day, &keys, None);
         // An equality of two inputs may have replaced an entry its own column keys: each keyed
         // entry is put back, and each equality kept by changing the input no column keys.
@@ -688,16 +664,9 @@ pub(super) fn changed_cells(
         if let Some(which) = one_sided(cols, &cell) {
             if let Some((request, before, after)) = one_sided_cell(pair, cols, slice, &cell, which)
             {
-                out.entry((before, after)).or_default().push(Boxed {
-                    from: slice.from,
-                    until: slice.until,
-                    dims: idx
-                        .iter()
-                        .zip(&ids)
-                        .map(|(k, cs)| cs.get(*k).copied().unwrap_or(u32::MAX))
-                        .collect(),
-                    example: request,
-                });
+                out.entry((before, after))
+                    .or_default()
+                    .push(boxed(slice, &idx, &ids, request));
             }
             if !next(&mut idx, classes) {
                 return Ok(());
@@ -731,20 +700,27 @@ pub(super) fn changed_cells(
         };
         let (before, after) = (side(old, pair.od, &oa), side(new, pair.nd, &na));
         if (before.status.as_str(), &before.outcome) != (after.status.as_str(), &after.outcome) {
-            out.entry((before, after)).or_default().push(Boxed {
-                from: slice.from,
-                until: slice.until,
-                dims: idx
-                    .iter()
-                    .zip(&ids)
-                    .map(|(k, cs)| cs.get(*k).copied().unwrap_or(u32::MAX))
-                    .collect(),
-                example: request,
-            });
+            out.entry((before, after))
+                .or_default()
+                .push(boxed(slice, &idx, &ids, request));
         }
         if !next(&mut idx, classes) {
             return Ok(());
         }
+    }
+}
+
+/// A changed cell as a box: its slice, its class in each column, and its example request.
+fn boxed(slice: &Slice, idx: &[usize], ids: &[Vec<u32>], example: Json) -> Boxed {
+    Boxed {
+        from: slice.from,
+        until: slice.until,
+        dims: idx
+            .iter()
+            .zip(ids)
+            .map(|(k, cs)| cs.get(*k).copied().unwrap_or(u32::MAX))
+            .collect(),
+        example,
     }
 }
 
