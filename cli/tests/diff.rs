@@ -446,6 +446,11 @@ fn entries_new_in_the_catalogue_are_part_of_the_diff() {
         "{human}"
     );
     assert!(human.contains("all new in the catalogue"), "{human}");
+    // The amendment states no count: it says nothing of one (not `announced 1 → none`).
+    assert!(
+        human.contains("the amendment states no count (was announced 1)"),
+        "{human}"
+    );
     insta::assert_snapshot!("new_in_catalogue_human", human);
     let (_, json, _) = edict(&["diff", old, new, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();

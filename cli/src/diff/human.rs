@@ -176,9 +176,14 @@ pub fn source_lines(sources: &[SourceChange]) -> Vec<String> {
                 if !p.removed.is_empty() {
                     parts.push(format!("drops {} ({})", names(&p.removed), p.removed.len()));
                 }
-                if let Some((old, new)) = p.announced {
-                    let n = |c: Option<u64>| c.map_or("none".to_string(), |c| c.to_string());
-                    parts.push(format!("announced {} → {}", n(old), n(new)));
+                match p.announced {
+                    Some((Some(old), Some(new))) => parts.push(format!("announced {old} → {new}")),
+                    // An amendment that states no count says nothing of it: not "none".
+                    Some((Some(old), None)) => parts.push(format!(
+                        "the amendment states no count (was announced {old})"
+                    )),
+                    Some((None, Some(new))) => parts.push(format!("announced {new}")),
+                    _ => {}
                 }
                 by_citation(
                     p.citation.as_ref(),
