@@ -406,7 +406,7 @@ fn one_sided_cell(
     let request_in_cell = |keys: &[Option<Key>]| -> Option<Vec<crate::Value>> {
         // Where an entry is keyed, its attributes follow from it; the cell check below says
         // whether they fit the cell.
-        let keys = crate::verify::entries_first(d, keys);
+        let keys = crate::witness::entries_first(d, keys);
         let mut inputs = engine.example_keys(id, slice.day, &keys, None);
         // An equality of two inputs may have replaced an entry its own column keys: each keyed
         // entry is put back, and each equality kept by changing the input no column keys.
