@@ -3,6 +3,7 @@
 
 mod human;
 mod render;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -152,7 +153,11 @@ pub fn run(
     let diffs = diff_with(&old_engine, &new_engine, window);
     let sources = summarize(&old_engine, &new_engine);
     match format {
-        DiffFormat::Human => stdout(&human::human(&diffs, &sources)),
+        DiffFormat::Human => {
+            // Wrapped at the width of the new side's workspace (`width` in its edict.toml).
+            let width = crate::fmt::options(&[new.to_path_buf()], None).map_or(100, |o| o.width);
+            stdout(&human::human(&diffs, &sources, width))
+        }
         DiffFormat::Json => stdout(&format!("{}\n", render::json(&diffs, &sources, window))),
         DiffFormat::Md => stdout(&render::markdown(&diffs, &sources)),
         DiffFormat::Github => stdout(&render::github(&diffs)),

@@ -9,7 +9,9 @@ use crate::build::write_atomically;
 use crate::output::{stderr, stdout};
 use crate::Outcome;
 
-fn options(paths: &[PathBuf], width: Option<usize>) -> Result<FormatOptions, String> {
+/// The layout options: the given width, else the `width` of the nearest `edict.toml` of the
+/// first path that exists (or of the current directory), else the default.
+pub(crate) fn options(paths: &[PathBuf], width: Option<usize>) -> Result<FormatOptions, String> {
     if let Some(w) = width {
         return Ok(FormatOptions { width: w });
     }

@@ -31,6 +31,8 @@ pub struct Timeline {
     pub created: Option<Date>,
     /// The set no longer exists from this date (its last slice, empty, starts here).
     pub ended: Option<Date>,
+    /// For a set made of others: its formula as written canonically (`a union b`).
+    pub formula: Option<String>,
     /// In date order; the first slice starts at `created`.
     pub slices: Vec<Slice>,
     /// Each amendment applied: (file, item, date), in the order applied.
@@ -168,6 +170,7 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
             elem: elem.clone(),
             created: *from,
             ended: *until,
+            formula: None,
             slices: vec![slice],
             amendments: Vec::new(),
         };
@@ -335,18 +338,20 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
             out.issues.push(SetIssue { file, item, kind });
         }
     }
-    // A set that ends has no members from its end on.
+    // A set that ends has no members from its end on; the end is the set's own `until`, so
+    // it carries the set's citation.
     for timeline in out.sets.values_mut() {
         if let Some(ended) = timeline
             .ended
             .filter(|e| timeline.created.is_none_or(|c| c < *e))
         {
+            let cite = timeline.slices.first().and_then(|s| s.cite.clone());
             timeline.slices.push(Slice {
                 from: Some(ended),
                 members: BTreeSet::new(),
                 announced: None,
                 partial: false,
-                cite: None,
+                cite,
             });
         }
     }
@@ -447,6 +452,7 @@ fn derive(out: &mut Timelines, mut pending: Vec<Derived>) {
             elem: d.elem.clone(),
             created: d.from,
             ended: d.until,
+            formula: Some(d.formula.text()),
             slices: vec![Slice {
                 from: d.from,
                 members: BTreeSet::new(),
@@ -515,13 +521,14 @@ fn derived_timeline(d: &Derived, sets: &BTreeMap<String, Timeline>) -> Timeline 
             members: BTreeSet::new(),
             announced: None,
             partial: false,
-            cite: None,
+            cite: d.cite.clone(),
         });
     }
     Timeline {
         elem: d.elem.clone(),
         created: d.from,
         ended: d.until,
+        formula: Some(d.formula.text()),
         slices,
         amendments: Vec::new(),
     }

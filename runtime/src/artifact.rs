@@ -11,7 +11,7 @@ use crate::value::{TypeDesc, Value};
 
 pub const MAGIC: &[u8; 8] = b"EDICTART";
 /// Bumped whenever the layout of [`Artifact`] changes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Artifact {
@@ -198,6 +198,11 @@ pub struct SetTimeline {
     pub domain: Domain,
     /// In date order; before the first slice the set does not exist (it is empty).
     pub slices: Vec<SetSlice>,
+    /// The first day the set no longer exists (its `until`); its last slice, empty and citing
+    /// the set, starts then.
+    pub ended: Option<i64>,
+    /// For a set made of others: the formula as written canonically (`a union b except c`).
+    pub formula: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use edict_runtime::diff::{
     describe_period, Change, DecisionDiff, Options, RuleSummary, Side, SourceChange, Values,
 };
 
-use super::human::{answer, human, plural, source_lines, summary};
+use super::human::{answer, human, plural, summary};
 use edict_runtime::value::format_date;
 use serde_json::{json, Value as Json};
 
@@ -113,10 +113,21 @@ fn source_json(c: &SourceChange) -> Json {
             from,
             members,
             announced,
+            partial,
+            formula,
             citation,
         } => json!({
             "kind": "set_added", "set": set, "from": from.map(format_date), "members": members,
-            "announced": announced, "citation": citation,
+            "announced": announced, "partial": partial, "formula": formula, "citation": citation,
+        }),
+        SourceChange::SetEnded {
+            set,
+            from,
+            members,
+            citation,
+        } => json!({
+            "kind": "set_ended", "set": set, "from": format_date(*from), "members": members,
+            "citation": citation,
         }),
         SourceChange::SetRemoved { set } => json!({ "kind": "set_removed", "set": set }),
         SourceChange::SetChanged { set, delta: p } => json!({
@@ -127,6 +138,7 @@ fn source_json(c: &SourceChange) -> Json {
             "added": p.added,
             "removed": p.removed,
             "announced": p.announced.map(|(old, new)| json!({ "before": old, "after": new })),
+            "partial": p.partial,
             "citation": p.citation,
         }),
         SourceChange::RuleAdded { decision, rule: r } => {
@@ -224,11 +236,24 @@ pub fn markdown(diffs: &[DecisionDiff], sources: &[SourceChange]) -> String {
         "{MARKER}\n### Edict policy diff\n\n**{}**\n",
         summary(diffs)
     );
-    let lines = source_lines(sources);
-    if !lines.is_empty() {
+    let groups = super::sources::groups(sources);
+    if !groups.is_empty() {
         out.push_str("\nIn the sources:\n\n");
-        for l in lines {
-            out.push_str(&format!("- {}\n", cell(&l)));
+        for g in groups {
+            match (&g.citation, g.changes.as_slice()) {
+                (Some(c), [one]) => out.push_str(&format!("- **{}**: {}\n", cell(c), cell(one))),
+                (Some(c), changes) => {
+                    out.push_str(&format!("- **{}**:\n", cell(c)));
+                    for l in changes {
+                        out.push_str(&format!("  - {}\n", cell(l)));
+                    }
+                }
+                (None, changes) => {
+                    for l in changes {
+                        out.push_str(&format!("- {}\n", cell(l)));
+                    }
+                }
+            }
         }
     }
     if diffs.is_empty() {
@@ -312,7 +337,7 @@ pub fn github(diffs: &[DecisionDiff]) -> String {
             }
             DecisionDiff::Changed { decision, .. } => (
                 format!("decision {decision} changes"),
-                human(std::slice::from_ref(d), &[])
+                human(std::slice::from_ref(d), &[], 100)
                     .lines()
                     .take_while(|l| !l.is_empty())
                     .collect::<Vec<_>>()
@@ -332,7 +357,7 @@ pub fn sarif(diffs: &[DecisionDiff]) -> String {
     let results: Vec<Json> = diffs
         .iter()
         .map(|d| {
-            let text = human(std::slice::from_ref(d), &[]).trim_end().to_string();
+            let text = human(std::slice::from_ref(d), &[], 100).trim_end().to_string();
             json!({ "ruleId": "decision-change", "level": "note", "message": { "text": text } })
         })
         .collect();

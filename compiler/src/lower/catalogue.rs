@@ -180,6 +180,8 @@ impl<'a> Lowerer<'a> {
                     name: name.clone(),
                     domain,
                     slices,
+                    ended: t.ended.map(date_to_days),
+                    formula: t.formula.clone(),
                 })
             })
             .collect()

@@ -27,12 +27,23 @@ pub enum SourceChange {
         what: Vec<String>,
     },
     /// A set only the new version has: its members, announced count and citation on its
-    /// first day.
+    /// first day; for a set made of others, its formula.
     SetAdded {
         set: String,
         from: Option<i64>,
         members: Vec<String>,
         announced: Option<u64>,
+        /// The list knowingly names only some of the announced count.
+        partial: bool,
+        formula: Option<String>,
+        citation: Option<String>,
+    },
+    /// A set that the new version ends on a day (its `until`), where the old one did not end
+    /// it then: the members it had the day before, and the citation of the set.
+    SetEnded {
+        set: String,
+        from: i64,
+        members: Vec<String>,
         citation: Option<String>,
     },
     /// A set only the old version has.
@@ -105,8 +116,11 @@ pub struct SetDelta {
     pub until: Option<i64>,
     pub added: Vec<String>,
     pub removed: Vec<String>,
-    /// The announced count on the period's first day, old and new, when they differ.
+    /// The announced count on the period's first day, old and new, when they differ (or when
+    /// the list's being partial does).
     pub announced: Option<(Option<u64>, Option<u64>)>,
+    /// Whether the new version's list on that day is knowingly partial.
+    pub partial: bool,
     /// The citation of the new version's set or amendment in force on that day.
     pub citation: Option<String>,
 }
@@ -141,7 +155,9 @@ impl SourceChange {
     /// The citation of the set, amendment or rule that makes this change.
     pub fn citation(&self) -> Option<&str> {
         match self {
-            SourceChange::SetAdded { citation, .. } => citation.as_deref(),
+            SourceChange::SetAdded { citation, .. } | SourceChange::SetEnded { citation, .. } => {
+                citation.as_deref()
+            }
             SourceChange::SetChanged { delta, .. } => delta.citation.as_deref(),
             SourceChange::ValueChanged { citation, .. } => citation.as_deref(),
             SourceChange::SourcesDiffer { other_citation, .. } => Some(other_citation),
@@ -206,11 +222,22 @@ fn changes(old: &Engine, new: &Engine) -> Vec<SourceChange> {
                         .map(|s| sorted_names(new, n, &s.members))
                         .unwrap_or_default(),
                     announced: first.and_then(|s| s.announced),
+                    partial: first.is_some_and(|s| s.partial),
+                    formula: n.formula.clone(),
                     citation: first.and_then(|s| s.citation.as_ref()).map(citation_text),
                 });
-                // Its amendments, each against the version before it.
+                // Its amendments, each against the version before it; its end, if it ends.
                 for (i, pair) in n.slices.windows(2).enumerate() {
                     let [before, after] = pair else { continue };
+                    if let Some(end) = ending(n, after) {
+                        out.push(SourceChange::SetEnded {
+                            set: name.to_string(),
+                            from: end,
+                            members: sorted_names(new, n, &before.members),
+                            citation: after.citation.as_ref().map(citation_text),
+                        });
+                        continue;
+                    }
                     let (b, a): (BTreeSet<String>, BTreeSet<String>) = (
                         sorted_names(new, n, &before.members).into_iter().collect(),
                         sorted_names(new, n, &after.members).into_iter().collect(),
@@ -223,7 +250,9 @@ fn changes(old: &Engine, new: &Engine) -> Vec<SourceChange> {
                             until: n.slices.get(i + 2).and_then(|s| s.from),
                             added: a.difference(&b).cloned().collect(),
                             removed: b.difference(&a).cloned().collect(),
-                            announced: (counts.0 != counts.1).then_some(counts),
+                            announced: (counts.0 != counts.1 || before.partial != after.partial)
+                                .then_some(counts),
+                            partial: after.partial,
                             citation: after.citation.as_ref().map(citation_text),
                         },
                     });
@@ -233,12 +262,26 @@ fn changes(old: &Engine, new: &Engine) -> Vec<SourceChange> {
                 set: name.to_string(),
             }),
             (Some(o), Some(n)) => {
-                out.extend(set_deltas(old, o, new, n).into_iter().map(|delta| {
-                    SourceChange::SetChanged {
+                // An end only the new version has reads as an end, not as members dropped.
+                let end = n.ended.filter(|e| o.ended != Some(*e));
+                if let Some(end) = end {
+                    let last = n.slices.iter().rev().find(|s| s.from == Some(end));
+                    out.push(SourceChange::SetEnded {
                         set: name.to_string(),
-                        delta,
-                    }
-                }));
+                        from: end,
+                        members: members_on(new, n, Some(end - 1)).into_iter().collect(),
+                        citation: last.and_then(|s| s.citation.as_ref()).map(citation_text),
+                    });
+                }
+                out.extend(
+                    set_deltas(old, o, new, n)
+                        .into_iter()
+                        .filter(|d| !(end.is_some() && d.from == end && d.added.is_empty()))
+                        .map(|delta| SourceChange::SetChanged {
+                            set: name.to_string(),
+                            delta,
+                        }),
+                );
             }
             (None, None) => {}
         }
@@ -541,6 +584,12 @@ fn source_changes(old: &[Source], new: &[Source]) -> Vec<SourceChange> {
     out
 }
 
+/// The day a set's version ends the set: its last, empty version on the set's `until`.
+fn ending(s: &SetTimeline, version: &SetSlice) -> Option<i64> {
+    let end = s.ended?;
+    (version.from == Some(end) && version.members.is_empty()).then_some(end)
+}
+
 /// A set's version on a day (`None`: the beginning of time); none before the set exists.
 fn version_on(s: &SetTimeline, day: Option<i64>) -> Option<&SetSlice> {
     s.slices.iter().rev().find(|x| match (x.from, day) {
@@ -575,7 +624,8 @@ fn set_deltas(old: &Engine, o: &SetTimeline, new: &Engine, n: &SetTimeline) -> V
         let removed: Vec<String> = om.difference(&nm).cloned().collect();
         let (ov, nv) = (version_on(o, *from), version_on(n, *from));
         let counts = (ov.and_then(|v| v.announced), nv.and_then(|v| v.announced));
-        let announced = (counts.0 != counts.1).then_some(counts);
+        let partial = (ov.is_some_and(|v| v.partial), nv.is_some_and(|v| v.partial));
+        let announced = (counts.0 != counts.1 || partial.0 != partial.1).then_some(counts);
         let citation = nv.and_then(|v| v.citation.as_ref()).map(citation_text);
         match out.last_mut() {
             Some(last)
@@ -593,6 +643,7 @@ fn set_deltas(old: &Engine, o: &SetTimeline, new: &Engine, n: &SetTimeline) -> V
                 added,
                 removed,
                 announced,
+                partial: partial.1,
                 citation,
             }),
         }
