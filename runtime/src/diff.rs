@@ -7,10 +7,13 @@
 //! change the same way are merged across time slices and neighbouring values (`merge`), and
 //! across the versions of a set a column is exactly the members of (`daily`). Each
 //! box is then put in words (`words`): members listed or by complement, a set named when the
-//! box's members are that set, intervals with the bounds a reader would write. Above the
-//! regions, `summary` says what changed in the sources: sets and rules.
+//! box's members are that set, intervals with the bounds a reader would write. Each region is
+//! credited to what caused it (`credit`): the amendment, set end or value entry its requests'
+//! answers rest on. Above the regions, `summary` says what changed in the sources: sets and
+//! rules.
 
 mod cells;
+mod credit;
 mod daily;
 mod fit;
 mod merge;
@@ -25,6 +28,7 @@ use crate::artifact::DecisionTable;
 use crate::engine::{column_text, Engine, Key};
 use crate::value::Value;
 
+pub use credit::{merge as merge_credits, Credit};
 pub use summary::{citation_text, summarize, RuleSummary, SetDelta, SourceChange};
 pub use words::{describe_period, Description};
 
@@ -94,6 +98,10 @@ pub struct Change {
     pub after: Side,
     /// A request in the region, as JSON, evaluated on both sides.
     pub example: Json,
+    /// What caused the change: the amendments, set ends and value entries the new side's
+    /// answers rest on and the old side's did not (or the reverse), found by explaining the
+    /// example and its variants over the entries the region names.
+    pub credits: Vec<Credit>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -219,6 +227,7 @@ fn diff_decision(
                 before: before.clone(),
                 after: after.clone(),
                 example: b.example,
+                credits: Vec::new(),
             });
         }
     }
@@ -227,6 +236,9 @@ fn diff_decision(
             .cmp(&(b.from, b.until))
             .then_with(|| a.example.to_string().cmp(&b.example.to_string()))
     });
+    for c in &mut changes {
+        c.credits = credit::credits(&pair, c);
+    }
     Ok(changes)
 }
 

@@ -112,7 +112,7 @@ impl Engine {
             }
         }
         let causes = match answer.verdict {
-            Verdict::Rule(r) => self.causes(decision, r, &keys, day),
+            Verdict::Rule(r) => self.causes(decision, r, &keys, day, false),
             _ => Vec::new(),
         };
         Ok(Explanation {
@@ -124,8 +124,16 @@ impl Engine {
 
     /// For each membership test of rule `r` that holds on `day`, the amendment that made the
     /// request's entry a member: the first of the set's versions, back from the day, that all
-    /// hold it. Members since an undated beginning are left out (nothing changed for them).
-    fn causes(&self, decision: u32, r: u32, keys: &[crate::engine::Key], day: i64) -> Vec<Cause> {
+    /// hold it. Members since an undated beginning are left out (nothing changed for them)
+    /// unless `undated` asks for them.
+    pub(crate) fn causes(
+        &self,
+        decision: u32,
+        r: u32,
+        keys: &[crate::engine::Key],
+        day: i64,
+        undated: bool,
+    ) -> Vec<Cause> {
         use crate::artifact::{Column, Domain, Test};
         let Some(d) = self.decision(decision) else {
             return Vec::new();
@@ -174,7 +182,7 @@ impl Engine {
                     let Some(slice) = first.map(|i| &timeline.slices[i]) else {
                         continue;
                     };
-                    if slice.from.is_none() {
+                    if slice.from.is_none() && !undated {
                         continue;
                     }
                     let name = artifact

@@ -145,7 +145,7 @@ pub fn human(diffs: &[DecisionDiff], sources: &[SourceChange], width: usize) -> 
                 }
                 if let [group] = groups.as_slice() {
                     out.push_str(&format!("decision `{decision}`, "));
-                    change_lines(&mut out, group);
+                    change_lines(&mut out, group, width);
                 } else {
                     out.push_str(&format!(
                         "decision `{decision}`: {}\n",
@@ -153,7 +153,7 @@ pub fn human(diffs: &[DecisionDiff], sources: &[SourceChange], width: usize) -> 
                     ));
                     for group in &groups {
                         out.push_str("  ");
-                        change_lines(&mut out, group);
+                        change_lines(&mut out, group, width);
                     }
                 }
             }
@@ -172,8 +172,8 @@ fn same_change(a: &Change, b: &Change) -> bool {
 }
 
 /// `from 2025-11-05: status: a → b (otherwise → rule r, cite), where`, the inputs of each
-/// region, and `or where` between regions.
-fn change_lines(out: &mut String, group: &[&Change]) {
+/// region and what caused it (`because ...`), and `or where` between regions.
+fn change_lines(out: &mut String, group: &[&Change], width: usize) {
     let Some(first) = group.first() else {
         return;
     };
@@ -187,6 +187,16 @@ fn change_lines(out: &mut String, group: &[&Change]) {
             out.push_str("    or where\n");
         }
         region_lines(out, c);
+    }
+    // What caused the change, once for all its regions.
+    let credits = edict_runtime::diff::merge_credits(group.iter().flat_map(|c| c.credits.clone()));
+    for credit in credits {
+        out.push_str(&super::sources::wrap(
+            &format!("because {}", credit.text()),
+            width,
+            "    ",
+            "        ",
+        ));
     }
 }
 

@@ -3,7 +3,8 @@
 //! in `human`.
 
 use edict_runtime::diff::{
-    describe_period, Change, DecisionDiff, Options, RuleSummary, Side, SourceChange, Values,
+    describe_period, Change, Credit, DecisionDiff, Options, RuleSummary, Side, SourceChange,
+    Values,
 };
 
 use super::human::{answer, human, plural, summary};
@@ -92,7 +93,45 @@ fn change_json(c: &Change) -> Json {
         "before": side_json(&c.before),
         "after": side_json(&c.after),
         "example": c.example,
+        "because": c.credits.iter().map(credit_json).collect::<Vec<_>>(),
     })
+}
+
+/// A cause of a change: its kind, what it names, and its citation.
+fn credit_json(c: &Credit) -> Json {
+    let mut o = match c {
+        Credit::Joined {
+            set,
+            members,
+            since,
+            ..
+        } => json!({ "kind": "joined", "set": set, "members": members,
+            "from": since.map(format_date) }),
+        Credit::Left {
+            set,
+            members,
+            since,
+            ended,
+            ..
+        } => json!({ "kind": if *ended { "set_ended" } else { "left" }, "set": set,
+            "members": members, "from": since.map(format_date) }),
+        Credit::Entry {
+            value,
+            keys,
+            text,
+            from,
+            until,
+            ..
+        } => json!({ "kind": "entry", "value": value, "keys": keys, "is": text,
+            "from": from.map(format_date), "until": until.map(format_date) }),
+        Credit::EntryEnded {
+            value, keys, on, ..
+        } => json!({ "kind": "entry_ended", "value": value, "keys": keys,
+            "from": format_date(*on) }),
+    };
+    o["citation"] = json!(c.citation());
+    o["text"] = json!(c.text());
+    o
 }
 
 fn source_json(c: &SourceChange) -> Json {
@@ -300,9 +339,15 @@ pub fn markdown(diffs: &[DecisionDiff], sources: &[SourceChange]) -> String {
                         out.push('\n');
                     }
                     out.push_str(&format!(
-                        "- before: {}\n- after: {}\n- for example: {}\n",
+                        "- before: {}\n- after: {}\n",
                         code(&answer(&c.before)),
                         code(&answer(&c.after)),
+                    ));
+                    for credit in &c.credits {
+                        out.push_str(&format!("- because: {}\n", cell(&credit.text())));
+                    }
+                    out.push_str(&format!(
+                        "- for example: {}\n",
                         code(&c.example.to_string())
                     ));
                 }

@@ -1,0 +1,561 @@
+//! What made a change: the set amendments, set ends and value or relation entries that answer a
+//! region's requests differently. Each request is explained on both sides; what the new side's
+//! answer rests on and the old side's did not is credited, and so is what the old side's answer
+//! rested on and the new side no longer holds (a member dropped, a set ended, an entry ended).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value as Json;
+
+use super::cells::{category_name, Pair};
+use super::{Change, Values};
+use crate::artifact::{Citation, Column};
+use crate::engine::{Engine, Verdict};
+use crate::value::Value;
+
+/// A cause of a change, with the citation that makes it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Credit {
+    /// Members of a set from a day (`None`: as the set was first written), by the set or
+    /// amendment cited.
+    Joined {
+        set: String,
+        members: Vec<String>,
+        since: Option<i64>,
+        citation: Option<String>,
+    },
+    /// Members no longer in a set from a day: dropped by an amendment, or the set ends.
+    Left {
+        set: String,
+        members: Vec<String>,
+        since: Option<i64>,
+        ended: bool,
+        citation: Option<String>,
+    },
+    /// A dated value, or a relation's entry for these keys, as the new side reads it.
+    Entry {
+        value: String,
+        keys: Vec<String>,
+        /// The value as written: `240h`.
+        text: String,
+        from: Option<i64>,
+        until: Option<i64>,
+        citation: Option<String>,
+    },
+    /// A relation's entry for these keys that ends, so the new side has no value.
+    EntryEnded {
+        value: String,
+        keys: Vec<String>,
+        on: i64,
+        citation: Option<String>,
+    },
+}
+
+impl Credit {
+    pub fn citation(&self) -> Option<&str> {
+        match self {
+            Credit::Joined { citation, .. }
+            | Credit::Left { citation, .. }
+            | Credit::Entry { citation, .. }
+            | Credit::EntryEnded { citation, .. } => citation.as_deref(),
+        }
+    }
+}
+
+/// What one side's answer to one request rests on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Fact {
+    Member {
+        set: String,
+        member: String,
+        since: Option<i64>,
+        citation: Option<String>,
+    },
+    Entry {
+        value: String,
+        key: Option<String>,
+        text: String,
+        from: Option<i64>,
+        until: Option<i64>,
+        citation: Option<String>,
+    },
+}
+
+fn cite(c: &Option<Citation>) -> Option<String> {
+    c.as_ref().map(super::summary::citation_text)
+}
+
+/// The most requests a region is explained with: its example, and its example with each of
+/// the entries a column names, up to this many.
+const VARIANTS: usize = 24;
+
+/// The credits of a change, merged: members of one set and day together, keys of one entry
+/// together.
+pub(super) fn credits(pair: &Pair, change: &Change) -> Vec<Credit> {
+    let mut raw: BTreeSet<Credit> = BTreeSet::new();
+    for request in variants(change) {
+        let before = facts(pair.old, pair.oid, &request);
+        let after = facts(pair.new, pair.nid, &request);
+        let (Some(after), before) = (after, before.unwrap_or_default()) else {
+            continue;
+        };
+        let day = pair
+            .new
+            .parse_request(pair.nid, &request)
+            .ok()
+            .and_then(|inputs| Some(pair.new.decide(pair.nid, &inputs).ok()?.day));
+        let Some(day) = day else { continue };
+        // What the new answer rests on that the old version did not state that day (a fact
+        // both versions state is no cause, even where the old answer did not rest on it).
+        for f in after
+            .iter()
+            .filter(|f| !before.contains(f) && !stated(pair.old, f, day))
+        {
+            raw.insert(match f.clone() {
+                Fact::Member {
+                    set,
+                    member,
+                    since,
+                    citation,
+                } => Credit::Joined {
+                    set,
+                    members: vec![member],
+                    since,
+                    citation,
+                },
+                Fact::Entry {
+                    value,
+                    key,
+                    text,
+                    from,
+                    until,
+                    citation,
+                } => Credit::Entry {
+                    value,
+                    keys: key.into_iter().collect(),
+                    text,
+                    from,
+                    until,
+                    citation,
+                },
+            });
+        }
+        for f in before.iter().filter(|f| !after.contains(f)) {
+            if let Some(c) = lost(pair.new, f, &after, day) {
+                raw.insert(c);
+            }
+        }
+    }
+    merge(raw)
+}
+
+/// Whether a version states a fact on a day: the set holds the member by the same version
+/// (day and citation), or the value has the same entry for the key.
+fn stated(e: &Engine, f: &Fact, day: i64) -> bool {
+    let artifact = e.artifact();
+    match f {
+        Fact::Member {
+            set,
+            member,
+            since,
+            citation,
+        } => {
+            let Some(t) = artifact.sets.iter().find(|s| &s.name == set) else {
+                return false;
+            };
+            let holds = |i: usize| {
+                t.slices[i].members.iter().any(|m| {
+                    super::cells::domain_name(e, t.domain, *m).as_deref() == Some(member)
+                })
+            };
+            let Some(upto) = t
+                .slices
+                .iter()
+                .rposition(|s| s.from.is_none_or(|f| f <= day))
+            else {
+                return false;
+            };
+            // The version, back from the day, since which it holds the member.
+            let mut first = upto;
+            while first > 0 && holds(first - 1) {
+                first -= 1;
+            }
+            holds(upto)
+                && t.slices[first].from == *since
+                && cite(&t.slices[first].citation) == *citation
+        }
+        Fact::Entry {
+            value,
+            key,
+            text,
+            from,
+            until,
+            citation,
+        } => artifact
+            .values
+            .iter()
+            .find(|v| &v.name == value)
+            .is_some_and(|v| {
+                v.entries.iter().any(|x| {
+                    (&x.key == key || (x.key.is_none() && key.is_none()))
+                        && &x.value == text
+                        && x.from == *from
+                        && x.until == *until
+                        && cite(&x.citation) == *citation
+                })
+            }),
+    }
+}
+
+/// The change's example, and the example with each entry a region names in a column that is an
+/// input of its own (`t.arrival_port`), so that every port of a region is credited.
+fn variants(change: &Change) -> Vec<Json> {
+    let mut out = vec![change.example.clone()];
+    for r in &change.region {
+        let names = match &r.selection.values {
+            Values::Names(n) => n.iter().cloned().collect::<Vec<_>>(),
+            Values::SetOnEachDay { stretches, .. } => {
+                let mut all: BTreeSet<String> = BTreeSet::new();
+                for (_, names) in stretches {
+                    all.extend(names.iter().cloned());
+                }
+                all.into_iter().collect()
+            }
+            _ => continue,
+        };
+        let path: Vec<&str> = r.column.split('.').collect();
+        if !matches!(lookup(&change.example, &path), Some(Json::String(_))) {
+            continue;
+        }
+        for name in names.into_iter().take(VARIANTS) {
+            let mut v = change.example.clone();
+            if let Some(slot) = lookup_mut(&mut v, &path) {
+                *slot = Json::String(name);
+            }
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+fn lookup<'a>(v: &'a Json, path: &[&str]) -> Option<&'a Json> {
+    path.iter().try_fold(v, |v, k| v.get(k))
+}
+
+fn lookup_mut<'a>(v: &'a mut Json, path: &[&str]) -> Option<&'a mut Json> {
+    path.iter().try_fold(v, |v, k| v.get_mut(k))
+}
+
+/// What a side's answer to a request rests on: the members that make the deciding rules'
+/// membership tests true, and the values and relation entries those rules read. `None` when
+/// the side cannot read the request.
+fn facts(e: &Engine, decision: u32, request: &Json) -> Option<Vec<Fact>> {
+    let inputs = e.parse_request(decision, request).ok()?;
+    let answer = e.decide(decision, &inputs).ok()?;
+    let d = e.decision(decision)?;
+    let rules = match &answer.verdict {
+        Verdict::Rule(r) => vec![*r],
+        Verdict::Collect(rs) | Verdict::Conflict(rs) => rs.clone(),
+        Verdict::Otherwise | Verdict::NoMatch => Vec::new(),
+    };
+    let keys: Vec<_> = d.columns.iter().map(|c| e.key(c, &inputs)).collect();
+    let mut out = Vec::new();
+    for r in rules {
+        for c in e.causes(decision, r, &keys, answer.day, true) {
+            out.push(Fact::Member {
+                set: c.set,
+                member: c.member,
+                since: c.since,
+                citation: cite(&c.citation),
+            });
+        }
+        let Some(rule) = d.rules.get(r as usize) else {
+            continue;
+        };
+        for b in &rule.bindings {
+            let value = b.read.split('[').next().unwrap_or(&b.read).to_string();
+            out.push(Fact::Entry {
+                value,
+                key: relation_key(e, d, rule, &b.read, &inputs),
+                text: b.value.clone(),
+                from: b.from,
+                until: b.until,
+                citation: cite(&b.citation),
+            });
+        }
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The key a request reads a relation with (`hengqin` for `stay_limit[t.arrival_port]`): the
+/// value of the column the rule version's key test reads.
+fn relation_key(
+    e: &Engine,
+    d: &crate::artifact::DecisionTable,
+    rule: &crate::artifact::RuleInfo,
+    read: &str,
+    inputs: &[Value],
+) -> Option<String> {
+    let cond = rule
+        .conditions
+        .iter()
+        .find(|c| c.selects.as_deref() == Some(read))?;
+    let atom = cond.dnf.first()?.first()?;
+    let col = d.columns.get(atom.column as usize)?;
+    let Column::Category { .. } = col else {
+        return None;
+    };
+    match e.key(col, inputs) {
+        crate::engine::Key::Category(v) => category_name(e, col, v),
+        _ => None,
+    }
+}
+
+/// Why a fact of the old side's answer does not hold on the new side on `day`: the member left
+/// the set (or the set ended), or the entry ended. `None` when the new side still holds it
+/// (the answer changed for another reason, credited by the new side's facts).
+fn lost(new: &Engine, f: &Fact, after: &[Fact], day: i64) -> Option<Credit> {
+    let artifact = new.artifact();
+    match f {
+        Fact::Member { set, member, .. } => {
+            let Some(t) = artifact.sets.iter().find(|s| &s.name == set) else {
+                return Some(Credit::Left {
+                    set: set.clone(),
+                    members: vec![member.clone()],
+                    since: None,
+                    ended: true,
+                    citation: None,
+                });
+            };
+            let holds = |i: usize| {
+                t.slices[i].members.iter().any(|m| {
+                    super::cells::domain_name(new, t.domain, *m).as_deref() == Some(member)
+                })
+            };
+            let upto = t
+                .slices
+                .iter()
+                .rposition(|s| s.from.is_none_or(|f| f <= day))?;
+            if holds(upto) {
+                return None;
+            }
+            // The version that dropped it: the first of those, back from the day, without it.
+            let mut first = upto;
+            while first > 0 && !holds(first - 1) {
+                first -= 1;
+            }
+            let slice = &t.slices[first];
+            Some(Credit::Left {
+                set: set.clone(),
+                members: vec![member.clone()],
+                since: slice.from,
+                ended: t.ended.is_some() && t.ended == slice.from,
+                citation: cite(&slice.citation),
+            })
+        }
+        Fact::Entry { value, key, .. } => {
+            // A new entry for the same value and key explains the change itself.
+            if after.iter().any(|a| {
+                matches!(a, Fact::Entry { value: v, key: k, .. } if v == value && k == key)
+            }) {
+                return None;
+            }
+            let t = artifact.values.iter().find(|v| &v.name == value)?;
+            let ended = t
+                .entries
+                .iter()
+                .filter(|e| &e.key == key && e.until.is_some_and(|u| u <= day))
+                .max_by_key(|e| e.until)?;
+            Some(Credit::EntryEnded {
+                value: value.clone(),
+                keys: key.iter().cloned().collect(),
+                on: ended.until?,
+                citation: cite(&ended.citation),
+            })
+        }
+    }
+}
+
+/// Credits that differ only in their members or keys, as one.
+pub fn merge(raw: impl IntoIterator<Item = Credit>) -> Vec<Credit> {
+    let raw: BTreeSet<Credit> = raw.into_iter().collect();
+    let mut out: Vec<Credit> = Vec::new();
+    for c in raw {
+        let merged = out.iter_mut().any(|o| match (o, &c) {
+            (
+                Credit::Joined {
+                    set,
+                    members,
+                    since,
+                    citation,
+                },
+                Credit::Joined {
+                    set: s2,
+                    members: m2,
+                    since: d2,
+                    citation: c2,
+                },
+            ) if (set.as_str(), &*since, &*citation) == (s2.as_str(), d2, c2) => {
+                members.extend(m2.iter().cloned());
+                true
+            }
+            (
+                Credit::Left {
+                    set,
+                    members,
+                    since,
+                    ended,
+                    citation,
+                },
+                Credit::Left {
+                    set: s2,
+                    members: m2,
+                    since: d2,
+                    ended: e2,
+                    citation: c2,
+                },
+            ) if (set.as_str(), &*since, &*ended, &*citation) == (s2.as_str(), d2, e2, c2) => {
+                members.extend(m2.iter().cloned());
+                true
+            }
+            (
+                Credit::Entry {
+                    value,
+                    keys,
+                    text,
+                    from,
+                    until,
+                    citation,
+                },
+                Credit::Entry {
+                    value: v2,
+                    keys: k2,
+                    text: t2,
+                    from: f2,
+                    until: u2,
+                    citation: c2,
+                },
+            ) if (value.as_str(), text.as_str(), &*from, &*until, &*citation)
+                == (v2.as_str(), t2.as_str(), f2, u2, c2) =>
+            {
+                keys.extend(k2.iter().cloned());
+                true
+            }
+            (
+                Credit::EntryEnded {
+                    value,
+                    keys,
+                    on,
+                    citation,
+                },
+                Credit::EntryEnded {
+                    value: v2,
+                    keys: k2,
+                    on: o2,
+                    citation: c2,
+                },
+            ) if (value.as_str(), &*on, &*citation) == (v2.as_str(), o2, c2) => {
+                keys.extend(k2.iter().cloned());
+                true
+            }
+            _ => false,
+        });
+        if !merged {
+            out.push(c);
+        }
+    }
+    for c in &mut out {
+        match c {
+            Credit::Joined { members, .. } | Credit::Left { members, .. } => {
+                members.sort();
+                members.dedup();
+            }
+            Credit::Entry { keys, .. } | Credit::EntryEnded { keys, .. } => {
+                keys.sort();
+                keys.dedup();
+            }
+        }
+    }
+    out
+}
+
+impl Credit {
+    /// The credit in words, its citation last: `` `transit_stay_limit` for beijing_capital:
+    /// 240h from 2024-12-17, nia_2024_12_17 ``.
+    pub fn text(&self) -> String {
+        use crate::value::format_date;
+        let since = |d: &Option<i64>| match d {
+            Some(d) => format!("from {}", format_date(*d)),
+            None => "as first written".to_string(),
+        };
+        let what = match self {
+            Credit::Joined {
+                set,
+                members,
+                since: d,
+                ..
+            } => format!("{} in `{set}` {}", members.join(", "), since(d)),
+            Credit::Left {
+                set,
+                members,
+                since: Some(d),
+                ended: true,
+                ..
+            } => format!(
+                "`{set}` ends on {} (it held {})",
+                format_date(*d),
+                members.join(", ")
+            ),
+            Credit::Left {
+                set,
+                members,
+                ended: true,
+                ..
+            } => format!("`{set}` is gone (it held {})", members.join(", ")),
+            Credit::Left {
+                set,
+                members,
+                since: d,
+                ..
+            } => format!("{} out of `{set}` {}", members.join(", "), since(d)),
+            Credit::Entry {
+                value,
+                keys,
+                text,
+                from,
+                until,
+                ..
+            } => {
+                let of = if keys.is_empty() {
+                    format!("`{value}`")
+                } else {
+                    format!("`{value}` for {}", keys.join(", "))
+                };
+                let period = super::words::describe_period(*from, *until);
+                if from.is_none() && until.is_none() {
+                    format!("{of}: {text}")
+                } else {
+                    format!("{of}: {text} {period}")
+                }
+            }
+            Credit::EntryEnded {
+                value, keys, on, ..
+            } => {
+                let of = if keys.is_empty() {
+                    format!("`{value}`")
+                } else {
+                    format!("`{value}` for {}", keys.join(", "))
+                };
+                format!("{of} has no value from {}", format_date(*on))
+            }
+        };
+        match self.citation() {
+            Some(c) => format!("{what}, {c}"),
+            None => what,
+        }
+    }
+}
