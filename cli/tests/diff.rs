@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "diff/history.rs"]
+mod history;
 
 use common::{corpus_before_the_announcement, edict, root, tempdir};
 
@@ -242,62 +244,6 @@ fn diff_of_identical_policies_is_empty_and_exits_0() {
         let (code, _, stderr) = edict(&["diff", "--old-rev", "HEAD", "policies", "--exit-zero"]);
         assert_eq!(code, 0, "{stderr}");
     }
-}
-
-const HISTORY: [&str; 5] = ["v1", "v2", "v3", "v4", "v5"];
-
-/// A policy history, one commit per announcement (`cli/tests/data/history/`: 72 hours in 2013,
-/// 144 hours in 2016 and 2017, 240 hours in 2024, more ports in 2025), diffed commit by commit
-/// with `--old-rev`: each diff states the change of that announcement, with its citation.
-#[test]
-fn a_history_diffed_commit_by_commit_states_each_change() {
-    let repo = tempdir("history");
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args([
-                "-c",
-                "user.name=edict",
-                "-c",
-                "user.email=edict@example.invalid",
-            ])
-            .args(args)
-            .current_dir(&repo)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    git(&["init", "-q"]);
-    let policies = repo.join("policies");
-    let p = policies.to_str().unwrap();
-    for (i, version) in HISTORY.iter().enumerate() {
-        let _ = std::fs::remove_dir_all(&policies);
-        std::fs::create_dir_all(&policies).unwrap();
-        let from = root().join("cli/tests/data/history").join(version);
-        for entry in std::fs::read_dir(from).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, policies.join(path.file_name().unwrap())).unwrap();
-        }
-        git(&["add", "-A"]);
-        git(&["commit", "-qm", version]);
-        let (code, same, stderr) = edict(&["diff", p, p]);
-        assert_eq!(
-            (code, same.as_str()),
-            (0, "no decision changes\n"),
-            "{stderr}"
-        );
-        if i > 0 {
-            let (code, out, stderr) = edict(&["diff", "--old-rev", "HEAD~1", p]);
-            assert_eq!(code, 1, "{stderr}");
-            insta::assert_snapshot!(format!("history_{}_to_{version}", HISTORY[i - 1]), out);
-        }
-    }
-    // The whole history at once: every announcement since 2013, read in order.
-    let (_, out, _) = edict(&["diff", "--old-rev", "HEAD~4", p, "--from", "2016-01-01"]);
-    insta::assert_snapshot!("history_v1_to_v5_since_2016", out);
 }
 
 /// `edict diff X X` reports nothing for every workspace in the repository that builds: each

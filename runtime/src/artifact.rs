@@ -340,6 +340,10 @@ pub struct RuleInfo {
     pub from: Option<i64>,
     /// First day no longer in force.
     pub until: Option<i64>,
+    /// The period the rule is written with (its `from` and `until`): a rule that reads values
+    /// is compiled into versions whose periods narrow it, and ends with the entries it reads,
+    /// but what its author wrote is this.
+    pub written: (Option<i64>, Option<i64>),
     pub priority: i64,
     pub outcome: Value,
     pub conditions: Vec<Condition>,

@@ -147,12 +147,19 @@ pub fn groups(sources: &[SourceChange]) -> Vec<Group> {
                 citation,
             } => push(
                 citation.as_ref(),
-                format!(
-                    "set `{set}` ends {}: its {} members leave it ({})",
-                    describe_period(Some(*from), None),
-                    members.len(),
-                    names(members)
-                ),
+                if members.is_empty() {
+                    format!(
+                        "set `{set}` ends {} (it has no members by then)",
+                        describe_period(Some(*from), None)
+                    )
+                } else {
+                    format!(
+                        "set `{set}` ends {}: its {} members leave it ({})",
+                        describe_period(Some(*from), None),
+                        members.len(),
+                        names(members)
+                    )
+                },
             ),
             SourceChange::SetRemoved { set } => push(None, format!("set `{set}` is removed")),
             SourceChange::SetChanged { set, delta: p } => {

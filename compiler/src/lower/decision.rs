@@ -188,6 +188,7 @@ impl<'a> Lowerer<'a> {
                     location: self.location(*rfile, r.name.span),
                     from: version.from,
                     until: version.until,
+                    written: (from, until),
                     priority,
                     outcome,
                     conditions,

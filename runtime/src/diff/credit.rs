@@ -93,7 +93,7 @@ const VARIANTS: usize = 24;
 /// together.
 pub(super) fn credits(pair: &Pair, change: &Change) -> Vec<Credit> {
     let mut raw: BTreeSet<Credit> = BTreeSet::new();
-    for request in variants(change) {
+    for request in variants(pair, change) {
         let before = facts(pair.old, pair.oid, &request);
         let after = facts(pair.new, pair.nid, &request);
         let (Some(after), before) = (after, before.unwrap_or_default()) else {
@@ -208,9 +208,43 @@ fn stated(e: &Engine, f: &Fact, day: i64) -> bool {
 }
 
 /// The change's example, and the example with each entry a region names in a column that is an
-/// input of its own (`t.arrival_port`), so that every port of a region is credited.
-fn variants(change: &Change) -> Vec<Json> {
+/// input of its own (`t.arrival_port`), or with each entry of the new catalogue in such a column
+/// the region leaves free, so that every port of a region is credited.
+fn variants(pair: &Pair, change: &Change) -> Vec<Json> {
     let mut out = vec![change.example.clone()];
+    let vary = |out: &mut Vec<Json>, column: &str, names: Vec<String>| {
+        let path: Vec<&str> = column.split('.').collect();
+        if !matches!(lookup(&change.example, &path), Some(Json::String(_))) {
+            return;
+        }
+        for name in names.into_iter().take(VARIANTS) {
+            let mut v = change.example.clone();
+            if let Some(slot) = lookup_mut(&mut v, &path) {
+                *slot = Json::String(name);
+            }
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+    };
+    // Free columns: any entry of the new catalogue lies in the region.
+    for col in &pair.nd.columns {
+        let Column::Category {
+            path,
+            domain: crate::artifact::Domain::Entity(t),
+        } = col
+        else {
+            continue;
+        };
+        if change.region.iter().any(|r| r.column == path.text) {
+            continue;
+        }
+        let Some(ty) = pair.new.artifact().catalogue.entity_types.get(*t as usize) else {
+            continue;
+        };
+        let names = ty.entities.iter().map(|e| e.name.clone()).collect();
+        vary(&mut out, &path.text, names);
+    }
     for r in &change.region {
         let names = match &r.selection.values {
             Values::Names(n) => n.iter().cloned().collect::<Vec<_>>(),
@@ -223,19 +257,7 @@ fn variants(change: &Change) -> Vec<Json> {
             }
             _ => continue,
         };
-        let path: Vec<&str> = r.column.split('.').collect();
-        if !matches!(lookup(&change.example, &path), Some(Json::String(_))) {
-            continue;
-        }
-        for name in names.into_iter().take(VARIANTS) {
-            let mut v = change.example.clone();
-            if let Some(slot) = lookup_mut(&mut v, &path) {
-                *slot = Json::String(name);
-            }
-            if !out.contains(&v) {
-                out.push(v);
-            }
-        }
+        vary(&mut out, &r.column, names);
     }
     out
 }

@@ -147,7 +147,7 @@ fn rule_summary(r: &RuleInfo) -> RuleSummary {
     RuleSummary {
         name: r.name.clone(),
         citation: r.citation.as_ref().map(citation_text),
-        period: describe_period(r.from, r.until),
+        period: describe_period(r.written.0, r.written.1),
     }
 }
 
@@ -514,11 +514,13 @@ fn rule_changes(o: &RuleInfo, n: &RuleInfo) -> Vec<String> {
     if o.outcome != n.outcome && o.bindings.is_empty() && n.bindings.is_empty() {
         what.push("outcome".to_string());
     }
-    if (o.from, o.until) != (n.from, n.until) {
+    // The period as written: a rule that reads values also ends where their entries end,
+    // which the value changes report.
+    if o.written != n.written {
         what.push(format!(
-            "period ({} → {})",
-            describe_period(o.from, o.until),
-            describe_period(n.from, n.until)
+            "period (was {}, now {})",
+            describe_period(o.written.0, o.written.1),
+            describe_period(n.written.0, n.written.1)
         ));
     }
     if o.citation.as_ref().map(citation_text) != n.citation.as_ref().map(citation_text) {
