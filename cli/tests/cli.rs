@@ -463,3 +463,63 @@ fn check_reports_what_the_tables_cannot_represent() {
         "{stderr}"
     );
 }
+
+/// A rule whose named condition fails says which part of the condition failed, not only the
+/// condition's name.
+#[test]
+fn explain_names_the_part_of_a_named_condition_that_fails() {
+    let dir = tempdir("explain_named_condition");
+    std::fs::write(
+        dir.join("entry.edict"),
+        r#"entity Country {
+  name: Text
+}
+
+catalogue Country {
+  fr { name: "France" }
+  us { name: "United States" }
+}
+
+set eligible_countries: Country { fr }
+
+record Traveller {
+  nationality: Country
+  arrival: Date
+  stay: Duration
+}
+
+enum Status { visa_free, visa_required }
+
+record Answer {
+  status: Status
+}
+
+decision entry(t: Traveller) -> Answer {
+  as of t.arrival
+  otherwise { status: visa_required }
+}
+
+condition short_stay_of_an_eligible_national for entry {
+  when t.nationality in eligible_countries and t.stay <= 30d
+}
+
+rule visa_free_entry for entry {
+  when short_stay_of_an_eligible_national
+  then { status: visa_free }
+}
+"#,
+    )
+    .unwrap();
+    let request = r#"{"t": {"nationality": "fr", "arrival": "2026-01-10", "stay": "40d"}}"#;
+    let (code, stdout, stderr) = edict_stdin(
+        &["explain", dir.to_str().unwrap(), "--decision", "entry"],
+        request,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("the part that fails: t.stay"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("t.nationality in"), "{stdout}");
+    insta::assert_snapshot!("explain_named_condition_part", stdout);
+}

@@ -637,7 +637,7 @@ impl Engine {
         }
     }
 
-    fn chain(&self, t: u32, e: u32) -> &[(u32, u32)] {
+    pub(crate) fn chain(&self, t: u32, e: u32) -> &[(u32, u32)] {
         self.ancestors
             .get(t as usize)
             .and_then(|p| p.get(e as usize))

@@ -29,8 +29,11 @@ pub struct Explanation {
 pub struct Cause {
     /// The condition as written.
     pub condition: String,
-    /// The member the request names.
+    /// The member the request names (`anqing (in yangtze_river_delta)` when the set holds an
+    /// ancestor of it).
     pub member: String,
+    /// The set's member that holds it: the entry itself, or its ancestor of the set's type.
+    pub holder: String,
     /// The set it is a member of.
     pub set: String,
     /// The first day of its membership that lasts to the as-of day; `None`: since the set
@@ -86,9 +89,35 @@ impl Engine {
                 match rule.conditions.iter().position(|c| !holds(c)) {
                     Some(k) => {
                         let c = &rule.conditions[k];
-                        let text = match &c.selects {
-                            Some(read) => format!("`{read}` has no value for this request"),
-                            None => c.text.clone(),
+                        let text = match (&c.selects, c.dnf.as_slice()) {
+                            (Some(read), _) => format!("`{read}` has no value for this request"),
+                            // A condition of several parts (a named condition): which failed.
+                            (None, [parts]) if parts.len() > 1 => {
+                                let failed: Vec<String> = parts
+                                    .iter()
+                                    .filter(|a| {
+                                        match (
+                                            d.columns.get(a.column as usize),
+                                            keys.get(a.column as usize),
+                                        ) {
+                                            (Some(col), Some(key)) => {
+                                                !self.accepts(col, &a.test, a.absent, *key, day)
+                                            }
+                                            _ => true,
+                                        }
+                                    })
+                                    .map(|a| {
+                                        let col = d
+                                            .columns
+                                            .get(a.column as usize)
+                                            .map(crate::engine::column_text)
+                                            .unwrap_or_default();
+                                        format!("{col} {}", crate::table::cell(self, d, a, day))
+                                    })
+                                    .collect();
+                                format!("{} (the part that fails: {})", c.text, failed.join("; "))
+                            }
+                            (None, _) => c.text.clone(),
                         };
                         // A failed key test says only that this version is not the one.
                         let progress = if c.selects.is_some() { 1 } else { 2 + k };
@@ -171,9 +200,25 @@ impl Engine {
                         .iter()
                         .rposition(|sl| sl.from.is_none_or(|f| f <= day));
                     let Some(upto) = upto else { continue };
+                    // The set's member that holds the request's entry: the entry itself, or
+                    // the ancestor of the set's type (a city's province in a set of provinces).
+                    let crate::artifact::Domain::Entity(st) = timeline.domain else {
+                        continue;
+                    };
+                    let holder = if st == *ty {
+                        Some(member).filter(|m| timeline.slices[upto].members.contains(m))
+                    } else {
+                        self.chain(*ty, member)
+                            .iter()
+                            .find(|&&(at, ae)| {
+                                at == st && timeline.slices[upto].members.contains(&ae)
+                            })
+                            .map(|&(_, ae)| ae)
+                    };
+                    let Some(holder) = holder else { continue };
                     let mut first = None;
                     for i in (0..=upto).rev() {
-                        if timeline.slices[i].members.contains(&member) {
+                        if timeline.slices[i].members.contains(&holder) {
                             first = Some(i);
                         } else {
                             break;
@@ -185,15 +230,24 @@ impl Engine {
                     if slice.from.is_none() && !undated {
                         continue;
                     }
-                    let name = artifact
-                        .catalogue
-                        .entity_types
-                        .get(*ty as usize)
-                        .and_then(|t| t.entities.get(member as usize))
-                        .map_or(String::new(), |e| e.name.clone());
+                    let entity_name = |t: u32, e: u32| {
+                        artifact
+                            .catalogue
+                            .entity_types
+                            .get(t as usize)
+                            .and_then(|t| t.entities.get(e as usize))
+                            .map_or(String::new(), |e| e.name.clone())
+                    };
+                    let name = if st == *ty {
+                        entity_name(*ty, member)
+                    } else {
+                        format!("{} (in {})", entity_name(*ty, member), entity_name(st, holder))
+                    };
+                    let holder = entity_name(st, holder);
                     let cause = Cause {
                         condition: format!("{} in {}", path.text, timeline.name),
                         member: name,
+                        holder,
                         set: timeline.name.clone(),
                         since: slice.from,
                         citation: slice.citation.clone(),

@@ -41,7 +41,8 @@ fn name_in_domain(a: &Artifact, col: &Column, v: u32) -> String {
     .unwrap_or_else(|| v.to_string())
 }
 
-fn cell(engine: &Engine, d: &DecisionTable, atom: &Atom, day: i64) -> String {
+/// An atom as a table cell on a day: `in transit_ports (65)`, `= hengqin`, `≤ 240h`.
+pub(crate) fn cell(engine: &Engine, d: &DecisionTable, atom: &Atom, day: i64) -> String {
     let a = engine.artifact();
     let Some(col) = d.columns.get(atom.column as usize) else {
         return String::new();

@@ -288,7 +288,7 @@ fn facts(e: &Engine, decision: u32, request: &Json) -> Option<Vec<Fact>> {
         for c in e.causes(decision, r, &keys, answer.day, true) {
             out.push(Fact::Member {
                 set: c.set,
-                member: c.member,
+                member: c.holder,
                 since: c.since,
                 citation: cite(&c.citation),
             });
