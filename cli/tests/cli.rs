@@ -516,10 +516,7 @@ rule visa_free_entry for entry {
         request,
     );
     assert_eq!(code, 0, "{stderr}");
-    assert!(
-        stdout.contains("the part that fails: t.stay"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("the part that fails: t.stay"), "{stdout}");
     assert!(!stdout.contains("t.nationality in"), "{stdout}");
     insta::assert_snapshot!("explain_named_condition_part", stdout);
 }

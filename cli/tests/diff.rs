@@ -346,7 +346,9 @@ fn a_changed_dated_value_and_relation_entry_are_changes_diff_reports() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("relation `transit_stay_limit` 2025-11-01 to 2025-11-04: is 240h for `hengqin`"),
+        stdout.contains(
+            "relation `transit_stay_limit` 2025-11-01 to 2025-11-04: is 240h for `hengqin`"
+        ),
         "{stdout}"
     );
     insta::assert_snapshot!("diff_values_and_relations", stdout);

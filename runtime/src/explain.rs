@@ -241,7 +241,11 @@ impl Engine {
                     let name = if st == *ty {
                         entity_name(*ty, member)
                     } else {
-                        format!("{} (in {})", entity_name(*ty, member), entity_name(st, holder))
+                        format!(
+                            "{} (in {})",
+                            entity_name(*ty, member),
+                            entity_name(st, holder)
+                        )
                     };
                     let holder = entity_name(st, holder);
                     let cause = Cause {

@@ -3,8 +3,7 @@
 //! in `human`.
 
 use edict_runtime::diff::{
-    describe_period, Change, Credit, DecisionDiff, Options, RuleSummary, Side, SourceChange,
-    Values,
+    describe_period, Change, Credit, DecisionDiff, Options, RuleSummary, Side, SourceChange, Values,
 };
 
 use super::human::{answer, human, plural, summary};
@@ -402,7 +401,9 @@ pub fn sarif(diffs: &[DecisionDiff]) -> String {
     let results: Vec<Json> = diffs
         .iter()
         .map(|d| {
-            let text = human(std::slice::from_ref(d), &[], 100).trim_end().to_string();
+            let text = human(std::slice::from_ref(d), &[], 100)
+                .trim_end()
+                .to_string();
             json!({ "ruleId": "decision-change", "level": "note", "message": { "text": text } })
         })
         .collect();

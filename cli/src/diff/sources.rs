@@ -108,7 +108,10 @@ pub fn groups(sources: &[SourceChange]) -> Vec<Group> {
                 }
                 lead.push(Group {
                     citation: None,
-                    changes: vec![format!("catalogue of `{entity_type}`: {}", parts.join(", "))],
+                    changes: vec![format!(
+                        "catalogue of `{entity_type}`: {}",
+                        parts.join(", ")
+                    )],
                 });
             }
             SourceChange::SetAdded {
@@ -324,7 +327,10 @@ pub fn groups(sources: &[SourceChange]) -> Vec<Group> {
         lines[*at] = Some(line);
     }
     for (_, line) in cited.iter_mut() {
-        if let Some(n) = line.strip_prefix('\0').and_then(|n| n.parse::<usize>().ok()) {
+        if let Some(n) = line
+            .strip_prefix('\0')
+            .and_then(|n| n.parse::<usize>().ok())
+        {
             *line = lines[n].take().unwrap_or_default();
         }
     }
@@ -379,7 +385,9 @@ pub fn text(groups: &[Group], width: usize) -> String {
                     out.push_str(&wrap(c, width, "  ", "      "));
                 }
             }
-            (Some(cite), [one]) => out.push_str(&wrap(&format!("{cite}: {one}"), width, "  ", "      ")),
+            (Some(cite), [one]) => {
+                out.push_str(&wrap(&format!("{cite}: {one}"), width, "  ", "      "))
+            }
             (Some(cite), changes) => {
                 out.push_str(&format!("  {cite}:\n"));
                 for c in changes {

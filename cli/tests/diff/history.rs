@@ -159,10 +159,7 @@ fn grid(version: &Path) -> (Vec<String>, Vec<String>) {
         "2025-11-05",
     ];
     let stays = [0, 1, 72, 73, 144, 145, 240, 241];
-    let (ports, provinces) = (
-        catalogue(version, "Port"),
-        catalogue(version, "Province"),
-    );
+    let (ports, provinces) = (catalogue(version, "Port"), catalogue(version, "Province"));
     let mut transit = Vec::new();
     let mut area = Vec::new();
     for day in days {
@@ -309,8 +306,8 @@ fn a_history_diffed_commit_by_commit_names_exactly_what_each_announcement_change
         for d in v["decisions"].as_array().unwrap() {
             assert_eq!(d["kind"], "changed", "{version}: {d}");
             for c in d["changes"].as_array().unwrap() {
-                let refused =
-                    c["before"]["status"] == "not_in_catalogue" || c["after"]["status"] == "not_in_catalogue";
+                let refused = c["before"]["status"] == "not_in_catalogue"
+                    || c["after"]["status"] == "not_in_catalogue";
                 for r in c["region"].as_array().unwrap() {
                     new_entries.extend(names(&r["new_in_catalogue"]));
                 }
@@ -342,7 +339,11 @@ fn a_history_diffed_commit_by_commit_names_exactly_what_each_announcement_change
             }
         }
         assert_eq!(added, catalogue_new, "{version}: catalogue");
-        assert_eq!(keys, strings(expected.area_keys), "{version}: relation keys");
+        assert_eq!(
+            keys,
+            strings(expected.area_keys),
+            "{version}: relation keys"
+        );
     }
     // The whole history at once: every announcement since 2016, read in order.
     let (_, out, _) = edict(&["diff", "--old-rev", "HEAD~5", p, "--from", "2016-01-01"]);

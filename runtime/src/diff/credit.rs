@@ -52,6 +52,14 @@ pub enum Credit {
 }
 
 impl Credit {
+    /// The names a credit lists: a set's members, or a relation's keys.
+    fn names_mut(&mut self) -> &mut Vec<String> {
+        match self {
+            Credit::Joined { members, .. } | Credit::Left { members, .. } => members,
+            Credit::Entry { keys, .. } | Credit::EntryEnded { keys, .. } => keys,
+        }
+    }
+
     pub fn citation(&self) -> Option<&str> {
         match self {
             Credit::Joined { citation, .. }
@@ -164,9 +172,10 @@ fn stated(e: &Engine, f: &Fact, day: i64) -> bool {
                 return false;
             };
             let holds = |i: usize| {
-                t.slices[i].members.iter().any(|m| {
-                    super::cells::domain_name(e, t.domain, *m).as_deref() == Some(member)
-                })
+                t.slices[i]
+                    .members
+                    .iter()
+                    .any(|m| super::cells::domain_name(e, t.domain, *m).as_deref() == Some(member))
             };
             let Some(upto) = t
                 .slices
@@ -381,9 +390,9 @@ fn lost(new: &Engine, f: &Fact, after: &[Fact], day: i64) -> Option<Credit> {
         }
         Fact::Entry { value, key, .. } => {
             // A new entry for the same value and key explains the change itself.
-            if after.iter().any(|a| {
-                matches!(a, Fact::Entry { value: v, key: k, .. } if v == value && k == key)
-            }) {
+            if after.iter().any(
+                |a| matches!(a, Fact::Entry { value: v, key: k, .. } if v == value && k == key),
+            ) {
                 return None;
             }
             let t = artifact.values.iter().find(|v| &v.name == value)?;
@@ -406,101 +415,25 @@ fn lost(new: &Engine, f: &Fact, after: &[Fact], day: i64) -> Option<Credit> {
 pub fn merge(raw: impl IntoIterator<Item = Credit>) -> Vec<Credit> {
     let raw: BTreeSet<Credit> = raw.into_iter().collect();
     let mut out: Vec<Credit> = Vec::new();
-    for c in raw {
-        let merged = out.iter_mut().any(|o| match (o, &c) {
-            (
-                Credit::Joined {
-                    set,
-                    members,
-                    since,
-                    citation,
-                },
-                Credit::Joined {
-                    set: s2,
-                    members: m2,
-                    since: d2,
-                    citation: c2,
-                },
-            ) if (set.as_str(), &*since, &*citation) == (s2.as_str(), d2, c2) => {
-                members.extend(m2.iter().cloned());
-                true
-            }
-            (
-                Credit::Left {
-                    set,
-                    members,
-                    since,
-                    ended,
-                    citation,
-                },
-                Credit::Left {
-                    set: s2,
-                    members: m2,
-                    since: d2,
-                    ended: e2,
-                    citation: c2,
-                },
-            ) if (set.as_str(), &*since, &*ended, &*citation) == (s2.as_str(), d2, e2, c2) => {
-                members.extend(m2.iter().cloned());
-                true
-            }
-            (
-                Credit::Entry {
-                    value,
-                    keys,
-                    text,
-                    from,
-                    until,
-                    citation,
-                },
-                Credit::Entry {
-                    value: v2,
-                    keys: k2,
-                    text: t2,
-                    from: f2,
-                    until: u2,
-                    citation: c2,
-                },
-            ) if (value.as_str(), text.as_str(), &*from, &*until, &*citation)
-                == (v2.as_str(), t2.as_str(), f2, u2, c2) =>
-            {
-                keys.extend(k2.iter().cloned());
-                true
-            }
-            (
-                Credit::EntryEnded {
-                    value,
-                    keys,
-                    on,
-                    citation,
-                },
-                Credit::EntryEnded {
-                    value: v2,
-                    keys: k2,
-                    on: o2,
-                    citation: c2,
-                },
-            ) if (value.as_str(), &*on, &*citation) == (v2.as_str(), o2, c2) => {
-                keys.extend(k2.iter().cloned());
-                true
-            }
-            _ => false,
+    for mut c in raw {
+        let names = std::mem::take(c.names_mut());
+        let same = out.iter_mut().find(|o| {
+            let mut bare = (*o).clone();
+            bare.names_mut().clear();
+            bare == c
         });
-        if !merged {
-            out.push(c);
+        match same {
+            Some(o) => o.names_mut().extend(names),
+            None => {
+                *c.names_mut() = names;
+                out.push(c);
+            }
         }
     }
     for c in &mut out {
-        match c {
-            Credit::Joined { members, .. } | Credit::Left { members, .. } => {
-                members.sort();
-                members.dedup();
-            }
-            Credit::Entry { keys, .. } | Credit::EntryEnded { keys, .. } => {
-                keys.sort();
-                keys.dedup();
-            }
-        }
+        let names = c.names_mut();
+        names.sort();
+        names.dedup();
     }
     out
 }
