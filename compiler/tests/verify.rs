@@ -110,13 +110,13 @@ fn relations_read_with_one_key_make_only_versions_that_agree() {
     assert!(diags.is_empty(), "{diags:#?}");
 }
 
-/// The laws of `verify` against the runtime, on generated workspaces: a rule `verify` calls dead
-/// matches no request; every "can be removed" hint, applied, leaves a workspace whose diff
-/// against the original is empty. (That every request the runtime answers `conflict` lies in an
-/// overlap `verify` reports does not hold yet: where columns depend on each other, verify's
-/// example request may miss the overlap; see docs/verification.md, Limits.) And the law of `check`: a workspace `check` accepts builds, and every
-/// well-typed request gets an answer (a condition the tables cannot represent is planted in
-/// half the cases).
+/// The laws of `verify` against the runtime, on generated workspaces: every request the runtime
+/// answers `conflict` lies in an overlap `verify` reports (each rule of the conflict is named by
+/// an overlap finding); a rule `verify` calls dead matches no request; every "can be removed"
+/// hint, applied, leaves a workspace whose diff against the original is empty. And the law of
+/// `check`: a workspace `check` accepts builds, and every well-typed request gets an answer (a
+/// condition the tables cannot represent is planted in half the cases). `EDICT_VERIFY_CASES`
+/// sets the number of workspaces (16).
 mod laws {
     use edict_compiler::Analysis;
     use edict_runtime::diff::diff;
@@ -150,7 +150,7 @@ mod laws {
 
     proptest! {
         #![proptest_config(ProptestConfig {
-            cases: 16,
+            cases: std::env::var("EDICT_VERIFY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(16),
             max_shrink_iters: 0,
             ..ProptestConfig::default()
         })]
@@ -169,6 +169,19 @@ mod laws {
                 for _ in 0..1_000 {
                     let inputs = random_inputs(engine.artifact(), d, &mut rng);
                     let explained = engine.explain(id, &inputs).unwrap();
+                    if let edict_runtime::Verdict::Conflict(rs) = &explained.answer.verdict {
+                        for r in rs {
+                            prop_assert!(
+                                findings.iter().any(|f| f.kind == FindingKind::Overlap
+                                    && f.decision == d.name
+                                    && f.rules.iter().any(|x| name(*x) == name(*r))),
+                                "the runtime answers conflict between {:?} and verify reports no overlap of `{}`: {}\n{text}",
+                                rs.iter().map(|r| name(*r)).collect::<Vec<_>>(),
+                                name(*r),
+                                engine.request_json(id, &inputs)
+                            );
+                        }
+                    }
                     for (r, status) in &explained.rules {
                         if *status == RuleStatus::Matched {
                             let rule = name(*r);

@@ -29,8 +29,11 @@ pub enum FindingKind {
     Subsumed,
 }
 
-/// The most requests built to confirm one overlap.
+/// The most requests built to confirm one overlap from the first classes both rows hold.
 const EXAMPLE_TRIES: usize = 32;
+
+/// The most requests built to confirm one overlap entry by entry (`example_over_entries`).
+const ENTRY_TRIES: usize = 512;
 
 /// One finding, with the region of the input space and a request that exhibits it.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +62,8 @@ pub(crate) struct Class {
 /// The classes of one column's values: values that select the same rows. `Key::Absent` takes
 /// part only when the column's input can be missing (`may_be_absent`): a required input is never
 /// absent, and a class of it alone would stand for requests that cannot be made.
-pub(crate) fn classes(index: &ColumnIndex, may_be_absent: bool) -> Vec<Class> {
+/// For a column that counts days (`days`), each class's number is a whole day where it can be.
+pub(crate) fn classes(index: &ColumnIndex, may_be_absent: bool, days: bool) -> Vec<Class> {
     let mut groups: Vec<Class> = Vec::new();
     let mut add = |key: Key, rows: &RowSet| {
         if key == Key::Absent && !may_be_absent {
@@ -93,11 +97,8 @@ pub(crate) fn classes(index: &ColumnIndex, may_be_absent: bool) -> Vec<Class> {
             absent,
         } => {
             for (j, rows) in regions.iter().enumerate() {
-                let rep = if j == 0 {
-                    breaks.first().map_or(0, |b| b.saturating_sub(1))
-                } else {
-                    breaks[j - 1]
-                };
+                let lo = j.checked_sub(1).and_then(|k| breaks.get(k)).copied();
+                let rep = crate::witness::representative(lo, breaks.get(j).copied(), days);
                 add(Key::Number(rep), rows);
             }
             add(Key::Absent, absent);
@@ -158,7 +159,11 @@ impl Engine {
                 let classes = indexes
                     .iter()
                     .zip(&d.columns)
-                    .map(|(i, c)| classes(i, self.column_may_be_absent(d, c)))
+                    .map(|(i, c)| {
+                        let days =
+                            matches!(c, Column::Number { expr, .. } if self.counts_days(d, expr));
+                        classes(i, self.column_may_be_absent(d, c), days)
+                    })
                     .collect();
                 Some(SliceView {
                     day,
@@ -202,18 +207,23 @@ impl Engine {
                 for r1 in v.active.iter() {
                     for r2 in v.active.iter().filter(|r2| *r2 > r1) {
                         let (a, b) = (d.rows[r1].rule, d.rows[r2].rule);
-                        // One finding per rule: the later of the two is the subject.
-                        // Versions of one rule (one per value it reads) never overlap.
-                        if a == b
-                            || d.rules[a as usize].name == d.rules[b as usize].name
-                            || seen.contains(&a.max(b))
-                        {
+                        // Every rule that overlaps another is named by a finding, and a pair
+                        // is reported only when it names a rule no finding has named yet (the
+                        // later of the two is the subject). Versions of one rule (one per value
+                        // it reads) never overlap.
+                        let (an, bn) = (&d.rules[a as usize].name, &d.rules[b as usize].name);
+                        if a == b || an == bn || (seen.contains(an) && seen.contains(bn)) {
                             continue;
                         }
                         let Some(choice) = both(v, r1, r2) else {
                             continue;
                         };
-                        let conflict = |inputs: &[Value]| matches!(self.decide(id, inputs).map(|a| a.verdict), Ok(Verdict::Conflict(rs)) if rs.contains(&a) && rs.contains(&b));
+                        // Any versions of the two rules: a request may fall in another
+                        // version of one of them (another value it reads) than the row's.
+                        let named = |rs: &[u32], n: &str| {
+                            rs.iter().any(|r| d.rules.get(*r as usize).is_some_and(|x| x.name == n))
+                        };
+                        let conflict = |inputs: &[Value]| matches!(self.decide(id, inputs).map(|a| a.verdict), Ok(Verdict::Conflict(rs)) if named(&rs, an) && named(&rs, bn));
                         let mut inputs = self.example(id, v, &choice);
                         let mut confirmed = conflict(&inputs);
                         // A column reading an attribute of an entry (`t.port.kind`) may have
@@ -226,8 +236,20 @@ impl Engine {
                             confirmed = conflict(&inputs);
                             attempt += 1;
                         }
+                        // Columns are not independent where one reads an attribute of an entry
+                        // another keys: try each entry of every class both rows hold, the
+                        // attributes following from it.
+                        if !confirmed {
+                            if let Some(found) =
+                                self.example_over_entries(id, v, r1, r2, &choice, &conflict)
+                            {
+                                inputs = found;
+                                confirmed = true;
+                            }
+                        }
                         if confirmed {
-                            seen.insert(a.max(b));
+                            seen.insert(an.clone());
+                            seen.insert(bn.clone());
                             out.push(Finding {
                                 kind: FindingKind::Overlap,
                                 decision: d.name.clone(),
@@ -666,6 +688,66 @@ impl Engine {
     /// Like [`Engine::example`], but an entry a category column keys is kept: the keys of
     /// columns that read its attributes are left out (they follow from the entry).
     /// `attempt` 0 takes each class's first value; later attempts other values, in turn.
+    /// A request matching rows `r1` and `r2` found entry by entry: for each column that keys
+    /// an entry (`t.port`), each entry of each class both rows hold, with the other columns
+    /// from `choice` and the columns reading the entry's attributes following from it; the
+    /// first that `confirm` accepts. At most `ENTRY_TRIES` requests are built.
+    fn example_over_entries(
+        &self,
+        id: u32,
+        v: &SliceView,
+        r1: usize,
+        r2: usize,
+        choice: &[Option<usize>],
+        confirm: &dyn Fn(&[Value]) -> bool,
+    ) -> Option<Vec<Value>> {
+        let d = self.decision(id)?;
+        let first_keys: Vec<Option<Key>> = choice
+            .iter()
+            .enumerate()
+            .map(|(c, ch)| {
+                ch.and_then(|k| v.classes.get(c).and_then(|cs| cs.get(k)))
+                    .and_then(|class| class.keys.first().copied())
+            })
+            .collect();
+        let mut tries = 0;
+        for (c, col) in d.columns.iter().enumerate() {
+            let Column::Category {
+                domain: crate::artifact::Domain::Entity(_),
+                ..
+            } = col
+            else {
+                continue;
+            };
+            let Some(classes) = v.classes.get(c) else {
+                continue;
+            };
+            for class in classes
+                .iter()
+                .filter(|k| k.rows.contains(r1) && k.rows.contains(r2))
+            {
+                for key in &class.keys {
+                    if tries >= ENTRY_TRIES {
+                        return None;
+                    }
+                    tries += 1;
+                    let mut keys = first_keys.clone();
+                    keys[c] = Some(*key);
+                    let inputs = self.example_keys(
+                        id,
+                        v.day,
+                        &crate::witness::entries_first(d, &keys),
+                        None,
+                    );
+                    if confirm(&inputs) {
+                        return Some(inputs);
+                    }
+                }
+            }
+        }
+        None
+    }
+
     fn example_entries_first(
         &self,
         id: u32,

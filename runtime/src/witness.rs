@@ -36,6 +36,27 @@ pub(crate) fn entries_first(d: &DecisionTable, keys: &[Option<Key>]) -> Vec<Opti
         .collect()
 }
 
+/// The value a request takes to stand for the interval `[lo, hi)` of a number column: its
+/// lower bound (or just below the upper one); for a column that counts days (a difference of two
+/// dates), the first whole day in the interval, when there is one.
+pub(crate) fn representative(lo: Option<i64>, hi: Option<i64>, days: bool) -> i64 {
+    let rep = lo.unwrap_or_else(|| hi.map_or(0, |h| h.saturating_sub(1)));
+    if !days {
+        return rep;
+    }
+    const DAY: i64 = 86_400;
+    let aligned = match lo {
+        Some(l) => l.div_euclid(DAY) + i64::from(l.rem_euclid(DAY) != 0),
+        None => rep.div_euclid(DAY),
+    }
+    .saturating_mul(DAY);
+    if lo.is_none_or(|l| l <= aligned) && hi.is_none_or(|h| aligned < h) {
+        aligned
+    } else {
+        rep
+    }
+}
+
 impl Engine {
     /// A request on `day` whose column `c` has the value `keys[c]` (when given), starting from
     /// `base` or from default values.
@@ -151,7 +172,8 @@ impl Engine {
                 let a_date = matches!(a.as_ref(), NumExpr::Path(p)
                     if matches!(self.path_value(p, inputs), Some(Value::Date(_))));
                 if a_date && b_date {
-                    // `n` seconds between two dates: whole days.
+                    // `n` seconds between two dates: whole days (the classes' representatives
+                    // of such a column are whole days where the class holds one).
                     self.set_number(inputs, a, bv.saturating_add(n.div_euclid(86_400)));
                 } else {
                     self.set_number(inputs, a, n.saturating_add(bv));

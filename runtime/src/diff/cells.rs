@@ -257,8 +257,8 @@ fn category_classes(
     nix: Option<&ColumnIndex>,
     oix: Option<&ColumnIndex>,
 ) -> Vec<Class> {
-    let ncls = nix.map(|ix| row_classes(ix, m.may_be_absent));
-    let ocls = oix.map(|ix| row_classes(ix, m.may_be_absent));
+    let ncls = nix.map(|ix| row_classes(ix, m.may_be_absent, false));
+    let ocls = oix.map(|ix| row_classes(ix, m.may_be_absent, false));
     let class_of = |cs: &Option<Vec<crate::verify::Class>>, key: Option<Key>| {
         key.and_then(|k| cs.as_ref()?.iter().position(|c| c.keys.contains(&k)))
     };
@@ -540,18 +540,7 @@ fn number_classes(
         .map(|j| {
             let lo = j.checked_sub(1).map(|k| breaks[k]);
             let hi = breaks.get(j).copied();
-            let mut rep = lo.unwrap_or_else(|| hi.map_or(0, |h| h.saturating_sub(1)));
-            if days {
-                const DAY: i64 = 86_400;
-                let aligned = match lo {
-                    Some(l) => l.div_euclid(DAY) + i64::from(l.rem_euclid(DAY) != 0),
-                    None => rep.div_euclid(DAY),
-                }
-                .saturating_mul(DAY);
-                if lo.is_none_or(|l| l <= aligned) && hi.is_none_or(|h| aligned < h) {
-                    rep = aligned;
-                }
-            }
+            let rep = crate::witness::representative(lo, hi, days);
             Class {
                 new: m.new.map(|_| Key::Number(rep)),
                 old: m.old.map(|_| Key::Number(rep)),
