@@ -230,5 +230,49 @@ mod laws {
                 }
             }
         }
+
+        /// Lowering builds only versions a request can select: where a rule reads several
+        /// relations by the same key, the keys its version tests on one column agree (planted
+        /// mutation: versions built as the product of the relations' entries fail this).
+        #[test]
+        fn every_version_of_a_rule_can_be_selected(seed in any::<u64>()) {
+            use edict_runtime::artifact::{Column, Domain, Test};
+            let text = random_workspace(seed)[0].1.clone();
+            let Ok(artifact) = analysis(&text).build() else { return Ok(()) };
+            let catalogue = &artifact.catalogue;
+            for d in &artifact.decisions {
+                for rule in &d.rules {
+                    let mut by_column: std::collections::BTreeMap<u32, Vec<&Test>> =
+                        std::collections::BTreeMap::new();
+                    for c in rule.conditions.iter().filter(|c| c.selects.is_some()) {
+                        for atom in c.dnf.iter().flatten() {
+                            by_column.entry(atom.column).or_default().push(&atom.test);
+                        }
+                    }
+                    for (column, tests) in by_column {
+                        let size = match &d.columns[column as usize] {
+                            Column::Category { domain: Domain::Entity(t), .. } => {
+                                catalogue.entity_types[*t as usize].entities.len()
+                            }
+                            Column::Category { domain: Domain::Enum(e), .. } => {
+                                catalogue.enums[*e as usize].variants.len()
+                            }
+                            _ => continue,
+                        };
+                        let selectable = (0..size as u32).any(|v| {
+                            tests.iter().all(|t| match t {
+                                Test::OneOf { values, negate } => values.contains(&v) != *negate,
+                                _ => true,
+                            })
+                        });
+                        prop_assert!(
+                            selectable,
+                            "a version of `{}` in `{}` tests keys no request can have: {:?}\n{text}",
+                            rule.name, d.name, tests
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -221,7 +221,8 @@ impl Engine {
                         // Any versions of the two rules: a request may fall in another
                         // version of one of them (another value it reads) than the row's.
                         let named = |rs: &[u32], n: &str| {
-                            rs.iter().any(|r| d.rules.get(*r as usize).is_some_and(|x| x.name == n))
+                            rs.iter()
+                                .any(|r| d.rules.get(*r as usize).is_some_and(|x| x.name == n))
                         };
                         let conflict = |inputs: &[Value]| matches!(self.decide(id, inputs).map(|a| a.verdict), Ok(Verdict::Conflict(rs)) if named(&rs, an) && named(&rs, bn));
                         let mut inputs = self.example(id, v, &choice);
