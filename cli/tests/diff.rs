@@ -425,3 +425,64 @@ fn entries_new_in_the_catalogue_are_part_of_the_diff() {
     assert!(gone.contains("all gone from the catalogue"), "{gone}");
     insta::assert_snapshot!("gone_from_catalogue_human", gone);
 }
+
+/// The summary says what a set made of others is (its formula and members), and a set that a
+/// new version ends reads as ending, with its citation; the regions credit both.
+#[test]
+fn a_formula_set_and_a_set_that_ends_read_as_such() {
+    let base =
+        std::fs::read_to_string(root().join("cli/tests/data/new_in_catalogue/old/ports.edict"))
+            .unwrap();
+    let (old, new) = (tempdir("formula-old"), tempdir("formula-new"));
+    std::fs::write(old.join("w.edict"), &base).unwrap();
+    let changed = base
+        .replace(
+            "catalogue Port { a_port { name: \"A\" } }",
+            "catalogue Port { a_port { name: \"A\" }, c_port { name: \"C\" } }",
+        )
+        .replace(
+            "set ports: Port cite s1 announced 1 { a_port }",
+            "set ports: Port until 2026-01-01 cite s1 announced 1 { a_port }\n\
+             set more_ports: Port from 2025-11-05 cite s2 { c_port }\n\
+             set all_ports: Port = ports union more_ports",
+        )
+        .replace("when q.port in ports\n", "when q.port in all_ports\n");
+    assert!(
+        changed.contains("all_ports"),
+        "the fixture moved: {changed}"
+    );
+    std::fs::write(new.join("w.edict"), changed).unwrap();
+    let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let (code, human, stderr) = edict(&["diff", o, n]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        human.contains("set `all_ports` (= ports union more_ports) is new: a_port (1)"),
+        "{human}"
+    );
+    assert!(
+        human.contains("set `ports` ends from 2026-01-01: its one member leaves it (a_port)"),
+        "{human}"
+    );
+    assert!(
+        human.contains("because `ports` ends on 2026-01-01 (it held a_port), s1"),
+        "{human}"
+    );
+    insta::assert_snapshot!("formula_and_ending_human", human);
+    let (_, json, _) = edict(&["diff", o, n, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let sources = v["sources"].as_array().unwrap();
+    let added = sources
+        .iter()
+        .find(|s| s["kind"] == "set_added" && s["set"] == "all_ports")
+        .unwrap();
+    assert_eq!(added["formula"], "ports union more_ports");
+    let ended = sources.iter().find(|s| s["kind"] == "set_ended").unwrap();
+    assert_eq!(
+        (&ended["set"], &ended["from"], &ended["citation"]),
+        (
+            &serde_json::json!("ports"),
+            &serde_json::json!("2026-01-01"),
+            &serde_json::json!("s1")
+        )
+    );
+}

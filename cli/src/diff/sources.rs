@@ -128,7 +128,7 @@ pub fn groups(sources: &[SourceChange]) -> Vec<Group> {
                 });
                 let made = formula
                     .as_ref()
-                    .map_or(String::new(), |f| format!(" = {f},"));
+                    .map_or(String::new(), |f| format!(" (= {f})"));
                 let listed = if members.is_empty() {
                     format!("{} on its first day", count(0, *announced, *partial))
                 } else {
@@ -154,6 +154,11 @@ pub fn groups(sources: &[SourceChange]) -> Vec<Group> {
                     format!(
                         "set `{set}` ends {} (it has no members by then)",
                         describe_period(Some(*from), None)
+                    )
+                } else if let [one] = members.as_slice() {
+                    format!(
+                        "set `{set}` ends {}: its one member leaves it ({one})",
+                        describe_period(Some(*from), None),
                     )
                 } else {
                     format!(
