@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "serve/standards.rs"]
+mod standards;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

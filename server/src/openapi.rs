@@ -33,6 +33,40 @@ fn describe(status: &str) -> &'static str {
     }
 }
 
+/// A JSON Schema made a component: its `$defs` (records, entity types) become components of
+/// their own, shared by every decision that uses them, and each `$ref` to one points there, so
+/// that every reference resolves against the document's root as OpenAPI reads it.
+fn hoist(mut schema: Json, schemas: &mut Map<String, Json>) -> Json {
+    if let Some(Json::Object(defs)) = schema.as_object_mut().and_then(|o| o.remove("$defs")) {
+        for (name, mut def) in defs {
+            repoint(&mut def);
+            schemas.entry(name).or_insert(def);
+        }
+    }
+    repoint(&mut schema);
+    schema
+}
+
+/// Every `#/$defs/X` reference in a schema, pointed at `#/components/schemas/X`.
+fn repoint(v: &mut Json) {
+    match v {
+        Json::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                match (k.as_str(), x) {
+                    ("$ref", Json::String(r)) => {
+                        if let Some(name) = r.strip_prefix("#/$defs/") {
+                            *r = format!("#/components/schemas/{name}");
+                        }
+                    }
+                    (_, x) => repoint(x),
+                }
+            }
+        }
+        Json::Array(a) => a.iter_mut().for_each(repoint),
+        _ => {}
+    }
+}
+
 pub fn document(shared: &Shared) -> Json {
     let policy = shared.policy.load();
     let engine = &policy.engine;
@@ -127,8 +161,10 @@ pub fn document(shared: &Shared) -> Json {
     for d in &engine.artifact().decisions {
         let request = format!("{}.request", d.name);
         let answer = format!("{}.answer", d.name);
-        schemas.insert(request.clone(), engine.request_schema(d));
-        schemas.insert(answer.clone(), engine.answer_schema(d));
+        let request_schema = hoist(engine.request_schema(d), &mut schemas);
+        let answer_schema = hoist(engine.answer_schema(d), &mut schemas);
+        schemas.insert(request.clone(), request_schema);
+        schemas.insert(answer.clone(), answer_schema);
         let path = format!("/v1/decisions/{}", d.name);
         let op = operation(
             "POST",
