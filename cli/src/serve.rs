@@ -71,6 +71,11 @@ pub struct ServeArgs {
     /// Do not reload when the policy's files change (reload with POST /v1/admin/reload).
     #[arg(long)]
     no_watch: bool,
+    /// Serve a version of the policy even when its own tests (`test` blocks, as `edict test`
+    /// runs them) fail. By default such a version is refused at start and on reload, like one
+    /// that does not compile: the tests are the policy's own statement of what it must answer.
+    #[arg(long)]
+    allow_failing_tests: bool,
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -154,6 +159,7 @@ fn config(a: ServeArgs) -> Result<Config, String> {
     c.limits.idle_timeout = Duration::from_secs(a.idle_timeout.max(1));
     c.limits.max_connections = a.max_connections.max(1);
     c.watch = !a.no_watch;
+    c.run_tests = !a.allow_failing_tests;
     c.threads = a.threads.map(|t| t.max(1));
     if let Some(d) = &a.docs {
         if !d.join("index.html").is_file() {

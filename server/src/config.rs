@@ -77,6 +77,9 @@ pub struct Config {
     pub threads: Option<usize>,
     /// A site written by `edict doc`, served at `/docs/`.
     pub docs: Option<PathBuf>,
+    /// Run the policy's own tests on every version loaded from policy files, and refuse a
+    /// version where one fails (an artifact carries no tests).
+    pub run_tests: bool,
 }
 
 impl Config {
@@ -88,6 +91,7 @@ impl Config {
             log_queue: 65_536,
             admin_token: None,
             decision_token: None,
+            run_tests: true,
             tls: None,
             limits: Limits::default(),
             watch: true,

@@ -32,7 +32,7 @@ const GRACE: Duration = Duration::from_secs(30);
 /// Errors (the first policy does not load, the address is taken) are returned before
 /// anything is served.
 pub fn serve(config: Config) -> Result<(), String> {
-    let first = policy::Policy::load(&config.source).map_err(|f| {
+    let first = policy::Policy::load(&config.source, config.run_tests).map_err(|f| {
         let mut msg = f.message;
         for d in f.details {
             msg.push_str(&format!("\n  {d}"));

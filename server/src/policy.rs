@@ -41,10 +41,11 @@ impl LoadFailure {
 
 impl Policy {
     /// Loads, validates (and for files, checks and compiles) a version.
-    pub fn load(source: &PolicySource) -> Result<Policy, LoadFailure> {
+    /// Loads a version; with `run_tests`, one whose own tests fail is refused.
+    pub fn load(source: &PolicySource, run_tests: bool) -> Result<Policy, LoadFailure> {
         let (artifact, files) = match source {
             PolicySource::Artifact(path) => (read_artifact(path)?, 0),
-            PolicySource::Paths(paths) => compile(paths)?,
+            PolicySource::Paths(paths) => compile(paths, run_tests)?,
         };
         let bytes = artifact
             .to_bytes()
@@ -108,7 +109,10 @@ fn read_artifact(path: &Path) -> Result<Artifact, LoadFailure> {
     loaded.map_err(|e| LoadFailure::new(format!("cannot load `{}`: {e}", path.display())))
 }
 
-fn compile(paths: &[std::path::PathBuf]) -> Result<(Artifact, usize), LoadFailure> {
+fn compile(
+    paths: &[std::path::PathBuf],
+    run_tests: bool,
+) -> Result<(Artifact, usize), LoadFailure> {
     let files = edict_compiler::load::collect_files(paths).map_err(LoadFailure::new)?;
     if files.is_empty() {
         return Err(LoadFailure::new("no `.edict` files found"));
@@ -120,6 +124,10 @@ fn compile(paths: &[std::path::PathBuf]) -> Result<(Artifact, usize), LoadFailur
         analysis.set_file_bytes(&f.display().to_string(), bytes);
     }
     match analysis.build() {
+        Ok(a) if run_tests => {
+            tested(&analysis, &a)?;
+            Ok((a, files.len()))
+        }
         Ok(a) => Ok((a, files.len())),
         Err(diags) => {
             let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
@@ -144,6 +152,38 @@ fn compile(paths: &[std::path::PathBuf]) -> Result<(Artifact, usize), LoadFailur
             })
         }
     }
+}
+
+/// The policy's own tests, run as `edict test` runs them: a failure refuses the version, with
+/// each failing test named and located.
+fn tested(analysis: &Analysis, artifact: &Artifact) -> Result<(), LoadFailure> {
+    let engine = Engine::new(artifact.clone())
+        .map_err(|e| LoadFailure::new(format!("the artifact is not valid: {e}")))?;
+    let results = edict_compiler::testing::run_tests(&analysis.lowerer(), &engine);
+    let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(LoadFailure {
+        message: format!(
+            "the policy's own tests fail: {} of {} (`edict test` says which and why; `--allow-failing-tests` serves such a version anyway)",
+            failed.len(),
+            results.len()
+        ),
+        details: failed
+            .iter()
+            .take(20)
+            .map(|r| {
+                let first = r.failures.first().map_or(String::new(), |f| {
+                    format!(": {}: expected {}, got {}", f.what, f.expected, f.actual)
+                });
+                format!(
+                    "{}:{}:{}: test `{}` of `{}`{first}",
+                    r.file, r.line, r.column, r.name, r.decision
+                )
+            })
+            .collect(),
+    })
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -52,6 +52,36 @@ impl Problem {
         Json::Object(obj)
     }
 
+    /// The problem as a page, for a browser (a request that accepts `text/html` and not JSON):
+    /// the same status and words, escaped.
+    pub fn html_response(&self, instance: &str) -> Response<Full<Bytes>> {
+        let esc = |t: &str| {
+            t.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let hint = self
+            .extra
+            .get("hint")
+            .and_then(|h| h.as_str())
+            .map_or(String::new(), |h| format!("<p>{}</p>\n", esc(h)));
+        let body = format!(
+            "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{status} {title}</title></head>\n<body>\n<h1>{title}</h1>\n<p>{detail}</p>\n{hint}<p><a href=\"/\">The service</a> · <a href=\"/docs/\">The published policy</a></p>\n<p><small>{status} at <code>{instance}</code></small></p>\n</body>\n</html>\n",
+            status = self.status.as_u16(),
+            title = esc(self.title),
+            detail = esc(&self.detail),
+            instance = esc(instance),
+        );
+        let mut r = Response::new(Full::new(Bytes::from(body)));
+        *r.status_mut() = self.status;
+        r.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            hyper::header::HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        r
+    }
+
     pub fn response(&self, instance: &str) -> Response<Full<Bytes>> {
         let body = serde_json::to_vec(&self.to_json(instance)).unwrap_or_default();
         let mut r = Response::new(Full::new(Bytes::from(body)));

@@ -54,7 +54,7 @@ impl Shared {
     /// can take a while: call it from a blocking task).
     pub fn reload(&self) -> Result<Json, LoadFailure> {
         let _one = self.reloading.lock();
-        match Policy::load(&self.config.source) {
+        match Policy::load(&self.config.source, self.config.run_tests) {
             Ok(p) => {
                 let summary = json!({
                     "artifact_sha256": p.sha256,

@@ -96,3 +96,128 @@ print(json.dumps(answer.to_dict()))
     assert_eq!(answer["status"], "decided", "{answer}");
     assert_eq!(answer["outcome"]["status"], "visa_free_transit", "{answer}");
 }
+
+/// A reload of a version whose own tests fail is refused like one that does not compile: the
+/// old version keeps answering, and `/v1/policy` names the failing test. With
+/// `--allow-failing-tests` the same version is served.
+#[test]
+fn a_version_whose_own_tests_fail_is_refused() {
+    let (_scratch, dir) = crate::policies_copy("serve-tested");
+    let d = dir.to_str().unwrap();
+    let s = Server::start(&[d, "--no-decision-log"], &[]);
+    let a = s.addr.clone();
+    let before = http(&a, "GET", "/v1/policy", &[], b"").json()["artifact_sha256"].clone();
+    // The test now expects what the policy does not answer (a well-formed, failing test).
+    let transit = dir.join("transit.edict");
+    let text = std::fs::read_to_string(&transit).unwrap();
+    let failing = text.replacen(
+        "expect { status: visa_free_transit",
+        "expect { status: visa_required",
+        1,
+    );
+    assert_ne!(text, failing, "the fixture moved");
+    std::fs::write(&transit, &failing).unwrap();
+    crate::wait_for("the refused reload", || {
+        !http(&a, "GET", "/v1/policy", &[], b"").json()["last_reload_error"].is_null()
+    });
+    let p = http(&a, "GET", "/v1/policy", &[], b"").json();
+    assert_eq!(p["artifact_sha256"], before, "{p}");
+    let error = &p["last_reload_error"];
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the policy's own tests fail: 1 of"),
+        "{error}"
+    );
+    assert!(
+        error["details"][0]
+            .as_str()
+            .unwrap()
+            .contains("test `us_national_at_hengqin_to_japan` of `transit_entry`"),
+        "{error}"
+    );
+    // The old version still answers.
+    let r = http(
+        &a,
+        "POST",
+        "/v1/decisions/transit_entry",
+        &[crate::JSON],
+        &crate::request_body(),
+    );
+    assert_eq!((r.status, &r.json()["artifact_sha256"]), (200, &before));
+    drop(s);
+    // Asked to, the service serves the version anyway.
+    let s = Server::start(&[d, "--no-decision-log", "--allow-failing-tests"], &[]);
+    let p = http(&s.addr, "GET", "/v1/policy", &[], b"").json();
+    assert_ne!(p["artifact_sha256"], before, "{p}");
+}
+
+/// HTTP as the RFCs say: the auth scheme in any letter case; a `Content-Type` with
+/// parameters; `GET /` says where everything is (a page for a browser, JSON otherwise); a page
+/// of the site that is not there is a page for a browser, a problem for an API client.
+#[test]
+fn http_as_the_rfcs_say() {
+    let site = tempdir("serve-rfc-site");
+    let (code, _, err) = crate::common::edict(&["doc", "policies", "-o", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let token = "0123456789abcdef-token";
+    let s = Server::start(
+        &[
+            "policies",
+            "--no-decision-log",
+            "--decision-token-env",
+            "T",
+            "--docs",
+            site.to_str().unwrap(),
+        ],
+        &[("T", token)],
+    );
+    let a = s.addr.clone();
+    let body = crate::request_body();
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let auth = format!("{scheme} {token}");
+        let r = http(
+            &a,
+            "POST",
+            "/v1/decisions/transit_entry",
+            &[
+                ("Authorization", auth.as_str()),
+                ("Content-Type", "application/json; charset=utf-8"),
+            ],
+            &body,
+        );
+        assert_eq!(r.status, 200, "{scheme}: {r:?}");
+    }
+    let r = http(
+        &a,
+        "POST",
+        "/v1/decisions/transit_entry",
+        &[("Authorization", "Basic Zm9vOmJhcg==")],
+        &body,
+    );
+    assert_eq!(r.status, 401, "{r:?}");
+    // Where everything is.
+    let root = http(&a, "GET", "/", &[], b"");
+    assert_eq!(root.status, 200);
+    let links = &root.json()["links"];
+    assert_eq!(links["openapi"], "/openapi.json");
+    assert_eq!(links["site"], "/docs/");
+    let page = http(&a, "GET", "/", &[("Accept", "text/html,*/*;q=0.8")], b"");
+    let text = String::from_utf8(page.body.clone()).unwrap();
+    assert!(text.contains("<a href=\"/openapi.json\">"), "{text}");
+    // A missing page: a page for a browser, a problem for an API client.
+    let missing = http(
+        &a,
+        "GET",
+        "/docs/nope.html",
+        &[("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")],
+        b"",
+    );
+    assert_eq!(missing.status, 404);
+    let text = String::from_utf8(missing.body.clone()).unwrap();
+    assert!(text.starts_with("<!doctype html>"), "{text}");
+    assert!(text.contains("the site is at /docs/index.html"), "{text}");
+    let missing = http(&a, "GET", "/docs/nope.html", &[], b"");
+    assert_eq!(missing.json()["status"], 404);
+}

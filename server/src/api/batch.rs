@@ -22,7 +22,7 @@ use hyper::{Request, Response, StatusCode};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::{authorize, content_type, decision_id, log_line, too_large, Body, Ctx};
+use super::{authorize, content_type, decision_id, log_line, too_large, Body, Ctx, Oversized};
 use crate::policy::Policy;
 use crate::problem::{request_problem, Problem};
 use crate::state::Shared;
@@ -66,7 +66,7 @@ fn start(ctx: &Ctx, name: &str, req: Request<Incoming>) -> Result<Response<Body>
         .and_then(|v| v.parse::<u64>().ok())
     {
         if len > limits.max_batch_bytes {
-            return Err(too_large("the batch", limits.max_batch_bytes));
+            return Err(too_large(Oversized::Batch, limits.max_batch_bytes));
         }
     }
     let policy = shared.policy.load_full();
@@ -202,7 +202,7 @@ impl Job {
                     error_line(
                         &mut out,
                         lines,
-                        &too_large("the request", limits.max_body_bytes as u64),
+                        &too_large(Oversized::BatchLine, limits.max_body_bytes as u64),
                     );
                     out.push(b'\n');
                     inflight.push_back(tokio::spawn(async move { Bytes::from(out) }));
@@ -254,7 +254,7 @@ impl Job {
                 continue;
             }
             if line.len() > max_line {
-                let p = too_large("the request", max_line as u64);
+                let p = too_large(Oversized::BatchLine, max_line as u64);
                 error_line(&mut out, n, &p);
                 out.push(b'\n');
                 continue;

@@ -173,3 +173,57 @@ pub async fn docs(ctx: &Ctx, rest: &[&str]) -> Result<Response<Body>, Problem> {
     };
     Ok(bytes_response(StatusCode::OK, ct, bytes))
 }
+
+/// `GET /`: what this service is and where its parts are: the API description, the decisions,
+/// the policy version, health, metrics and (when served) the published site. A page for a
+/// browser, JSON otherwise.
+pub fn root(ctx: &Ctx, html: bool) -> Response<Body> {
+    let policy = ctx.shared.policy.load();
+    let site = ctx.shared.config.docs.is_some();
+    let mut links = vec![
+        ("openapi", "/openapi.json", "the API, as OpenAPI 3.1"),
+        (
+            "decisions",
+            "/v1/decisions",
+            "the decisions, with their request and answer schemas",
+        ),
+        ("policy", "/v1/policy", "the policy version being served"),
+        ("health", "/healthz", "the process is up"),
+        ("ready", "/readyz", "the service takes requests"),
+        ("metrics", "/metrics", "Prometheus metrics"),
+    ];
+    if site {
+        links.push(("site", "/docs/", "the published policy"));
+    }
+    if html {
+        let items: String = links
+            .iter()
+            .map(|(_, href, what)| format!("<li><a href=\"{href}\">{href}</a>: {what}</li>\n"))
+            .collect();
+        let body = format!(
+            "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Edict decision service</title></head>\n<body>\n<h1>Edict decision service</h1>\n<p>Answers from the policy version with artifact SHA-256 <code>{}</code>.</p>\n<ul>\n{items}</ul>\n</body>\n</html>\n",
+            policy.sha256
+        );
+        return super::bytes_response(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            body.into_bytes(),
+        );
+    }
+    let mut map = serde_json::Map::new();
+    for (name, href, _) in &links {
+        map.insert(
+            (*name).to_string(),
+            serde_json::Value::String((*href).to_string()),
+        );
+    }
+    super::json(
+        StatusCode::OK,
+        &serde_json::json!({
+            "service": "edict",
+            "version": env!("CARGO_PKG_VERSION"),
+            "artifact_sha256": policy.sha256,
+            "links": map,
+        }),
+    )
+}

@@ -35,6 +35,7 @@ pub struct Route {
 
 /// Every endpoint, in the order `docs/serve.md` lists them.
 pub const ROUTES: &[Route] = &[
+    Route { method: "GET", path: "/", summary: "What this service is, with links to the API description, the decisions and the site", admin: false },
     Route { method: "POST", path: "/v1/decisions/{name}", summary: "Decide one request", admin: false },
     Route { method: "POST", path: "/v1/decisions/{name}/batch", summary: "Decide many requests: JSON lines in, JSON lines out, in order", admin: false },
     Route { method: "GET", path: "/v1/decisions", summary: "The decisions, with JSON Schemas of their requests and answers", admin: false },
@@ -62,6 +63,7 @@ pub async fn handle(
     let request_id = request_id(&req);
     let path = req.uri().path().to_string();
     let head = req.method() == Method::HEAD;
+    let browser = wants_html(&req);
     let ctx = Ctx {
         shared,
         request_id: request_id.clone(),
@@ -69,6 +71,10 @@ pub async fn handle(
     };
     let mut response = match route(&ctx, req).await {
         Ok(r) => r,
+        // A page of the site that is not there, asked for by a browser: a page, not JSON.
+        Err(p) if browser && (path == "/docs" || path.starts_with("/docs/")) => {
+            boxed(p.html_response(&path))
+        }
         Err(p) => boxed(p.response(&path)),
     };
     if let Ok(v) = HeaderValue::from_str(&request_id) {
@@ -105,6 +111,8 @@ async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, Prob
         .with("allow", methods)
     };
     match (segments.as_slice(), method) {
+        ([""], Method::GET) => Ok(info::root(ctx, wants_html(&req))),
+        ([""], _) => Err(allow("GET, HEAD")),
         (["v1", "decisions", name], Method::POST) => decide::single(ctx, name, req).await,
         (["v1", "decisions", name, "batch"], Method::POST) => batch::batch(ctx, name, req).await,
         (["v1", "decisions", _], _) | (["v1", "decisions", _, "batch"], _) => Err(allow("POST")),
@@ -140,6 +148,18 @@ async fn route(ctx: &Ctx, req: Request<Incoming>) -> Result<Response<Body>, Prob
     }
 }
 
+/// Whether a request prefers a page to JSON: its `Accept` names `text/html` and not JSON (a
+/// browser's navigation does; `curl` and API clients do not).
+fn wants_html(req: &Request<Incoming>) -> bool {
+    let accept = req
+        .headers()
+        .get(hyper::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    accept.contains("text/html") && !accept.contains("json")
+}
+
 /// The request's id: its `X-Request-Id` when it is short and printable, else a new one.
 fn request_id(req: &Request<Incoming>) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -169,12 +189,15 @@ pub fn authorize(req: &Request<Incoming>, expected: Option<&str>) -> Result<(), 
     let Some(expected) = expected else {
         return Ok(());
     };
+    // `credentials = auth-scheme [ 1*SP token68 ]`, the scheme case-insensitive (RFC 9110
+    // section 11.1, 11.4): `bearer TOKEN` is `Bearer TOKEN`.
     let given = req
         .headers()
         .get(hyper::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map_or("", |(_, token)| token.trim_start_matches(' '));
     let same = given.len() == expected.len()
         && given
             .bytes()
@@ -214,26 +237,63 @@ pub fn content_type(req: &Request<Incoming>, accepted: &[&str]) -> Result<(), Pr
     if accepted.contains(&essence.as_str()) {
         return Ok(());
     }
+    // `curl --data` sends form data unless told otherwise: say so, and what to send.
+    let form = essence == "application/x-www-form-urlencoded";
     Err(Problem::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "Unsupported media type",
-        format!("the body is `{essence}`"),
+        if form {
+            format!(
+                "the body is sent as `{essence}` (what `curl --data` sends unless told otherwise); this endpoint reads `{}`",
+                accepted[0]
+            )
+        } else {
+            format!("the body is `{essence}`; this endpoint reads `{}`", accepted.join("` or `"))
+        },
     )
-    .with("hint", format!("send `Content-Type: {}`", accepted[0])))
+    .with(
+        "hint",
+        format!(
+            "send the header `Content-Type: {0}` (curl: `-H 'Content-Type: {0}'`); a body with no `Content-Type` is read as `{0}` too",
+            accepted[0]
+        ),
+    ))
+}
+
+/// What a body over its limit is, for the hint that fits the endpoint it was sent to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Oversized {
+    /// The body of the single-request endpoint.
+    Request,
+    /// One line of a batch.
+    BatchLine,
+    /// A whole batch.
+    Batch,
 }
 
 /// The problem for a body over `limit` bytes.
-pub fn too_large(what: &str, limit: u64) -> Problem {
+pub fn too_large(what: Oversized, limit: u64) -> Problem {
+    let (subject, hint) = match what {
+        Oversized::Request => (
+            "the request",
+            "a request is one small JSON object; to send many, use `POST /v1/decisions/{name}/batch`, one request per line",
+        ),
+        Oversized::BatchLine => (
+            "this line",
+            "each line of a batch is one request, a small JSON object: check that lines are separated by newlines",
+        ),
+        Oversized::Batch => (
+            "the batch",
+            "split the batch into several requests to the batch endpoint, or raise `--max-batch-bytes`",
+        ),
+    };
     Problem::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "Payload too large",
-        format!("{what} is larger than {limit} bytes"),
+        format!("{subject} is larger than {limit} bytes"),
     )
     .with("limit", limit)
-    .with(
-        "hint",
-        "a request is one small JSON object; send many with the batch endpoint",
-    )
+    .with("hint", hint)
 }
 
 /// Reads a whole body of at most `limit` bytes.
@@ -245,7 +305,7 @@ pub async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Bytes, Pr
         .and_then(|v| v.parse::<u64>().ok())
     {
         if len > limit as u64 {
-            return Err(too_large("the request", limit as u64));
+            return Err(too_large(Oversized::Request, limit as u64));
         }
     }
     match Limited::new(req.into_body(), limit).collect().await {
@@ -254,7 +314,7 @@ pub async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Bytes, Pr
             if e.downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some() =>
         {
-            Err(too_large("the request", limit as u64))
+            Err(too_large(Oversized::Request, limit as u64))
         }
         Err(e) => Err(Problem::new(
             StatusCode::BAD_REQUEST,
