@@ -68,6 +68,14 @@ pub struct ServeArgs {
     /// The most connections served at once.
     #[arg(long, default_value_t = 4096)]
     max_connections: usize,
+    /// After SIGTERM, seconds during which /readyz answers 503 while requests are still
+    /// served, so that a load balancer takes the replica out before its listener closes (at
+    /// least its health check interval times its unhealthy threshold).
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    drain_seconds: u64,
+    /// Then, seconds that requests in flight may take to finish before the process stops.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    grace_seconds: u64,
     /// Do not reload when the policy's files change (reload with POST /v1/admin/reload).
     #[arg(long)]
     no_watch: bool,
@@ -158,6 +166,8 @@ fn config(a: ServeArgs) -> Result<Config, String> {
     c.limits.max_batch_lines = a.max_batch_lines;
     c.limits.idle_timeout = Duration::from_secs(a.idle_timeout.max(1));
     c.limits.max_connections = a.max_connections.max(1);
+    c.limits.drain = Duration::from_secs(a.drain_seconds);
+    c.limits.grace = Duration::from_secs(a.grace_seconds);
     c.watch = !a.no_watch;
     c.run_tests = !a.allow_failing_tests;
     c.threads = a.threads.map(|t| t.max(1));

@@ -703,10 +703,20 @@ fn an_artifact_is_reloaded_when_replaced_and_a_corrupt_one_is_refused() {
 }
 
 #[test]
-fn sigterm_lets_a_batch_in_flight_finish_and_flushes_the_log() {
+fn sigterm_drains_then_lets_a_batch_in_flight_finish_and_flushes_the_log() {
     let dir = tempdir("serve-sigterm");
     let log = dir.join("decisions.jsonl");
-    let s = Server::start(&["policies", "--decision-log", log.to_str().unwrap()], &[]);
+    let s = Server::start(
+        &[
+            "policies",
+            "--decision-log",
+            log.to_str().unwrap(),
+            "--drain-seconds",
+            "2",
+        ],
+        &[],
+    );
+    assert_eq!(http(&s.addr, "GET", "/readyz", &[], b"").status, 200);
     let line = String::from_utf8(request_body()).unwrap().replace('\n', "");
     let lines = 100_000;
     let body = format!("{line}\n").repeat(lines);
@@ -739,10 +749,29 @@ fn sigterm_lets_a_batch_in_flight_finish_and_flushes_the_log() {
         .status()
         .unwrap();
     assert!(status.success());
-    // Draining: new connections are no longer taken.
+    let signalled = Instant::now();
+    // Draining, as a load balancer expects: for `--drain-seconds`, new connections are still
+    // taken, `/readyz` answers 503 and requests are answered.
+    wait_for("/readyz to answer 503", || {
+        http(&s.addr, "GET", "/readyz", &[], b"").status == 503
+    });
+    let r = http(
+        &s.addr,
+        "POST",
+        "/v1/decisions/transit_entry",
+        &[JSON],
+        &request_body(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(
+        signalled.elapsed() < Duration::from_secs(2),
+        "the checks took the whole drain period"
+    );
+    // Then new connections are no longer taken.
     wait_for("the listener to close", || {
         TcpStream::connect(&s.addr).is_err()
     });
+    assert!(signalled.elapsed() >= Duration::from_secs(2));
     go_on.send(()).unwrap();
     let r = batch.join().unwrap();
     assert_eq!(r.status, 200);
@@ -758,9 +787,9 @@ fn sigterm_lets_a_batch_in_flight_finish_and_flushes_the_log() {
     let mut s = s;
     let exit = s.child.wait().unwrap();
     assert!(exit.success(), "{exit}: {}", s.stderr.lock().unwrap());
-    // The log holds every decision.
+    // The log holds every decision: the batch's, and the one asked while draining.
     let text = std::fs::read_to_string(&log).unwrap();
-    assert_eq!(text.lines().count(), lines);
+    assert_eq!(text.lines().count(), lines + 1);
 }
 
 #[test]

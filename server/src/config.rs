@@ -41,6 +41,11 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// The most connections served at once; more wait to be accepted.
     pub max_connections: usize,
+    /// After SIGTERM, how long `/readyz` answers 503 while requests are still served, before
+    /// the listener closes: long enough for a load balancer's health checks to see it.
+    pub drain: Duration,
+    /// Then, how long requests in flight may take to finish.
+    pub grace: Duration,
 }
 
 impl Default for Limits {
@@ -51,6 +56,8 @@ impl Default for Limits {
             max_batch_lines: 10_000_000,
             idle_timeout: Duration::from_secs(60),
             max_connections: 4096,
+            drain: Duration::from_secs(5),
+            grace: Duration::from_secs(30),
         }
     }
 }

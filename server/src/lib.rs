@@ -25,9 +25,6 @@ use std::time::Duration;
 
 pub use config::{Config, Limits, LogTarget, PolicySource};
 
-/// How long requests in flight may take to finish after SIGTERM.
-const GRACE: Duration = Duration::from_secs(30);
-
 /// Runs the service until SIGTERM or Ctrl-C; then drains and flushes the decision log.
 /// Errors (the first policy does not load, the address is taken) are returned before
 /// anything is served.
@@ -59,6 +56,7 @@ pub fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     let listen = config.listen;
     let watch = config.watch;
+    let (drain, grace) = (config.limits.drain, config.limits.grace);
     let scheme = if tls.is_some() { "https" } else { "http" };
     let sha = first.sha256.clone();
     let decisions = first.engine.artifact().decisions.len();
@@ -77,7 +75,7 @@ pub fn serve(config: Config) -> Result<(), String> {
             "edict serve: listening on {scheme}://{bound}, serving artifact {sha} ({decisions} decision{})",
             if decisions == 1 { "" } else { "s" }
         );
-        net::serve(Arc::clone(&shared), listener, tls, shutdown_signal(), GRACE).await;
+        net::serve(Arc::clone(&shared), listener, tls, shutdown_signal(), drain, grace).await;
         Ok::<(), String>(())
     })?;
     // Dropping the last handle closes the log's queue; the writer drains it.

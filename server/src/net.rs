@@ -1,5 +1,6 @@
 //! Connections: accepting (HTTP/1.1 and HTTP/2, with TLS when configured), closing idle ones,
-//! and draining on shutdown: no new connections, requests in flight finish.
+//! and draining on shutdown: `/readyz` 503 for a while, then no new connections while requests
+//! in flight finish.
 
 use std::future::Future;
 use std::io;
@@ -27,14 +28,28 @@ pub fn draining() -> bool {
     DRAINING.load(Ordering::Relaxed)
 }
 
-/// Serves until `shutdown` completes, then drains for at most `grace`.
+/// Serves until `shutdown` completes; then drains as load balancers expect: for `drain`,
+/// `/readyz` answers 503 while every request is still served (new connections too), so that a
+/// balancer sees the replica leave before its listener goes; then the listener closes, idle
+/// connections are closed, and requests in flight finish, for at most `grace`.
 pub async fn serve(
     shared: Arc<Shared>,
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
+    drain: Duration,
     grace: Duration,
 ) {
+    let shutdown = async move {
+        shutdown.await;
+        DRAINING.store(true, Ordering::Relaxed);
+        if !drain.is_zero() {
+            eprintln!(
+                "edict serve: draining: /readyz answers 503 for {drain:?} while requests are served"
+            );
+            tokio::time::sleep(drain).await;
+        }
+    };
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(shared.config.limits.max_connections));
     let idle = shared.config.limits.idle_timeout;
