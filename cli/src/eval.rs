@@ -131,10 +131,18 @@ pub fn eval(
         Ok(t) => t,
         Err(o) => return o,
     };
-    let json = match parse_json(&text, None) {
+    let mut json = match parse_json(&text, None) {
         Ok(j) => j,
         Err(msg) => {
             stderr(&msg);
+            return Outcome::PolicyErrors;
+        }
+    };
+    // Instants (`Z`, offsets) become civil date-times of the decision's zone.
+    let localized = match engine.localize(id, &mut json) {
+        Ok(l) => l,
+        Err(e) => {
+            stderr(&request_error(None, &e));
             return Outcome::PolicyErrors;
         }
     };
@@ -162,7 +170,10 @@ pub fn eval(
     }
     match engine.decide(id, &inputs) {
         Ok(a) => {
-            let j = engine.answer_json(&a);
+            let mut j = engine.answer_json(&a);
+            if let Some(l) = &localized {
+                j["civil_time"] = l.to_json();
+            }
             match format {
                 AnswerFormat::Json => stdout(&format!("{}\n", pretty(&j))),
                 AnswerFormat::Text => {
@@ -255,18 +266,29 @@ pub fn batch(source: &Source<'_>, decision: &str, input: &Path, color: bool) -> 
             continue;
         }
         let answer = parse_json(&line, Some(n + 1))
-            .and_then(|j| {
+            .and_then(|mut j| {
+                let localized = engine
+                    .localize(id, &mut j)
+                    .map_err(|e| request_error(Some(n + 1), &e))?;
                 engine
                     .parse_request(id, &j)
+                    .map(|inputs| (inputs, localized))
                     .map_err(|e| request_error(Some(n + 1), &e))
             })
-            .and_then(|inputs| {
+            .and_then(|(inputs, localized)| {
                 engine
                     .decide(id, &inputs)
+                    .map(|a| (a, localized))
                     .map_err(|e| format!("error (line {}): {e}\n", n + 1))
             });
         let record = match answer {
-            Ok(a) => engine.answer_json(&a),
+            Ok((a, localized)) => {
+                let mut j = engine.answer_json(&a);
+                if let Some(l) = localized {
+                    j["civil_time"] = l.to_json();
+                }
+                j
+            }
             Err(msg) => {
                 bad += 1;
                 stderr(&msg);

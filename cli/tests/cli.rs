@@ -520,3 +520,113 @@ rule visa_free_entry for entry {
     assert!(!stdout.contains("t.nationality in"), "{stdout}");
     insta::assert_snapshot!("explain_named_condition_part", stdout);
 }
+
+/// A request may give instants (`Z`, or an offset): they are read as civil times in the
+/// decision's `zone`. At the day boundary: 2025-11-04T16:00Z is 2025-11-05 00:00 in Beijing, the
+/// day Hengqin was designated; a second earlier is still 2025-11-04. The answer says the civil
+/// times used.
+#[test]
+fn instants_are_read_as_civil_times_of_the_decision_zone() {
+    let ask = |arrival: &str, departure: &str| {
+        let request = format!(
+            r#"{{"t": {{"nationality": "us", "origin": "us", "arrival_port": "hengqin",
+                "arrival": "{arrival}", "onward_destination": "jp", "onward_departure": "{departure}"}}}}"#
+        );
+        let (code, out, err) = edict_stdin(
+            &["eval", "policies", "--decision", "transit_entry"],
+            &request,
+        );
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let at_midnight = ask("2025-11-04T16:00:00Z", "2025-11-08T10:00:00+08:00");
+    assert_eq!(at_midnight["as_of"], "2025-11-05");
+    assert_eq!(at_midnight["outcome"]["status"], "visa_free_transit");
+    assert_eq!(
+        at_midnight["civil_time"],
+        serde_json::json!({
+            "zone": "Asia/Shanghai",
+            "t.arrival": "2025-11-05T00:00:00",
+            "t.onward_departure": "2025-11-08T10:00:00",
+        })
+    );
+    let a_second_before = ask("2025-11-04T15:59:59Z", "2025-11-08T10:00:00+08:00");
+    assert_eq!(a_second_before["as_of"], "2025-11-04");
+    assert_eq!(a_second_before["outcome"]["status"], "visa_required");
+    // The same instant with an offset; and a civil date-time keeps its meaning.
+    let offset = ask("2025-11-05T00:00:00+08:00", "2025-11-08T10:00");
+    assert_eq!(offset["as_of"], "2025-11-05");
+    assert_eq!(offset["civil_time"]["t.arrival"], "2025-11-05T00:00:00");
+    assert!(offset["civil_time"].get("t.onward_departure").is_none());
+    let civil = ask("2025-11-05T00:00", "2025-11-08T10:00");
+    assert_eq!(civil["outcome"], at_midnight["outcome"]);
+    assert!(civil.get("civil_time").is_none(), "{civil}");
+}
+
+/// Where a country spans several zones, the zone is the port's: the same instant is one day
+/// at one port and the day before at the other. A decision that states no zone refuses
+/// instants with a hint.
+#[test]
+fn a_zone_per_port_and_a_decision_without_one() {
+    let dir = tempdir("zone_per_port");
+    let policy = r#"source s { title: "A test fixture", published: 2026-01-01 }
+entity Port {
+  name: Text
+  time_zone: Text
+}
+catalogue Port {
+  lisbon { name: "Lisbon", time_zone: "Europe/Lisbon" }
+  ponta_delgada { name: "Ponta Delgada", time_zone: "Atlantic/Azores" }
+}
+record Arrival { port: Port, at: DateTime }
+enum Status { open, closed }
+record Answer { status: Status }
+decision entry(a: Arrival) -> Answer {
+  as of a.at
+  zone a.port.time_zone
+  otherwise { status: closed }
+}
+rule open_from_march for entry {
+  from 2026-03-01
+  cite s
+  when a.port in [lisbon, ponta_delgada]
+  then { status: open }
+}
+decision unzoned(a: Arrival) -> Answer {
+  as of a.at
+  otherwise { status: closed }
+}
+"#;
+    std::fs::write(dir.join("w.edict"), policy).unwrap();
+    let w = dir.to_str().unwrap();
+    let ask = |decision: &str, port: &str| {
+        let request = format!(r#"{{"a": {{"port": "{port}", "at": "2026-03-01T00:30:00Z"}}}}"#);
+        edict_stdin(&["eval", w, "--decision", decision], &request)
+    };
+    let (code, out, err) = ask("entry", "lisbon");
+    assert_eq!(code, 0, "{err}");
+    let lisbon: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&lisbon["as_of"], &lisbon["outcome"]["status"]),
+        (&"2026-03-01".into(), &"open".into())
+    );
+    let (code, out, err) = ask("entry", "ponta_delgada");
+    assert_eq!(code, 0, "{err}");
+    let azores: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(azores["civil_time"]["zone"], "Atlantic/Azores");
+    assert_eq!(azores["civil_time"]["a.at"], "2026-02-28T23:30:00");
+    assert_eq!(azores["outcome"]["status"], "closed");
+    let (code, _, err) = ask("unzoned", "lisbon");
+    assert_eq!(code, 1);
+    assert!(err.contains("states no time zone"), "{err}");
+    assert!(err.contains("zone \"Asia/Shanghai\""), "{err}");
+    // A zone attribute that names no zone is refused when the policy is checked.
+    std::fs::write(
+        dir.join("w.edict"),
+        policy.replace("\"Atlantic/Azores\"", "\"Atlantic/Azore\""),
+    )
+    .unwrap();
+    let (code, _, err) = edict(&["check", w]);
+    assert_eq!(code, 1);
+    assert!(err.contains("the time zone `Atlantic/Azore`"), "{err}");
+}

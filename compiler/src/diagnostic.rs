@@ -186,6 +186,7 @@ codes! {
     E0207, Error, "number out of range";
     E0208, Error, "value of the wrong type for this place";
     E0209, Error, "dated value read outside a rule";
+    E0210, Error, "unknown time zone";
     E0301, Error, "member already present";
     E0302, Error, "member not present";
     E0303, Error, "amendment before the set exists";

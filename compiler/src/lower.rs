@@ -198,6 +198,70 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Every value a zone attribute takes in the catalogue is an IANA time zone: the problems,
+    /// one per entry that has another.
+    fn zone_values(
+        &self,
+        d: &edict_runtime::artifact::DecisionTable,
+        path: &edict_runtime::artifact::Path,
+        catalogue: &edict_runtime::artifact::Catalogue,
+        records: &[RecordType],
+    ) -> Vec<String> {
+        use edict_runtime::value::{TypeDesc, Value};
+        let Some((_, mut ty)) = d.params.get(path.param as usize).cloned() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, f) in path.fields.iter().enumerate() {
+            while let TypeDesc::Optional(inner) = ty {
+                ty = *inner;
+            }
+            match ty {
+                TypeDesc::Record(r) => {
+                    let Some(field) = records
+                        .get(r as usize)
+                        .and_then(|r| r.fields.get(*f as usize))
+                    else {
+                        return out;
+                    };
+                    ty = field.1.clone();
+                }
+                TypeDesc::Entity(t) => {
+                    let Some(et) = catalogue.entity_types.get(t as usize) else {
+                        return out;
+                    };
+                    if i + 1 < path.fields.len() {
+                        // An attribute that is itself an entry: follow its type.
+                        let Some(a) = et.attributes.get(*f as usize) else {
+                            return out;
+                        };
+                        ty = a.1.clone();
+                        continue;
+                    }
+                    for e in &et.entities {
+                        match e.attributes.get(*f as usize) {
+                            Some(Value::Text(name)) if edict_runtime::zone::is_time_zone(name) => {}
+                            Some(Value::Absent) | None => {}
+                            Some(other) => out.push(format!(
+                                "`{}` gives entry `{}` of `{}` the time zone `{}`, which is not an IANA time zone (such as `Asia/Shanghai`)",
+                                path.text,
+                                e.name,
+                                et.name,
+                                match other {
+                                    Value::Text(t) => t.clone(),
+                                    v => format!("{v:?}"),
+                                }
+                            )),
+                        }
+                    }
+                    return out;
+                }
+                _ => return out,
+            }
+        }
+        out
+    }
+
     fn err(
         &self,
         file: SourceFile,
@@ -302,7 +366,7 @@ impl<'a> Lowerer<'a> {
         let items = self.items();
         let mut errors = Vec::new();
         let catalogue = self.catalogue(&items, &mut errors);
-        let records = self
+        let records: Vec<RecordType> = self
             .names
             .records
             .iter()
@@ -336,7 +400,18 @@ impl<'a> Lowerer<'a> {
         for (name, (file, d)) in &decl_of {
             let rules = rules_of.get(name).map(Vec::as_slice).unwrap_or(&[]);
             match self.decision(*file, d, rules) {
-                Ok(t) => decisions.push(t),
+                Ok(t) => {
+                    if let (Some(edict_runtime::artifact::ZoneSpec::Attribute(path)), Some(z)) =
+                        (&t.zone, &d.zone)
+                    {
+                        errors.extend(
+                            self.zone_values(&t, path, &catalogue, &records)
+                                .into_iter()
+                                .map(|m| self.err(*file, z.span, m)),
+                        );
+                    }
+                    decisions.push(t)
+                }
                 Err(e) => errors.extend(e),
             }
         }

@@ -94,7 +94,7 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
             ItemKind::Decision(d) => {
                 d.params.iter().for_each(|p| type_ref(&p.ty, f));
                 type_ref(&d.output, f);
-                for e in [&d.as_of, &d.otherwise].into_iter().flatten() {
+                for e in [&d.as_of, &d.zone, &d.otherwise].into_iter().flatten() {
                     expr(e, f);
                 }
             }

@@ -228,9 +228,10 @@ module.exports = grammar({
 
     parameter: $ => seq(field('name', $.identifier), ':', field('type', $.type)),
 
-    decision_body: $ => seq('{', repeat(choice($.as_of_clause, $.hit_clause, $.otherwise_clause)), '}'),
+    decision_body: $ => seq('{', repeat(choice($.as_of_clause, $.zone_clause, $.hit_clause, $.otherwise_clause)), '}'),
 
     as_of_clause: $ => seq('as', 'of', $._expression),
+    zone_clause: $ => seq('zone', $._expression),
     hit_clause: $ => seq('hit', field('policy', choice('unique', 'first', 'priority', 'collect'))),
     otherwise_clause: $ => seq('otherwise', $._expression),
 

@@ -637,6 +637,7 @@ impl<'s> Fmt<'s> {
                     type_ref(&d.output)
                 );
                 let has_body = d.as_of.is_some()
+                    || d.zone.is_some()
                     || d.hit.is_some()
                     || d.otherwise.is_some()
                     || self
@@ -652,6 +653,12 @@ impl<'s> Fmt<'s> {
                 let mut elems: Vec<Elem> = Vec::new();
                 if let Some(e) = &d.as_of {
                     match self.value_elem("as of ", e, 1) {
+                        Some(x) => elems.push(x),
+                        None => return false,
+                    }
+                }
+                if let Some(e) = &d.zone {
+                    match self.value_elem("zone ", e, 1) {
                         Some(x) => elems.push(x),
                         None => return false,
                     }

@@ -358,6 +358,8 @@ fn describe(rule: &Rule) -> String {
         R::when_clause => "`when`",
         R::then_clause => "`then`",
         R::as_of_clause => "`as of`",
+        R::zone_clause => "`zone`",
+        R::kw_zone => "`zone`",
         R::hit_clause => "`hit`",
         R::otherwise_clause => "`otherwise`",
         R::given_clause => "`given`",

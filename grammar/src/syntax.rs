@@ -380,6 +380,9 @@ pub struct DecisionDecl {
     pub params: Vec<Param>,
     pub output: TypeRef,
     pub as_of: Option<Expr>,
+    /// `zone EXPR`: the IANA time zone the decision's date-times are civil times in, a text
+    /// constant or a text attribute of an input's entry.
+    pub zone: Option<Expr>,
     pub hit: Option<(HitPolicy, Span)>,
     pub otherwise: Option<Expr>,
     pub repeated: Vec<Span>,

@@ -11,7 +11,7 @@ use crate::value::{TypeDesc, Value};
 
 pub const MAGIC: &[u8; 8] = b"EDICTART";
 /// Bumped whenever the layout of [`Artifact`] changes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Artifact {
@@ -386,6 +386,8 @@ pub struct DecisionTable {
     pub output: u32,
     /// The input that fixes the day rules and sets are read at.
     pub as_of: Path,
+    /// The time zone the decision's date-times are civil times in (`zone`), if it states one.
+    pub zone: Option<ZoneSpec>,
     pub hit: Hit,
     pub rules: Vec<RuleInfo>,
     pub otherwise: Option<Value>,
@@ -393,6 +395,14 @@ pub struct DecisionTable {
     pub rows: Vec<Row>,
     /// Days where something changes (a rule starts or ends, a set used is amended), sorted.
     pub boundaries: Vec<i64>,
+}
+
+/// Where a decision's time zone comes from: an IANA name, or a text attribute of an input's
+/// entry (`t.arrival_port.time_zone`) where the zone depends on the port.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ZoneSpec {
+    Named(String),
+    Attribute(Path),
 }
 
 /// Why an artifact could not be loaded.

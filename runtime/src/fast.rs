@@ -98,11 +98,18 @@ impl Engine {
         request: &[u8],
         out: &mut Vec<u8>,
     ) -> Result<Answer, JsonRequestError> {
-        let inputs = self.decode_request(decision, request)?;
+        let (inputs, localized) = self.decode_request_localized(decision, request)?;
         let answer = self
             .decide(decision, &inputs)
             .map_err(JsonRequestError::Eval)?;
         self.write_answer(&answer, out);
+        if let Some(l) = localized {
+            // `…}` becomes `…,"civil_time":{…}}`: the civil date-times the instants became.
+            out.pop();
+            out.extend_from_slice(b",\"civil_time\":");
+            out.extend_from_slice(l.to_json().to_string().as_bytes());
+            out.push(b'}');
+        }
         Ok(answer)
     }
 
@@ -112,13 +119,30 @@ impl Engine {
         decision: u32,
         request: &[u8],
     ) -> Result<Vec<Value>, JsonRequestError> {
+        self.decode_request_localized(decision, request)
+            .map(|(inputs, _)| inputs)
+    }
+
+    /// A request's JSON bytes as input values, and the instants it gave converted to the
+    /// decision's civil time (`crate::zone`). The fast decoder takes civil date-times only;
+    /// a request with an instant goes the general path.
+    pub fn decode_request_localized(
+        &self,
+        decision: u32,
+        request: &[u8],
+    ) -> Result<(Vec<Value>, Option<crate::zone::Localized>), JsonRequestError> {
         if let Some(inputs) = self.decode_fast(decision, request) {
-            return Ok(inputs);
+            return Ok((inputs, None));
         }
-        let json: Json =
+        let mut json: Json =
             serde_json::from_slice(request).map_err(|e| JsonRequestError::Syntax(e.to_string()))?;
-        self.parse_request(decision, &json)
-            .map_err(JsonRequestError::Request)
+        let localized = self
+            .localize(decision, &mut json)
+            .map_err(JsonRequestError::Request)?;
+        let inputs = self
+            .parse_request(decision, &json)
+            .map_err(JsonRequestError::Request)?;
+        Ok((inputs, localized))
     }
 
     /// The fast decoder alone: `None` whenever it is not sure.

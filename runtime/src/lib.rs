@@ -25,6 +25,7 @@ mod validate;
 pub mod value;
 pub mod verify;
 mod witness;
+pub mod zone;
 
 pub use artifact::{Artifact, LoadError};
 pub use engine::{column_text, Answer, Engine, EvalError, Verdict};

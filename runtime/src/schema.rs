@@ -96,8 +96,9 @@ impl Engine {
             }
             TypeDesc::DateTime => json!({
                 "type": "string",
-                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$",
-                "examples": ["2025-11-10T10:00"],
+                "description": "a civil date-time where the decision applies; for a decision that states its `zone`, also an instant with `Z` or an offset, read in that zone",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+                "examples": ["2025-11-10T10:00", "2025-11-04T16:00:00Z"],
             }),
             TypeDesc::Duration => json!({
                 "type": "string",

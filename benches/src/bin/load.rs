@@ -2,9 +2,12 @@
 //! and against the yardstick (a minimal hyper server answering a fixed body), in the same run,
 //! alternating; then the batch endpoint. Prints a Markdown table for BENCHMARKS.md.
 //!
-//! `load EDICT_BINARY [--seconds S] [--concurrency C,C,...] [--batch-lines N]`
+//! `load EDICT_BINARY [--seconds S] [--concurrency C,C,...] [--rates F,F,...] [--batch-lines N]`
 //! (run from the repository root: it serves `policies/`). The requests are 10,000 different
-//! random requests of the transit decision, in turn.
+//! random requests of the transit decision, in turn. Besides the closed loop (clients sending
+//! back to back), an open loop at fixed rates (`--rates`, fractions of each server's measured
+//! maximum: 0.25, 0.5, 0.9) reports p50, p99 and p99.9 latency counted from each request's
+//! scheduled time.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -142,6 +145,113 @@ async fn hammer(
     total
 }
 
+/// Open loop at a fixed rate: requests are scheduled every `1/rate` seconds for `seconds`,
+/// whatever the answers do, and sent on `connections` keep-alive connections; each latency is
+/// counted from the request's scheduled time, so a server that falls behind is charged for the
+/// queue it builds (no coordinated omission).
+async fn constant_rate(
+    addr: &str,
+    path: &str,
+    bodies: Arc<Vec<Bytes>>,
+    rate: f64,
+    seconds: f64,
+    connections: usize,
+) -> Run {
+    let (tx, rx) = async_channel(connections * 4);
+    let start = tokio::time::Instant::now();
+    let total = (rate * seconds) as u64;
+    let ticker = tokio::spawn(async move {
+        for i in 0..total {
+            let at = start + Duration::from_secs_f64(i as f64 / rate);
+            tokio::time::sleep_until(at).await;
+            if tx.send((i, at)).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (addr, path, bodies, rx) = (
+            addr.to_string(),
+            path.to_string(),
+            Arc::clone(&bodies),
+            rx.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut run = Run::default();
+            let Ok(stream) = tokio::net::TcpStream::connect(&addr).await else {
+                run.failures += 1;
+                return run;
+            };
+            let _ = stream.set_nodelay(true);
+            let Ok((mut sender, conn)) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
+            else {
+                run.failures += 1;
+                return run;
+            };
+            tokio::spawn(conn);
+            while let Ok((i, at)) = rx.recv().await {
+                let req = Request::post(path.as_str())
+                    .header("host", "bench")
+                    .header("content-type", "application/json")
+                    .body(Full::new(bodies[i as usize % bodies.len()].clone()));
+                let Ok(req) = req else { break };
+                match sender.send_request(req).await {
+                    Ok(resp) => {
+                        let ok = resp.status().is_success();
+                        let collected = resp.into_body().collect().await;
+                        if ok && collected.is_ok() {
+                            run.requests += 1;
+                            run.latencies
+                                .push(at.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                        } else {
+                            run.failures += 1;
+                        }
+                    }
+                    Err(_) => {
+                        run.failures += 1;
+                        break;
+                    }
+                }
+            }
+            run
+        }));
+    }
+    let _ = ticker.await;
+    drop(rx);
+    let mut out = Run::default();
+    for t in tasks {
+        if let Ok(r) = t.await {
+            out.requests += r.requests;
+            out.failures += r.failures;
+            out.latencies.extend(r.latencies);
+        }
+    }
+    out.elapsed = start.elapsed();
+    out
+}
+
+/// A bounded multi-consumer queue of scheduled requests (tokio's mpsc has one consumer).
+fn async_channel(
+    capacity: usize,
+) -> (
+    tokio::sync::mpsc::Sender<(u64, tokio::time::Instant)>,
+    Shared,
+) {
+    let (tx, rx) = tokio::sync::mpsc::channel(capacity);
+    (tx, Shared(Arc::new(tokio::sync::Mutex::new(rx))))
+}
+
+#[derive(Clone)]
+struct Shared(Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<(u64, tokio::time::Instant)>>>);
+
+impl Shared {
+    async fn recv(&self) -> Result<(u64, tokio::time::Instant), ()> {
+        self.0.lock().await.recv().await.ok_or(())
+    }
+}
+
 /// One batch of `lines` requests; decisions per second and how many lines came back.
 async fn batch(addr: &str, body: Bytes) -> Result<(f64, usize), String> {
     let stream = tokio::net::TcpStream::connect(addr)
@@ -173,15 +283,17 @@ fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let edict =
         PathBuf::from(args.next().ok_or(
-            "usage: load EDICT_BINARY [--seconds S] [--concurrency 32,64] [--batch-lines N]",
+            "usage: load EDICT_BINARY [--seconds S] [--concurrency 32,64] [--rates 0.25,0.5,0.9] [--batch-lines N]",
         )?);
     let (mut seconds, mut levels, mut batch_lines) = (5.0, vec![32usize, 64], 1_000_000usize);
+    let mut rates = vec![0.25, 0.5, 0.9];
     while let Some(a) = args.next() {
         let v = args.next().ok_or(format!("{a} needs a value"))?;
         match a.as_str() {
             "--seconds" => seconds = v.parse().map_err(|_| "bad --seconds")?,
             "--concurrency" => levels = v.split(',').filter_map(|c| c.parse().ok()).collect(),
             "--batch-lines" => batch_lines = v.parse().map_err(|_| "bad --batch-lines")?,
+            "--rates" => rates = v.split(',').filter_map(|c| c.parse().ok()).collect(),
             _ => return Err(format!("unknown option {a}")),
         }
     }
@@ -272,6 +384,36 @@ fn main() -> Result<(), String> {
             }
         }
     });
+    // Latency at fixed rates: 25%, 50% and 90% of each server's measured maximum (the closed
+    // loop above at the highest concurrency), open loop on 64 connections.
+    if !rates.is_empty() {
+        println!();
+        println!("| server | rate (of its max) | requests/s sent | p50 µs | p99 µs | p99.9 µs | failed |");
+        println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        rt.block_on(async {
+            let top = levels.iter().copied().max().unwrap_or(64);
+            for (name, addr) in [
+                ("yardstick (hyper, fixed body)", &yard.addr),
+                ("edict serve", &served.addr),
+                ("edict serve + decision log", &logged.addr),
+            ] {
+                let max = hammer(addr, path, Arc::clone(&bodies), top, seconds / 2.0).await.rps();
+                for &f in &rates {
+                    let rate = max * f;
+                    let mut r =
+                        constant_rate(addr, path, Arc::clone(&bodies), rate, seconds, 64).await;
+                    let (p50, p99, p999) =
+                        (r.percentile(0.5), r.percentile(0.99), r.percentile(0.999));
+                    println!(
+                        "| {name} | {:.0}% of {max:.0}/s | {:.0} | {p50:.0} | {p99:.0} | {p999:.0} | {} |",
+                        100.0 * f,
+                        r.rps(),
+                        r.failures
+                    );
+                }
+            }
+        });
+    }
     // The batch endpoint, with the worker threads it would have in production (both cores).
     drop(served);
     drop(logged);

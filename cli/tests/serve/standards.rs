@@ -221,3 +221,38 @@ fn http_as_the_rfcs_say() {
     let missing = http(&a, "GET", "/docs/nope.html", &[], b"");
     assert_eq!(missing.json()["status"], 404);
 }
+
+/// Date-times with `Z` or an offset are read as Beijing civil time (the corpus's `zone`), one
+/// request and in a batch; the answer says the civil time used.
+#[test]
+fn instants_decide_as_civil_time_at_the_port() {
+    let s = Server::start(&["policies", "--no-decision-log"], &[]);
+    let request = |arrival: &str| {
+        format!(
+            r#"{{"t": {{"nationality": "us", "origin": "us", "arrival_port": "hengqin", "arrival": "{arrival}", "onward_destination": "jp", "onward_departure": "2025-11-08T10:00:00+08:00"}}}}"#
+        )
+    };
+    let r = http(
+        &s.addr,
+        "POST",
+        "/v1/decisions/transit_entry",
+        &[crate::JSON],
+        request("2025-11-04T16:00:00Z").as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let j = r.json();
+    assert_eq!(j["as_of"], "2025-11-05");
+    assert_eq!(j["outcome"]["status"], "visa_free_transit");
+    assert_eq!(j["civil_time"]["t.arrival"], "2025-11-05T00:00:00");
+    assert_eq!(j["civil_time"]["zone"], "Asia/Shanghai");
+    let body = format!(
+        "{}\n{}\n",
+        request("2025-11-04T15:59:59Z"),
+        request("2025-11-05T00:00:00+08:00")
+    );
+    let answers = crate::batch(&s.addr, body.as_bytes());
+    assert_eq!(answers[0]["as_of"], "2025-11-04");
+    assert_eq!(answers[0]["outcome"]["status"], "visa_required");
+    assert_eq!(answers[1]["as_of"], "2025-11-05");
+    assert_eq!(answers[1]["outcome"]["status"], "visa_free_transit");
+}

@@ -95,6 +95,33 @@ impl Checker<'_> {
                 self.emit(diag);
             }
         }
+        if let Some(z) = &d.zone {
+            let t = self.infer(z, &scope, None);
+            if !t.is_error() && !matches!(t.strip_optional(), Ty::Text) {
+                let diag = self
+                    .diag(Code::E0208, z.span, format!("`zone` must be a time zone's name, found {}", t.describe()))
+                    .label(format!("this is {}", t.describe()))
+                    .help("write an IANA name such as `zone \"Asia/Shanghai\"`, or a text attribute of an input's entry such as `zone t.arrival_port.time_zone`");
+                self.emit(diag);
+            }
+            if let edict_grammar::ExprKind::Text(name) = &z.kind {
+                if !edict_runtime::zone::is_time_zone(name) {
+                    let zones: Vec<String> =
+                        jiff::tz::db().available().map(|n| n.to_string()).collect();
+                    let near =
+                        edict_runtime::fuzzy::best_match(name, zones.iter().map(String::as_str));
+                    let diag = self
+                        .diag(Code::E0210, z.span, format!("`{name}` is not a time zone in the IANA database"))
+                        .label("no such time zone")
+                        .help(match near {
+                            Some(n) => format!("did you mean `{n}`? Zones are named by region and city, such as `Asia/Shanghai`"),
+                            None => "zones are named by region and city, such as `Asia/Shanghai` or `Asia/Urumqi`".to_string(),
+                        });
+                    self.emit(diag);
+                }
+            }
+            facts.push(format!("zone: {}", crate::render::expr_text(z)));
+        }
         if let Some(o) = &d.otherwise {
             self.check_against(o, &scope, &output, "the `otherwise` outcome");
             facts.push(format!("otherwise: {}", crate::render::expr_text(o)));

@@ -26,10 +26,12 @@ pub struct Token {
 }
 
 /// Words that are keywords only where the grammar expects them (`cite s item 4`, `as of`,
-/// `rule r for d`, `hit unique`, `announced 12 partial`, `= a union b`, `identified by`).
+/// `rule r for d`, `hit unique`, `announced 12 partial`, `= a union b`, `identified by`,
+/// `zone "Asia/Shanghai"`).
 const CONTEXTUAL_WORDS: &[&str] = &[
     "item",
     "says",
+    "zone",
     "as",
     "of",
     "for",

@@ -270,7 +270,7 @@ impl Walker<'_> {
                         self.type_ref(&p.ty);
                     }
                     self.type_ref(&d.output);
-                    if let Some(e) = &d.as_of {
+                    for e in [&d.as_of, &d.zone].into_iter().flatten() {
                         self.expr(e, &scope, None);
                     }
                     if let Some(e) = &d.otherwise {

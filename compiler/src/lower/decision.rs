@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use edict_grammar::{DecisionDecl, Expr, ExprKind, RuleDecl};
 use edict_runtime::artifact::{
-    Atom, Citation, Column, Condition, DecisionTable, Domain, Hit, Row, RuleInfo, Test,
+    Atom, Citation, Column, Condition, DecisionTable, Domain, Hit, Row, RuleInfo, Test, ZoneSpec,
 };
 use edict_runtime::value::date_to_days;
 
@@ -53,6 +53,25 @@ impl<'a> Lowerer<'a> {
                     "the decision needs an `as of` input",
                 )])
             }
+        };
+        let zone = match &d.zone {
+            None => None,
+            Some(z) => Some(match &z.kind {
+                ExprKind::Text(name) if edict_runtime::zone::is_time_zone(name) => {
+                    ZoneSpec::Named(name.clone())
+                }
+                _ => match cx.path(z) {
+                    Some((path, ty)) if matches!(ty.strip_optional(), Ty::Text) => {
+                        ZoneSpec::Attribute(path)
+                    }
+                    _ => {
+                        return Err(vec![cx.err(
+                        z,
+                        "`zone` must name an IANA time zone or read a text attribute of an input",
+                    )])
+                    }
+                },
+            }),
         };
         let otherwise = d
             .otherwise
@@ -218,6 +237,7 @@ impl<'a> Lowerer<'a> {
         boundaries.sort_unstable();
         boundaries.dedup();
         Ok(DecisionTable {
+            zone,
             name: d.name.name.clone(),
             params: params
                 .iter()

@@ -18,7 +18,7 @@
 
 [
   "from" "until" "cite" "but" "says" "item" "announced" "partial" "add" "remove" "move" "into"
-  "for" "as" "of" "hit" "otherwise" "when" "then" "given" "expect" "cases"
+  "for" "as" "of" "zone" "hit" "otherwise" "when" "then" "given" "expect" "cases"
   "identified" "by" "in"
 ] @keyword
 

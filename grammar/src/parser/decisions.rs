@@ -8,6 +8,7 @@ impl Builder {
         let mut params = Vec::new();
         let mut output = None;
         let mut as_of = None;
+        let mut zone = None;
         let mut hit = None;
         let mut otherwise = None;
         let mut repeated = Vec::new();
@@ -30,6 +31,10 @@ impl Builder {
                             Rule::as_of_clause => {
                                 let e = self.clause_expr(clause);
                                 set_once(&mut as_of, e, span, &mut repeated);
+                            }
+                            Rule::zone_clause => {
+                                let e = self.clause_expr(clause);
+                                set_once(&mut zone, e, span, &mut repeated);
                             }
                             Rule::hit_clause => {
                                 let h = clause.into_inner().nth(1).map(|h| {
@@ -60,6 +65,7 @@ impl Builder {
                 params,
                 output,
                 as_of,
+                zone,
                 hit,
                 otherwise,
                 repeated,
