@@ -163,7 +163,20 @@ async fn constant_rate(
     let ticker = tokio::spawn(async move {
         for i in 0..total {
             let at = start + Duration::from_secs_f64(i as f64 / rate);
-            tokio::time::sleep_until(at).await;
+            // Tokio's timers tick in milliseconds: sleep to just before the time, then yield
+            // (letting the connections run) until it comes, so that a request leaves on time
+            // and the generator adds no millisecond of its own to the latencies.
+            loop {
+                let now = tokio::time::Instant::now();
+                if now >= at {
+                    break;
+                }
+                if at - now > Duration::from_millis(2) {
+                    tokio::time::sleep_until(at - Duration::from_millis(1)).await;
+                } else {
+                    tokio::task::yield_now().await;
+                }
+            }
             if tx.send((i, at)).await.is_err() {
                 break;
             }
