@@ -76,6 +76,51 @@ impl Run {
     }
 }
 
+/// A keep-alive HTTP/1.1 connection to `addr`.
+async fn connect(addr: &str) -> Option<hyper::client::conn::http1::SendRequest<Full<Bytes>>> {
+    let stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+    let _ = stream.set_nodelay(true);
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .ok()?;
+    tokio::spawn(conn);
+    Some(sender)
+}
+
+/// Sends one request and reads the whole answer, counting it in `run` with its latency from
+/// `since`; false when the connection failed.
+async fn ask(
+    sender: &mut hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    path: &str,
+    body: &Bytes,
+    run: &mut Run,
+    since: Instant,
+) -> bool {
+    let req = Request::post(path)
+        .header("host", "bench")
+        .header("content-type", "application/json")
+        .body(Full::new(body.clone()));
+    let Ok(req) = req else { return false };
+    match sender.send_request(req).await {
+        Ok(resp) => {
+            let ok = resp.status().is_success();
+            let collected = resp.into_body().collect().await;
+            if ok && collected.is_ok() {
+                run.requests += 1;
+                run.latencies
+                    .push(since.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+            } else {
+                run.failures += 1;
+            }
+            true
+        }
+        Err(_) => {
+            run.failures += 1;
+            false
+        }
+    }
+}
+
 /// `concurrency` keep-alive connections, each sending requests back to back for `seconds`.
 async fn hammer(
     addr: &str,
@@ -91,43 +136,16 @@ async fn hammer(
         let (addr, path, bodies) = (addr.to_string(), path.to_string(), Arc::clone(&bodies));
         tasks.push(tokio::spawn(async move {
             let mut run = Run::default();
-            let Ok(stream) = tokio::net::TcpStream::connect(&addr).await else {
+            let Some(mut sender) = connect(&addr).await else {
                 run.failures += 1;
                 return run;
             };
-            let _ = stream.set_nodelay(true);
-            let Ok((mut sender, conn)) =
-                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
-            else {
-                run.failures += 1;
-                return run;
-            };
-            tokio::spawn(conn);
             let mut i = task * 7919;
             while Instant::now() < deadline {
                 i += 1;
-                let req = Request::post(path.as_str())
-                    .header("host", "bench")
-                    .header("content-type", "application/json")
-                    .body(Full::new(bodies[i % bodies.len()].clone()));
-                let Ok(req) = req else { break };
                 let t = Instant::now();
-                match sender.send_request(req).await {
-                    Ok(resp) => {
-                        let ok = resp.status().is_success();
-                        let collected = resp.into_body().collect().await;
-                        if ok && collected.is_ok() {
-                            run.requests += 1;
-                            run.latencies
-                                .push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
-                        } else {
-                            run.failures += 1;
-                        }
-                    }
-                    Err(_) => {
-                        run.failures += 1;
-                        break;
-                    }
+                if !ask(&mut sender, &path, &bodies[i % bodies.len()], &mut run, t).await {
+                    break;
                 }
             }
             run
@@ -192,40 +210,14 @@ async fn constant_rate(
         );
         tasks.push(tokio::spawn(async move {
             let mut run = Run::default();
-            let Ok(stream) = tokio::net::TcpStream::connect(&addr).await else {
+            let Some(mut sender) = connect(&addr).await else {
                 run.failures += 1;
                 return run;
             };
-            let _ = stream.set_nodelay(true);
-            let Ok((mut sender, conn)) =
-                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
-            else {
-                run.failures += 1;
-                return run;
-            };
-            tokio::spawn(conn);
             while let Ok((i, at)) = rx.recv().await {
-                let req = Request::post(path.as_str())
-                    .header("host", "bench")
-                    .header("content-type", "application/json")
-                    .body(Full::new(bodies[i as usize % bodies.len()].clone()));
-                let Ok(req) = req else { break };
-                match sender.send_request(req).await {
-                    Ok(resp) => {
-                        let ok = resp.status().is_success();
-                        let collected = resp.into_body().collect().await;
-                        if ok && collected.is_ok() {
-                            run.requests += 1;
-                            run.latencies
-                                .push(at.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
-                        } else {
-                            run.failures += 1;
-                        }
-                    }
-                    Err(_) => {
-                        run.failures += 1;
-                        break;
-                    }
+                let body = &bodies[i as usize % bodies.len()];
+                if !ask(&mut sender, &path, body, &mut run, at.into_std()).await {
+                    break;
                 }
             }
             run
