@@ -171,27 +171,10 @@ fn stated(e: &Engine, f: &Fact, day: i64) -> bool {
             let Some(t) = artifact.sets.iter().find(|s| &s.name == set) else {
                 return false;
             };
-            let holds = |i: usize| {
-                t.slices[i]
-                    .members
-                    .iter()
-                    .any(|m| super::cells::domain_name(e, t.domain, *m).as_deref() == Some(member))
-            };
-            let Some(upto) = t
-                .slices
-                .iter()
-                .rposition(|s| s.from.is_none_or(|f| f <= day))
-            else {
+            let Some((true, first)) = stretch(e, t, member, day) else {
                 return false;
             };
-            // The version, back from the day, since which it holds the member.
-            let mut first = upto;
-            while first > 0 && holds(first - 1) {
-                first -= 1;
-            }
-            holds(upto)
-                && t.slices[first].from == *since
-                && cite(&t.slices[first].citation) == *citation
+            t.slices[first].from == *since && cite(&t.slices[first].citation) == *citation
         }
         Fact::Entry {
             value,
@@ -346,6 +329,33 @@ fn relation_key(
     }
 }
 
+/// Whether `member` is in the set on `day`, and the first of the set's versions, back from the
+/// one in force that day, that all agree on it (where its membership, or its absence, began).
+/// `None` before the set exists.
+fn stretch(
+    e: &Engine,
+    t: &crate::artifact::SetTimeline,
+    member: &str,
+    day: i64,
+) -> Option<(bool, usize)> {
+    let holds = |i: usize| {
+        t.slices[i]
+            .members
+            .iter()
+            .any(|m| super::cells::domain_name(e, t.domain, *m).as_deref() == Some(member))
+    };
+    let upto = t
+        .slices
+        .iter()
+        .rposition(|s| s.from.is_none_or(|f| f <= day))?;
+    let state = holds(upto);
+    let mut first = upto;
+    while first > 0 && holds(first - 1) == state {
+        first -= 1;
+    }
+    Some((state, first))
+}
+
 /// Why a fact of the old side's answer does not hold on the new side on `day`: the member left
 /// the set (or the set ended), or the entry ended. `None` when the new side still holds it
 /// (the answer changed for another reason, credited by the new side's facts).
@@ -362,23 +372,11 @@ fn lost(new: &Engine, f: &Fact, after: &[Fact], day: i64) -> Option<Credit> {
                     citation: None,
                 });
             };
-            let holds = |i: usize| {
-                t.slices[i].members.iter().any(|m| {
-                    super::cells::domain_name(new, t.domain, *m).as_deref() == Some(member)
-                })
-            };
-            let upto = t
-                .slices
-                .iter()
-                .rposition(|s| s.from.is_none_or(|f| f <= day))?;
-            if holds(upto) {
+            // Still a member: the answer changed for another reason. Else the version that
+            // dropped it.
+            let (false, first) = stretch(new, t, member, day)? else {
                 return None;
-            }
-            // The version that dropped it: the first of those, back from the day, without it.
-            let mut first = upto;
-            while first > 0 && !holds(first - 1) {
-                first -= 1;
-            }
+            };
             let slice = &t.slices[first];
             Some(Credit::Left {
                 set: set.clone(),
