@@ -491,12 +491,16 @@ impl Analysis {
         out
     }
 
-    /// The diagnostics of every file, in path order.
+    /// The diagnostics of every file: the syntax errors of every file first (a name error is
+    /// often their consequence), then the others, each group in path order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        self.files
+        let mut all: Vec<Diagnostic> = self
+            .files
             .keys()
             .flat_map(|p| self.file_diagnostics(p))
-            .collect()
+            .collect();
+        all.sort_by_key(|d| !d.code.is_syntax());
+        all
     }
 
     /// The checked model of one file.

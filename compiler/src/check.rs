@@ -135,6 +135,10 @@ impl<'a> Checker<'a> {
     }
 
     fn unknown_as(&mut self, code: Code, ident: &Ident, what: &str, candidates: Vec<&str>) {
+        // Declared by an item that does not parse: its syntax error is the one to fix.
+        if code == Code::E0101 && self.index.broken.contains_key(&ident.name) {
+            return;
+        }
         let mut d = self.diag(code, ident.span, format!("unknown {what} `{}`", ident.name));
         match best_match(&ident.name, candidates.iter().copied()) {
             Some(best) => {

@@ -200,6 +200,9 @@ pub struct AmendSummary {
 pub struct FileDecls {
     pub decls: Vec<Decl>,
     pub amends: Vec<AmendSummary>,
+    /// Names declared by items that do not parse (`rule visa_free for d { when ... 72 h }`),
+    /// with the item's keyword: references to them are not reported as unknown.
+    pub broken: Vec<(String, &'static str)>,
 }
 
 fn cite(c: Option<&edict_grammar::Citation>) -> Option<(String, Option<u32>)> {
@@ -377,7 +380,15 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                     decision: c.decision.name.clone(),
                 },
             ),
-            ItemKind::Error => {}
+            ItemKind::Error => {
+                let text = file.text(db);
+                if let Some((keyword, name)) = text
+                    .get(item.span.range())
+                    .and_then(|t| edict_grammar::broken::header(t, item.span.start as usize))
+                {
+                    out.broken.push((name.name, keyword));
+                }
+            }
         }
     }
     Arc::new(out)
@@ -397,6 +408,8 @@ pub struct Index {
     pub defs: BTreeMap<String, Vec<DefRef>>,
     /// Variant name → the enums that have it.
     pub variants: BTreeMap<String, Vec<String>>,
+    /// Names that only items which do not parse declare, with the item's keyword.
+    pub broken: BTreeMap<String, &'static str>,
 }
 
 impl Index {
@@ -484,6 +497,13 @@ pub fn workspace_index(db: &dyn Db, ws: Workspace) -> Arc<Index> {
                 });
         }
     }
+    for &file in ws.files(db) {
+        for (name, keyword) in &file_decls(db, file).broken {
+            if !index.defs.contains_key(name) {
+                index.broken.entry(name.clone()).or_insert(keyword);
+            }
+        }
+    }
     Arc::new(index)
 }
 
@@ -495,6 +515,13 @@ pub fn file_refs(db: &dyn Db, file: SourceFile) -> Arc<BTreeSet<String>> {
     crate::refs::collect(parsed, &mut |name: &str| {
         refs.insert(name.to_string());
     });
+    // What an item that does not parse mentions counts as used: its error is the one to fix.
+    let text = file.text(db);
+    for item in &parsed.items {
+        if let (ItemKind::Error, Some(t)) = (&item.kind, text.get(item.span.range())) {
+            refs.extend(edict_grammar::broken::words(t).map(str::to_string));
+        }
+    }
     Arc::new(refs)
 }
 

@@ -209,6 +209,13 @@ codes! {
     W0504, Warning, "fact cited only to a source known to say otherwise";
 }
 
+impl Code {
+    /// A syntax or lexical error (`E0001`..`E0008`): reported before the errors it may cause.
+    pub fn is_syntax(self) -> bool {
+        self.as_str().starts_with("E000")
+    }
+}
+
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

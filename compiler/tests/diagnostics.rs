@@ -172,3 +172,27 @@ fn e0008_string_too_long() {
         d.message, d.primary.span.start, d.primary.span.end
     ));
 }
+
+/// A typo in a rule's condition: its syntax error comes first, from whichever file, and the
+/// tests that name the rule do not add "unknown rule" errors; an unrelated mistake is still
+/// reported, after it. The order is the same however the files are given.
+#[test]
+fn root_causes_first() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics/root_causes");
+    let files = ["a_tests.edict", "z_rules.edict"];
+    let mut orders = Vec::new();
+    for order in [files, [files[1], files[0]]] {
+        let mut analysis = Analysis::default();
+        for name in order {
+            analysis.set_file(name, std::fs::read_to_string(dir.join(name)).unwrap());
+        }
+        let diags = analysis.check();
+        orders.push(render_human(&diags, &analysis.sources(), false));
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["E0001", "E0101"], "{}", orders.last().unwrap());
+        assert!(diags[1].message.contains("`zz`"));
+    }
+    assert_eq!(orders[0], orders[1]);
+    insta::assert_snapshot!(orders[0]);
+}

@@ -2,6 +2,7 @@
 //!
 //! Entry point: [`parse`], which never fails; see [`ParsedFile::errors`].
 
+pub mod broken;
 mod chunk;
 pub mod format;
 pub mod limits;

@@ -132,6 +132,10 @@ impl Checker<'_> {
 
     pub(crate) fn condition(&mut self, c: &edict_grammar::ConditionDecl) {
         let facts = vec![format!("for: {}", c.decision.name)];
+        if self.index.broken.contains_key(&c.decision.name) {
+            // The decision does not parse: its inputs are unknown, and its error says why.
+            return;
+        }
         let scope = match self.decision_scope(&c.decision.name) {
             Some((scope, _, _)) => scope,
             None => {
@@ -216,6 +220,10 @@ impl Checker<'_> {
 
     pub(crate) fn rule(&mut self, r: &RuleDecl) {
         let mut facts = vec![format!("for: {}", r.decision.name)];
+        if self.index.broken.contains_key(&r.decision.name) {
+            // The decision does not parse: its inputs are unknown, and its error says why.
+            return;
+        }
         let (scope, output, hit) = match self.decision_scope(&r.decision.name) {
             Some(s) => s,
             None => {
