@@ -266,16 +266,30 @@ impl<'a> Interpreter<'a> {
             return None;
         }
         let day = env.day?;
-        let key = match key {
-            None => String::new(),
-            Some(k) => match self.eval(k, env, None) {
-                Some(V::Val(v)) => match self.name_of(&v) {
-                    Some(n) => n,
-                    None => return Some(None),
+        let key =
+            match key {
+                None => String::new(),
+                Some(k) => match self.eval(k, env, None) {
+                    Some(V::Val(v)) => match self.name_of(&v) {
+                        // An entry inside the key type reads its ancestor's entry.
+                        Some(n) => match (&v, &tl.key) {
+                            (Value::Entity(..), Some(kt))
+                                if self.lw.index.entity_type_of(&n) != Some(kt.name.as_str()) =>
+                            {
+                                match self.lw.index.entity_ancestors(&n).into_iter().find(|a| {
+                                    self.lw.index.entity_type_of(a) == Some(kt.name.as_str())
+                                }) {
+                                    Some(a) => a,
+                                    None => return Some(None),
+                                }
+                            }
+                            _ => n,
+                        },
+                        None => return Some(None),
+                    },
+                    _ => return Some(None),
                 },
-                _ => return Some(None),
-            },
-        };
+            };
         Some(tl.value_at(&key, day))
     }
 

@@ -9,7 +9,7 @@ use edict_runtime::value::{parse_date, TypeDesc, Value};
 use crate::Rng;
 
 /// A small workspace exercising every condition form the tables compile: membership in sets
-/// with amendments and in entities up the hierarchy, `==`/`!=` with constants and inputs,
+/// with amendments, in entities up the hierarchy and in lists mixing places of one hierarchy, relations read through the hierarchy, `==`/`!=` with constants and inputs,
 /// negation, `or`, ranges, comparisons of differences, flags, optional inputs, every hit
 /// policy, `until`.
 pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
@@ -101,12 +101,27 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
         12 * (1 + rng.below(12)),
         pick(&mut rng)
     );
+    // Two other ports: one with provinces, one with a province, a city and a port.
+    let whole = 3 + rng.below(9);
+    let mixed = 3 + (whole - 3 + 1 + rng.below(8)) % 9;
     let _ = writeln!(
         s,
-        "relation area: Port -> Set<Province> {{\n  port0, port1, port2: [p0, p1] from 2024-06-01 cite src item 9\n  port2: [p{}] from {} cite src item 9\n  port{}: [p2, p3] cite src item 9\n}}",
+        "relation area: Port -> Set<Province> {{\n  port0, port1, port2: [p0, p1] from 2024-06-01 cite src item 9\n  port2: [p{}] from {} cite src item 9\n  port{}: [p2, p3] cite src item 9\n  port{}: [p{}, c{}, port{}] from 2025-02-01 cite src item 9\n}}",
         rng.below(4),
         ["2025-01-01", "2025-06-01"][rng.below(2)],
-        3 + rng.below(9)
+        whole,
+        mixed,
+        rng.below(4),
+        rng.below(8),
+        rng.below(12)
+    );
+    // Relations keyed by a parent type, read with a port or a city (p3 is in no region).
+    let _ = writeln!(
+        s,
+        "relation province_limit: Province -> Duration {{\n{otherwise}  p0, p2: {}h cite src item 9\n  p1: {}h from 2025-01-01 cite src item 9\n}}\nrelation region_limit: Region -> Duration {{\n{otherwise}  r1: {}h from 2024-09-01 cite src item 9\n}}",
+        24 * (1 + rng.below(6)),
+        24 * (1 + rng.below(6)),
+        24 * (1 + rng.below(6)),
     );
     s.push_str("relation kind_limit: Kind -> Duration {\n  k0: 48h cite src item 9\n  k1: 72h from 2024-09-01 cite src item 9\n  k2: 96h until 2025-02-01 cite src item 9\n}\n");
     let _ = writeln!(
@@ -178,7 +193,16 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
 }
 
 fn condition(rng: &mut Rng) -> String {
-    let base = match rng.below(27) {
+    let base = match rng.below(30) {
+        28 => "t.departure - t.arrival <= province_limit[t.port]".to_string(),
+        29 => "t.departure - t.arrival > region_limit[t.city]".to_string(),
+        // Places of one hierarchy in one list: a province, a city and a port.
+        27 => format!(
+            "t.port in [p{}, c{}, port{}]",
+            rng.below(4),
+            rng.below(8),
+            rng.below(12)
+        ),
         25 => format!("t.end - t.start <= {}d", rng.below(10)),
         26 => format!("t.end - t.start > {}h", 12 * rng.below(10)),
         19 => "t.departure - t.arrival <= stay_limit".to_string(),

@@ -527,6 +527,43 @@ impl Checker<'_> {
                 return;
             }
         };
+        if fits {
+            // `t.province in [henan, kunming]`: a province is never inside a city.
+            if let (Ty::Entity(a), ExprKind::List(items), Ty::Set(elem)) = (l, &rhs.kind, rt) {
+                for item in items {
+                    let ExprKind::Name(n) = &item.kind else {
+                        continue;
+                    };
+                    let Some(e) = self.index.entity_type_of(&n.name) else {
+                        continue;
+                    };
+                    // An entry of another hierarchy is the list's own error (E0205).
+                    let listed =
+                        matches!(elem.as_ref(), Ty::Entity(t) if self.index.type_within(e, t));
+                    if listed && !self.index.type_within(a, e) {
+                        let holder = self
+                            .index
+                            .entity_ancestors(&n.name)
+                            .into_iter()
+                            .find(|p| self.index.entity_type_of(p) == Some(a.as_str()));
+                        let fix = match holder {
+                            Some(h) => format!("list `{h}`, the `{a}` that holds `{}`", n.name),
+                            None => format!("list the `{a}` entries meant"),
+                        };
+                        let d = self
+                            .diag(
+                                Code::E0204,
+                                item.span,
+                                format!("a `{a}` can never be in `{}`, a `{e}`", n.name),
+                            )
+                            .label(format!("this is a `{e}`"))
+                            .secondary(lhs.span, format!("this is a `{a}`"))
+                            .help(format!("test an input that lies in a `{e}` here, or {fix}"));
+                        self.emit(d);
+                    }
+                }
+            }
+        }
         if !fits {
             let holds = match rt {
                 Ty::Set(elem) => format!("a set of `{elem}`"),

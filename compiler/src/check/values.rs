@@ -321,7 +321,12 @@ impl Checker<'_> {
         }
         let key_ty = self.ty_of(&key_ty);
         let actual = self.infer(key, scope, Some(&key_ty));
-        if !assignable(actual.strip_optional(), &key_ty) {
+        // A key inside the key type reads its ancestor's entry (a port's province).
+        let through = matches!(
+            (actual.strip_optional(), &key_ty),
+            (Ty::Entity(a), Ty::Entity(k)) if self.index.type_within(a, k)
+        );
+        if !through && !assignable(actual.strip_optional(), &key_ty) {
             let d = self
                 .diag(
                     Code::E0208,
@@ -374,19 +379,39 @@ impl Checker<'_> {
                 self.emit(d);
                 continue;
             }
-            match &found {
-                Some(f) if *f != t => {
-                    let d = self
+            // Places of one hierarchy mix: the list holds the outermost type, and every entry
+            // is of that type or lies inside it (provinces and cities: a `Set<Province>`).
+            match (&found, &t) {
+                (Some(f), _) if *f == t => {}
+                (Some(Ty::Entity(f)), Ty::Entity(e)) if self.index.type_within(e, f) => {}
+                (Some(Ty::Entity(f)), Ty::Entity(e))
+                    if elem.is_none() && self.index.type_within(f, e) =>
+                {
+                    found = Some(t);
+                }
+                (Some(f), _) => {
+                    let mut d = self
                         .diag(
                             Code::E0205,
                             item.span,
                             format!("this list holds {}, not {}", f.describe(), t.describe()),
                         )
                         .label(format!("this is {}", t.describe()));
+                    d = match (f, &t, &elem) {
+                        (Ty::Entity(f), Ty::Entity(_), Some(_)) => d.help(match self.types_inside(f) {
+                            Some(inside) => format!(
+                                "a list of `{f}` may also hold places inside them ({inside}); list a `{f}` or one of those here"
+                            ),
+                            None => format!("no type lies inside `{f}`, so this list holds `{f}` entries only"),
+                        }),
+                        (Ty::Entity(f), Ty::Entity(e), None) => d.help(format!(
+                            "a list may mix places of one hierarchy, each inside the outermost; neither `{e}` nor `{f}` lies in the other: write two lists, or list what holds them both"
+                        )),
+                        _ => d.help("a list holds values of one type"),
+                    };
                     self.emit(d);
                 }
-                Some(_) => {}
-                None => found = Some(t),
+                (None, _) => found = Some(t),
             }
         }
         match found {
@@ -404,6 +429,17 @@ impl Checker<'_> {
 }
 
 impl Checker<'_> {
+    /// The entity types that lie inside `ty`, for help lines (`` `City`, `Port` ``).
+    pub(crate) fn types_inside(&self, ty: &str) -> Option<String> {
+        let inside: Vec<String> = self
+            .names_where(|k| matches!(k, DeclKind::EntityType { .. }))
+            .into_iter()
+            .filter(|t| *t != ty && self.index.type_within(t, ty))
+            .map(|t| format!("`{t}`"))
+            .collect();
+        (!inside.is_empty()).then(|| inside.join(", "))
+    }
+
     /// W0504: `value`, cited only to `cite`, is what that source says where a `but` clause
     /// elsewhere records that it says otherwise than the source the workspace follows (and
     /// that source is not the weaker of the two).

@@ -295,6 +295,21 @@ impl Lowerer<'_> {
             _ => None,
         });
         let key_is_input = read.key.as_ref().is_some_and(|k| is_input(k, params));
+        // A key of a type inside the relation's key type (a port, for a relation keyed by
+        // province) reads the entry of its ancestor of that type: each key of the relation
+        // stands for the entries of the input's type inside it.
+        let through = match (&read.key, &tl.key) {
+            (Some(k), Some(key_ty)) if key_is_input => self
+                .input_entity_type(k, params)
+                .filter(|t| *t != key_ty.name)
+                .map(|t| self.entries_by_ancestor(&t, &key_ty.name)),
+            _ => None,
+        };
+        // A constant key inside the key type (`stay_limit[hengqin]`, keyed by province).
+        let constant_key = match (constant_key, &tl.key) {
+            (Some(k), Some(key_ty)) => Some(self.key_of_type(&k, &key_ty.name).unwrap_or(k)),
+            (k, _) => k,
+        };
         let mut out = Vec::new();
         for (start, end) in periods(&tl.dates()) {
             let day = start.or_else(|| end.and_then(|e| e.yesterday().ok()));
@@ -326,7 +341,13 @@ impl Lowerer<'_> {
             }
             let mut held: Vec<u32> = Vec::new();
             for (era, keys) in &groups {
-                let ids: Vec<u32> = keys.iter().filter_map(|k| self.key_id(tl, k)).collect();
+                let ids: Vec<u32> = match &through {
+                    Some(inside) => keys
+                        .iter()
+                        .flat_map(|k| inside.get(k).into_iter().flatten().copied())
+                        .collect(),
+                    None => keys.iter().filter_map(|k| self.key_id(tl, k)).collect(),
+                };
                 held.extend(&ids);
                 out.push(Case {
                     from,
@@ -340,14 +361,33 @@ impl Lowerer<'_> {
                 });
             }
             if let Some(o) = &tl.otherwise {
+                let key_test = match &through {
+                    // The entries with an ancestor of the key type that holds no entry (one
+                    // without such an ancestor reads no value, as an absent key).
+                    Some(inside) => {
+                        let held = sorted(held);
+                        Test::OneOf {
+                            values: sorted(
+                                inside
+                                    .values()
+                                    .flatten()
+                                    .copied()
+                                    .filter(|i| held.binary_search(i).is_err())
+                                    .collect(),
+                            ),
+                            negate: false,
+                        }
+                    }
+                    None => Test::OneOf {
+                        values: sorted(held),
+                        negate: true,
+                    },
+                };
                 out.push(Case {
                     from,
                     until,
                     value: o.clone(),
-                    key_test: Some(Test::OneOf {
-                        values: sorted(held),
-                        negate: true,
-                    }),
+                    key_test: Some(key_test),
                     binding: otherwise_binding(read, o),
                 });
             }
@@ -392,6 +432,63 @@ impl Lowerer<'_> {
             citation: self.citation_of(era.cite.as_ref()),
             differs: self.disagreements(era),
         }
+    }
+
+    /// The entity type of an input path (`t.arrival_port`), if it is one.
+    fn input_entity_type(&self, e: &Expr, params: &[(String, Ty)]) -> Option<String> {
+        fn ty_of(lw: &Lowerer<'_>, e: &Expr, params: &[(String, Ty)]) -> Option<Ty> {
+            match &e.kind {
+                ExprKind::Paren(inner) => ty_of(lw, inner, params),
+                ExprKind::Name(n) => params
+                    .iter()
+                    .find(|(p, _)| *p == n.name)
+                    .map(|p| p.1.clone()),
+                ExprKind::Field(base, f) => match ty_of(lw, base, params)?.strip_optional() {
+                    Ty::Record(r) | Ty::Entity(r) => lw
+                        .fields(r)
+                        .into_iter()
+                        .find(|(n, _)| *n == f.name)
+                        .map(|(_, t)| t),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        match ty_of(self, e, params)?.strip_optional() {
+            Ty::Entity(t) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
+    /// The entries of type `ty`, by their ancestor of type `ancestor` (ports by province).
+    fn entries_by_ancestor(&self, ty: &str, ancestor: &str) -> BTreeMap<String, Vec<u32>> {
+        let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        let Some(&ty_ix) = self.names.entity_type_ix.get(ty) else {
+            return out;
+        };
+        for (name, &(t, i)) in &self.names.entities {
+            if t != ty_ix {
+                continue;
+            }
+            if let Some(a) = self.key_of_type(name, ancestor) {
+                out.entry(a).or_default().push(i);
+            }
+        }
+        for ids in out.values_mut() {
+            ids.sort_unstable();
+        }
+        out
+    }
+
+    /// `entry` itself when it is of type `ty`, else its ancestor of that type.
+    fn key_of_type(&self, entry: &str, ty: &str) -> Option<String> {
+        if self.index.entity_type_of(entry) == Some(ty) {
+            return Some(entry.to_string());
+        }
+        self.index
+            .entity_ancestors(entry)
+            .into_iter()
+            .find(|a| self.index.entity_type_of(a) == Some(ty))
     }
 
     /// The index of a key in its catalogue or enum.
