@@ -486,3 +486,83 @@ fn a_formula_set_and_a_set_that_ends_read_as_such() {
         )
     );
 }
+
+/// A rule, a set and a relation entry ended by a later announcement (`until .. by SOURCE item
+/// N`): the diff files each end under that announcement and credits it, `explain` says which
+/// announcement ended the rule, `table` shows it in the period, and the site's source page
+/// lists what the announcement ended.
+#[test]
+fn ends_by_a_later_announcement_are_cited_to_it() {
+    let data = root().join("cli/tests/data/ended_by");
+    let (old, new) = (data.join("old"), data.join("new"));
+    let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let (code, human, stderr) = edict(&["diff", o, n]);
+    assert_eq!(code, 1, "{stderr}");
+    for line in [
+        "  s2024 item 1: set `ports_72h` ends from 2024-12-17",
+        "  s2024 item 2: rule `transit_72h` of `transit` changes its period",
+        "  s2024 item 3: relation `stay_limit` from 2024-12-17: no longer has a value",
+        "because `ports_72h` ends on 2024-12-17 (it held pek, pvg), s2024 item 1",
+        "because rule `transit_72h` ends on 2024-12-17, s2024 item 2",
+        "because `stay_limit` for pek, pvg has no value from 2024-12-17, s2024 item 3",
+    ] {
+        assert!(human.contains(line), "{line}\n{human}");
+    }
+    insta::assert_snapshot!("ended_by_human", human);
+    let (_, json, _) = edict(&["diff", o, n, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let because = &v["decisions"][0]["changes"][0]["because"];
+    let rule = because
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "rule_ended")
+        .unwrap();
+    assert_eq!(
+        (&rule["rules"], &rule["from"], &rule["citation"]),
+        (
+            &serde_json::json!(["transit_72h"]),
+            &serde_json::json!("2024-12-17"),
+            &serde_json::json!("s2024 item 2")
+        )
+    );
+
+    let scratch = tempdir("ended-by-request");
+    let request = scratch.join("r.json");
+    std::fs::write(
+        &request,
+        r#"{"v":{"port":"pek","day":"2025-01-01","stay":"24h"}}"#,
+    )
+    .unwrap();
+    let (code, explained, stderr) = edict(&[
+        "explain",
+        n,
+        "--decision",
+        "transit",
+        "--input",
+        request.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        explained
+            .contains("transit_72h: not in force on that day: ended on 2024-12-17 by s2024 item 2"),
+        "{explained}"
+    );
+    let (code, table, stderr) =
+        edict(&["table", n, "--decision", "transit", "--as-of", "2024-12-01"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        table.contains("2013-01-01 → 2024-12-17 by s2024 item 2"),
+        "{table}"
+    );
+
+    let site = tempdir("ended-by-site");
+    let (code, _, stderr) = edict(&["doc", n, "--out", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(site.join("sources/s2024.html")).unwrap();
+    for what in ["the end of rule <code>transit_72h</code>", "the end of <a"] {
+        assert!(page.contains(what), "{what}\n{page}");
+    }
+    let page = std::fs::read_to_string(site.join("decisions/transit.html")).unwrap();
+    assert!(page.contains("(ended by <a"), "{page}");
+}

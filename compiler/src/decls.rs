@@ -65,6 +65,8 @@ pub enum DeclKind {
         partial: bool,
         /// `cite SOURCE item N`: the source's name and the item.
         cite: Option<(String, Option<u32>)>,
+        /// `until .. by SOURCE item N`: the later announcement that ended the set.
+        ended_by: Option<(String, Option<u32>)>,
         members: Vec<String>,
         /// `= a union b`: made of other sets, instead of listed members.
         formula: Option<Formula>,
@@ -309,6 +311,7 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                     announced: number(s.announced.as_ref()),
                     partial: s.partial.is_some(),
                     cite: cite(s.cite.as_ref()),
+                    ended_by: cite(s.ended_by.as_ref()),
                     members: s.members.iter().map(|m| m.name.clone()).collect(),
                     formula: s.formula.as_ref().map(Formula::of),
                 },

@@ -69,7 +69,7 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                 if let Some(e) = &s.until {
                     expr(e, f);
                 }
-                if let Some(c) = &s.cite {
+                for c in s.cite.iter().chain(&s.ended_by) {
                     f(&c.source);
                 }
                 s.members.iter().for_each(&mut *f);
@@ -100,7 +100,7 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
             }
             ItemKind::Rule(r) => {
                 f(&r.decision);
-                if let Some(c) = &r.cite {
+                for c in r.cite.iter().chain(&r.ended_by) {
                     f(&c.source);
                 }
                 for e in [&r.from, &r.until, &r.when, &r.then].into_iter().flatten() {
@@ -143,7 +143,7 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                     for e in entry.from.iter().chain(&entry.until) {
                         expr(e, f);
                     }
-                    if let Some(c) = &entry.cite {
+                    for c in entry.cite.iter().chain(&entry.ended_by) {
                         f(&c.source);
                     }
                     for d in &entry.differs {

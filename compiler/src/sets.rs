@@ -31,6 +31,9 @@ pub struct Timeline {
     pub created: Option<Date>,
     /// The set no longer exists from this date (its last slice, empty, starts here).
     pub ended: Option<Date>,
+    /// `until .. by SOURCE item N`: the announcement that ended it, which its last slice cites
+    /// (else the set's own citation).
+    pub ended_by: Option<(String, Option<u32>)>,
     /// For a set made of others: its formula as written canonically (`a union b`).
     pub formula: Option<String>,
     /// In date order; the first slice starts at `created`.
@@ -123,6 +126,7 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
             announced,
             partial,
             cite,
+            ended_by,
             members,
             formula,
         } = &def.decl.kind
@@ -139,6 +143,7 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
                 announced: *announced,
                 partial: *partial,
                 cite: cite.clone(),
+                ended_by: ended_by.clone(),
                 file: def.file,
                 item: def.decl.item,
             });
@@ -170,6 +175,7 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
             elem: elem.clone(),
             created: *from,
             ended: *until,
+            ended_by: ended_by.clone(),
             formula: None,
             slices: vec![slice],
             amendments: Vec::new(),
@@ -339,13 +345,17 @@ pub fn set_timelines(db: &dyn Db, ws: Workspace) -> Arc<Timelines> {
         }
     }
     // A set that ends has no members from its end on; the end is the set's own `until`, so
-    // it carries the set's citation.
+    // it carries the citation of the announcement that ended it (`until .. by`), else the
+    // set's own.
     for timeline in out.sets.values_mut() {
         if let Some(ended) = timeline
             .ended
             .filter(|e| timeline.created.is_none_or(|c| c < *e))
         {
-            let cite = timeline.slices.first().and_then(|s| s.cite.clone());
+            let cite = timeline
+                .ended_by
+                .clone()
+                .or_else(|| timeline.slices.first().and_then(|s| s.cite.clone()));
             timeline.slices.push(Slice {
                 from: Some(ended),
                 members: BTreeSet::new(),
@@ -369,6 +379,7 @@ struct Derived {
     announced: Option<u64>,
     partial: bool,
     cite: Option<(String, Option<u32>)>,
+    ended_by: Option<(String, Option<u32>)>,
     file: SourceFile,
     item: u32,
 }
@@ -452,6 +463,7 @@ fn derive(out: &mut Timelines, mut pending: Vec<Derived>) {
             elem: d.elem.clone(),
             created: d.from,
             ended: d.until,
+            ended_by: d.ended_by.clone(),
             formula: Some(d.formula.text()),
             slices: vec![Slice {
                 from: d.from,
@@ -521,13 +533,14 @@ fn derived_timeline(d: &Derived, sets: &BTreeMap<String, Timeline>) -> Timeline 
             members: BTreeSet::new(),
             announced: None,
             partial: false,
-            cite: d.cite.clone(),
+            cite: d.ended_by.clone().or_else(|| d.cite.clone()),
         });
     }
     Timeline {
         elem: d.elem.clone(),
         created: d.from,
         ended: d.until,
+        ended_by: d.ended_by.clone(),
         formula: Some(d.formula.text()),
         slices,
         amendments: Vec::new(),

@@ -29,6 +29,8 @@ pub struct Era {
     pub value: Expr,
     /// `cite SOURCE item N`.
     pub cite: Option<(String, Option<u32>)>,
+    /// `until .. by SOURCE item N`: the later announcement that ended it.
+    pub ended_by: Option<(String, Option<u32>)>,
     /// `but SOURCE item N says VALUE "words"`: sources that state it otherwise.
     pub differs: Vec<Differs>,
 }
@@ -126,6 +128,12 @@ pub fn value_timelines(db: &dyn Db, ws: Workspace) -> Arc<ValueTimelines> {
                 until: date_of(entry.until.as_ref()),
                 value: entry.value.clone(),
                 cite: entry.cite.as_ref().map(|c| {
+                    (
+                        c.source.name.clone(),
+                        c.item.as_ref().and_then(|n| n.text.parse().ok()),
+                    )
+                }),
+                ended_by: entry.ended_by.as_ref().map(|c| {
                     (
                         c.source.name.clone(),
                         c.item.as_ref().and_then(|n| n.text.parse().ok()),

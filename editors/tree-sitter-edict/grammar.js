@@ -140,7 +140,9 @@ module.exports = grammar({
 
     // ---- clauses shared by several items -------------------------------------------------
     from_clause: $ => seq('from', $._expression),
-    until_clause: $ => seq('until', $._expression),
+    // `until 2024-12-17 by nia_2024_12_17 item 1`: the later announcement that ended it.
+    until_clause: $ => seq('until', $._expression, optional($.ended_by)),
+    ended_by: $ => seq('by', field('source', $.identifier), optional(seq('item', field('item', $.integer)))),
     cite_clause: $ => seq('cite', field('source', $.identifier), optional(seq('item', field('item', $.integer)))),
     // `but nia_2025_11 item 4 says 144h "words"`: another source states the fact otherwise.
     but_clause: $ => prec.right(seq(

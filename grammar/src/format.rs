@@ -534,7 +534,8 @@ impl<'s> Fmt<'s> {
                     clauses.push((f.span.start, format!("from {}", self.e(f))));
                 }
                 if let Some(u) = &s.until {
-                    clauses.push((u.span.start, format!("until {}", self.e(u))));
+                    let by = ended_by(s.ended_by.as_ref());
+                    clauses.push((u.span.start, format!("until {}{by}", self.e(u))));
                 }
                 if let Some(c) = &s.cite {
                     clauses.push((c.span.start, cite(c)));
@@ -553,6 +554,7 @@ impl<'s> Fmt<'s> {
                     &[
                         s.from.as_ref().map(|e| e.span),
                         s.until.as_ref().map(|e| e.span),
+                        s.ended_by.as_ref().map(|c| c.span),
                         s.cite.as_ref().map(|c| c.span),
                         s.announced.as_ref().map(|n| n.span),
                         s.partial,
@@ -688,7 +690,13 @@ impl<'s> Fmt<'s> {
                 for (word, e) in [("from ", &r.from), ("until ", &r.until), ("then ", &r.then)] {
                     if let Some(e) = e {
                         match self.value_elem(word, e, 1) {
-                            Some(x) => elems.push(x),
+                            Some(mut x) => {
+                                if let (true, Some(c)) = (word == "until ", &r.ended_by) {
+                                    x.text.push_str(&ended_by(Some(c)));
+                                    x.span = Span::new(x.span.start as usize, c.span.end as usize);
+                                }
+                                elems.push(x)
+                            }
                             None => return false,
                         }
                     }
@@ -954,6 +962,19 @@ fn set_expr(e: &SetExpr) -> String {
 
 fn names(members: &[Ident]) -> Vec<&str> {
     members.iter().map(|m| m.name.as_str()).collect()
+}
+
+/// ` by SOURCE item N` after an `until`, or nothing.
+pub(crate) fn ended_by(c: Option<&Citation>) -> String {
+    match c {
+        Some(Citation {
+            source,
+            item: Some(n),
+            ..
+        }) => format!(" by {} item {}", source.name, n.text),
+        Some(c) => format!(" by {}", c.source.name),
+        None => String::new(),
+    }
 }
 
 fn cite(c: &Citation) -> String {

@@ -348,6 +348,7 @@ fn describe(rule: &Rule) -> String {
         R::decision_body => "`{`",
         R::from_clause => "`from`",
         R::until_clause => "`until`",
+        R::ended_by => "`by`",
         R::cite_clause => "`cite`",
         R::announced_clause => "`announced`",
         R::kw_partial => "`partial`",

@@ -266,6 +266,8 @@ pub struct SetDecl {
     pub from: Option<Expr>,
     /// The first day the set no longer exists.
     pub until: Option<Expr>,
+    /// `until .. by SOURCE item N`: the later announcement that ended it.
+    pub ended_by: Option<Citation>,
     pub announced: Option<Number>,
     /// `announced N partial`: the list names only some of the N members, knowingly.
     pub partial: Option<Span>,
@@ -427,6 +429,8 @@ pub struct ValueEntry {
     pub value: Expr,
     pub from: Option<Expr>,
     pub until: Option<Expr>,
+    /// `until .. by SOURCE item N`: the later announcement that ended this value.
+    pub ended_by: Option<Citation>,
     pub cite: Option<Citation>,
     /// Other sources that state this fact otherwise (`but src item 4 says 144h`).
     pub differs: Vec<Differs>,
@@ -455,6 +459,8 @@ pub struct RuleDecl {
     pub decision: Ident,
     pub from: Option<Expr>,
     pub until: Option<Expr>,
+    /// `until .. by SOURCE item N`: the later announcement that ended the rule.
+    pub ended_by: Option<Citation>,
     pub cite: Option<Citation>,
     pub priority: Option<Number>,
     pub when: Option<Expr>,

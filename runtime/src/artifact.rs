@@ -11,7 +11,7 @@ use crate::value::{TypeDesc, Value};
 
 pub const MAGIC: &[u8; 8] = b"EDICTART";
 /// Bumped whenever the layout of [`Artifact`] changes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Artifact {
@@ -53,6 +53,8 @@ pub struct ValueEntry {
     pub from: Option<i64>,
     pub until: Option<i64>,
     pub citation: Option<Citation>,
+    /// `until .. by SOURCE item N`: the later announcement that ended this value.
+    pub ended_by: Option<Citation>,
     /// Other sources that state this fact otherwise (`but ... says ...`).
     pub differs: Vec<Disagreement>,
 }
@@ -344,6 +346,9 @@ pub struct RuleInfo {
     /// is compiled into versions whose periods narrow it, and ends with the entries it reads,
     /// but what its author wrote is this.
     pub written: (Option<i64>, Option<i64>),
+    /// `until .. by SOURCE item N`: the later announcement that ended the rule (its `cite` is
+    /// the one that made it).
+    pub ended_by: Option<Citation>,
     pub priority: i64,
     pub outcome: Value,
     pub conditions: Vec<Condition>,

@@ -288,9 +288,10 @@ impl Engine {
                     RuleStatus::NotInForce => {
                         let period = rule.map_or(String::new(), |r| {
                             format!(
-                                "in force {} to {}",
+                                "in force {} to {}{}",
                                 r.from.map_or("always".into(), format_date),
-                                r.until.map_or("open".into(), format_date)
+                                r.until.map_or("open".into(), format_date),
+                                ended_by_text(r)
                             )
                         });
                         (
@@ -379,7 +380,14 @@ impl Engine {
         for (r, status) in &e.rules {
             let line = match status {
                 RuleStatus::Matched => "matched".to_string(),
-                RuleStatus::NotInForce => "not in force on that day".to_string(),
+                RuleStatus::NotInForce => match d.rules.get(*r as usize) {
+                    Some(rule) if rule.written.1.is_some_and(|u| u <= e.answer.day) => format!(
+                        "not in force on that day: ended on {}{}",
+                        rule.written.1.map_or(String::new(), format_date),
+                        ended_by_text(rule)
+                    ),
+                    _ => "not in force on that day".to_string(),
+                },
                 RuleStatus::FailedCondition(c) => format!("failed: {c}"),
             };
             out.push_str(&format!("  - {}: {line}\n", name(r)));
@@ -525,4 +533,16 @@ pub fn binding_json(b: &crate::artifact::Binding) -> Json {
         );
     }
     Json::Object(o)
+}
+
+/// `` by nia_2024_12_17 item 1`` for a rule ended by a later announcement (`until .. by`),
+/// else nothing.
+pub fn ended_by_text(rule: &crate::artifact::RuleInfo) -> String {
+    match &rule.ended_by {
+        Some(c) => match c.item {
+            Some(i) => format!(" by {} item {i}", c.source),
+            None => format!(" by {}", c.source),
+        },
+        None => String::new(),
+    }
 }

@@ -102,7 +102,7 @@ impl Engine {
             }),
             TypeDesc::Duration => json!({
                 "type": "string",
-                "pattern": "^[0-9]+(min|h|d|w)$",
+                "pattern": "^[0-9]+(s|min|h|d|w)$",
                 "examples": ["144h", "30d"],
             }),
             TypeDesc::Period => json!({

@@ -168,9 +168,15 @@ pub fn grid(engine: &Engine, decision: u32, as_of: Option<&str>) -> Result<Grid,
             let period = match (rule.from, rule.until) {
                 (None, None) => "always".to_string(),
                 (f, u) => format!(
-                    "{} → {}",
+                    "{} → {}{}",
                     f.map_or(String::new(), format_date),
-                    u.map_or(String::new(), format_date)
+                    u.map_or(String::new(), format_date),
+                    // Only where the rule's own `until` ends this version.
+                    if u.is_some() && u == rule.written.1 {
+                        crate::explain::ended_by_text(rule)
+                    } else {
+                        String::new()
+                    }
                 ),
             };
             cells.push(period);

@@ -252,7 +252,9 @@ pub fn exact_unit_seconds(suffix: &str) -> Option<i64> {
     })
 }
 
-/// Parses `144h`, `30d`, `90min` (seconds) or `1y`, `6mo` (months).
+/// Parses `144h`, `30d`, `90min`, `259201s` (seconds) or `1y`, `6mo` (months). Requests may
+/// give seconds, as [`format_duration`] writes a length that is no whole number of minutes
+/// (the difference of two date-times with seconds); policies write minutes at the finest.
 pub fn parse_duration(text: &str) -> Option<Value> {
     let split = text.find(|c: char| !c.is_ascii_digit())?;
     let amount: i64 = text[..split].parse().ok()?;
@@ -263,6 +265,7 @@ pub fn parse_duration(text: &str) -> Option<Value> {
     match unit {
         "mo" => Some(Value::Period(amount)),
         "y" => Some(Value::Period(amount * 12)),
+        "s" => Some(Value::Duration(amount)),
         _ => exact_unit_seconds(unit).map(|s| Value::Duration(amount * s)),
     }
 }

@@ -127,6 +127,9 @@ fn credit_json(c: &Credit) -> Json {
             value, keys, on, ..
         } => json!({ "kind": "entry_ended", "value": value, "keys": keys,
             "from": format_date(*on) }),
+        Credit::RuleEnded { rules, on, .. } => {
+            json!({ "kind": "rule_ended", "rules": rules, "from": format_date(*on) })
+        }
     };
     o["citation"] = json!(c.citation());
     o["text"] = json!(c.text());

@@ -247,6 +247,11 @@ impl Checker<'_> {
             from.map_or("always".to_string(), |d| d.to_string()),
             until.map_or("open".to_string(), |d| d.to_string())
         ));
+        if let Some(c) = &r.ended_by {
+            if let Some(c) = self.citation(c) {
+                facts.push(format!("ended by: {c}"));
+            }
+        }
         match &r.cite {
             Some(c) => {
                 if let Some(c) = self.citation(c) {

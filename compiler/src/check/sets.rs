@@ -36,7 +36,7 @@ impl Checker<'_> {
                 self.emit(d);
             }
         }
-        if let Some(c) = &s.cite {
+        for c in s.cite.iter().chain(&s.ended_by) {
             self.citation(c);
         }
         self.announced(s.announced.as_ref());

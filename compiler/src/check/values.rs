@@ -82,6 +82,9 @@ impl Checker<'_> {
                     self.emit(d);
                 }
             }
+            if let Some(c) = &entry.ended_by {
+                self.citation(c);
+            }
             match &entry.cite {
                 Some(c) => {
                     self.citation(c);

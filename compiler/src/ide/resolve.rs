@@ -230,7 +230,7 @@ impl Walker<'_> {
                     if let Some(e) = &s.from {
                         self.expr(e, &Scope::default(), None);
                     }
-                    if let Some(c) = &s.cite {
+                    for c in s.cite.iter().chain(&s.ended_by) {
                         self.decl_ref(&c.source);
                     }
                     if let Some(e) = &s.until {
@@ -285,7 +285,7 @@ impl Walker<'_> {
                     for e in [&r.from, &r.until].into_iter().flatten() {
                         self.expr(e, &Scope::default(), None);
                     }
-                    if let Some(c) = &r.cite {
+                    for c in r.cite.iter().chain(&r.ended_by) {
                         self.decl_ref(&c.source);
                     }
                     if let Some(e) = &r.when {
@@ -382,7 +382,7 @@ impl Walker<'_> {
                         for e in entry.from.iter().chain(&entry.until) {
                             self.expr(e, &Scope::default(), None);
                         }
-                        if let Some(c) = &entry.cite {
+                        for c in entry.cite.iter().chain(&entry.ended_by) {
                             self.decl_ref(&c.source);
                         }
                         for d in &entry.differs {

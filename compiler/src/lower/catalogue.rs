@@ -207,6 +207,7 @@ impl<'a> Lowerer<'a> {
                             from: era.from.map(date_to_days),
                             until: era.until.map(date_to_days),
                             citation: self.citation_of(era.cite.as_ref()),
+                            ended_by: self.citation_of(era.ended_by.as_ref()),
                             differs: self.disagreements(era),
                         })
                     })

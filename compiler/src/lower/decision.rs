@@ -94,11 +94,13 @@ impl<'a> Lowerer<'a> {
                 _ => None,
             };
             let (from, until) = (date(&r.from), date(&r.until));
-            let citation = r.cite.as_ref().map(|c| Citation {
+            let citation_of = |c: &edict_grammar::Citation| Citation {
                 source: c.source.name.clone(),
                 title: self.source_title(&c.source.name),
                 item: c.item.as_ref().and_then(|n| n.text.parse().ok()),
-            });
+            };
+            let citation = r.cite.as_ref().map(citation_of);
+            let ended_by = r.ended_by.as_ref().map(citation_of);
             let priority = r
                 .priority
                 .as_ref()
@@ -208,6 +210,7 @@ impl<'a> Lowerer<'a> {
                     from: version.from,
                     until: version.until,
                     written: (from, until),
+                    ended_by: ended_by.clone(),
                     priority,
                     outcome,
                     conditions,

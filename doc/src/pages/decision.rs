@@ -114,8 +114,14 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
                     read
                 })
                 .collect();
+            let ended = match &r.ended_by {
+                Some(c) if r.until.is_some() && r.until == r.written.1 => {
+                    format!(" (ended by {})", citation_html(c, 1))
+                }
+                _ => String::new(),
+            };
             let line = format!(
-                "<li>then <strong>{}</strong>; in force {}{}{}</li>",
+                "<li>then <strong>{}</strong>; in force {}{ended}{}{}</li>",
                 esc(&outcome),
                 esc(&super::period(r.from, r.until)),
                 if reads.is_empty() {

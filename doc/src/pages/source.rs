@@ -41,6 +41,24 @@ pub fn source(m: &Model, s: &Source) -> String {
     // What cites it, by item (`None`: the source as a whole).
     let mut by_item: BTreeMap<Option<u32>, Vec<String>> = BTreeMap::new();
     for d in &a.decisions {
+        let mut ended = Vec::new();
+        for r in &d.rules {
+            let Some(c) = r.ended_by.as_ref().filter(|c| c.source == s.name) else {
+                continue;
+            };
+            if ended.contains(&r.name) {
+                continue;
+            }
+            ended.push(r.name.clone());
+            by_item.entry(c.item).or_default().push(format!(
+                "the end of rule <code>{}</code> of {}{}",
+                esc(&r.name),
+                link(1, "decisions", &d.name),
+                r.written
+                    .1
+                    .map_or(String::new(), |u| format!(" on {}", format_date(u)))
+            ));
+        }
         let mut seen = Vec::new();
         for r in &d.rules {
             let Some(c) = r.citation.as_ref().filter(|c| c.source == s.name) else {
@@ -63,7 +81,13 @@ pub fn source(m: &Model, s: &Source) -> String {
             let Some(c) = slice.citation.as_ref().filter(|c| c.source == s.name) else {
                 continue;
             };
-            let what = if i == 0 { "the set" } else { "an amendment of" };
+            let what = if i == 0 {
+                "the set"
+            } else if slice.from.is_some() && slice.from == set.ended {
+                "the end of"
+            } else {
+                "an amendment of"
+            };
             by_item.entry(c.item).or_default().push(format!(
                 "{what} {}{}: {} members{}",
                 link(1, "sets", &set.name),
@@ -83,6 +107,21 @@ pub fn source(m: &Model, s: &Source) -> String {
         }
     }
     for v in &a.values {
+        for e in &v.entries {
+            let Some(c) = e.ended_by.as_ref().filter(|c| c.source == s.name) else {
+                continue;
+            };
+            by_item.entry(c.item).or_default().push(format!(
+                "the end of {}{} = <code>{}</code>{}",
+                link(1, "values", &v.name),
+                e.key
+                    .as_ref()
+                    .map_or(String::new(), |k| format!("[{}]", esc(k))),
+                esc(&e.value),
+                e.until
+                    .map_or(String::new(), |u| format!(" on {}", format_date(u)))
+            ));
+        }
         for e in &v.entries {
             let Some(c) = e.citation.as_ref().filter(|c| c.source == s.name) else {
                 continue;

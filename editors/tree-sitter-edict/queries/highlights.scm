@@ -48,6 +48,7 @@
 (relation_declaration name: (identifier) @constant)
 (source_declaration name: (identifier) @constant)
 (cite_clause source: (identifier) @constant)
+(ended_by source: (identifier) @constant)
 (but_clause source: (identifier) @constant)
 (enum_variant) @constant
 (member) @constant

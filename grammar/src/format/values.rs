@@ -131,7 +131,11 @@ fn entry_clauses(e: &ValueEntry) -> String {
         parts.push(format!("from {}", expr(f, None)));
     }
     if let Some(u) = &e.until {
-        parts.push(format!("until {}", expr(u, None)));
+        parts.push(format!(
+            "until {}{}",
+            expr(u, None),
+            super::ended_by(e.ended_by.as_ref())
+        ));
     }
     if let Some(c) = &e.cite {
         parts.push(cite(c));

@@ -87,6 +87,7 @@ impl Builder {
             },
             from: None,
             until: None,
+            ended_by: None,
             cite: None,
             priority: None,
             when: None,
@@ -102,6 +103,7 @@ impl Builder {
                     set_once(&mut r.from, e, span, &mut r.repeated);
                 }
                 Rule::until_clause => {
+                    r.ended_by = self.ended_by(&c);
                     let e = self.clause_expr(c);
                     set_once(&mut r.until, e, span, &mut r.repeated);
                 }

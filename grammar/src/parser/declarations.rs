@@ -189,6 +189,14 @@ impl Builder {
         Citation { source, item, span }
     }
 
+    /// The `by SOURCE item N` of an `until` clause: the announcement that ended the thing.
+    pub(super) fn ended_by(&mut self, p: &P<'_>) -> Option<Citation> {
+        p.clone()
+            .into_inner()
+            .find(|c| c.as_rule() == Rule::ended_by)
+            .map(|c| self.citation(c))
+    }
+
     /// The expression inside a `from`/`until`/`when`/... clause.
     pub(super) fn clause_expr(&mut self, p: P<'_>) -> Option<Expr> {
         p.into_inner()

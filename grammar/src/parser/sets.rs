@@ -8,6 +8,7 @@ impl Builder {
         let mut ty = None;
         let mut from = None;
         let mut until = None;
+        let mut ended_by = None;
         let mut announced = None;
         let mut partial = None;
         let mut cite = None;
@@ -21,6 +22,7 @@ impl Builder {
                 Rule::type_expr => ty = Some(self.type_ref(c)),
                 Rule::from_clause => set_once(&mut from, self.clause_expr(c), span, &mut repeated),
                 Rule::until_clause => {
+                    ended_by = self.ended_by(&c);
                     set_once(&mut until, self.clause_expr(c), span, &mut repeated)
                 }
                 Rule::announced_clause => {
@@ -47,6 +49,7 @@ impl Builder {
                 ty,
                 from,
                 until,
+                ended_by,
                 announced,
                 partial,
                 cite,

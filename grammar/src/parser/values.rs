@@ -48,6 +48,7 @@ impl Builder {
         let mut value = None;
         let mut from = None;
         let mut until = None;
+        let mut ended_by = None;
         let mut cite = None;
         let mut differs = Vec::new();
         let mut repeated = Vec::new();
@@ -58,6 +59,7 @@ impl Builder {
                 Rule::expr => value = Some(self.expr(c)),
                 Rule::from_clause => set_once(&mut from, self.clause_expr(c), cspan, &mut repeated),
                 Rule::until_clause => {
+                    ended_by = self.ended_by(&c);
                     set_once(&mut until, self.clause_expr(c), cspan, &mut repeated)
                 }
                 Rule::cite_clause => {
@@ -72,6 +74,7 @@ impl Builder {
             value: value.unwrap_or_else(|| error_expr(span)),
             from,
             until,
+            ended_by,
             cite,
             differs,
             span,

@@ -49,6 +49,13 @@ pub enum Credit {
         on: i64,
         citation: Option<String>,
     },
+    /// A rule that decided on the old side and ends (its `until`) on the new side, cited to
+    /// the announcement that ended it (`until .. by`), else to the rule's own source.
+    RuleEnded {
+        rules: Vec<String>,
+        on: i64,
+        citation: Option<String>,
+    },
 }
 
 impl Credit {
@@ -57,6 +64,7 @@ impl Credit {
         match self {
             Credit::Joined { members, .. } | Credit::Left { members, .. } => members,
             Credit::Entry { keys, .. } | Credit::EntryEnded { keys, .. } => keys,
+            Credit::RuleEnded { rules, .. } => rules,
         }
     }
 
@@ -65,7 +73,8 @@ impl Credit {
             Credit::Joined { citation, .. }
             | Credit::Left { citation, .. }
             | Credit::Entry { citation, .. }
-            | Credit::EntryEnded { citation, .. } => citation.as_deref(),
+            | Credit::EntryEnded { citation, .. }
+            | Credit::RuleEnded { citation, .. } => citation.as_deref(),
         }
     }
 }
@@ -86,6 +95,11 @@ enum Fact {
         from: Option<i64>,
         until: Option<i64>,
         citation: Option<String>,
+    },
+    /// The rule that decided, with the period it is written with.
+    Rule {
+        name: String,
+        written: (Option<i64>, Option<i64>),
     },
 }
 
@@ -146,6 +160,8 @@ pub(super) fn credits(pair: &Pair, change: &Change) -> Vec<Credit> {
                     until,
                     citation,
                 },
+                // A rule now deciding is credited by its own citation, on the outcome line.
+                Fact::Rule { .. } => continue,
             });
         }
         for f in before.iter().filter(|f| !after.contains(f)) {
@@ -162,6 +178,7 @@ pub(super) fn credits(pair: &Pair, change: &Change) -> Vec<Credit> {
 fn stated(e: &Engine, f: &Fact, day: i64) -> bool {
     let artifact = e.artifact();
     match f {
+        Fact::Rule { .. } => false,
         Fact::Member {
             set,
             member,
@@ -288,6 +305,10 @@ fn facts(e: &Engine, decision: u32, request: &Json) -> Option<Vec<Fact>> {
         let Some(rule) = d.rules.get(r as usize) else {
             continue;
         };
+        out.push(Fact::Rule {
+            name: rule.name.clone(),
+            written: rule.written,
+        });
         for b in &rule.bindings {
             let value = b.read.split('[').next().unwrap_or(&b.read).to_string();
             out.push(Fact::Entry {
@@ -386,6 +407,23 @@ fn lost(new: &Engine, f: &Fact, after: &[Fact], day: i64) -> Option<Credit> {
                 citation: cite(&slice.citation),
             })
         }
+        Fact::Rule { name, written } => {
+            // The rule decides no more because its own `until` (new, or earlier) ends it.
+            let rule = artifact
+                .decisions
+                .iter()
+                .flat_map(|d| &d.rules)
+                .find(|r| &r.name == name)?;
+            let on = rule.written.1.filter(|u| *u <= day)?;
+            if written.1 == Some(on) {
+                return None;
+            }
+            Some(Credit::RuleEnded {
+                rules: vec![name.clone()],
+                on,
+                citation: cite(&rule.ended_by).or_else(|| cite(&rule.citation)),
+            })
+        }
         Fact::Entry { value, key, .. } => {
             // A new entry for the same value and key explains the change itself.
             if after.iter().any(
@@ -403,7 +441,7 @@ fn lost(new: &Engine, f: &Fact, after: &[Fact], day: i64) -> Option<Credit> {
                 value: value.clone(),
                 keys: key.iter().cloned().collect(),
                 on: ended.until?,
-                citation: cite(&ended.citation),
+                citation: cite(&ended.ended_by).or_else(|| cite(&ended.citation)),
             })
         }
     }
@@ -494,6 +532,11 @@ impl Credit {
                 } else {
                     format!("{of}: {text} {period}")
                 }
+            }
+            Credit::RuleEnded { rules, on, .. } => {
+                let named: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+                let verb = if rules.len() == 1 { "ends" } else { "end" };
+                format!("rule {} {verb} on {}", named.join(", "), format_date(*on))
             }
             Credit::EntryEnded {
                 value, keys, on, ..

@@ -305,9 +305,14 @@ fn changes(old: &Engine, new: &Engine) -> Vec<SourceChange> {
                 Some(o) => {
                     let what = rule_changes(o, r);
                     if !what.is_empty() {
+                        let mut rule = rule_summary(r);
+                        // A rule a later announcement ends is filed under that announcement.
+                        if let (true, Some(by)) = (o.written.1 != r.written.1, &r.ended_by) {
+                            rule.citation = Some(citation_text(by));
+                        }
                         out.push(SourceChange::RuleChanged {
                             decision: decision.clone(),
-                            rule: rule_summary(r),
+                            rule,
                             what,
                         });
                     }
@@ -423,9 +428,17 @@ fn value_changes(oa: &crate::Artifact, na: &crate::Artifact) -> Vec<SourceChange
                 let until = starts.get(i + 1).copied().flatten();
                 let (ov, nv) = (value_on(oe, *from), value_on(ne, *from));
                 let (ot, nt) = (ov.map(|e| e.value.clone()), nv.map(|e| e.value.clone()));
-                let citation = nv
-                    .or(ov)
-                    .and_then(|e| e.citation.as_ref())
+                // No value from a day the new side's entry ends: the announcement that ended
+                // it (`until .. by`), if stated.
+                let ended_by = match nv {
+                    None => ne
+                        .iter()
+                        .find(|e| e.until.is_some() && e.until == *from)
+                        .and_then(|e| e.ended_by.as_ref()),
+                    Some(_) => None,
+                };
+                let citation = ended_by
+                    .or_else(|| nv.or(ov).and_then(|e| e.citation.as_ref()))
                     .map(citation_text);
                 if ot == nt && ov.map(|e| &e.citation) == nv.map(|e| &e.citation) {
                     continue;
