@@ -5,6 +5,7 @@
 //! diagnostics plus a readable checked model of the file. Item-level rules live in
 //! `check/items.rs`.
 
+mod coverage;
 mod decisions;
 mod expr;
 mod items;

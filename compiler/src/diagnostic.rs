@@ -196,6 +196,7 @@ codes! {
     E0307, Error, "amendment after the set ends";
     E0308, Error, "amendment of a set made of other sets";
     E0309, Error, "two values for one day";
+    E0310, Error, "relation does not cover its set";
     E0401, Error, "cycle";
     E0601, Error, "cannot be compiled into a decision table";
     E0701, Error, "overlapping rules in a unique decision";

@@ -134,6 +134,9 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                     type_ref(k, f);
                 }
                 type_ref(&v.ty, f);
+                if let Some(c) = &v.covers {
+                    f(c);
+                }
                 if let Some(o) = &v.otherwise {
                     expr(o, f);
                 }

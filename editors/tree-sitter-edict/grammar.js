@@ -142,6 +142,8 @@ module.exports = grammar({
     from_clause: $ => seq('from', $._expression),
     // `until 2024-12-17 by nia_2024_12_17 item 1`: the later announcement that ended it.
     until_clause: $ => seq('until', $._expression, optional($.ended_by)),
+    // `covers transit_ports`: the set whose members a relation holds an entry for.
+    covers_clause: $ => seq('covers', field('set', $.identifier)),
     ended_by: $ => seq('by', field('source', $.identifier), optional(seq('item', field('item', $.integer)))),
     cite_clause: $ => seq('cite', field('source', $.identifier), optional(seq('item', field('item', $.integer)))),
     // `but nia_2025_11 item 4 says 144h "words"`: another source states the fact otherwise.
@@ -287,7 +289,7 @@ module.exports = grammar({
 
     relation_declaration: $ => seq(
       'relation', field('name', $.identifier), ':', field('key', $.type), '->', field('value', $.type),
-      '{', repeat(choice($.otherwise_clause, $.relation_entry)), '}',
+      optional($.covers_clause), '{', repeat(choice($.otherwise_clause, $.relation_entry)), '}',
     ),
 
     relation_entry: $ => prec.right(seq(

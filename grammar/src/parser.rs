@@ -349,6 +349,7 @@ fn describe(rule: &Rule) -> String {
         R::from_clause => "`from`",
         R::until_clause => "`until`",
         R::ended_by => "`by`",
+        R::covers_clause => "`covers`",
         R::cite_clause => "`cite`",
         R::announced_clause => "`announced`",
         R::kw_partial => "`partial`",

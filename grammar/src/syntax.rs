@@ -417,6 +417,8 @@ pub struct ValueDecl {
     pub entries: Vec<ValueEntry>,
     /// A relation's value for a key it holds no entry for (on that day).
     pub otherwise: Option<Expr>,
+    /// `covers SET`: the set whose members the relation must hold an entry for.
+    pub covers: Option<Ident>,
     /// Lines written twice (`otherwise` twice), for the checker to report.
     pub repeated: Vec<Span>,
 }

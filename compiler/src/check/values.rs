@@ -40,6 +40,9 @@ impl Checker<'_> {
         });
         let ty = self.value_type(&v.ty);
         self.repeated(&v.repeated);
+        if let (Some(covers), Some(key)) = (&v.covers, &key) {
+            self.coverage(v, covers, key);
+        }
         let scope = Scope::default();
         if let Some(o) = &v.otherwise {
             let place = format!("the `otherwise` of `{}`", v.name.name);

@@ -356,6 +356,9 @@ impl Walker<'_> {
                         self.type_ref(k);
                     }
                     self.type_ref(&v.ty);
+                    if let Some(c) = &v.covers {
+                        self.decl_ref(c);
+                    }
                     let ty = TypeName::of(&v.ty);
                     let key_enum = v
                         .key

@@ -49,6 +49,8 @@
 (source_declaration name: (identifier) @constant)
 (cite_clause source: (identifier) @constant)
 (ended_by source: (identifier) @constant)
+(covers_clause "covers" @keyword)
+(covers_clause set: (identifier) @variable)
 (but_clause source: (identifier) @constant)
 (enum_variant) @constant
 (member) @constant

@@ -10,14 +10,18 @@ impl Fmt<'_> {
         }
         let header = match &v.key {
             Some(key) => format!(
-                "relation {}: {} -> {}",
+                "relation {}: {} -> {}{}",
                 v.name.name,
                 type_ref(key),
-                type_ref(&v.ty)
+                type_ref(&v.ty),
+                v.covers
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(" covers {}", c.name))
             ),
             None => format!("value {}: {}", v.name.name, type_ref(&v.ty)),
         };
-        self.open(header, v.ty.span.end as usize);
+        let header_end = v.covers.as_ref().map_or(v.ty.span.end, |c| c.span.end);
+        self.open(header, header_end as usize);
         let mut elems: Vec<Elem> = Vec::new();
         if let Some(o) = &v.otherwise {
             match self.value_elem("otherwise ", o, 1) {

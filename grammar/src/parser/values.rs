@@ -9,6 +9,7 @@ impl Builder {
         let mut types = Vec::new();
         let mut entries = Vec::new();
         let mut otherwise = None;
+        let mut covers = None;
         let mut repeated = Vec::new();
         let relation = p.as_rule() == Rule::relation_decl;
         for c in p.into_inner() {
@@ -19,6 +20,12 @@ impl Builder {
                 Rule::value_entry | Rule::relation_entry => entries.push(self.value_entry(c)),
                 Rule::otherwise_clause => {
                     set_once(&mut otherwise, self.clause_expr(c), span, &mut repeated)
+                }
+                Rule::covers_clause => {
+                    covers = c
+                        .into_inner()
+                        .find(|i| i.as_rule() == Rule::ident)
+                        .map(|i| self.ident(i));
                 }
                 _ => {}
             }
@@ -36,6 +43,7 @@ impl Builder {
                 ty,
                 entries,
                 otherwise,
+                covers,
                 repeated,
             }),
             None => ItemKind::Error,
