@@ -454,12 +454,12 @@ fn a_folder_is_read_by_the_workspace_rule() {
 fn check_reports_what_the_tables_cannot_represent() {
     let (code, _, stderr) = edict(&[
         "check",
-        "compiler/tests/diagnostics/E0601_input_inside_another_input.edict",
+        "compiler/tests/diagnostics/E0601_not_compilable_into_a_table.edict",
     ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("E0601"), "{stderr}");
     assert!(
-        stderr.contains("tests one input inside another"),
+        stderr.contains("`v.name == \"Ada\"` cannot be compiled into a decision table"),
         "{stderr}"
     );
 }

@@ -435,6 +435,45 @@ impl Index {
         }
     }
 
+    /// `port.city`, `port.province`: the ancestor type of entity type `ty` that `field` names
+    /// (an ancestor's type name in snake case), and whether some entry of `ty` may lack it (a
+    /// parent on the way is optional, `in Region?`). An attribute of that name comes first.
+    pub fn ancestor_accessor(&self, ty: &str, field: &str) -> Option<(String, bool)> {
+        let mut optional = false;
+        let mut current = ty.to_string();
+        for _ in 0..64 {
+            let Some(DeclKind::EntityType {
+                parent: Some(p), ..
+            }) = self.kind(&current)
+            else {
+                return None;
+            };
+            optional |= p.optional;
+            if snake_case(&p.name) == field {
+                return Some((p.name.clone(), optional));
+            }
+            if p.name == ty {
+                return None;
+            }
+            current = p.name.clone();
+        }
+        None
+    }
+
+    /// The ancestor accessors of entity type `ty`, nearest first: (`city`, `City`), ...
+    pub fn ancestor_accessors(&self, ty: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut current = self.parent_type(ty);
+        while let Some(p) = current {
+            if out.iter().any(|(_, t): &(String, String)| t == p) || p == ty || out.len() > 64 {
+                break;
+            }
+            out.push((snake_case(p), p.to_string()));
+            current = self.parent_type(p);
+        }
+        out
+    }
+
     /// Is `ty` the entity type `ancestor` or inside it (transitively)? Cycle-safe.
     pub fn type_within(&self, ty: &str, ancestor: &str) -> bool {
         let mut current = Some(ty);
@@ -536,4 +575,20 @@ pub fn used_names(db: &dyn Db, ws: Workspace) -> Arc<BTreeSet<String>> {
         all.extend(file_refs(db, file).iter().cloned());
     }
     Arc::new(all)
+}
+
+/// `TransitHub` → `transit_hub`: how a type's name reads as an accessor.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -535,8 +535,28 @@ impl<'a> Interpreter<'a> {
                     }
                     Value::Entity(t, e) => {
                         let et = self.artifact.catalogue.entity_types.get(t as usize)?;
-                        let i = et.attributes.iter().position(|(n, _)| *n == f.name)?;
-                        et.entities.get(e as usize)?.attributes.get(i)?.clone()
+                        match et.attributes.iter().position(|(n, _)| *n == f.name) {
+                            Some(i) => et.entities.get(e as usize)?.attributes.get(i)?.clone(),
+                            // `port.city`: the ancestor of that type, by name through the
+                            // workspace's declarations (the tables read the catalogue).
+                            None => {
+                                let name = self.name_of(&Value::Entity(t, e))?;
+                                let (ty, _) = self.lw.index.ancestor_accessor(&et.name, &f.name)?;
+                                match self
+                                    .lw
+                                    .index
+                                    .entity_ancestors(&name)
+                                    .into_iter()
+                                    .find(|a| self.lw.index.entity_type_of(a) == Some(ty.as_str()))
+                                {
+                                    Some(a) => {
+                                        let &(at, ai) = self.lw.names.entities.get(&a)?;
+                                        Value::Entity(at, ai)
+                                    }
+                                    None => Value::Absent,
+                                }
+                            }
+                        }
                     }
                     _ => return None,
                 }))

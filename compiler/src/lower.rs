@@ -26,6 +26,7 @@ use crate::syntax::parse_file;
 use crate::time::{parse_date, parse_datetime};
 use crate::types::Ty;
 
+mod ancestors;
 mod catalogue;
 mod decision;
 mod table;

@@ -210,9 +210,12 @@ mod laws {
         #[test]
         fn what_check_accepts_answers_every_request(seed in any::<u64>()) {
             let mut text = random_workspace(seed)[0].1.clone();
-            if seed % 2 == 0 {
-                // An input inside another input: well typed, but no table can test it.
-                text = text.replacen("  when ", "  when t.port in t.city or ", 1);
+            match seed % 3 {
+                // A range whose end is an input: well typed, but no table can test it.
+                0 => text = text.replacen("  when ", "  when t.count in 0..t.count or ", 1),
+                // An input inside another input: spelt out over the catalogue.
+                1 => text = text.replacen("  when ", "  when t.port in t.city or ", 1),
+                _ => {}
             }
             let a = analysis(&text);
             if a.check().iter().any(|d| d.is_error()) {

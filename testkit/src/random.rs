@@ -9,7 +9,7 @@ use edict_runtime::value::{parse_date, TypeDesc, Value};
 use crate::Rng;
 
 /// A small workspace exercising every condition form the tables compile: membership in sets
-/// with amendments, in entities up the hierarchy and in lists mixing places of one hierarchy, relations read through the hierarchy, `==`/`!=` with constants and inputs,
+/// with amendments, in entities up the hierarchy and in lists mixing places of one hierarchy, relations read through the hierarchy, ancestors of inputs (`t.port.city`) and inputs inside other inputs, `==`/`!=` with constants and inputs,
 /// negation, `or`, ranges, comparisons of differences, flags, optional inputs, every hit
 /// policy, `until`.
 pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
@@ -193,7 +193,16 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
 }
 
 fn condition(rng: &mut Rng) -> String {
-    let base = match rng.below(30) {
+    let base = match rng.below(38) {
+        36 => format!("t.zone.region == r{}", rng.below(2)),
+        37 => "t.city in t.zone".to_string(),
+        // Ancestors of an input, and one input inside another's ancestor.
+        30 => format!("t.port.city in [c{}, c{}]", rng.below(8), rng.below(8)),
+        31 => format!("t.port.province == p{}", rng.below(4)),
+        32 => format!("t.port.region != r{}", rng.below(2)),
+        33 => "t.city.region in regions".to_string(),
+        34 => "t.city in t.port.province".to_string(),
+        35 => "t.zone == t.city.province".to_string(),
         28 => "t.departure - t.arrival <= province_limit[t.port]".to_string(),
         29 => "t.departure - t.arrival > region_limit[t.city]".to_string(),
         // Places of one hierarchy in one list: a province, a city and a port.

@@ -299,11 +299,29 @@ impl Checker<'_> {
                 };
                 let name = name.clone();
                 let fields = self.fields_of(&name).unwrap_or_default();
+                let ancestor = match base_ty.strip_optional() {
+                    Ty::Entity(_) => self.index.ancestor_accessor(&name, &field.name),
+                    _ => None,
+                };
                 match fields.iter().find(|(f, _)| *f == field.name) {
                     Some((_, t)) => t.clone(),
+                    // `t.arrival_port.city`: the entry the port lies in.
+                    None if ancestor.is_some() => match ancestor {
+                        Some((t, true)) => Ty::Optional(Box::new(Ty::Entity(t))),
+                        Some((t, false)) => Ty::Entity(t),
+                        None => Ty::Error,
+                    },
                     None => {
-                        let candidates: Vec<String> =
+                        let mut candidates: Vec<String> =
                             fields.iter().map(|(f, _)| f.clone()).collect();
+                        if matches!(base_ty.strip_optional(), Ty::Entity(_)) {
+                            candidates.extend(
+                                self.index
+                                    .ancestor_accessors(&name)
+                                    .into_iter()
+                                    .map(|(a, _)| a),
+                            );
+                        }
                         let what = format!("{noun} of `{name}`");
                         self.unknown_field(
                             field,
@@ -484,6 +502,11 @@ impl Checker<'_> {
         if lt.is_error() || rt.is_error() {
             return;
         }
+        // A place that may be absent (`t.zone`, `t.city.region`): `in` it is false then.
+        let rt = match rt {
+            Ty::Optional(inner) if matches!(inner.as_ref(), Ty::Entity(_)) => inner.as_ref(),
+            other => other,
+        };
         let l = lt.strip_optional();
         let fits = match rt {
             Ty::Set(elem) => match (l, elem.as_ref()) {

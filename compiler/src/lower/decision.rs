@@ -197,7 +197,9 @@ impl<'a> Lowerer<'a> {
                         selects: Some(read.clone()),
                     });
                 }
-                for atoms in dnf {
+                // A row whose tests of one column contradict each other (a relation's key
+                // test and a condition spelt out over the same input) can never hold.
+                for atoms in dnf.into_iter().filter_map(super::table::tidy_row) {
                     rows.push(Row {
                         rule: rule_ix,
                         atoms,

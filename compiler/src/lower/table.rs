@@ -265,6 +265,23 @@ impl TableBuilder<'_, '_> {
             let c = self.column(Column::Number { expr, text });
             return Ok(interval_dnf(c, lo, hi, neg));
         }
+        // `t.arrival_port.city in ...`: spelt out over the catalogue (ancestors.rs).
+        if let Some(side) = self.ancestor_side(a) {
+            if let ExprKind::Name(n) = &b.kind {
+                if let Some(&set) = self.lw.names.set_ix.get(&n.name) {
+                    if let Some(d) = self.ancestor_in_set(&side, set, neg) {
+                        return Ok(d);
+                    }
+                }
+            }
+            return self.through_groups(e, &side, BinOp::In, b, true, neg);
+        }
+        // One input inside another (`v.destination in v.entry_port.city`, `... in v.entry_port`).
+        if self.path(a).is_some() {
+            if let Some(side) = self.ancestor_side(b).or_else(|| self.entity_side(b)) {
+                return self.through_groups(e, &side, BinOp::In, a, false, neg);
+            }
+        }
         let Some((path, ty)) = self.path(a) else {
             return Err(self.err(
                 a,
@@ -418,6 +435,14 @@ impl TableBuilder<'_, '_> {
         b: &Expr,
         neg: bool,
     ) -> Result<Dnf, LowerError> {
+        if matches!(op, BinOp::Eq | BinOp::Ne) {
+            if let Some(side) = self.ancestor_side(a) {
+                return self.through_groups(e, &side, op, b, true, neg);
+            }
+            if let Some(side) = self.ancestor_side(b) {
+                return self.through_groups(e, &side, op, a, false, neg);
+            }
+        }
         let pa = self.path(a);
         let pb = self.path(b);
         // Categories and flags: a path against a constant or another path.
@@ -581,4 +606,58 @@ fn interval_dnf(c: u32, lo: i64, hi: i64, neg: bool) -> Dnf {
     } else {
         vec![vec![atom(Some(lo), Some(hi), false)]]
     }
+}
+
+/// A row with its lists of one column joined: the entries every positive list (`= a, b`) of a
+/// column names and no negative one (`≠ c`) excludes, as one list; `None` when none is left,
+/// so the row can never hold. Columns tested by one list, or by no positive one, are kept as
+/// they are.
+pub(super) fn tidy_row(atoms: Vec<Atom>) -> Option<Vec<Atom>> {
+    let positive = |a: &Atom| matches!(a.test, Test::OneOf { negate: false, .. }) && !a.absent;
+    let mut columns: Vec<u32> = atoms
+        .iter()
+        .filter(|a| positive(a))
+        .map(|a| a.column)
+        .collect();
+    columns.sort_unstable();
+    columns.dedup();
+    let mut out = atoms;
+    for c in columns {
+        let lists: Vec<&Atom> = out
+            .iter()
+            .filter(|a| a.column == c && matches!(a.test, Test::OneOf { .. }))
+            .collect();
+        if lists.len() < 2 {
+            continue;
+        }
+        let mut kept: Option<Vec<u32>> = None;
+        let mut excluded: Vec<u32> = Vec::new();
+        for a in &lists {
+            if let Test::OneOf { values, negate } = &a.test {
+                if *negate {
+                    excluded.extend(values);
+                } else {
+                    kept = Some(match kept {
+                        None => values.clone(),
+                        Some(k) => k.into_iter().filter(|v| values.contains(v)).collect(),
+                    });
+                }
+            }
+        }
+        let mut values = kept.unwrap_or_default();
+        values.retain(|v| !excluded.contains(v));
+        if values.is_empty() {
+            return None;
+        }
+        out.retain(|a| !(a.column == c && matches!(a.test, Test::OneOf { .. })));
+        out.push(Atom {
+            column: c,
+            test: Test::OneOf {
+                values,
+                negate: false,
+            },
+            absent: false,
+        });
+    }
+    Some(out)
 }

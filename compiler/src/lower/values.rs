@@ -104,10 +104,14 @@ impl Lowerer<'_> {
                     // Two relations read with the same key: only entries whose keys agree
                     // make a version (`provinces[p]` of one port, `cities[p]` of another never
                     // hold together).
-                    let disagrees = chosen.iter().enumerate().any(|(rj, &cj)| {
-                        same_key(&reads[rj], &reads[ri])
-                            && !keys_agree(&cases[rj][cj].key_test, &c.key_test)
-                    });
+                    let mut tests: Vec<&Option<Test>> = chosen
+                        .iter()
+                        .enumerate()
+                        .filter(|(rj, _)| same_key(&reads[*rj], &reads[ri]))
+                        .map(|(rj, &cj)| &cases[rj][cj].key_test)
+                        .collect();
+                    tests.push(&c.key_test);
+                    let disagrees = !keys_agree(&tests);
                     if disagrees {
                         continue;
                     }
@@ -598,39 +602,32 @@ fn same_key(a: &Read, b: &Read) -> bool {
     }
 }
 
-/// Whether some key passes both key tests (each `OneOf`, or none for every key).
-fn keys_agree(a: &Option<Test>, b: &Option<Test>) -> bool {
-    match (a, b) {
-        (
+/// Whether some key passes every one of these key tests on one column (the entries of
+/// several relations read by the same key, in one version): the keys every positive test lists
+/// and no negative one excludes. Negative tests alone (the `otherwise` of each) agree.
+fn keys_agree(tests: &[&Option<Test>]) -> bool {
+    let mut kept: Option<Vec<u32>> = None;
+    let mut excluded: Vec<u32> = Vec::new();
+    for t in tests {
+        match t {
             Some(Test::OneOf {
-                values: x,
+                values,
                 negate: false,
-            }),
+            }) => {
+                kept = Some(match kept {
+                    None => values.clone(),
+                    Some(k) => k.into_iter().filter(|v| values.contains(v)).collect(),
+                });
+            }
             Some(Test::OneOf {
-                values: y,
-                negate: false,
-            }),
-        ) => x.iter().any(|v| y.contains(v)),
-        (
-            Some(Test::OneOf {
-                values: x,
-                negate: false,
-            }),
-            Some(Test::OneOf {
-                values: y,
+                values,
                 negate: true,
-            }),
-        )
-        | (
-            Some(Test::OneOf {
-                values: y,
-                negate: true,
-            }),
-            Some(Test::OneOf {
-                values: x,
-                negate: false,
-            }),
-        ) => x.iter().any(|v| !y.contains(v)),
-        _ => true,
+            }) => excluded.extend(values),
+            _ => {}
+        }
+    }
+    match kept {
+        Some(k) => k.iter().any(|v| !excluded.contains(v)),
+        None => true,
     }
 }
