@@ -324,6 +324,7 @@ fn unused_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagn
                     | DeclKind::Record { .. }
                     | DeclKind::Set { .. }
                     | DeclKind::Condition { .. }
+                    | DeclKind::Request { .. }
                     | DeclKind::Value { .. }
             ) && !used.contains(&d.name)
         })

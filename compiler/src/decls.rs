@@ -86,6 +86,10 @@ pub enum DeclKind {
     Test {
         decision: String,
     },
+    /// A request the tests of a decision share.
+    Request {
+        decision: String,
+    },
     /// A dated value, or with a key type, a relation.
     Value {
         key: Option<TypeName>,
@@ -107,6 +111,7 @@ impl DeclKind {
             DeclKind::Rule { .. } => "rule",
             DeclKind::Condition { .. } => "condition",
             DeclKind::Test { .. } => "test",
+            DeclKind::Request { .. } => "request",
             DeclKind::Value { key: None, .. } => "dated value",
             DeclKind::Value { key: Some(_), .. } => "relation",
         }
@@ -381,6 +386,12 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                 &c.name.name,
                 DeclKind::Condition {
                     decision: c.decision.name.clone(),
+                },
+            ),
+            ItemKind::Request(r) => push(
+                &r.name.name,
+                DeclKind::Request {
+                    decision: r.decision.name.clone(),
                 },
             ),
             ItemKind::Error => {

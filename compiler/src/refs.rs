@@ -113,8 +113,15 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
                     expr(e, f);
                 }
             }
+            ItemKind::Request(r) => {
+                f(&r.decision);
+                r.givens.iter().for_each(|g| expr(&g.value, f));
+            }
             ItemKind::Test(t) => {
                 f(&t.decision);
+                if let Some(b) = &t.base {
+                    f(b);
+                }
                 t.givens.iter().for_each(|g| expr(&g.value, f));
                 let rows = t.cases.iter().flat_map(|c| &c.rows);
                 for e in t.expects.iter().chain(rows.clone().map(|r| &r.expect)) {

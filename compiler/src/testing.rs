@@ -66,14 +66,41 @@ pub fn run_tests(lw: &Lowerer<'_>, engine: &Engine) -> Vec<TestResult> {
             continue;
         };
         let params = decision_params(lw, &t.decision.name);
+        let base = t.base.as_ref().and_then(|b| request_givens(lw, &b.name));
         let mut inputs = Vec::new();
         for (name, ty) in &params {
-            let v = t
-                .givens
+            let v = base
                 .iter()
+                .flatten()
                 .find(|g| g.param.name == *name)
                 .and_then(|g| lw.constant(&g.value, ty));
             inputs.push(v.unwrap_or(Value::Absent));
+        }
+        // The test's own `given`s: a whole input, or the fields of one the request gives.
+        for g in &t.givens {
+            let from_base = base.iter().flatten().any(|b| b.param.name == g.param.name);
+            match &g.value.kind {
+                ExprKind::Record(fields) if from_base => {
+                    for f in fields {
+                        let path = edict_grammar::Expr {
+                            kind: ExprKind::Field(
+                                Box::new(edict_grammar::Expr {
+                                    kind: ExprKind::Name(g.param.clone()),
+                                    span: g.param.span,
+                                }),
+                                f.name.clone(),
+                            ),
+                            span: f.name.span,
+                        };
+                        set_input(lw, &params, &mut inputs, &path, &f.value);
+                    }
+                }
+                _ => {
+                    if let Some(i) = params.iter().position(|(n, _)| *n == g.param.name) {
+                        inputs[i] = lw.constant(&g.value, &params[i].1).unwrap_or(Value::Absent);
+                    }
+                }
+            }
         }
         result
             .failures
@@ -202,6 +229,16 @@ fn check(
 }
 
 /// Sets the input at `path` (`t.arrival`, `t.passport.expiry`) to `value`.
+/// The `given`s of the request named `name`.
+fn request_givens(lw: &Lowerer<'_>, name: &str) -> Option<Vec<edict_grammar::Given>> {
+    let def = lw.index.get(name)?;
+    let parsed = crate::syntax::parse_file(lw.db, def.file);
+    match &parsed.items.get(def.decl.item as usize)?.kind {
+        edict_grammar::ItemKind::Request(r) => Some(r.givens.clone()),
+        _ => None,
+    }
+}
+
 fn set_input(
     lw: &Lowerer<'_>,
     params: &[(String, Ty)],

@@ -323,3 +323,84 @@ fn hover_at(a: &Analysis, file: &str, needle: &str, on: &str) -> String {
         .map(|h| h.markdown)
         .unwrap_or_default()
 }
+
+/// The language's second round in the editor: a relation that covers a set, an end cited to a
+/// later announcement, a list mixing provinces and cities, a relation keyed by province read
+/// with a port, a port's city, and a shared request. Rename reaches each use, definitions and
+/// hovers resolve, completion after `.` offers a port's ancestors.
+#[test]
+fn second_round_constructs_in_the_editor() {
+    let scratch = "source later { title: \"A later notice\", published: 2026-01-01, items: 2 }\n\
+                   relation area: Port -> Set<Province> covers transit_ports {\n  otherwise [guangdong, zhuhai]\n  hengqin: [zhuhai] from 2025-11-05 cite nia_2025_11 item 4\n}\n\
+                   relation province_limit: Province -> Duration {\n  guangdong: 240h from 2025-11-05 until 2026-01-01 by later item 1 cite nia_2025_11 item 4\n}\n\
+                   rule area_rule for transit_entry {\n  until 2026-01-01 by later item 2\n  cite nia_2025_11 item 4\n  when t.arrival_port.city in area[t.arrival_port]\n    and t.onward_departure - t.arrival <= province_limit[t.arrival_port]\n  then { status: visa_free_transit }\n}\n\
+                   request hengqin_visit for transit_entry {\n  given t = { nationality: us, origin: us, arrival_port: hengqin, arrival: 2025-11-10T10:00, onward_destination: jp, onward_departure: 2025-11-15T08:00 }\n}\n\
+                   test from_hengqin for transit_entry {\n  given hengqin_visit\n  given t = { onward_departure: 2025-11-12T08:00 }\n  expect rule area_rule\n}\n";
+    let a = workspace(scratch);
+    let diags: Vec<_> = a
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(diags.is_empty(), "{diags:#?}");
+    let f = a.file("scratch.edict").unwrap();
+    let text = f.text(a.db()).clone();
+    let definition = |needle: &str| {
+        let offset = text.find(needle).unwrap();
+        let symbols = ide::file_symbols(a.db(), a.workspace(), f);
+        let target = symbols
+            .occurrences
+            .iter()
+            .find(|o| o.span.contains(offset))
+            .map(|o| o.target.clone())
+            .unwrap();
+        let (file, span) = ide::definition(a.db(), a.workspace(), &target).unwrap();
+        let t = file.text(a.db());
+        let (line, col) = edict_compiler::render::line_col(t, span.start as usize);
+        format!("{}:{line}:{col} {}", file.path(a.db()), &t[span.range()])
+    };
+    let hover = |needle: &str, on: &str| hover_at(&a, "scratch.edict", needle, on);
+    let completions = short(complete(
+        &scratch.replace("t.arrival_port.city in", "t.arrival_port.| in"),
+    ));
+    let out = [
+        (
+            "definition of the set a relation covers",
+            definition("transit_ports {"),
+        ),
+        (
+            "definition of the source that ended an entry",
+            definition("later item 1"),
+        ),
+        (
+            "definition of a shared request",
+            definition("hengqin_visit\n  given t"),
+        ),
+        (
+            "definition of a city in a mixed list",
+            definition("zhuhai]"),
+        ),
+        (
+            "hover on a shared request",
+            hover("hengqin_visit for", "2025-11-10"),
+        ),
+        (
+            "hover on a relation keyed by province",
+            hover("province_limit[", "2025-11-10"),
+        ),
+        (
+            "rename the source that ended a rule and an entry",
+            rename(&a, "scratch.edict", "later {", "nia_2026_01"),
+        ),
+        (
+            "rename a shared request",
+            rename(&a, "scratch.edict", "hengqin_visit for", "visit_at_hengqin"),
+        ),
+        ("completion after a port's `.`", completions),
+    ];
+    let text: Vec<String> = out
+        .iter()
+        .map(|(what, r)| format!("## {what}\n{r}"))
+        .collect();
+    insta::assert_snapshot!(text.join("\n\n"));
+}

@@ -55,6 +55,7 @@ module.exports = grammar({
       $.rule_declaration,
       $.condition_declaration,
       $.test_declaration,
+      $.request_declaration,
       $.value_declaration,
       $.relation_declaration,
     ),
@@ -259,8 +260,17 @@ module.exports = grammar({
 
     test_declaration: $ => seq(
       'test', field('name', $.identifier), 'for', field('decision', $.identifier),
-      '{', repeat(choice($.given_clause, $.expect_clause, $.cases_clause)), '}',
+      '{', repeat(choice($.given_clause, $.given_base, $.expect_clause, $.cases_clause)), '}',
     ),
+
+    // `request beijing_visit for transit_stay { given v = { ... } }`: a request tests share.
+    request_declaration: $ => seq(
+      'request', field('name', $.identifier), 'for', field('decision', $.identifier),
+      '{', repeat($.given_clause), '}',
+    ),
+
+    // `given beijing_visit`: the test starts from a named request.
+    given_base: $ => prec(-1, seq('given', field('request', $.identifier))),
 
     given_clause: $ => seq('given', field('name', $.identifier), '=', field('value', $._expression)),
 

@@ -22,6 +22,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "condition",
     "value",
     "relation",
+    "request",
 ];
 
 /// A stretch of the file holding at most one item.

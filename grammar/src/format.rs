@@ -749,6 +749,12 @@ impl<'s> Fmt<'s> {
                     t.decision.span.end as usize,
                 );
                 let mut elems: Vec<Elem> = Vec::new();
+                if let Some(b) = &t.base {
+                    elems.push(Elem {
+                        text: format!("given {}", b.name),
+                        span: b.span,
+                    });
+                }
                 for g in &t.givens {
                     match self.value_elem(&format!("given {} = ", g.param.name), &g.value, 1) {
                         Some(x) => elems.push(Elem {
@@ -793,6 +799,25 @@ impl<'s> Fmt<'s> {
                 self.close(item, 0);
             }
             ItemKind::Value(v) => return self.value_item(item, v),
+            ItemKind::Request(r) => {
+                self.open(
+                    format!("request {} for {}", r.name.name, r.decision.name),
+                    r.decision.span.end as usize,
+                );
+                for g in &r.givens {
+                    match self.value_elem(&format!("given {} = ", g.param.name), &g.value, 1) {
+                        Some(x) => self.elem(
+                            1,
+                            &Elem {
+                                text: x.text,
+                                span: g.span,
+                            },
+                        ),
+                        None => return false,
+                    }
+                }
+                self.close(item, 0);
+            }
             ItemKind::Error => return false,
         }
         true

@@ -349,6 +349,7 @@ fn describe(rule: &Rule) -> String {
         R::from_clause => "`from`",
         R::until_clause => "`until`",
         R::ended_by => "`by`",
+        R::given_base => "`given`",
         R::covers_clause => "`covers`",
         R::cite_clause => "`cite`",
         R::announced_clause => "`announced`",
@@ -511,6 +512,7 @@ impl Builder {
             Rule::rule_decl => self.rule(p),
             Rule::condition_decl => self.condition(p),
             Rule::test_decl => self.test(p),
+            Rule::request_decl => self.request(p),
             Rule::value_decl | Rule::relation_decl => self.value(p),
             _ => ItemKind::Error,
         }

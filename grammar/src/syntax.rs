@@ -138,6 +138,7 @@ impl Item {
             ItemKind::Test(d) => Some(&d.name),
             ItemKind::Condition(d) => Some(&d.name),
             ItemKind::Value(d) => Some(&d.name),
+            ItemKind::Request(d) => Some(&d.name),
             ItemKind::Catalogue(_) | ItemKind::Amend(_) | ItemKind::Error => None,
         }
     }
@@ -158,6 +159,7 @@ impl Item {
             ItemKind::Condition(_) => "condition",
             ItemKind::Value(v) if v.key.is_some() => "relation",
             ItemKind::Value(_) => "value",
+            ItemKind::Request(_) => "request",
             ItemKind::Error => "error",
         }
     }
@@ -178,6 +180,8 @@ pub enum ItemKind {
     Condition(ConditionDecl),
     /// A dated value (`value`), or dated values by key (`relation`).
     Value(ValueDecl),
+    /// A request several tests of one decision start from.
+    Request(RequestDecl),
     /// An item that did not parse; its error is in [`ParsedFile::errors`].
     Error,
 }
@@ -475,10 +479,22 @@ pub struct RuleDecl {
 pub struct TestDecl {
     pub name: Ident,
     pub decision: Ident,
+    /// `given beijing_visit`: the named request the test starts from.
+    pub base: Option<Ident>,
     pub givens: Vec<Given>,
     pub expects: Vec<Expect>,
     /// Tables of cases, each row a variation of the `given` request.
     pub cases: Vec<CaseTable>,
+}
+
+/// `request beijing_visit for transit_stay { given v = { entry_port: beijing_capital, ... } }`:
+/// a request the tests of a decision start from (`given beijing_visit`), each overriding what
+/// it changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RequestDecl {
+    pub name: Ident,
+    pub decision: Ident,
+    pub givens: Vec<Given>,
 }
 
 /// `cases (t.arrival, t.port) { 2025-11-04T10:00, hengqin => otherwise }`

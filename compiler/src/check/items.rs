@@ -108,6 +108,7 @@ impl Checker<'_> {
             ItemKind::Rule(r) => self.rule(r),
             ItemKind::Condition(c) => self.condition(c),
             ItemKind::Test(t) => self.test(t),
+            ItemKind::Request(r) => self.request(r),
             ItemKind::Error => {}
         }
     }

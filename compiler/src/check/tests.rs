@@ -1,6 +1,6 @@
 //! Checks of tests: the request given, what is expected, and tables of cases.
 
-use edict_grammar::{Expect, ExprKind, TestDecl};
+use edict_grammar::{Expect, ExprKind, Given, ItemKind, RequestDecl, TestDecl};
 
 use super::{Checker, Scope};
 use crate::decls::DeclKind;
@@ -8,6 +8,124 @@ use crate::diagnostic::Code;
 use crate::types::Ty;
 
 impl Checker<'_> {
+    /// `request NAME for DECISION { given ... }`: inputs checked as a test's are; it may give
+    /// only some of them (the tests that start from it give the others).
+    pub(crate) fn request(&mut self, r: &RequestDecl) {
+        let Some((scope, _, _)) = self.decision_scope(&r.decision.name) else {
+            self.not_a_decision(&r.decision);
+            return;
+        };
+        self.givens(&r.givens, &scope, &r.decision.name, &[]);
+        self.repeated_givens(&r.givens, &scope);
+        self.fact(
+            "request",
+            &r.name.name,
+            vec![format!("for: {}", r.decision.name)],
+        );
+    }
+
+    /// The request a test starts from (`given NAME`): a request of the same decision, and the
+    /// inputs it gives; `Err` when it is no such request (reported here).
+    fn base_request(&mut self, t: &TestDecl) -> Result<Vec<String>, ()> {
+        let Some(b) = &t.base else {
+            return Ok(Vec::new());
+        };
+        match self.index.kind(&b.name) {
+            Some(DeclKind::Request { decision }) if *decision == t.decision.name => {
+                let Some(def) = self.index.get(&b.name) else {
+                    return Err(());
+                };
+                let parsed = crate::syntax::parse_file(self.db, def.file);
+                match parsed.items.get(def.decl.item as usize).map(|i| &i.kind) {
+                    Some(ItemKind::Request(r)) => {
+                        Ok(r.givens.iter().map(|g| g.param.name.clone()).collect())
+                    }
+                    _ => Err(()),
+                }
+            }
+            Some(DeclKind::Request { decision }) => {
+                let d = self
+                    .diag(
+                        Code::E0111,
+                        b.span,
+                        format!(
+                            "request `{}` is for `{decision}`, not `{}`",
+                            b.name, t.decision.name
+                        ),
+                    )
+                    .label("a request of another decision")
+                    .help(format!(
+                        "start from a request of `{}`, or write its inputs here",
+                        t.decision.name
+                    ));
+                self.emit(d);
+                Err(())
+            }
+            Some(other) => {
+                let d = self
+                    .diag(
+                        Code::E0104,
+                        b.span,
+                        format!("`{}` is {}, not a request", b.name, other.with_article()),
+                    )
+                    .label("a test starts from a request")
+                    .help("declare it with `request NAME for DECISION { given ... }`");
+                self.emit(d);
+                Err(())
+            }
+            None => {
+                let names = self.names_where(|k| matches!(k, DeclKind::Request { .. }));
+                self.unknown(b, "request", names);
+                Err(())
+            }
+        }
+    }
+
+    /// The `given` clauses of a test or request: each an input of the decision, of its type; a
+    /// record given where `base` (the request a test starts from) gives it too may name only
+    /// the fields it changes.
+    fn givens(&mut self, givens: &[Given], scope: &Scope, decision: &str, base: &[String]) {
+        let empty = Scope::default();
+        for g in givens {
+            match scope.get(&g.param.name) {
+                Some(ty) => {
+                    let ty = ty.clone();
+                    let place = format!("input `{}`", g.param.name);
+                    match (&g.value.kind, ty.strip_optional()) {
+                        (ExprKind::Record(fields), Ty::Record(name))
+                            if base.contains(&g.param.name) =>
+                        {
+                            let name = name.clone();
+                            self.record_literal(fields, g.value.span, &name, &empty, true);
+                        }
+                        _ => self.check_against(&g.value, &empty, &ty, &place),
+                    }
+                }
+                None => {
+                    let names: Vec<String> = scope.params.iter().map(|(n, _)| n.clone()).collect();
+                    let what = format!("input of `{decision}`");
+                    self.unknown_field(&g.param, &what, names.iter().map(String::as_str).collect());
+                }
+            }
+        }
+    }
+
+    /// E0106 for an input given twice.
+    fn repeated_givens(&mut self, givens: &[Given], scope: &Scope) {
+        for (name, _) in &scope.params {
+            for g in givens.iter().filter(|g| g.param.name == *name).skip(1) {
+                let d = self
+                    .diag(
+                        Code::E0106,
+                        g.span,
+                        format!("input `{name}` is given twice"),
+                    )
+                    .label("given again here");
+                self.emit(d);
+            }
+        }
+    }
+
     pub(crate) fn test(&mut self, t: &TestDecl) {
         let mut facts = vec![format!("for: {}", t.decision.name)];
         let Some((mut scope, output, _)) = self.decision_scope(&t.decision.name) else {
@@ -17,23 +135,15 @@ impl Checker<'_> {
         // A test states its request and its answer as they are: no dated value is read.
         scope.dated = false;
         let empty = Scope::default();
-        for g in &t.givens {
-            match scope.get(&g.param.name) {
-                Some(ty) => {
-                    let ty = ty.clone();
-                    let place = format!("input `{}`", g.param.name);
-                    self.check_against(&g.value, &empty, &ty, &place);
-                }
-                None => {
-                    let names: Vec<String> = scope.params.iter().map(|(n, _)| n.clone()).collect();
-                    let what = format!("input of `{}`", t.decision.name);
-                    self.unknown_field(&g.param, &what, names.iter().map(String::as_str).collect());
-                }
-            }
-        }
+        // A request that cannot be read is the one error: its inputs count as given.
+        let base = self
+            .base_request(t)
+            .unwrap_or_else(|()| scope.params.iter().map(|(n, _)| n.clone()).collect());
+        self.givens(&t.givens, &scope, &t.decision.name, &base);
+        self.repeated_givens(&t.givens, &scope);
         for (name, _) in &scope.params {
             let count = t.givens.iter().filter(|g| g.param.name == *name).count();
-            if count == 0 {
+            if count == 0 && !base.contains(name) {
                 let d = self
                     .diag(
                         Code::E0105,
@@ -42,16 +152,6 @@ impl Checker<'_> {
                     )
                     .label("incomplete test")
                     .help(format!("add `given {name} = {{ ... }}`"));
-                self.emit(d);
-            }
-            for g in t.givens.iter().filter(|g| g.param.name == *name).skip(1) {
-                let d = self
-                    .diag(
-                        Code::E0106,
-                        g.span,
-                        format!("input `{name}` is given twice"),
-                    )
-                    .label("given again here");
                 self.emit(d);
             }
         }

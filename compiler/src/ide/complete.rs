@@ -11,7 +11,7 @@ use crate::db::{Db, SourceFile, Workspace};
 use crate::decls::{workspace_index, DeclKind, Index, TypeName};
 use crate::ide::hover::type_text;
 use crate::ide::lex::{keywords, tokenize, Token, TokenKind};
-use crate::ide::resolve::{fields_of, output_of};
+use crate::ide::resolve::{fields_of, output_of, readable_of};
 use crate::types::BUILTIN_TYPES;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -231,11 +231,10 @@ impl Context<'_> {
             },
         };
         for field in rest {
-            ty = fields_of(self.index, &ty.name)
-                .iter()
+            ty = readable_of(self.index, &ty.name)
+                .into_iter()
                 .find(|(f, _)| f == field)?
-                .1
-                .clone();
+                .1;
         }
         Some(ty)
     }
@@ -326,7 +325,7 @@ impl Context<'_> {
                 let Some(ty) = self.path_type(n - 1, &params) else {
                     return Vec::new();
                 };
-                return fields_of(self.index, &ty.name)
+                return readable_of(self.index, &ty.name)
                     .iter()
                     .map(|(f, t)| CompletionItem::new(f, CompletionKind::Field, Some(type_text(t))))
                     .collect();

@@ -178,6 +178,11 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
             Some(format!("for {}", t.decision.name)),
             Vec::new(),
         ),
+        ItemKind::Request(r) => (
+            SymbolKind::Test,
+            Some(format!("request for {}", r.decision.name)),
+            Vec::new(),
+        ),
         ItemKind::Condition(c) => (
             SymbolKind::Rule,
             Some(format!("condition for {}", c.decision.name)),
@@ -253,7 +258,9 @@ pub fn workspace_symbols(
                 DeclKind::Value { .. } => (SymbolKind::Value, None),
                 DeclKind::Decision { .. } => (SymbolKind::Decision, None),
                 DeclKind::Rule { decision } => (SymbolKind::Rule, Some(decision.clone())),
-                DeclKind::Test { decision } => (SymbolKind::Test, Some(decision.clone())),
+                DeclKind::Test { decision } | DeclKind::Request { decision } => {
+                    (SymbolKind::Test, Some(decision.clone()))
+                }
                 DeclKind::Condition { decision } => (SymbolKind::Rule, Some(decision.clone())),
             };
             WorkspaceSymbol {
@@ -331,6 +338,7 @@ pub fn highlights(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Highlight
                                 Some(
                                     DeclKind::Rule { .. }
                                     | DeclKind::Test { .. }
+                                    | DeclKind::Request { .. }
                                     | DeclKind::Condition { .. },
                                 ) => TokenClass::Method,
                                 None => TokenClass::Variable,

@@ -368,7 +368,18 @@ fn describe_decl(
             out = code(&format!("rule {name} for {decision}"));
             if let ItemKind::Rule(r) = &item.kind {
                 let from = r.from.as_ref().map(expr_text);
-                let until = r.until.as_ref().map(expr_text);
+                let until = r.until.as_ref().map(|u| match &r.ended_by {
+                    Some(c) => match &c.item {
+                        Some(n) => format!(
+                            "{} (ended by `{}` item {})",
+                            expr_text(u),
+                            c.source.name,
+                            n.text
+                        ),
+                        None => format!("{} (ended by `{}`)", expr_text(u), c.source.name),
+                    },
+                    None => expr_text(u),
+                });
                 let period = match (from, until) {
                     (Some(f), Some(u)) => format!("from {f} until {u} (excluded)"),
                     (Some(f), None) => format!("from {f}, with no end"),
@@ -391,6 +402,22 @@ fn describe_decl(
         }
         DeclKind::Test { decision } => {
             out = code(&format!("test {name} for {decision}"));
+            if let Some(doc) = &item.doc {
+                let _ = write!(out, "\n\n{doc}");
+            }
+        }
+        DeclKind::Request { decision } => {
+            out = code(&format!("request {name} for {decision}"));
+            if let ItemKind::Request(r) = &item.kind {
+                for g in &r.givens {
+                    let _ = write!(
+                        out,
+                        "\n\n`given {} = {}`",
+                        g.param.name,
+                        expr_text(&g.value)
+                    );
+                }
+            }
             if let Some(doc) = &item.doc {
                 let _ = write!(out, "\n\n{doc}");
             }

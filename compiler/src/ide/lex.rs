@@ -27,7 +27,7 @@ pub struct Token {
 
 /// Words that are keywords only where the grammar expects them (`cite s item 4`, `as of`,
 /// `rule r for d`, `hit unique`, `announced 12 partial`, `= a union b`, `identified by`,
-/// `zone "Asia/Shanghai"`).
+/// `zone "Asia/Shanghai"`, `until 2024-12-17 by src`, `covers transit_ports`).
 const CONTEXTUAL_WORDS: &[&str] = &[
     "item",
     "says",
@@ -47,6 +47,7 @@ const CONTEXTUAL_WORDS: &[&str] = &[
     "into",
     "identified",
     "by",
+    "covers",
 ];
 
 /// Every keyword of the language: item keywords, reserved words and contextual words.

@@ -119,6 +119,28 @@ pub fn fields_of<'a>(index: &'a Index, type_name: &str) -> &'a [(String, TypeNam
     }
 }
 
+/// What `.name` reads on a value of `type_name`: its fields or attributes, and for an entity
+/// type its ancestors (`city`, `province`), after them.
+pub fn readable_of(index: &Index, type_name: &str) -> Vec<(String, TypeName)> {
+    let mut out = fields_of(index, type_name).to_vec();
+    for (accessor, ty) in index.ancestor_accessors(type_name) {
+        if out.iter().all(|(n, _)| *n != accessor) {
+            let optional = index
+                .ancestor_accessor(type_name, &accessor)
+                .is_some_and(|(_, o)| o);
+            out.push((
+                accessor,
+                TypeName {
+                    name: ty,
+                    arg: None,
+                    optional,
+                },
+            ));
+        }
+    }
+    out
+}
+
 /// The output type of a decision.
 pub fn output_of(index: &Index, decision: &str) -> Option<TypeName> {
     match index.kind(decision) {
@@ -304,9 +326,28 @@ impl Walker<'_> {
                         self.expr(e, &scope, None);
                     }
                 }
+                ItemKind::Request(r) => {
+                    self.def(&r.name);
+                    self.decl_ref(&r.decision);
+                    let scope = Scope::of(index, &r.decision.name);
+                    for g in &r.givens {
+                        let ty = scope.get(&g.param.name).cloned();
+                        if ty.is_some() {
+                            let target = Target::Param {
+                                decision: scope.decision.clone(),
+                                name: g.param.name.clone(),
+                            };
+                            self.push(&g.param, target, false);
+                        }
+                        self.expr(&g.value, &Scope::default(), ty.as_ref());
+                    }
+                }
                 ItemKind::Test(t) => {
                     self.def(&t.name);
                     self.decl_ref(&t.decision);
+                    if let Some(b) = &t.base {
+                        self.decl_ref(b);
+                    }
                     let scope = Scope::of(index, &t.decision.name);
                     for g in &t.givens {
                         let ty = scope.get(&g.param.name).cloned();
@@ -563,10 +604,10 @@ pub fn type_of(index: &Index, params: &[(String, TypeName)], e: &Expr) -> Option
         }
         ExprKind::Field(base, field) => {
             let owner = type_of(index, params, base)?;
-            fields_of(index, &owner.name)
-                .iter()
+            readable_of(index, &owner.name)
+                .into_iter()
                 .find(|(n, _)| *n == field.name)
-                .map(|(_, t)| t.clone())
+                .map(|(_, t)| t)
         }
         ExprKind::Paren(inner) => type_of(index, params, inner),
         _ => None,

@@ -18,7 +18,11 @@ pub fn era_text(era: &Era) -> String {
         parts.push(format!("from {f}"));
     }
     if let Some(u) = era.until {
-        parts.push(format!("until {u}"));
+        parts.push(match &era.ended_by {
+            Some((source, Some(i))) => format!("until {u} by {source} item {i}"),
+            Some((source, None)) => format!("until {u} by {source}"),
+            None => format!("until {u}"),
+        });
     }
     if let Some((source, item)) = &era.cite {
         parts.push(match item {

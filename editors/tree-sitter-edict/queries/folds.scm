@@ -11,6 +11,7 @@
   (rule_declaration)
   (condition_declaration)
   (test_declaration)
+  (request_declaration)
   (value_declaration)
   (relation_declaration)
   (record)

@@ -11,7 +11,7 @@
 ; ---- keywords ------------------------------------------------------------------------------
 [
   "source" "enum" "entity" "record" "catalogue" "set" "amend" "decision" "rule"
-  "condition" "test" "value" "relation"
+  "condition" "test" "value" "relation" "request"
 ] @keyword
 
 (priority_clause "priority" @keyword)
@@ -40,6 +40,9 @@
 (rule_declaration decision: (identifier) @function)
 (condition_declaration decision: (identifier) @function)
 (test_declaration decision: (identifier) @function)
+(request_declaration name: (identifier) @function)
+(request_declaration decision: (identifier) @function)
+(given_base request: (identifier) @function)
 (expect_rule rule: (identifier) @function)
 
 (set_declaration name: (identifier) @constant)

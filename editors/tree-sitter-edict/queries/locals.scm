@@ -4,6 +4,7 @@
 
 (source_file) @local.scope
 (test_declaration) @local.scope
+(request_declaration) @local.scope
 
 (enum_declaration name: (identifier) @local.definition.type)
 (entity_declaration name: (identifier) @local.definition.type)

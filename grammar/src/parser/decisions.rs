@@ -164,28 +164,61 @@ impl Builder {
         }
     }
 
+    /// `given v = { ... }`
+    fn given(&mut self, c: P<'_>) -> Option<Given> {
+        let span = self.span(&c);
+        let mut param = None;
+        let mut value = None;
+        for g in c.into_inner() {
+            match g.as_rule() {
+                Rule::ident => param = Some(self.ident(g)),
+                Rule::expr => value = Some(self.expr(g)),
+                _ => {}
+            }
+        }
+        Some(Given {
+            param: param?,
+            value: value?,
+            span,
+        })
+    }
+
+    pub(super) fn request(&mut self, p: P<'_>) -> ItemKind {
+        let mut idents = Vec::new();
+        let mut givens = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::ident => idents.push(self.ident(c)),
+                Rule::given_clause => givens.extend(self.given(c)),
+                _ => {}
+            }
+        }
+        let mut idents = idents.into_iter();
+        match (idents.next(), idents.next()) {
+            (Some(name), Some(decision)) => ItemKind::Request(RequestDecl {
+                name,
+                decision,
+                givens,
+            }),
+            _ => ItemKind::Error,
+        }
+    }
+
     pub(super) fn test(&mut self, p: P<'_>) -> ItemKind {
         let mut idents = Vec::new();
+        let mut base = None;
         let mut givens = Vec::new();
         let mut expects = Vec::new();
         let mut cases = Vec::new();
         for c in p.into_inner() {
-            let span = self.span(&c);
             match c.as_rule() {
                 Rule::ident => idents.push(self.ident(c)),
-                Rule::given_clause => {
-                    let mut param = None;
-                    let mut value = None;
-                    for g in c.into_inner() {
-                        match g.as_rule() {
-                            Rule::ident => param = Some(self.ident(g)),
-                            Rule::expr => value = Some(self.expr(g)),
-                            _ => {}
-                        }
-                    }
-                    if let (Some(param), Some(value)) = (param, value) {
-                        givens.push(Given { param, value, span });
-                    }
+                Rule::given_clause => givens.extend(self.given(c)),
+                Rule::given_base => {
+                    base = c
+                        .into_inner()
+                        .find(|g| g.as_rule() == Rule::ident)
+                        .map(|g| self.ident(g));
                 }
                 Rule::expect_clause => expects.extend(self.expect(c)),
                 Rule::cases_clause => cases.push(self.cases(c)),
@@ -197,6 +230,7 @@ impl Builder {
             (Some(name), Some(decision)) => ItemKind::Test(TestDecl {
                 name,
                 decision,
+                base,
                 givens,
                 expects,
                 cases,
