@@ -487,41 +487,20 @@ impl<'s> Fmt<'s> {
                         )
                     })
                 };
-                // Align the `{` of the entries that fit on one line.
-                let pad = c
-                    .entries
-                    .iter()
-                    .zip(&heads)
-                    .filter(|(e, h)| record_of(e).is_none_or(|r| self.fits(1, &format!("{h} {r}"))))
-                    .map(|(_, h)| h.chars().count())
-                    .max()
-                    .unwrap_or(0);
-                let aligned: Vec<String> = c
-                    .entries
-                    .iter()
-                    .zip(&heads)
-                    .map(|(e, h)| match record_of(e) {
-                        Some(r) => format!("{h:<pad$} {r}"),
-                        None => h.clone(),
-                    })
-                    .collect();
-                // Align the entries that fit aligned; break the others over several lines.
+                // Each entry on its own, never aligned with its neighbours: adding or changing
+                // one entry changes only its lines. One that does not fit is broken over lines.
                 let mut elems = Vec::new();
-                for ((e, h), a) in c.entries.iter().zip(&heads).zip(&aligned) {
+                for (e, h) in c.entries.iter().zip(&heads) {
                     if self.comments_inside(e.span) {
                         return false;
                     }
-                    let text = if self.fits(1, a) {
-                        a.clone()
-                    } else {
-                        match record_of(e) {
-                            Some(r) if self.fits(1, &format!("{h} {r}")) => format!("{h} {r}"),
-                            Some(_) => match self.record(&e.fields, e.span, &format!("{h} "), 1) {
-                                Some(t) => t,
-                                None => return false,
-                            },
-                            None => h.clone(),
-                        }
+                    let text = match record_of(e) {
+                        Some(r) if self.fits(1, &format!("{h} {r}")) => format!("{h} {r}"),
+                        Some(_) => match self.record(&e.fields, e.span, &format!("{h} "), 1) {
+                            Some(t) => t,
+                            None => return false,
+                        },
+                        None => h.clone(),
                     };
                     elems.push(Elem { text, span: e.span });
                 }
@@ -894,31 +873,44 @@ impl<'s> Fmt<'s> {
     }
 
     /// Member names filled into lines (or one per line when comments sit among them).
+    /// Members filled over lines. A comment or a blank line between two members starts a new
+    /// line there: a comment on its own line stays between the members around it, one at the
+    /// end of a line stays after the member before it, and the author's groups stay apart.
     fn member_lines(&self, members: &[Ident], word: &str, indent: usize) -> Vec<Elem> {
+        let mut lines: Vec<Elem> = Vec::new();
+        let mut start = 0;
+        for i in 0..members.len() {
+            let apart = members.get(i + 1).is_some_and(|next| {
+                let gap = Span::new(members[i].span.end as usize, next.span.start as usize);
+                self.comments_inside(gap)
+                    || self.blank_line_between(gap.start as usize, gap.end as usize)
+            });
+            if apart || i + 1 == members.len() {
+                let word = if start == 0 {
+                    word.to_string()
+                } else {
+                    " ".repeat(word.len())
+                };
+                let last = i + 1 == members.len();
+                lines.extend(self.fill_members(&members[start..=i], &word, indent, last));
+                start = i + 1;
+            }
+        }
+        lines
+    }
+
+    /// One run of members filled over lines, the first after `word`; each but the list's
+    /// last (`last`: this run ends the list) followed by a comma. One element, so that a
+    /// comment at the end of the run's last source line stays after its last member.
+    fn fill_members(&self, members: &[Ident], word: &str, indent: usize, last: bool) -> Vec<Elem> {
         let Some(first) = members.first() else {
             return Vec::new();
         };
-        let last = members.last().map_or(first.span, |m| m.span);
-        if self.comments_inside(first.span.cover(last)) {
-            return members
-                .iter()
-                .enumerate()
-                .map(|(i, m)| Elem {
-                    text: if i == 0 {
-                        format!("{word}{},", m.name)
-                    } else {
-                        format!("{}{},", " ".repeat(word.len()), m.name)
-                    },
-                    span: m.span,
-                })
-                .collect();
-        }
-        let mut lines: Vec<Elem> = Vec::new();
+        let mut lines: Vec<String> = Vec::new();
         let mut current = String::from(word);
-        let mut span = first.span;
         let cont = " ".repeat(word.len());
         for (i, m) in members.iter().enumerate() {
-            let piece = if i + 1 < members.len() {
+            let piece = if i + 1 < members.len() || !last {
                 format!("{},", m.name)
             } else {
                 m.name.clone()
@@ -930,21 +922,19 @@ impl<'s> Fmt<'s> {
             };
             if self.fits(indent, &candidate) || current.trim().is_empty() {
                 current = candidate;
-                span = span.cover(m.span);
             } else {
-                lines.push(Elem {
-                    text: current,
-                    span,
-                });
+                lines.push(current);
                 current = format!("{cont}{piece}");
-                span = m.span;
             }
         }
-        lines.push(Elem {
-            text: current,
+        lines.push(current);
+        let span = members
+            .last()
+            .map_or(first.span, |l| first.span.cover(l.span));
+        vec![Elem {
+            text: lines.join("\n"),
             span,
-        });
-        lines
+        }]
     }
 }
 

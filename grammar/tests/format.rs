@@ -130,3 +130,35 @@ fn fuzz_regressions() {
         );
     }
 }
+
+/// Adding an entry to a catalogue, a relation or a set changes only that entry's lines: no
+/// neighbour is realigned or refilled (a review diff shows the change alone).
+#[test]
+fn adding_an_entry_changes_only_its_lines() {
+    let before = fmt("catalogue Port {\n  pek { name: \"PEK\" }\n  hzmb { name: \"Bridge\" }\n}\n\
+                      relation limit: Port -> Duration {\n  pek: 144h from 2016-01-30 cite a item 1\n  hzmb, pek: 240h from 2024-12-17 cite b item 2\n}\n\
+                      set ports: Port {\n  // 2016\n  pek, // the capital\n  hzmb\n}\n");
+    let after = fmt(&before
+        .replace(
+            "  hzmb { name: \"Bridge\" }\n",
+            "  hzmb { name: \"Bridge\" }\n  guangzhou_baiyun_international { name: \"Guangzhou Baiyun\" }\n",
+        )
+        .replace(
+            "  hzmb, pek: 240h",
+            "  guangzhou_baiyun_international: 240h from 2025-11-05 cite c item 3\n  hzmb, pek: 240h",
+        )
+        .replace("  hzmb\n}", "  hzmb,\n  // 2025\n  guangzhou_baiyun_international\n}"));
+    let old: Vec<&str> = before.lines().collect();
+    let new: Vec<&str> = after.lines().collect();
+    // Every old line is still there, in order, unchanged but for the comma a set's last
+    // member gains when another follows it.
+    let mut at = 0;
+    for line in &old {
+        let found = new[at..]
+            .iter()
+            .position(|n| n == line || *n == format!("{line},"))
+            .unwrap_or_else(|| panic!("`{line}` changed:\n{after}"));
+        at += found + 1;
+    }
+    assert_eq!(new.len(), old.len() + 4, "{after}");
+}

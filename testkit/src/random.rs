@@ -9,7 +9,7 @@ use edict_runtime::value::{parse_date, TypeDesc, Value};
 use crate::Rng;
 
 /// A small workspace exercising every condition form the tables compile: membership in sets
-/// with amendments, in entities up the hierarchy and in lists mixing places of one hierarchy, relations read through the hierarchy, ancestors of inputs (`t.port.city`) and inputs inside other inputs, `==`/`!=` with constants and inputs,
+/// with amendments, in entities up the hierarchy and in lists mixing places of one hierarchy, relations read through the hierarchy, ancestors of inputs (`t.port.city`) and inputs inside other inputs, a relation that covers a set, ends cited to a later source, a shared test request, `==`/`!=` with constants and inputs,
 /// negation, `or`, ranges, comparisons of differences, flags, optional inputs, every hit
 /// policy, `until`.
 pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
@@ -55,7 +55,7 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
     s.push_str("amend ports_rest from 2025-01-01 cite src item 4 { add port0 }\n");
     // A set that ends.
     s.push_str(
-        "set ports_c: Port from 2024-03-01 until 2025-03-01 cite src item 5 { port2, port8 }\n",
+        "set ports_c: Port from 2024-03-01 until 2025-03-01 by src item 6 cite src item 5 { port2, port8 }\n",
     );
     s.push_str("amend ports_c from 2024-09-01 cite src item 5 { add port9 }\n");
     // A member moved from one set to another.
@@ -106,7 +106,7 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
     let mixed = 3 + (whole - 3 + 1 + rng.below(8)) % 9;
     let _ = writeln!(
         s,
-        "relation area: Port -> Set<Province> {{\n  port0, port1, port2: [p0, p1] from 2024-06-01 cite src item 9\n  port2: [p{}] from {} cite src item 9\n  port{}: [p2, p3] cite src item 9\n  port{}: [p{}, c{}, port{}] from 2025-02-01 cite src item 9\n}}",
+        "set area_ports: Port from 2024-06-01 cite src item 9 {{ port0, port1, port2 }}\nrelation area: Port -> Set<Province> covers area_ports {{\n  port0, port1, port2: [p0, p1] from 2024-06-01 cite src item 9\n  port2: [p{}] from {} cite src item 9\n  port{}: [p2, p3] cite src item 9\n  port{}: [p{}, c{}, port{}] from 2025-02-01 cite src item 9\n}}",
         rng.below(4),
         ["2025-01-01", "2025-06-01"][rng.below(2)],
         whole,
@@ -123,6 +123,8 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
         24 * (1 + rng.below(6)),
         24 * (1 + rng.below(6)),
     );
+    // A list too long for a line at most widths, mixing provinces and cities.
+    s.push_str("relation wide_area: City -> Set<Province> {\n  c0, c1, c2, c3, c4, c5, c6, c7: [p0, p1, p2, p3, c0, c1, c2, c3, c4, c5, c6, c7] from 2024-09-01 cite src item 9\n}\n");
     s.push_str("relation kind_limit: Kind -> Duration {\n  k0: 48h cite src item 9\n  k1: 72h from 2024-09-01 cite src item 9\n  k2: 96h until 2025-02-01 cite src item 9\n}\n");
     let _ = writeln!(
         s,
@@ -160,7 +162,12 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
                 String::new()
             };
             let until = if rng.below(4) == 0 {
-                format!("  until 2025-{:02}-15\n", 1 + rng.below(12))
+                let by = if rng.below(2) == 0 {
+                    " by src item 2"
+                } else {
+                    ""
+                };
+                format!("  until 2025-{:02}-15{by}\n", 1 + rng.below(12))
             } else {
                 String::new()
             };
@@ -189,11 +196,19 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
         "test sweep for d0 {{\n  given t = {{ nationality: n0, origin: n1, destination: n2, port: port0, city: c0, arrival: 2025-01-01T10:00, departure: 2025-01-03T10:00, start: 2025-01-01, consent: true, count: 1 }}\n  cases (t.port, t.arrival, t.end) {{\n    port{}, 2024-06-01T10:00, 2025-01-05 => otherwise\n    port2, 2025-06-01T10:00, 2025-01-09 => {{ status: yes }}\n    port3, 2025-07-01T10:00, 2025-01-09 => rule d0_r0\n  }}\n}}",
         rng.below(12)
     );
+    // A request tests share, and a test that starts from it, changing one field.
+    let _ = writeln!(
+        s,
+        "request base_visit for d1 {{\n  given t = {{ nationality: n1, origin: n2, destination: n3, port: port1, city: c1, arrival: 2025-02-01T10:00, departure: 2025-02-03T10:00, start: 2025-02-01, consent: false, count: 2 }}\n}}\ntest from_base for d1 {{\n  given base_visit\n  given t = {{ port: port{} }}\n  expect otherwise\n  cases (t.city) {{\n    c{} => otherwise\n  }}\n}}",
+        rng.below(12),
+        rng.below(8)
+    );
     vec![("random.edict".to_string(), s)]
 }
 
 fn condition(rng: &mut Rng) -> String {
-    let base = match rng.below(38) {
+    let base = match rng.below(39) {
+        38 => "t.city in wide_area[t.city]".to_string(),
         36 => format!("t.zone.region == r{}", rng.below(2)),
         37 => "t.city in t.zone".to_string(),
         // Ancestors of an input, and one input inside another's ancestor.

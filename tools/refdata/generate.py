@@ -303,21 +303,18 @@ def cities(data, provs, existing, taken, pinyin, report):
 
 
 def catalogue(ty, rows):
-    """A catalogue as `edict fmt` lays it out: the `{` of the entries that fit on one line
-    aligned in one column, those that fit only unaligned unaligned, the others broken."""
+    """A catalogue as `edict fmt` lays it out: each entry on one line where it fits (never
+    aligned with its neighbours), the others broken over lines."""
     fits = lambda text: all(2 + len(line) <= WIDTH for line in text.split("\n"))  # noqa: E731
     for r in rows:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", r["head"]) or r["head"] in RESERVED:
             fail(f"not a usable name: {r['head']!r}")
         r["full"] = r["head"] + (f" in {r['parent']}" if r.get("parent") else "")
         r["rec"] = "{ " + ", ".join(f"{k}: {quote(v)}" for k, v in r["attrs"].items() if v) + " }"
-    pad = max([len(r["full"]) for r in rows if fits(f"{r['full']} {r['rec']}")], default=0)
     lines = [f"catalogue {ty} {{"]
     for r in rows:
         lines += [f"  {c}" for c in r.get("above", [])]
-        text = f"{r['full']:<{pad}} {r['rec']}"
-        if not fits(text):
-            text = f"{r['full']} {r['rec']}"
+        text = f"{r['full']} {r['rec']}"
         if not fits(text):
             text = "\n".join([f"{r['full']} {{"] + [f"  {k}: {quote(v)}" for k, v in
                                                      r["attrs"].items() if v] + ["}"])

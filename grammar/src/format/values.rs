@@ -29,30 +29,23 @@ impl Fmt<'_> {
                 None => return false,
             }
         }
-        // `keys: value clauses`, the clauses aligned in one column when every entry fits on
-        // one line aligned; an entry too long for a line has its keys filled over several.
-        let heads: Vec<String> = v.entries.iter().map(|e| self.entry_head(e)).collect();
-        let clauses: Vec<String> = v.entries.iter().map(entry_clauses).collect();
-        let pad = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
-        let aligned = heads
-            .iter()
-            .zip(&clauses)
-            .all(|(h, c)| c.is_empty() || self.fits(1, &format!("{h:<pad$} {c}")));
-        for ((entry, head), clauses) in v.entries.iter().zip(&heads).zip(&clauses) {
+        // `keys: value clauses` on one line where it fits, never aligned with the other
+        // entries (adding or changing one changes only its own lines); else wrapped.
+        for entry in &v.entries {
             if self.comments_inside(entry.span) {
                 return false;
             }
+            let clauses = entry_clauses(entry);
+            let head = self.entry_head(entry);
             let one = if clauses.is_empty() {
-                head.clone()
-            } else if aligned {
-                format!("{head:<pad$} {clauses}")
+                head
             } else {
                 format!("{head} {clauses}")
             };
-            let mut text = if self.fits(1, &one) || entry.keys.len() < 2 {
+            let mut text = if self.fits(1, &one) {
                 one
             } else {
-                self.wrapped_entry(entry, clauses)
+                self.wrapped_entry(entry, &clauses)
             };
             // Each `but` on a line of its own below the entry: it quotes another source.
             for d in &entry.differs {
@@ -70,26 +63,23 @@ impl Fmt<'_> {
         true
     }
 
-    /// An entry whose keys do not fit on one line: keys filled over lines, the value and
-    /// clauses after the last.
+    /// An entry too long for one line: its keys filled over lines (continuing two levels in)
+    /// and ending with `:`, then the value and its clauses on a line of their own, one level
+    /// in, or the value and then the clauses when together they do not fit; a list value
+    /// too long for a line of its own opens its bracket after the keys, its members filled
+    /// inside (each followed by a comma), and the bracket closes before the clauses.
     fn wrapped_entry(&self, e: &ValueEntry, clauses: &str) -> String {
-        let tail = if clauses.is_empty() {
-            format!(": {}", self.e(&e.value))
-        } else {
-            format!(": {} {clauses}", self.e(&e.value))
-        };
         let mut lines: Vec<String> = Vec::new();
         let mut line = String::new();
         for (i, k) in e.keys.iter().enumerate() {
-            let last = i + 1 == e.keys.len();
-            let piece = if last {
-                format!("{}{tail}", k.name)
+            let piece = if i + 1 == e.keys.len() {
+                format!("{}:", k.name)
             } else {
                 format!("{},", k.name)
             };
-            let indent = if lines.is_empty() { "" } else { "  " };
+            // Keys continue two levels in, the value one: they never line up.
             let candidate = if line.is_empty() {
-                format!("{indent}{piece}")
+                piece.clone()
             } else {
                 format!("{line} {piece}")
             };
@@ -97,10 +87,71 @@ impl Fmt<'_> {
                 line = candidate;
             } else {
                 lines.push(line);
-                line = format!("  {piece}");
+                line = format!("    {piece}");
             }
         }
-        lines.push(line);
+        let value = self.e(&e.value);
+        let tail = if clauses.is_empty() {
+            value.clone()
+        } else {
+            format!("{value} {clauses}")
+        };
+        if self.fits(2, &tail) || e.keys.is_empty() && self.fits(1, &tail) {
+            if e.keys.is_empty() {
+                return tail;
+            }
+            lines.push(line);
+            lines.push(format!("  {tail}"));
+            return lines.join("\n");
+        }
+        // A list too long for a line of its own is wrapped inside its brackets.
+        let wrapped = match &e.value.kind {
+            ExprKind::List(items) if !items.is_empty() && !self.fits(2, &value) => Some(items),
+            _ => None,
+        };
+        match wrapped {
+            // The value on a line of its own, its clauses on the next.
+            None => {
+                if !line.is_empty() {
+                    lines.push(line);
+                }
+                let pad = if e.keys.is_empty() { "" } else { "  " };
+                lines.push(format!("{pad}{value}"));
+                if !clauses.is_empty() {
+                    lines.push(format!("{pad}{clauses}"));
+                }
+            }
+            Some(items) => {
+                // `keys: [` then the members, then `] clauses`.
+                if line.is_empty() {
+                    line = "[".to_string();
+                } else {
+                    line.push_str(" [");
+                }
+                lines.push(line);
+                let mut current = String::new();
+                for item in items {
+                    let piece = format!("{},", self.e(item));
+                    let candidate = if current.is_empty() {
+                        piece.clone()
+                    } else {
+                        format!("{current} {piece}")
+                    };
+                    if current.is_empty() || self.fits(2, &candidate) {
+                        current = candidate;
+                    } else {
+                        lines.push(format!("  {current}"));
+                        current = piece;
+                    }
+                }
+                lines.push(format!("  {current}"));
+                lines.push(if clauses.is_empty() {
+                    "]".to_string()
+                } else {
+                    format!("] {clauses}")
+                });
+            }
+        }
         lines.join("\n")
     }
 
