@@ -329,7 +329,7 @@ fn a_changed_dated_value_and_relation_entry_are_changes_diff_reports() {
     let transit = after.join("transit.edict");
     let text = std::fs::read_to_string(&transit).unwrap();
     let text = text.replace(
-        "  guangzhou_pazhou, hengqin, hzmb, zhongshan_port,\n    west_kowloon: 240h from 2025-11-05 cite nia_2025_11_03\n",
+        "  guangzhou_pazhou, hengqin, hzmb, zhongshan_port, west_kowloon:\n    240h from 2025-11-05 cite nia_2025_11_03\n",
         "  guangzhou_pazhou, hzmb, zhongshan_port, west_kowloon: 240h from 2025-11-05 cite nia_2025_11_03\n  hengqin: 240h from 2025-11-01 cite nia_2025_11_03\n",
     );
     assert!(

@@ -225,8 +225,9 @@ fn the_history_site_has_its_values_and_relations() {
             "\"2013-01-01\"2013-01-01: rule transit_within_the_limit begins, reading transit_stay_limit[v.entry_port] = 72h for beijing_capital, transit_stay_limit[v.entry_port] = 72h for shanghai_hongqiao, shanghai_pudong",
             "\"2016-01-30\"2016-01-30: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for shanghai_hongqiao, shanghai_pudong",
             "\"2017-12-28\"2017-12-28: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for beijing_capital",
+            "\"2019-01-01\"2019-01-01: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for kunming_changshui",
             "\"2024-07-15\"2024-07-15: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for lijiang_sanyi, mohan_railway_port, zhengzhou_xinzheng",
-            "\"2024-12-17\"2024-12-17: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 240h for 6 keys",
+            "\"2024-12-17\"2024-12-17: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 240h for 7 keys",
             "\"2025-11-05\"2025-11-05: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 240h for 5 keys",
         ]
     );

@@ -397,6 +397,22 @@ fn second_round_constructs_in_the_editor() {
             rename(&a, "scratch.edict", "hengqin_visit for", "visit_at_hengqin"),
         ),
         ("completion after a port's `.`", completions),
+        (
+            "completion after `given` in a test: inputs and the decision's requests",
+            short(complete(
+                &scratch.replace("  given hengqin_visit\n", "  given |\n"),
+            )),
+        ),
+        (
+            "completion after `covers`",
+            short(complete(
+                &scratch.replace("covers transit_ports", "covers |"),
+            )),
+        ),
+        (
+            "completion after `until .. by`",
+            short(complete(&scratch.replace("by later item 2", "by |"))),
+        ),
     ];
     let text: Vec<String> = out
         .iter()

@@ -348,11 +348,15 @@ impl Context<'_> {
                     CompletionKind::Decision,
                 )
             }
-            Some("cite") => {
+            // `cite s`, and `until 2024-12-17 by s`: a source.
+            Some("cite") | Some("by") if keyword != "entity" => {
                 return self.decls(
                     |k| matches!(k, DeclKind::Source { .. }),
                     CompletionKind::Source,
                 )
+            }
+            Some("covers") => {
+                return self.decls(|k| matches!(k, DeclKind::Set { .. }), CompletionKind::Set)
             }
             Some("rule") if self.tok(1) == Some("expect") => {
                 let decision = self.decision(start);
@@ -367,11 +371,20 @@ impl Context<'_> {
                     .map(|k| CompletionItem::new(k, CompletionKind::Keyword, None))
                     .collect()
             }
+            // An input, or in a test a shared request of its decision (`given beijing_visit`).
             Some("given") => {
-                return params
+                let mut out: Vec<CompletionItem> = params
                     .iter()
                     .map(|(p, t)| CompletionItem::new(p, CompletionKind::Param, Some(type_text(t))))
-                    .collect()
+                    .collect();
+                if keyword == "test" {
+                    let decision = self.decision(start);
+                    out.extend(self.decls(
+                        |k| matches!(k, DeclKind::Request { decision: d } if Some(d) == decision.as_ref()),
+                        CompletionKind::Rule,
+                    ));
+                }
+                return out;
             }
             Some("amend") => {
                 return self.decls(|k| matches!(k, DeclKind::Set { .. }), CompletionKind::Set)
