@@ -227,7 +227,7 @@ impl<'a> Interpreter<'a> {
     fn resolve_reads(&self, e: &Expr, env: &Env<'_>) -> Option<Expr> {
         let kind = match &e.kind {
             ExprKind::Name(_) | ExprKind::Index(..) => match self.read(e, env) {
-                Some(Some(v)) => return Some(v.clone()),
+                Some(Some(v)) => return Some(v),
                 Some(None) => return None,
                 None => e.kind.clone(),
             },
@@ -248,9 +248,10 @@ impl<'a> Interpreter<'a> {
         Some(Expr { kind, span: e.span })
     }
 
-    /// When `e` reads a dated value or a relation: `Some(the value written for the day)`,
-    /// `Some(None)` when it has none; `None` when `e` is no such read.
-    fn read<'x>(&'x self, e: &Expr, env: &Env<'_>) -> Option<Option<&'x Expr>> {
+    /// When `e` reads a dated value or a relation: `Some(the value written for the day)`, with
+    /// `key` in it written as the key read; `Some(None)` when it has none; `None` when `e` is
+    /// no such read.
+    fn read(&self, e: &Expr, env: &Env<'_>) -> Option<Option<Expr>> {
         let is_param = |n: &str| env.vals.iter().any(|(p, _)| *p == n);
         let (name, key) = match &e.kind {
             ExprKind::Name(n) if !is_param(&n.name) => (n.name.as_str(), None),
@@ -290,7 +291,13 @@ impl<'a> Interpreter<'a> {
                     _ => return Some(None),
                 },
             };
-        Some(tl.value_at(&key, day))
+        Some(tl.value_at(&key, day).and_then(|v| {
+            if crate::values::mentions_key(v) {
+                crate::values::with_key(v, &key, self.lw.index)
+            } else {
+                Some(v.clone())
+            }
+        }))
     }
 
     /// Does every value `e` reads (through named conditions too) have a value on the day?
@@ -474,7 +481,7 @@ impl<'a> Interpreter<'a> {
         match &e.kind {
             ExprKind::Paren(inner) => self.eval(inner, env, hint),
             ExprKind::Index(..) => {
-                let value = self.read(e, env)??.clone();
+                let value = self.read(e, env)??;
                 self.eval(&value, env, hint)
             }
             ExprKind::List(items) => Some(V::Names(
@@ -492,7 +499,7 @@ impl<'a> Interpreter<'a> {
                     return Some(V::Val((*v).clone()));
                 }
                 if let Some(found) = self.read(e, env) {
-                    let value = found?.clone();
+                    let value = found?;
                     return self.eval(&value, env, hint);
                 }
                 if self.lw.timelines.sets.contains_key(&n.name) {

@@ -191,3 +191,65 @@ pub fn value_timelines(db: &dyn Db, ws: Workspace) -> Arc<ValueTimelines> {
     }
     Arc::new(out)
 }
+
+/// The name that stands, in a relation's values, for the key a value is read for.
+pub const KEY: &str = "key";
+
+/// Whether a relation's value mentions its key (`[key.city]`).
+pub fn mentions_key(value: &Expr) -> bool {
+    let mut found = false;
+    value.walk(&mut |x| {
+        if matches!(&x.kind, edict_grammar::ExprKind::Name(n) if n.name == KEY) {
+            found = true;
+        }
+    });
+    found
+}
+
+/// A relation's value with `key` written as the entry `key` names, and `key.city` as its
+/// ancestor of that type. An ancestor the entry lacks (a parent marked `?`) leaves a list
+/// without it; `None` when the value is that ancestor alone.
+pub fn with_key(value: &Expr, key: &str, index: &crate::decls::Index) -> Option<Expr> {
+    use edict_grammar::{ExprKind, Ident};
+    let named = |name: String, span| Expr {
+        kind: ExprKind::Name(Ident { name, span }),
+        span,
+    };
+    let resolve = |e: &Expr| -> Option<Option<Expr>> {
+        match &e.kind {
+            ExprKind::Name(n) if n.name == KEY => Some(Some(named(key.to_string(), e.span))),
+            ExprKind::Field(base, f) if matches!(&base.kind, ExprKind::Name(n) if n.name == KEY) => {
+                let ty = index.entity_type_of(key)?;
+                let (ancestor, _) = index.ancestor_accessor(ty, &f.name)?;
+                Some(
+                    index
+                        .entity_ancestors(key)
+                        .into_iter()
+                        .find(|a| index.entity_type_of(a) == Some(ancestor.as_str()))
+                        .map(|a| named(a, e.span)),
+                )
+            }
+            _ => None,
+        }
+    };
+    match &value.kind {
+        ExprKind::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match resolve(item) {
+                    Some(Some(x)) => out.push(x),
+                    Some(None) => {}
+                    None => out.push(item.clone()),
+                }
+            }
+            Some(Expr {
+                kind: ExprKind::List(out),
+                span: value.span,
+            })
+        }
+        _ => match resolve(value) {
+            Some(found) => found,
+            None => Some(value.clone()),
+        },
+    }
+}

@@ -48,8 +48,8 @@ fn calendar_arithmetic_on_dates_is_refused_not_miscompiled() {
     assert_eq!(errors[0].code, Code::E0601, "{errors:?}");
 }
 
-/// Ancestors of an input (`v.entry_port.city`) and one input inside another are spelt out over
-/// the catalogue; the tables answer as the language says, including for a port whose province
+/// Ancestors of an input (`v.entry_port.city`), one input inside another, and a relation's
+/// value naming its key (`otherwise [key.city]`) are spelt out over the catalogue; the tables answer as the language says, including for a port whose province
 /// has no region (`in Region?`): its `.region` is absent, so `==` and `!=` are false.
 #[test]
 fn ancestors_and_inputs_inside_inputs_compile() {
@@ -74,6 +74,12 @@ rule r1 for own_city { cite s item 1  when t.destination in t.port.city  then { 
 rule r2 for same_province { cite s item 1  when t.destination.province == t.port.province  then { answer: yes } }
 rule r3 for delta_port { cite s item 1  when t.port.region == delta  then { answer: yes } }
 rule r4 for not_delta { cite s item 1  when t.port.region != delta  then { answer: yes } }
+relation area: Port -> Set<Province> {
+  otherwise [key.city]
+  suzhou_port: [jiangsu] cite s item 2
+}
+decision in_area(t: Req) -> Out { as of t.day  otherwise { answer: no } }
+rule r5 for in_area { cite s item 2  when t.destination in area[t.port]  then { answer: yes } }
 "#;
     let mut a = Analysis::default();
     a.set_file("x.edict", text.to_string());
@@ -95,6 +101,10 @@ rule r4 for not_delta { cite s item 1  when t.port.region != delta  then { answe
     // Yunnan is in no region: `!=` is false there too.
     assert!(!ask("not_delta", "changshui", "kunming"));
     assert!(!ask("not_delta", "suzhou_port", "kunming"));
+    // `otherwise [key.city]`: a port's own city where the relation states nothing.
+    assert!(ask("in_area", "changshui", "kunming"));
+    assert!(!ask("in_area", "changshui", "suzhou"));
+    assert!(ask("in_area", "suzhou_port", "suzhou"));
     // Every row of the tables can hold: none tests two different ports on one column.
     for d in &engine.artifact().decisions {
         for row in &d.rows {

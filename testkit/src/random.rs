@@ -9,7 +9,7 @@ use edict_runtime::value::{parse_date, TypeDesc, Value};
 use crate::Rng;
 
 /// A small workspace exercising every condition form the tables compile: membership in sets
-/// with amendments, in entities up the hierarchy and in lists mixing places of one hierarchy, relations read through the hierarchy, ancestors of inputs (`t.port.city`) and inputs inside other inputs, a relation that covers a set, ends cited to a later source, a shared test request, `==`/`!=` with constants and inputs,
+/// with amendments, in entities up the hierarchy and in lists mixing places of one hierarchy, relations read through the hierarchy, ancestors of inputs (`t.port.city`) and inputs inside other inputs, a relation that covers a set, relation values that name their key (`[key.city]`), ends cited to a later source, a shared test request, `==`/`!=` with constants and inputs,
 /// negation, `or`, ranges, comparisons of differences, flags, optional inputs, every hit
 /// policy, `until`.
 pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
@@ -123,6 +123,16 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
         24 * (1 + rng.below(6)),
         24 * (1 + rng.below(6)),
     );
+    // Relations whose values name their key: a port's own city and a province; a city's
+    // region (p3's cities have none).
+    let _ = writeln!(
+        s,
+        "relation own_area: Port -> Set<Province> {{\n  otherwise [key.city, p{}]\n  port{}: [p{}] from 2024-09-01 cite src item 9\n}}\nrelation city_region: City -> Region {{\n  otherwise key.region\n  c{}: r1 from 2025-01-01 cite src item 9\n}}",
+        rng.below(4),
+        rng.below(12),
+        rng.below(4),
+        rng.below(8)
+    );
     // A list too long for a line at most widths, mixing provinces and cities.
     s.push_str("relation wide_area: City -> Set<Province> {\n  c0, c1, c2, c3, c4, c5, c6, c7: [p0, p1, p2, p3, c0, c1, c2, c3, c4, c5, c6, c7] from 2024-09-01 cite src item 9\n}\n");
     s.push_str("relation kind_limit: Kind -> Duration {\n  k0: 48h cite src item 9\n  k1: 72h from 2024-09-01 cite src item 9\n  k2: 96h until 2025-02-01 cite src item 9\n}\n");
@@ -207,7 +217,10 @@ pub fn random_workspace(seed: u64) -> Vec<(String, String)> {
 }
 
 fn condition(rng: &mut Rng) -> String {
-    let base = match rng.below(39) {
+    let base = match rng.below(42) {
+        39 => "t.city in own_area[t.port]".to_string(),
+        40 => "t.zone in own_area[t.port]".to_string(),
+        41 => "t.port in city_region[t.city]".to_string(),
         38 => "t.city in wide_area[t.city]".to_string(),
         36 => format!("t.zone.region == r{}", rng.below(2)),
         37 => "t.city in t.zone".to_string(),

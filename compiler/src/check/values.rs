@@ -43,10 +43,19 @@ impl Checker<'_> {
         if let (Some(covers), Some(key)) = (&v.covers, &key) {
             self.coverage(v, covers, key);
         }
-        let scope = Scope::default();
+        // In a relation keyed by entries, `key` is the key a value is read for, and
+        // `key.city` its ancestors (`otherwise [key.city]`: the port's own city).
+        let scope = match &key {
+            Some(k @ Ty::Entity(_)) => Scope {
+                params: vec![(crate::values::KEY.to_string(), k.clone())],
+                decision: None,
+                dated: false,
+            },
+            _ => Scope::default(),
+        };
         if let Some(o) = &v.otherwise {
             let place = format!("the `otherwise` of `{}`", v.name.name);
-            self.check_against(o, &scope, &ty, &place);
+            self.check_against(o, &scope, &keyed_ty(o, &ty), &place);
         }
         // key → (from, span of the entry's from or value) of the entries seen so far.
         let mut seen: BTreeMap<String, Vec<(Option<Date>, Span)>> = BTreeMap::new();
@@ -73,7 +82,7 @@ impl Checker<'_> {
                 }
             }
             let place = format!("a value of `{}`", v.name.name);
-            self.check_against(&entry.value, &scope, &ty, &place);
+            self.check_against(&entry.value, &scope, &keyed_ty(&entry.value, &ty), &place);
             let from = self.literal_date(entry.from.as_ref(), "the `from` of a value");
             let until = self.literal_date(entry.until.as_ref(), "the `until` of a value");
             if let (Some(f), Some(u), Some(ue)) = (from, until, &entry.until) {
@@ -524,5 +533,16 @@ impl Checker<'_> {
                 "cite the source the workspace follows for `{fact}`, or, if {cited} is right here, record why with a `but` clause on this statement"
             ));
         self.emit(d);
+    }
+}
+
+/// The type a relation's value is checked against: `key.region`, an ancestor a key may lack
+/// (a parent marked `?`), may be absent, and is then no value for that key.
+fn keyed_ty(value: &Expr, ty: &Ty) -> Ty {
+    match &value.kind {
+        ExprKind::Field(base, _) if matches!(&base.kind, ExprKind::Name(n) if n.name == crate::values::KEY) => {
+            Ty::Optional(Box::new(ty.clone()))
+        }
+        _ => ty.clone(),
     }
 }

@@ -27,16 +27,25 @@ pub fn conjuncts(e: &Expr) -> Vec<&Expr> {
     }
 }
 
+/// The conjunction of two disjunctions: every row of one with every row of the other, less
+/// the rows whose lists of one column contradict each other (a condition spelt out over the
+/// catalogue, negated and joined with itself, would otherwise multiply its groups).
 pub(super) fn product(a: &Dnf, b: &Dnf) -> Option<Dnf> {
-    if a.len().saturating_mul(b.len()) > MAX_ROWS_PER_RULE {
+    // The pairs looked at are bounded too, not only the rows kept.
+    if a.len().saturating_mul(b.len()) > MAX_ROWS_PER_RULE.saturating_mul(64) {
         return None;
     }
-    let mut out = Vec::with_capacity(a.len() * b.len());
+    let mut out = Vec::new();
     for x in a {
         for y in b {
             let mut c = x.clone();
             c.extend(y.iter().cloned());
-            out.push(c);
+            if let Some(c) = tidy_row(c) {
+                out.push(c);
+                if out.len() > MAX_ROWS_PER_RULE {
+                    return None;
+                }
+            }
         }
     }
     Some(out)

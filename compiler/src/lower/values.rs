@@ -343,28 +343,62 @@ impl Lowerer<'_> {
                     None => groups.push((era, vec![k.clone()])),
                 }
             }
-            let mut held: Vec<u32> = Vec::new();
-            for (era, keys) in &groups {
-                let ids: Vec<u32> = match &through {
+            let ids_of = |keys: &[String]| -> Vec<u32> {
+                match &through {
                     Some(inside) => keys
                         .iter()
                         .flat_map(|k| inside.get(k).into_iter().flatten().copied())
                         .collect(),
                     None => keys.iter().filter_map(|k| self.key_id(tl, k)).collect(),
-                };
-                held.extend(&ids);
-                out.push(Case {
-                    from,
-                    until,
-                    value: era.value.clone(),
-                    key_test: Some(Test::OneOf {
-                        values: sorted(ids),
-                        negate: false,
-                    }),
-                    binding: self.binding(read, era, Some(keys.clone())),
-                });
+                }
+            };
+            let mut held: Vec<u32> = Vec::new();
+            for (era, keys) in &groups {
+                held.extend(ids_of(keys));
+                // A value that names its key (`[key.city]`): one case per value it comes to.
+                for (value, keys) in self.by_key(&era.value, keys) {
+                    let mut binding = self.binding(read, era, Some(keys.clone()));
+                    binding.value = expr_text(&value);
+                    out.push(Case {
+                        from,
+                        until,
+                        value,
+                        key_test: Some(Test::OneOf {
+                            values: sorted(ids_of(&keys)),
+                            negate: false,
+                        }),
+                        binding,
+                    });
+                }
             }
-            if let Some(o) = &tl.otherwise {
+            // `otherwise [key.city]`: the keys the relation holds nothing for, each with its
+            // own value, grouped by it.
+            if let Some(o) = tl
+                .otherwise
+                .as_ref()
+                .filter(|o| crate::values::mentions_key(o))
+            {
+                let held_keys: Vec<&String> = groups.iter().flat_map(|(_, ks)| ks).collect();
+                let others: Vec<String> = self
+                    .keys_of_type(tl, through.as_ref())
+                    .into_iter()
+                    .filter(|k| !held_keys.contains(&k))
+                    .collect();
+                for (value, keys) in self.by_key(o, &others) {
+                    // The `otherwise` value, with the key written in: no entry of its own.
+                    let binding = otherwise_binding(read, &value);
+                    out.push(Case {
+                        from,
+                        until,
+                        value,
+                        key_test: Some(Test::OneOf {
+                            values: sorted(ids_of(&keys)),
+                            negate: false,
+                        }),
+                        binding,
+                    });
+                }
+            } else if let Some(o) = &tl.otherwise {
                 let key_test = match &through {
                     // The entries with an ancestor of the key type that holds no entry (one
                     // without such an ancestor reads no value, as an absent key).
@@ -408,22 +442,87 @@ impl Lowerer<'_> {
         from: Option<i64>,
         until: Option<i64>,
     ) -> Option<Case> {
+        let keyed = |v: &Expr| {
+            if crate::values::mentions_key(v) {
+                crate::values::with_key(v, key, self.index)
+            } else {
+                Some(v.clone())
+            }
+        };
         match tl.era_at(key, day) {
-            Some(era) => Some(Case {
-                from,
-                until,
-                value: era.value.clone(),
-                key_test: None,
-                binding: self.binding(read, era, read.key.as_ref().map(|_| vec![key.to_string()])),
-            }),
-            None => tl.otherwise.as_ref().map(|o| Case {
-                from,
-                until,
-                value: o.clone(),
-                key_test: None,
-                binding: otherwise_binding(read, o),
-            }),
+            Some(era) => {
+                let value = keyed(&era.value)?;
+                let mut binding =
+                    self.binding(read, era, read.key.as_ref().map(|_| vec![key.to_string()]));
+                binding.value = expr_text(&value);
+                Some(Case {
+                    from,
+                    until,
+                    value,
+                    key_test: None,
+                    binding,
+                })
+            }
+            None => {
+                let o = tl.otherwise.as_ref()?;
+                let value = keyed(o)?;
+                Some(Case {
+                    from,
+                    until,
+                    binding: otherwise_binding(read, &value),
+                    value,
+                    key_test: None,
+                })
+            }
         }
+    }
+
+    /// `value` for each of `keys`, grouped by what it comes to: itself for all when it does not
+    /// name its key; else `key` written as each key (a key whose ancestor it names is missing
+    /// gets no value).
+    fn by_key(&self, value: &Expr, keys: &[String]) -> Vec<(Expr, Vec<String>)> {
+        if !crate::values::mentions_key(value) {
+            return vec![(value.clone(), keys.to_vec())];
+        }
+        let mut out: Vec<(Expr, Vec<String>)> = Vec::new();
+        for k in keys {
+            let Some(v) = crate::values::with_key(value, k, self.index) else {
+                continue;
+            };
+            match out.iter_mut().find(|(x, _)| expr_text(x) == expr_text(&v)) {
+                Some((_, ks)) => ks.push(k.clone()),
+                None => out.push((v, vec![k.clone()])),
+            }
+        }
+        out
+    }
+
+    /// Every key of a relation's key type: the entries of its catalogue, or with `through`
+    /// (read with a key inside the key type) the keys some entry lies in.
+    fn keys_of_type(
+        &self,
+        tl: &ValueTimeline,
+        through: Option<&BTreeMap<String, Vec<u32>>>,
+    ) -> Vec<String> {
+        if let Some(inside) = through {
+            return inside.keys().cloned().collect();
+        }
+        let Some(ty) = tl
+            .key
+            .as_ref()
+            .and_then(|k| self.names.entity_type_ix.get(&k.name))
+        else {
+            return Vec::new();
+        };
+        let mut out: Vec<(u32, String)> = self
+            .names
+            .entities
+            .iter()
+            .filter(|(_, (t, _))| t == ty)
+            .map(|(n, (_, i))| (*i, n.clone()))
+            .collect();
+        out.sort_unstable();
+        out.into_iter().map(|(_, n)| n).collect()
     }
 
     fn binding(&self, read: &Read, era: &Era, keys: Option<Vec<String>>) -> Binding {
