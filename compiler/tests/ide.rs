@@ -239,20 +239,7 @@ fn dated_values_and_relations_in_the_editor() {
         )
     })
     .collect();
-    let definition = {
-        let offset = text.find("port_limit[").unwrap();
-        let symbols = ide::file_symbols(a.db(), a.workspace(), f);
-        let target = symbols
-            .occurrences
-            .iter()
-            .find(|o| o.span.contains(offset))
-            .map(|o| o.target.clone())
-            .unwrap();
-        let (file, span) = ide::definition(a.db(), a.workspace(), &target).unwrap();
-        let t = file.text(a.db());
-        let (line, col) = edict_compiler::render::line_col(t, span.start as usize);
-        format!("{}:{line}:{col} {}", file.path(a.db()), &t[span.range()])
-    };
+    let definition = definition_at(&a, "scratch.edict", "port_limit[");
     let completions = short(complete(&scratch.replace("<= stay_limit\n", "<= sta|\n")));
     let out = [
         (
@@ -315,6 +302,23 @@ fn day(s: &str) -> jiff::civil::Date {
     jiff::civil::Date::strptime("%Y-%m-%d", s).unwrap()
 }
 
+/// Where the name at the first `needle` of `file` is defined: `file:line:col name`.
+fn definition_at(a: &Analysis, file: &str, needle: &str) -> String {
+    let f = a.file(file).unwrap();
+    let offset = f.text(a.db()).find(needle).unwrap();
+    let symbols = ide::file_symbols(a.db(), a.workspace(), f);
+    let target = symbols
+        .occurrences
+        .iter()
+        .find(|o| o.span.contains(offset))
+        .map(|o| o.target.clone())
+        .unwrap();
+    let (file, span) = ide::definition(a.db(), a.workspace(), &target).unwrap();
+    let t = file.text(a.db());
+    let (line, col) = edict_compiler::render::line_col(t, span.start as usize);
+    format!("{}:{line}:{col} {}", file.path(a.db()), &t[span.range()])
+}
+
 /// The hover's markdown at the first `needle` of `file`, on day `on`.
 fn hover_at(a: &Analysis, file: &str, needle: &str, on: &str) -> String {
     let f = a.file(file).unwrap();
@@ -343,22 +347,7 @@ fn second_round_constructs_in_the_editor() {
         .filter(|d| d.is_error())
         .collect();
     assert!(diags.is_empty(), "{diags:#?}");
-    let f = a.file("scratch.edict").unwrap();
-    let text = f.text(a.db()).clone();
-    let definition = |needle: &str| {
-        let offset = text.find(needle).unwrap();
-        let symbols = ide::file_symbols(a.db(), a.workspace(), f);
-        let target = symbols
-            .occurrences
-            .iter()
-            .find(|o| o.span.contains(offset))
-            .map(|o| o.target.clone())
-            .unwrap();
-        let (file, span) = ide::definition(a.db(), a.workspace(), &target).unwrap();
-        let t = file.text(a.db());
-        let (line, col) = edict_compiler::render::line_col(t, span.start as usize);
-        format!("{}:{line}:{col} {}", file.path(a.db()), &t[span.range()])
-    };
+    let definition = |needle: &str| definition_at(&a, "scratch.edict", needle);
     let hover = |needle: &str, on: &str| hover_at(&a, "scratch.edict", needle, on);
     let completions = short(complete(
         &scratch.replace("t.arrival_port.city in", "t.arrival_port.| in"),

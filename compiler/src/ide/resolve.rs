@@ -155,6 +155,22 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
+    /// `given t = { ... }` of a test or a request: the input named, and the value against its
+    /// type.
+    fn givens(&mut self, givens: &[edict_grammar::Given], scope: &Scope) {
+        for g in givens {
+            let ty = scope.get(&g.param.name).cloned();
+            if ty.is_some() {
+                let target = Target::Param {
+                    decision: scope.decision.clone(),
+                    name: g.param.name.clone(),
+                };
+                self.push(&g.param, target, false);
+            }
+            self.expr(&g.value, &Scope::default(), ty.as_ref());
+        }
+    }
+
     fn push(&mut self, ident: &Ident, target: Target, def: bool) {
         self.out.push(Occurrence {
             span: ident.span,
@@ -330,17 +346,7 @@ impl Walker<'_> {
                     self.def(&r.name);
                     self.decl_ref(&r.decision);
                     let scope = Scope::of(index, &r.decision.name);
-                    for g in &r.givens {
-                        let ty = scope.get(&g.param.name).cloned();
-                        if ty.is_some() {
-                            let target = Target::Param {
-                                decision: scope.decision.clone(),
-                                name: g.param.name.clone(),
-                            };
-                            self.push(&g.param, target, false);
-                        }
-                        self.expr(&g.value, &Scope::default(), ty.as_ref());
-                    }
+                    self.givens(&r.givens, &scope);
                 }
                 ItemKind::Test(t) => {
                     self.def(&t.name);
@@ -349,17 +355,7 @@ impl Walker<'_> {
                         self.decl_ref(b);
                     }
                     let scope = Scope::of(index, &t.decision.name);
-                    for g in &t.givens {
-                        let ty = scope.get(&g.param.name).cloned();
-                        if ty.is_some() {
-                            let target = Target::Param {
-                                decision: scope.decision.clone(),
-                                name: g.param.name.clone(),
-                            };
-                            self.push(&g.param, target, false);
-                        }
-                        self.expr(&g.value, &Scope::default(), ty.as_ref());
-                    }
+                    self.givens(&t.givens, &scope);
                     let output = output_of(index, &t.decision.name);
                     let mut expects: Vec<(u32, &Expect)> =
                         t.expects.iter().map(|e| (0, e)).collect();

@@ -352,6 +352,17 @@ impl Lowerer<'_> {
                     None => keys.iter().filter_map(|k| self.key_id(tl, k)).collect(),
                 }
             };
+            // The case of a value for these keys only.
+            let for_keys = |value: Expr, keys: &[String], binding: Binding| Case {
+                from,
+                until,
+                value,
+                key_test: Some(Test::OneOf {
+                    values: sorted(ids_of(keys)),
+                    negate: false,
+                }),
+                binding,
+            };
             let mut held: Vec<u32> = Vec::new();
             for (era, keys) in &groups {
                 held.extend(ids_of(keys));
@@ -359,16 +370,7 @@ impl Lowerer<'_> {
                 for (value, keys) in self.by_key(&era.value, keys) {
                     let mut binding = self.binding(read, era, Some(keys.clone()));
                     binding.value = expr_text(&value);
-                    out.push(Case {
-                        from,
-                        until,
-                        value,
-                        key_test: Some(Test::OneOf {
-                            values: sorted(ids_of(&keys)),
-                            negate: false,
-                        }),
-                        binding,
-                    });
+                    out.push(for_keys(value, &keys, binding));
                 }
             }
             // `otherwise [key.city]`: the keys the relation holds nothing for, each with its
@@ -387,16 +389,7 @@ impl Lowerer<'_> {
                 for (value, keys) in self.by_key(o, &others) {
                     // The `otherwise` value, with the key written in: no entry of its own.
                     let binding = otherwise_binding(read, &value);
-                    out.push(Case {
-                        from,
-                        until,
-                        value,
-                        key_test: Some(Test::OneOf {
-                            values: sorted(ids_of(&keys)),
-                            negate: false,
-                        }),
-                        binding,
-                    });
+                    out.push(for_keys(value, &keys, binding));
                 }
             } else if let Some(o) = &tl.otherwise {
                 let key_test = match &through {
