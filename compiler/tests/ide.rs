@@ -374,6 +374,15 @@ fn second_round_constructs_in_the_editor() {
             hover("hengqin_visit for", "2025-11-10"),
         ),
         (
+            "hover on a port's city",
+            hover("city in area", "2025-11-10"),
+        ),
+        ("definition of a port's city", definition("city in area")),
+        (
+            "rename a port's city",
+            rename(&a, "scratch.edict", "city in area", "town"),
+        ),
+        (
             "hover on a relation keyed by province",
             hover("province_limit[", "2025-11-10"),
         ),

@@ -345,7 +345,7 @@ pub fn highlights(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Highlight
                             },
                             Target::Param { .. } => TokenClass::Parameter,
                             Target::Variant { .. } => TokenClass::EnumMember,
-                            Target::Field { .. } => TokenClass::Property,
+                            Target::Field { .. } | Target::Parent { .. } => TokenClass::Property,
                             Target::Builtin(_) => TokenClass::Type,
                         };
                         out.push(Highlight {
@@ -680,6 +680,12 @@ pub fn prepare_rename(
     if let Target::Builtin(n) = &occ.target {
         return Err(RenameError::BuiltIn(n.clone()));
     }
+    // `.city` is the type `City` read as a parent: it follows the type's name.
+    if let Target::Parent { ty, name, .. } = &occ.target {
+        return Err(RenameError::Invalid(format!(
+            "`.{name}` reads the `{ty}` an entry lies in, by the type's name: rename the type `{ty}`"
+        )));
+    }
     if definition(db, ws, &occ.target).is_none() {
         return Err(RenameError::NothingToRename);
     }
@@ -749,7 +755,7 @@ pub fn rename(
             .iter()
             .any(|(f, _)| f == new_name)
             .then(|| format!("`{owner}` already has a field `{new_name}`")),
-        Target::Builtin(_) => None,
+        Target::Builtin(_) | Target::Parent { .. } => None,
     };
     if let Some(why) = clash {
         return Err(RenameError::Clash(why));

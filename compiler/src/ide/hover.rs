@@ -147,6 +147,20 @@ pub fn describe(db: &dyn Db, ws: Workspace, target: &Target, today: Date) -> Opt
             let _ = write!(out, "\n\nField of `{owner}`.");
             Some(out)
         }
+        Target::Parent { owner, name, ty } => {
+            let optional = index.ancestor_accessor(owner, name).is_some_and(|(_, o)| o);
+            let mut out = code(&format!(".{name}: {ty}{}", if optional { "?" } else { "" }));
+            let _ = write!(
+                out,
+                "\n\nThe `{ty}` a `{owner}` lies in, through the catalogue's `in`{}.",
+                if optional {
+                    "; absent where a parent on the way is missing"
+                } else {
+                    ""
+                }
+            );
+            Some(out)
+        }
         Target::Builtin(name) => Some(format!(
             "{}\n\nA built-in type: {}.",
             code(name),

@@ -26,6 +26,12 @@ pub enum Target {
     Variant { enum_name: String, name: String },
     /// A field of a record or entity type.
     Field { owner: String, name: String },
+    /// `port.city`: the ancestor of type `ty` of an entry of type `owner`, read by `name`.
+    Parent {
+        owner: String,
+        name: String,
+        ty: String,
+    },
     /// A built-in type such as `Date`.
     Builtin(String),
 }
@@ -37,7 +43,8 @@ impl Target {
             Target::Decl(n) | Target::Builtin(n) => n,
             Target::Param { name, .. }
             | Target::Variant { name, .. }
-            | Target::Field { name, .. } => name,
+            | Target::Field { name, .. }
+            | Target::Parent { name, .. } => name,
         }
     }
 }
@@ -487,6 +494,15 @@ impl Walker<'_> {
                             name: field.name.clone(),
                         };
                         self.push(field, target, false);
+                    } else if let Some((ty, _)) =
+                        self.index.ancestor_accessor(&owner.name, &field.name)
+                    {
+                        let target = Target::Parent {
+                            owner: owner.name,
+                            name: field.name.clone(),
+                            ty,
+                        };
+                        self.push(field, target, false);
                     }
                 }
             }
@@ -618,6 +634,8 @@ pub fn definition(db: &dyn Db, ws: Workspace, target: &Target) -> Option<(Source
         Target::Param { decision, name } => (decision, Some(name)),
         Target::Variant { enum_name, name } => (enum_name, Some(name)),
         Target::Field { owner, name } => (owner, Some(name)),
+        // The entity type whose entries it names.
+        Target::Parent { ty, .. } => (ty, None),
         Target::Builtin(_) => return None,
     };
     let def = index.get(decl_name)?;
