@@ -335,7 +335,7 @@ fn hover_at(a: &Analysis, file: &str, needle: &str, on: &str) -> String {
 #[test]
 fn second_round_constructs_in_the_editor() {
     let scratch = "source later { title: \"A later notice\", published: 2026-01-01, items: 2 }\n\
-                   relation area: Port -> Set<Province> covers transit_ports {\n  otherwise [guangdong, zhuhai]\n  hengqin: [zhuhai] from 2025-11-05 cite nia_2025_11 item 4\n}\n\
+                   relation area: Port -> Set<Province> covers transit_ports {\n  otherwise [guangdong, zhuhai, key.city]\n  hengqin: [zhuhai] from 2025-11-05 cite nia_2025_11 item 4\n}\n\
                    relation province_limit: Province -> Duration {\n  guangdong: 240h from 2025-11-05 until 2026-01-01 by later item 1 cite nia_2025_11 item 4\n}\n\
                    rule area_rule for transit_entry {\n  until 2026-01-01 by later item 2\n  cite nia_2025_11 item 4\n  when t.arrival_port.city in area[t.arrival_port]\n    and t.onward_departure - t.arrival <= province_limit[t.arrival_port]\n  then { status: visa_free_transit }\n}\n\
                    request hengqin_visit for transit_entry {\n  given t = { nationality: us, origin: us, arrival_port: hengqin, arrival: 2025-11-10T10:00, onward_destination: jp, onward_departure: 2025-11-15T08:00 }\n}\n\
@@ -381,6 +381,17 @@ fn second_round_constructs_in_the_editor() {
         (
             "rename a port's city",
             rename(&a, "scratch.edict", "city in area", "town"),
+        ),
+        (
+            "hover on `key` in a relation's value",
+            hover("key.city", "2025-11-10"),
+        ),
+        (
+            "completion after `key.` in a relation's value",
+            short(complete(&scratch.replace(
+                "otherwise [guangdong, zhuhai, key.city]",
+                "otherwise [key.|]",
+            ))),
         ),
         (
             "hover on a relation keyed by province",

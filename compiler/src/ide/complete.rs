@@ -195,6 +195,22 @@ impl Context<'_> {
     }
 
     fn params(&self, start: usize) -> Vec<(String, TypeName)> {
+        // In a relation's values, `key` is the key read.
+        // Read from the header's tokens (`relation NAME: KEY -> ...`): while a value is being
+        // typed the relation does not parse.
+        if self.word_at(start) == Some("relation") {
+            return match (self.word_at(start + 2), self.word_at(start + 3)) {
+                (Some(":"), Some(key)) => vec![(
+                    crate::values::KEY.to_string(),
+                    TypeName {
+                        name: key.to_string(),
+                        arg: None,
+                        optional: false,
+                    },
+                )],
+                _ => Vec::new(),
+            };
+        }
         match self
             .decision(start)
             .and_then(|d| self.index.kind(&d).cloned())

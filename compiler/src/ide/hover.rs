@@ -123,6 +123,15 @@ pub fn describe(db: &dyn Db, ws: Workspace, target: &Target, today: Date) -> Opt
                 DeclKind::Decision { params, .. } => {
                     params.iter().find(|(p, _)| p == name)?.1.clone()
                 }
+                // `key` in a relation's value.
+                DeclKind::Value { key: Some(k), .. } => {
+                    let mut out = code(&format!("{name}: {}", type_text(k)));
+                    let _ = write!(
+                        out,
+                        "\n\nThe key a value of `{decision}` is read for: `[key.city]` is the key's own city."
+                    );
+                    return Some(out);
+                }
                 _ => return None,
             };
             let mut out = code(&format!("{name}: {}", type_text(&ty)));

@@ -404,13 +404,28 @@ impl Walker<'_> {
                         self.decl_ref(c);
                     }
                     let ty = TypeName::of(&v.ty);
+                    // `key` in the values of a relation keyed by entries (`[key.city]`).
+                    let values_scope = match &v.key {
+                        Some(k)
+                            if matches!(
+                                index.kind(&k.name.name),
+                                Some(DeclKind::EntityType { .. })
+                            ) =>
+                        {
+                            Scope {
+                                decision: v.name.name.clone(),
+                                params: vec![(crate::values::KEY.to_string(), TypeName::of(k))],
+                            }
+                        }
+                        _ => Scope::default(),
+                    };
                     let key_enum = v
                         .key
                         .as_ref()
                         .filter(|k| matches!(index.kind(&k.name.name), Some(DeclKind::Enum { .. })))
                         .map(|k| k.name.name.clone());
                     if let Some(o) = &v.otherwise {
-                        self.expr(o, &Scope::default(), Some(&ty));
+                        self.expr(o, &values_scope, Some(&ty));
                     }
                     for entry in &v.entries {
                         for k in &entry.keys {
@@ -425,7 +440,7 @@ impl Walker<'_> {
                                 None => self.decl_ref(k),
                             }
                         }
-                        self.expr(&entry.value, &Scope::default(), Some(&ty));
+                        self.expr(&entry.value, &values_scope, Some(&ty));
                         for e in entry.from.iter().chain(&entry.until) {
                             self.expr(e, &Scope::default(), None);
                         }
