@@ -8,27 +8,21 @@
 
 use crate::syntax::{Ident, Span};
 
-/// The item keywords that declare a name right after them.
-const DECLARING: &[&str] = &[
-    "source",
-    "enum",
-    "entity",
-    "record",
-    "set",
-    "decision",
-    "rule",
-    "test",
-    "condition",
-    "value",
-    "relation",
-];
+/// Whether an item keyword declares a name right after it (a catalogue and an amendment name
+/// what they add to).
+fn declares(keyword: &str) -> bool {
+    !matches!(keyword, "catalogue" | "amend")
+}
 
 /// The keyword and declared name of an item's text that starts at `base` in its file, when
 /// its first two words are a declaring keyword and a name.
 pub fn header(text: &str, base: usize) -> Option<(&'static str, Ident)> {
     let mut words = words_at(text);
     let (first_at, first) = words.next()?;
-    let keyword = DECLARING.iter().copied().find(|k| *k == first)?;
+    let keyword = crate::ITEM_KEYWORDS
+        .iter()
+        .copied()
+        .find(|k| *k == first && declares(k))?;
     let (at, name) = words.next()?;
     // Only when the name follows the keyword with nothing but blanks between them.
     let between = &text[first_at + first.len()..at];
@@ -112,6 +106,10 @@ mod tests {
 
     #[test]
     fn no_header_without_a_name_right_after_the_keyword() {
+        assert_eq!(
+            header("request base for d { given", 0).map(|h| h.0),
+            Some("request")
+        );
         assert_eq!(header("rule { }", 0), None);
         assert_eq!(header("catalogue Port { x }", 0), None);
         assert_eq!(header("rule when", 0), None);
