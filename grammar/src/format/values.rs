@@ -1,4 +1,5 @@
-//! Formatting dated values and relations: one entry per line, their clauses aligned.
+//! Formatting dated values and relations: one entry per line where it fits, never aligned
+//! with the others; a long entry wrapped (keys, then the value, then the clauses).
 
 use super::*;
 use crate::syntax::{Differs, ValueDecl, ValueEntry};
