@@ -20,8 +20,14 @@ pub enum ArtifactFormat {
 
 /// Checks and compiles the policies under `paths`, printing diagnostics on failure.
 /// With `quiet`, warnings are summed up in one line instead of shown.
-pub fn compile(paths: &[PathBuf], color: bool, quiet: bool) -> Result<Artifact, Outcome> {
-    let (analysis, count) = load(paths)?;
+pub fn compile(
+    paths: &[PathBuf],
+    command: &str,
+    color: bool,
+    quiet: bool,
+) -> Result<Artifact, Outcome> {
+    let loaded = load(paths, command)?;
+    let (analysis, count) = (&loaded.analysis, loaded.workspace.files.len());
     match analysis.build() {
         Ok(a) => {
             let diags = analysis.diagnostics();
@@ -64,7 +70,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 pub fn run(paths: &[PathBuf], out: &Path, format: ArtifactFormat, color: bool) -> Outcome {
-    let artifact = match compile(paths, color, false) {
+    let artifact = match compile(paths, "build", color, false) {
         Ok(a) => a,
         Err(o) => return o,
     };

@@ -1,47 +1,171 @@
-//! `edict check`: load a workspace, print its diagnostics, decide the exit code.
+//! `edict check`: find the workspaces the paths name, check each on its own, print the
+//! diagnostics of the files named, decide the exit code.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use edict_compiler::load::collect_files;
 use edict_compiler::render::summary;
-use edict_compiler::Analysis;
+use edict_compiler::workspaces::{self, Workspace};
+use edict_compiler::{Analysis, Diagnostic};
 
 use crate::output::stderr;
 use crate::{Format, Outcome};
 
-/// Loads every policy file under `paths` into a fresh analysis; on failure the error is
+/// A workspace read into a fresh analysis.
+pub struct Loaded {
+    pub workspace: Workspace,
+    pub analysis: Analysis,
+}
+
+impl Loaded {
+    /// Keeps the diagnostics of the files the command reports on.
+    pub fn narrow(&self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diags
+            .into_iter()
+            .filter(|d| self.workspace.reports_on(Path::new(&d.primary.file)))
+            .collect()
+    }
+
+    /// The summary line: counts over the files reported on, and, when those are part of the
+    /// workspace, what its other files hold.
+    pub fn summary(&self, all: &[Diagnostic], several: bool) -> String {
+        let ws = &self.workspace;
+        let (shown, rest): (Vec<Diagnostic>, Vec<Diagnostic>) = all
+            .iter()
+            .cloned()
+            .partition(|d| ws.reports_on(Path::new(&d.primary.file)));
+        let mut line = summary(&shown, ws.reported().count());
+        if ws.is_narrowed() {
+            let others = ws.files.len() - ws.reported().count();
+            let errors = rest.iter().filter(|d| d.is_error()).count();
+            let counts = edict_compiler::render::counts(&rest);
+            line.push_str(&format!(
+                " of workspace `{}` (its {} other file{}: {})",
+                ws.name(),
+                others,
+                if others == 1 { "" } else { "s" },
+                if rest.is_empty() {
+                    "no diagnostics".to_string()
+                } else if errors > 0 {
+                    format!("{counts}; run `edict check {}`", ws.shown.display())
+                } else {
+                    counts
+                }
+            ));
+        } else if several {
+            line = format!("`{}`: {line}", ws.name());
+        }
+        line
+    }
+}
+
+/// Reads the workspaces `paths` name, each into its own analysis; on failure the error is
 /// printed and the outcome (a usage or I/O error) returned.
-pub fn load(paths: &[PathBuf]) -> Result<(Analysis, usize), Outcome> {
-    load_files(paths).map_err(|e| {
-        stderr(&format!("error: {e}\n"));
-        Outcome::UsageOrIo
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, Outcome> {
+    let found = workspaces::find(paths).map_err(usage)?;
+    if found.is_empty() || found.iter().all(|w| w.files.is_empty()) {
+        let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(usage(format!(
+            "no `.edict` files found in {}",
+            shown.join(", ")
+        )));
+    }
+    if let Some(w) = found
+        .iter()
+        .find(|w| w.is_narrowed() && w.reported().count() == 0)
+    {
+        let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(usage(format!(
+            "no `.edict` files found in {} by the patterns of workspace `{}` \
+             (a file named on the command line is read even where they exclude it)",
+            shown.join(", "),
+            w.name()
+        )));
+    }
+    found
+        .into_iter()
+        .filter(|w| !w.files.is_empty())
+        .map(|workspace| {
+            let analysis = read(&workspace.files).map_err(usage)?;
+            Ok(Loaded {
+                workspace,
+                analysis,
+            })
+        })
+        .collect()
+}
+
+/// Reads the one workspace a compiling command runs on (see [`workspaces::find_one`]).
+pub fn load(paths: &[PathBuf], command: &str) -> Result<Loaded, Outcome> {
+    let workspace = workspaces::find_one(paths, command).map_err(usage)?;
+    if workspace.files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(usage(format!(
+            "no `.edict` files found in {}",
+            shown.join(", ")
+        )));
+    }
+    let analysis = read(&workspace.files).map_err(usage)?;
+    Ok(Loaded {
+        workspace,
+        analysis,
     })
 }
 
-fn load_files(paths: &[PathBuf]) -> Result<(Analysis, usize), String> {
-    let files = collect_files(paths)?;
-    if files.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
-        return Err(format!("no `.edict` files found in {}", shown.join(", ")));
-    }
+fn usage(e: String) -> Outcome {
+    stderr(&format!("error: {e}\n"));
+    Outcome::UsageOrIo
+}
+
+fn read(files: &[PathBuf]) -> Result<Analysis, String> {
     let mut analysis = Analysis::default();
-    for f in &files {
+    for f in files {
         let bytes = std::fs::read(f).map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
         analysis.set_file_bytes(&f.display().to_string(), bytes);
     }
-    Ok((analysis, files.len()))
+    Ok(analysis)
+}
+
+/// Prints the totals over several workspaces.
+pub fn totals(all: &[Vec<Diagnostic>], loaded: &[Loaded]) -> String {
+    let diags: Vec<Diagnostic> = all.iter().flatten().cloned().collect();
+    let files = loaded.iter().map(|l| l.workspace.reported().count()).sum();
+    format!("{} workspaces: {}", loaded.len(), summary(&diags, files))
 }
 
 pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) -> Outcome {
-    let (analysis, count) = match load(paths) {
+    let loaded = match load_all(paths) {
         Ok(x) => x,
         Err(o) => return o,
     };
-    let diags = analysis.check();
-    let sources = analysis.sources();
-    crate::report::emit(&diags, &sources, format, color, "edict check");
-    if format == Format::Human {
-        stderr(&format!("{}\n", summary(&diags, count)));
+    let several = loaded.len() > 1;
+    let mut shown = Vec::new();
+    let mut reported = Vec::new();
+    let mut sources = std::collections::BTreeMap::new();
+    let mut errors_elsewhere = false;
+    for l in &loaded {
+        let all = l.analysis.check();
+        let diags = l.narrow(all.clone());
+        errors_elsewhere |= all.iter().any(|d| d.is_error()) && !diags.iter().any(|d| d.is_error());
+        let s = l.analysis.sources();
+        if format == Format::Human {
+            crate::report::emit(&diags, &s, format, color, "edict check");
+            stderr(&format!("{}\n", l.summary(&all, several)));
+        }
+        sources.extend(s);
+        reported.extend(diags.iter().cloned());
+        shown.push(diags);
     }
-    crate::report::outcome(&diags, deny_warnings)
+    if format == Format::Human {
+        if several {
+            stderr(&format!("{}\n", totals(&shown, &loaded)));
+        }
+    } else {
+        crate::report::emit(&reported, &sources, format, color, "edict check");
+    }
+    // Errors in a workspace's other files fail the command too: the files named do not
+    // compile without them (the summary line names them).
+    if errors_elsewhere {
+        return Outcome::PolicyErrors;
+    }
+    crate::report::outcome(&reported, deny_warnings)
 }

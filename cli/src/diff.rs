@@ -35,10 +35,11 @@ fn side(path: &Path, color: bool) -> Result<Engine, Outcome> {
         let source = crate::eval::Source {
             artifact: Some(path),
             paths: &[],
+            command: "diff",
         };
         return crate::eval::engine(&source, color);
     }
-    let artifact = crate::build::compile(&[path.to_path_buf()], color, true)?;
+    let artifact = crate::build::compile(&[path.to_path_buf()], "diff", color, true)?;
     to_engine(artifact)
 }
 
@@ -55,10 +56,20 @@ fn side_at_revision(rev: &str, path: &Path, color: bool) -> Result<Engine, Outco
         stderr(&format!("error: {msg}\n"));
         Outcome::UsageOrIo
     };
-    let dir = if path.is_dir() {
-        path
+    // The workspace `path` names today, read as it was at `rev` (a loose file: that file).
+    let workspace = edict_compiler::workspaces::find_one(&[path.to_path_buf()], "diff")
+        .map_err(|e| fail(e))?;
+    let only = (workspace.kind == edict_compiler::workspaces::Kind::File)
+        .then(|| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .flatten();
+    let dir_buf = match &only {
+        Some(_) => path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        None => workspace.shown.clone(),
+    };
+    let dir = if dir_buf.as_os_str().is_empty() {
+        Path::new(".")
     } else {
-        path.parent().unwrap_or(Path::new("."))
+        dir_buf.as_path()
     };
     let top = Command::new("git")
         .arg("-C")
@@ -91,6 +102,7 @@ fn side_at_revision(rev: &str, path: &Path, color: bool) -> Result<Engine, Outco
     for name in String::from_utf8_lossy(&listing.stdout)
         .lines()
         .filter(|n| n.ends_with(".edict"))
+        .filter(|n| only.as_ref().is_none_or(|o| n.ends_with(&format!("/{o}")) || n == o))
     {
         let rel = name.strip_prefix(&prefix).unwrap_or(name);
         let show = Command::new("git")

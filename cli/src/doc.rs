@@ -8,10 +8,11 @@ use crate::output::stderr;
 use crate::Outcome;
 
 pub fn run(paths: &[PathBuf], out: &Path, color: bool) -> Outcome {
-    let (analysis, count) = match crate::check::load(paths) {
+    let loaded = match crate::check::load(paths, "doc") {
         Ok(x) => x,
         Err(o) => return o,
     };
+    let (analysis, count) = (&loaded.analysis, loaded.workspace.files.len());
     let diags = analysis.diagnostics();
     if diags.iter().any(|d| d.is_error()) {
         stderr(&render_human(&diags, &analysis.sources(), color));
@@ -19,7 +20,7 @@ pub fn run(paths: &[PathBuf], out: &Path, color: bool) -> Outcome {
         return Outcome::PolicyErrors;
     }
     let started = std::time::Instant::now();
-    let site = match edict_doc::build(&analysis) {
+    let site = match edict_doc::build(analysis) {
         Ok(s) => s,
         Err(e) => {
             stderr(&format!("error: {e}\n"));

@@ -19,6 +19,8 @@ pub enum AnswerFormat {
 pub struct Source<'a> {
     pub artifact: Option<&'a Path>,
     pub paths: &'a [PathBuf],
+    /// The command, named in errors.
+    pub command: &'a str,
 }
 
 pub fn engine(source: &Source<'_>, color: bool) -> Result<Engine, Outcome> {
@@ -40,7 +42,7 @@ pub fn engine(source: &Source<'_>, color: bool) -> Result<Engine, Outcome> {
                 Outcome::PolicyErrors
             })?
         }
-        None => compile(source.paths, color, true)?,
+        None => compile(source.paths, source.command, color, true)?,
     };
     Engine::new(artifact).map_err(|e| {
         stderr(&format!("error: {e}\n"));

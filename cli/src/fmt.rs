@@ -62,16 +62,29 @@ pub fn run(paths: &[PathBuf], check: bool, diff: bool, width: Option<usize>) -> 
             }
         };
     }
-    let files = match edict_compiler::load::collect_files(paths) {
-        Ok(f) => f,
+    // Each file at the width of its own workspace (`width` in its edict.toml), unless given.
+    let found = match edict_compiler::workspaces::find(paths) {
+        Ok(w) => w,
         Err(e) => {
             stderr(&format!("error: {e}\n"));
             return Outcome::UsageOrIo;
         }
     };
+    let files: Vec<(PathBuf, FormatOptions)> = found
+        .iter()
+        .flat_map(|ws| {
+            let options = FormatOptions {
+                width: width
+                    .or_else(|| ws.manifest.as_ref().and_then(|m| m.width))
+                    .unwrap_or(FormatOptions::default().width),
+            };
+            ws.reported().map(move |f| (f.clone(), options))
+        })
+        .collect();
     let mut changed = 0;
     let mut failed = false;
-    for file in &files {
+    for (file, options) in &files {
+        let options = *options;
         let name = file.display().to_string();
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,

@@ -252,6 +252,7 @@ fn main() -> ExitCode {
             let source = eval::Source {
                 artifact: artifact.as_deref(),
                 paths: &paths,
+                command: "eval",
             };
             match batch {
                 Some(b) => eval::batch(&source, &decision, &b, color),
@@ -268,6 +269,7 @@ fn main() -> ExitCode {
             let source = eval::Source {
                 artifact: artifact.as_deref(),
                 paths: &paths,
+                command: "explain",
             };
             eval::eval(&source, &decision, input.as_deref(), format, true, color)
         }
@@ -281,6 +283,7 @@ fn main() -> ExitCode {
             let source = eval::Source {
                 artifact: artifact.as_deref(),
                 paths: &paths,
+                command: "table",
             };
             table_cmd(&source, &decision, as_of.as_deref(), format, color)
         }

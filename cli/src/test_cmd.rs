@@ -1,11 +1,11 @@
 //! `edict test`: run the `test` blocks next to the rules; human, JSON or JUnit output.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use edict_compiler::testing::{run_tests, TestResult};
 use edict_runtime::Engine;
 
-use crate::check::load;
+use crate::check::load_all;
 use crate::output::{stderr, stdout};
 use crate::Outcome;
 
@@ -21,36 +21,65 @@ pub enum TestFormat {
 }
 
 pub fn run(paths: &[PathBuf], format: TestFormat, color: bool) -> Outcome {
-    let (analysis, count) = match load(paths) {
+    let loaded = match load_all(paths) {
         Ok(x) => x,
         Err(o) => return o,
     };
-    let artifact = match analysis.build() {
-        Ok(a) => a,
-        Err(diags) => {
-            stderr(&edict_compiler::render::render_human(
-                &diags,
-                &analysis.sources(),
-                color,
-            ));
-            stderr(&format!(
-                "{}\n",
-                edict_compiler::render::summary(&diags, count)
-            ));
-            return Outcome::PolicyErrors;
+    let several = loaded.len() > 1;
+    // Each result with its file written from where the command runs.
+    let mut results: Vec<TestResult> = Vec::new();
+    let mut failed = false;
+    for l in &loaded {
+        let analysis = &l.analysis;
+        let artifact = match analysis.build() {
+            Ok(a) => a,
+            Err(diags) => {
+                stderr(&edict_compiler::render::render_human(
+                    &l.narrow(diags.clone()),
+                    &analysis.sources(),
+                    color,
+                ));
+                stderr(&format!("{}\n", l.summary(&diags, several)));
+                failed = true;
+                continue;
+            }
+        };
+        let engine = match Engine::new(artifact) {
+            Ok(e) => e,
+            Err(e) => {
+                stderr(&format!("error: {e}\n"));
+                failed = true;
+                continue;
+            }
+        };
+        let lowerer = analysis.lowerer();
+        let root = Path::new(&lowerer.root);
+        let mine: Vec<TestResult> = run_tests(&lowerer, &engine)
+            .into_iter()
+            .map(|mut r| {
+                r.file = root.join(&r.file).display().to_string();
+                r
+            })
+            .filter(|r| l.workspace.reports_on(Path::new(&r.file)))
+            .collect();
+        if format == TestFormat::Human {
+            if several {
+                stdout(&format!("`{}`:\n", l.workspace.name()));
+            }
+            stdout(&human(&mine));
         }
-    };
-    let engine = match Engine::new(artifact) {
-        Ok(e) => e,
-        Err(e) => {
-            stderr(&format!("error: {e}\n"));
-            return Outcome::PolicyErrors;
-        }
-    };
-    let lowerer = analysis.lowerer();
-    let results = run_tests(&lowerer, &engine);
+        results.extend(mine);
+    }
     match format {
-        TestFormat::Human => stdout(&human(&results)),
+        TestFormat::Human if several => {
+            let passed = results.iter().filter(|r| r.passed()).count();
+            stdout(&format!(
+                "{} workspaces: {passed} passed, {} failed\n",
+                loaded.len(),
+                results.len() - passed
+            ));
+        }
+        TestFormat::Human => {}
         TestFormat::Json => stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(&serde_json::json!({
@@ -62,10 +91,10 @@ pub fn run(paths: &[PathBuf], format: TestFormat, color: bool) -> Outcome {
             .unwrap_or_default()
         )),
         TestFormat::Junit => stdout(&junit(&results)),
-        TestFormat::Github => stdout(&github(&results, &root(paths))),
-        TestFormat::Sarif => stdout(&format!("{}\n", sarif(&results, &root(paths)))),
+        TestFormat::Github => stdout(&github(&results)),
+        TestFormat::Sarif => stdout(&format!("{}\n", sarif(&results))),
     }
-    if results.iter().all(TestResult::passed) {
+    if !failed && results.iter().all(TestResult::passed) {
         Outcome::Ok
     } else {
         Outcome::PolicyErrors
@@ -148,15 +177,6 @@ pub fn junit(results: &[TestResult]) -> String {
     out
 }
 
-/// The directory test locations are relative to (the common directory of the workspace).
-fn root(paths: &[PathBuf]) -> PathBuf {
-    match paths {
-        [p] if p.is_dir() => p.clone(),
-        [p] => p.parent().map(PathBuf::from).unwrap_or_default(),
-        _ => PathBuf::new(),
-    }
-}
-
 fn failure_text(r: &TestResult) -> String {
     r.failures
         .iter()
@@ -165,7 +185,7 @@ fn failure_text(r: &TestResult) -> String {
         .join("\n")
 }
 
-pub fn github(results: &[TestResult], root: &std::path::Path) -> String {
+pub fn github(results: &[TestResult]) -> String {
     let esc = |s: &str| {
         s.replace('%', "%25")
             .replace('\r', "%0D")
@@ -174,7 +194,7 @@ pub fn github(results: &[TestResult], root: &std::path::Path) -> String {
     let prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for r in results.iter().filter(|r| !r.passed()) {
-        let file = root.join(&r.file).display().to_string();
+        let file = r.file.clone();
         out.push_str(&format!(
             "::error file={},line={},col={},title={}::{}\n",
             prop(&file),
@@ -187,7 +207,7 @@ pub fn github(results: &[TestResult], root: &std::path::Path) -> String {
     out
 }
 
-pub fn sarif(results: &[TestResult], root: &std::path::Path) -> String {
+pub fn sarif(results: &[TestResult]) -> String {
     let failed: Vec<serde_json::Value> = results
         .iter()
         .filter(|r| !r.passed())
@@ -197,7 +217,7 @@ pub fn sarif(results: &[TestResult], root: &std::path::Path) -> String {
                 "level": "error",
                 "message": { "text": format!("test `{}` of `{}` failed\n{}", r.name, r.decision, failure_text(r)) },
                 "locations": [{ "physicalLocation": {
-                    "artifactLocation": { "uri": root.join(&r.file).display().to_string() },
+                    "artifactLocation": { "uri": r.file },
                     "region": { "startLine": r.line, "startColumn": r.column }
                 }}]
             })

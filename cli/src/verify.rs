@@ -1,32 +1,50 @@
 //! `edict verify`: static analysis of the compiled tables (overlaps, gaps, dead, shadowed and
-//! subsumed rules), reported as diagnostics.
+//! subsumed rules), reported as diagnostics, for each workspace the paths name.
 
 use std::path::PathBuf;
 
-use edict_compiler::render::summary;
-
-use crate::check::load;
+use crate::check::{load_all, totals};
 use crate::output::stderr;
 use crate::report::{emit, Format};
 use crate::Outcome;
 
 pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) -> Outcome {
-    let (analysis, count) = match load(paths) {
+    let loaded = match load_all(paths) {
         Ok(x) => x,
         Err(o) => return o,
     };
-    let sources = analysis.sources();
-    let diags = match analysis.verify() {
-        Ok(d) => d,
-        Err(d) => {
-            emit(&d, &sources, format, color, "edict verify");
-            stderr(&format!("{}\n", summary(&d, count)));
-            return Outcome::PolicyErrors;
+    let several = loaded.len() > 1;
+    let mut shown = Vec::new();
+    let mut reported = Vec::new();
+    let mut sources = std::collections::BTreeMap::new();
+    let mut failed = false;
+    for l in &loaded {
+        let s = l.analysis.sources();
+        let (all, prefix) = match l.analysis.verify() {
+            Ok(d) => (d, "verified: "),
+            Err(d) => {
+                failed = true;
+                (d, "")
+            }
+        };
+        let diags = l.narrow(all.clone());
+        if format == Format::Human {
+            emit(&diags, &s, format, color, "edict verify");
+            stderr(&format!("{prefix}{}\n", l.summary(&all, several)));
         }
-    };
-    emit(&diags, &sources, format, color, "edict verify");
-    if format == Format::Human {
-        stderr(&format!("verified: {}\n", summary(&diags, count)));
+        sources.extend(s);
+        reported.extend(diags.iter().cloned());
+        shown.push(diags);
     }
-    crate::report::outcome(&diags, deny_warnings)
+    if format == Format::Human {
+        if several {
+            stderr(&format!("{}\n", totals(&shown, &loaded)));
+        }
+    } else {
+        emit(&reported, &sources, format, color, "edict verify");
+    }
+    if failed {
+        return Outcome::PolicyErrors;
+    }
+    crate::report::outcome(&reported, deny_warnings)
 }

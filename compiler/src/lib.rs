@@ -15,6 +15,7 @@ pub mod lower;
 pub mod testing;
 pub use edict_runtime::fuzzy;
 pub mod load;
+pub mod workspaces;
 pub mod refs;
 pub mod render;
 pub mod sets;

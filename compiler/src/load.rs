@@ -8,7 +8,10 @@
 //!   folders, `target/`, and folders holding an `edict.toml` of their own (those are
 //!   workspaces of their own).
 //! - A file belongs to the workspace of the nearest `edict.toml` at or above its folder; with
-//!   none, to its own folder, read with the same rule minus the patterns.
+//!   none, it is checked on its own (or with the folder the editor opened, or the command was
+//!   given, when no `edict.toml` is at, above or below that folder).
+//!
+//! How the paths given to a command name workspaces is in [`crate::workspaces`].
 
 use std::path::{Path, PathBuf};
 
@@ -132,16 +135,6 @@ pub fn manifest_root(path: &Path) -> Option<PathBuf> {
         .ancestors()
         .find(|d| d.join(MANIFEST).is_file())
         .map(Path::to_path_buf)
-}
-
-/// The workspace a file belongs to: the nearest folder holding an `edict.toml`, else the
-/// file's own folder.
-pub fn workspace_of(file: &Path) -> PathBuf {
-    let file = absolute(file);
-    manifest_root(&file).unwrap_or_else(|| match file.parent() {
-        Some(p) => p.to_path_buf(),
-        None => file.clone(),
-    })
 }
 
 /// The workspaces inside a folder the editor opened: the folder's own (when an `edict.toml`

@@ -222,6 +222,18 @@ fn severity_word(s: Severity) -> &'static str {
 
 /// A one-line summary such as `2 errors, 1 warning in 9 files`.
 pub fn summary(diags: &[Diagnostic], files: usize) -> String {
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    format!("{} in {}", counts(diags), plural(files, "file"))
+}
+
+/// How many errors, warnings and hints: `1 error, 0 warnings` (hints only when there are).
+pub fn counts(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags
         .iter()
@@ -241,10 +253,9 @@ pub fn summary(diags: &[Diagnostic], files: usize) -> String {
         String::new()
     };
     format!(
-        "{}, {}{hints} in {}",
+        "{}, {}{hints}",
         plural(errors, "error"),
         plural(warnings, "warning"),
-        plural(files, "file")
     )
 }
 

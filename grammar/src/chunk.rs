@@ -67,7 +67,9 @@ pub fn split(text: &str, max_nesting: usize) -> Chunks {
     let mut depth = 0usize;
     let mut max_depth = 0usize;
     let mut too_deep_at = None;
-    let mut i = 0usize;
+    // A byte order mark (written by some Windows editors) is not text: the first line starts
+    // after it.
+    let mut i = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     let mut line_start = true;
     let mut column0 = true;
     // Text before the first keyword forms a chunk of its own when it holds anything but

@@ -53,6 +53,31 @@ impl std::fmt::Display for Unsound {
 impl std::error::Error for Unsound {}
 
 pub fn format(src: &str, options: FormatOptions) -> Result<Formatted, Unsound> {
+    // A byte order mark and the file's line endings (CRLF when its first line ends so) are
+    // kept: an editor saves a file with the ones it read, and `fmt --check` must accept what
+    // formatting in the editor and saving gives.
+    let (bom, body) = match src.strip_prefix('\u{FEFF}') {
+        Some(rest) => ('\u{FEFF}'.len_utf8(), rest),
+        None => (0, src),
+    };
+    let crlf = body
+        .find('\n')
+        .is_some_and(|i| body[..i].ends_with('\r'));
+    let mut formatted = format_lines(body, options)?;
+    if crlf {
+        formatted.text = formatted.text.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    if bom > 0 {
+        formatted.text.insert(0, '\u{FEFF}');
+        for span in &mut formatted.kept {
+            *span = Span::new(span.start as usize + bom, span.end as usize + bom);
+        }
+    }
+    Ok(formatted)
+}
+
+/// [`format`] of a text without a byte order mark; the result has `\n` line endings.
+fn format_lines(src: &str, options: FormatOptions) -> Result<Formatted, Unsound> {
     let parsed = parse(src);
     let mut f = Fmt {
         src,

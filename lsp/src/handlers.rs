@@ -612,10 +612,23 @@ pub fn formatting(
     };
     match edict_grammar::format(text, options) {
         Ok(f) if f.text == text => Ok(Some(Vec::new())),
-        Ok(f) => Ok(Some(vec![lsp::TextEdit {
-            range: snap.range(file, Span::new(0, text.len())),
-            new_text: f.text,
-        }])),
+        Ok(f) => {
+            let mut range = snap.range(file, Span::new(0, text.len()));
+            // Without a final newline, the edit ends past the last line: Neovim then drops the
+            // empty line the formatted text's final newline would leave (it keeps `eol`
+            // itself), where an edit ending on the last line made it save `}\n\n`. VS Code
+            // takes the end of the document.
+            if !text.ends_with('\n') {
+                range.end = lsp::Position {
+                    line: range.end.line + 1,
+                    character: 0,
+                };
+            }
+            Ok(Some(vec![lsp::TextEdit {
+                range,
+                new_text: f.text,
+            }]))
+        }
         Err(e) => Err(error(ErrorCode::RequestFailed, e.to_string())),
     }
 }

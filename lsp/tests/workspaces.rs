@@ -134,12 +134,13 @@ fn files_changed_on_disk_are_read_again_when_the_client_cannot_watch() {
 
 #[test]
 fn a_file_opened_outside_the_roots_brings_its_workspace() {
-    // The client's root holds nothing of it: the file's folder (no edict.toml above it) is its
-    // workspace, and a name declared beside it resolves.
+    // The client's root holds nothing of it: the `edict.toml` above the file makes its folder
+    // the workspace, and a name declared beside it resolves.
     let elsewhere = TempWorkspace::new("unrelated-root", &[]);
     let ws = TempWorkspace::new(
         "outside",
         &[
+            ("edict.toml", ""),
             ("types.edict", "enum Status { ok }\n"),
             ("sets.edict", "set statuses: Status { ok }\n"),
         ],
@@ -160,10 +161,40 @@ fn a_file_opened_outside_the_roots_brings_its_workspace() {
 }
 
 #[test]
+fn a_file_in_no_workspace_is_checked_alone_as_on_the_command_line() {
+    // No `edict.toml` above it (a test fixture opened from a repository): its folder is not
+    // read, as `edict check FILE` does not read it; a name declared beside it is unknown.
+    let elsewhere = TempWorkspace::new("fixture-root", &[]);
+    let ws = TempWorkspace::new(
+        "fixtures",
+        &[
+            ("types.edict", "enum Status { ok }\n"),
+            ("sets.edict", "set statuses: Status { ok }\n"),
+        ],
+    );
+    let mut c = Client::start(&elsewhere.dir, true);
+    let sets = Url::from_file_path(ws.dir.join("sets.edict"))
+        .unwrap()
+        .to_string();
+    let text = std::fs::read_to_string(ws.dir.join("sets.edict")).unwrap();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": sets, "languageId": "edict", "version": 1, "text": text } }),
+    );
+    let d = c.wait_diagnostics(&sets, |d| !d.is_empty());
+    assert!(d.iter().any(|x| x["code"] == "E0101"), "{d:?}");
+    let types = Url::from_file_path(ws.dir.join("types.edict"))
+        .unwrap()
+        .to_string();
+    while c.try_recv(Duration::from_millis(300)).is_some() {}
+    assert!(!c.diagnostics.contains_key(&types), "{:?}", c.diagnostics);
+    c.shutdown();
+}
+
+#[test]
 fn a_file_is_held_by_one_workspace_only() {
-    // No edict.toml anywhere: `x/y/b.edict` opened first makes `x/y` a workspace; `x/a.edict`
-    // opened next makes `x` one, which must not read `x/y/c.edict` again (without `b`, which
-    // is open in the other, it would report `Status` unknown there).
+    // No edict.toml anywhere: each file opened is checked on its own, so `x/y/c.edict` is
+    // never read (read with `x/a.edict` and without `b`, it would report `Status` unknown).
     let elsewhere = TempWorkspace::new("held-root", &[]);
     let ws = TempWorkspace::new(
         "held",

@@ -113,7 +113,11 @@ fn compile(
     paths: &[std::path::PathBuf],
     run_tests: bool,
 ) -> Result<(Artifact, usize), LoadFailure> {
-    let files = edict_compiler::load::collect_files(paths).map_err(LoadFailure::new)?;
+    // The workspace the paths name, found as every command finds it (a file: its whole
+    // workspace).
+    let files = edict_compiler::workspaces::find_one(paths, "serve")
+        .map_err(LoadFailure::new)?
+        .files;
     if files.is_empty() {
         return Err(LoadFailure::new("no `.edict` files found"));
     }

@@ -60,19 +60,25 @@ fn watched(source: &PolicySource) -> Vec<(PathBuf, notify::RecursiveMode)> {
                 .unwrap_or(Path::new("."));
             vec![(dir.to_path_buf(), notify::RecursiveMode::NonRecursive)]
         }
-        // A file is watched through its folder: an editor's save renames a new file over it,
+        // The workspace the paths name is watched whole (a file in a workspace is read with
+        // it); a loose file through its folder: an editor's save renames a new file over it,
         // which would end a watch of the file itself.
         PolicySource::Paths(paths) => paths
             .iter()
             .map(|p| {
-                if p.is_dir() {
-                    (p.clone(), notify::RecursiveMode::Recursive)
-                } else {
-                    let dir = p
-                        .parent()
-                        .filter(|d| !d.as_os_str().is_empty())
-                        .unwrap_or(Path::new("."));
-                    (dir.to_path_buf(), notify::RecursiveMode::NonRecursive)
+                let workspace = edict_compiler::workspaces::find_one(std::slice::from_ref(p), "serve");
+                match workspace {
+                    Ok(w) if w.kind != edict_compiler::workspaces::Kind::File => {
+                        (w.shown, notify::RecursiveMode::Recursive)
+                    }
+                    _ if p.is_dir() => (p.clone(), notify::RecursiveMode::Recursive),
+                    _ => {
+                        let dir = p
+                            .parent()
+                            .filter(|d| !d.as_os_str().is_empty())
+                            .unwrap_or(Path::new("."));
+                        (dir.to_path_buf(), notify::RecursiveMode::NonRecursive)
+                    }
                 }
             })
             .collect(),

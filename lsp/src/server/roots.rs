@@ -16,8 +16,11 @@ use crate::convert::Paths;
 
 /// One workspace: its folder, its settings, and its own database of files.
 pub(super) struct Root {
-    /// The workspace folder; `None` for documents that are not files on disk (`untitled:`).
+    /// The workspace folder; `None` for documents that are not files on disk (`untitled:`)
+    /// and for a file outside every workspace.
     pub(super) dir: Option<PathBuf>,
+    /// The file, for a file outside every workspace (checked on its own).
+    pub(super) loose: Option<PathBuf>,
     /// Its `edict.toml`, when it has one.
     pub(super) manifest: Option<Manifest>,
     pub(super) analysis: Analysis,
@@ -31,6 +34,7 @@ impl Root {
     pub(super) fn new(dir: Option<PathBuf>, manifest: Option<Manifest>) -> Root {
         Root {
             dir,
+            loose: None,
             manifest,
             analysis: Analysis::default(),
             paths: Arc::default(),
@@ -97,14 +101,19 @@ impl Server {
 
     /// The workspace a document belongs to, added if the server does not hold it yet: the
     /// nearest folder with an `edict.toml`; else a held workspace without one around it (a
-    /// client folder with no `edict.toml` anywhere); else the document's own folder.
+    /// client folder with no `edict.toml` anywhere); else the document alone (a test fixture
+    /// opened from a repository is not read with its folder), as `edict check FILE` reads it.
     /// Documents that are not files share one workspace of their own.
     pub(super) fn root_for(&mut self, path: &str, uri: Option<&Url>) -> usize {
         if let Some(i) = self.roots.iter().position(|r| r.holds(path)) {
             return i;
         }
         if uri.is_some_and(|u| u.scheme() != "file") {
-            return match self.roots.iter().position(|r| r.dir.is_none()) {
+            return match self
+                .roots
+                .iter()
+                .position(|r| r.dir.is_none() && r.loose.is_none())
+            {
                 Some(i) => i,
                 None => {
                     self.roots.push(Root::new(None, None));
@@ -127,7 +136,16 @@ impl Server {
             .map(|(i, _)| i);
         match around {
             Some(i) => i,
-            None => self.add_root(load::workspace_of(&file)),
+            None => {
+                self.info(&format!(
+                    "{} is in no workspace (no `edict.toml` above it): it is checked on its own",
+                    file.display()
+                ));
+                let mut root = Root::new(None, None);
+                root.loose = Some(file);
+                self.roots.push(root);
+                self.roots.len() - 1
+            }
         }
     }
 
