@@ -65,6 +65,9 @@ fn neovim_with_the_documented_configuration() {
     let cjk_line = "source s { title: \"😀 横琴\", published: 2025-13-01 }";
     std::fs::write(ws.join("cjk.edict"), format!("{cjk_line}\n")).unwrap();
     std::fs::write(ws.join("messy.edict"), "enum   Messy{a,\n b   }\n").unwrap();
+    std::fs::write(ws.join("noeol.edict"), "enum   NoEol{a}").unwrap();
+    std::fs::write(ws.join("crlf.edict"), "enum   Crlf{a,\r\n b   }\r\n").unwrap();
+    std::fs::write(ws.join("bom.edict"), "\u{FEFF}enum   Bom{a}\n").unwrap();
     let config = dir.join("init.lua");
     let lua = format!(
         "{}\n{}",
@@ -153,6 +156,15 @@ fn neovim_with_the_documented_configuration() {
     let (code, stdout, stderr) = edict(&["fmt", "--check", w]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(results["formatted"], "enum Messy { a, b }", "{results:#}");
+    // Formatted in the editor and saved, each is what `fmt --check` (above) accepts: one final
+    // newline, the file's own line endings, its byte order mark kept.
+    for (file, bytes) in [
+        ("noeol.edict", "enum NoEol { a }\n"),
+        ("crlf.edict", "enum Crlf { a, b }\r\n"),
+        ("bom.edict", "\u{FEFF}enum Bom { a }\n"),
+    ] {
+        assert_eq!(std::fs::read_to_string(ws.join(file)).unwrap(), bytes, "{file}");
+    }
 
     // Tree-sitter: the parser loads and reads the file without error, highlights and folds.
     let ts = &results["treesitter"];

@@ -497,3 +497,115 @@ fn positions_count_utf16_units_or_bytes_as_negotiated() {
         c.shutdown();
     }
 }
+
+/// The byte offset of an LSP position (UTF-16 columns) in `text`; a position past the end of
+/// a line or of the document is taken at its end, as clients take it.
+fn offset_of(text: &str, line: u64, character: u64) -> usize {
+    let mut start = 0;
+    for _ in 0..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let mut units = 0;
+    for (i, ch) in text[start..end].char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += ch.len_utf16() as u64;
+    }
+    end
+}
+
+/// Formatting through the server, applied as a client applies the edits and saved with the
+/// file's byte order mark, gives the bytes `edict fmt` writes, which `fmt --check` accepts:
+/// with and without a final newline, with CRLF line endings, with a byte order mark, at any
+/// indentation.
+#[test]
+fn formatting_in_the_editor_gives_what_fmt_check_accepts() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let ws = TempWorkspace::policies("format-law");
+    let c = std::cell::RefCell::new(Client::start(&ws.dir, false));
+    let sources: Vec<String> = ["transit.edict", "ports.edict", "talent_visa.edict"]
+        .iter()
+        .map(|f| std::fs::read_to_string(ws.dir.join(f)).unwrap())
+        .collect();
+    let mut runner = TestRunner::new(Config {
+        cases: 48,
+        ..Config::default()
+    });
+    let version = std::cell::Cell::new(0);
+    let strategy = (
+        0..sources.len(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        proptest::collection::vec(any::<bool>(), 40),
+    );
+    runner
+        .run(&strategy, |(which, final_newline, crlf, bom, flatten)| {
+            // Some lines lose their indentation; the file ends as chosen.
+            let mut text: String = sources[which]
+                .lines()
+                .enumerate()
+                .map(|(i, l)| {
+                    let l = if flatten[i % flatten.len()] { l.trim_start() } else { l };
+                    format!("{l}\n")
+                })
+                .collect();
+            if !final_newline {
+                text = text.trim_end().to_string();
+            }
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            let on_disk = if bom { format!("\u{FEFF}{text}") } else { text.clone() };
+            let expected = edict_grammar::format(&on_disk, edict_grammar::FormatOptions::default())
+                .unwrap()
+                .text;
+            // The editor holds the text without the mark (VS Code and Neovim keep it aside).
+            let mut c = c.borrow_mut();
+            version.set(version.get() + 1);
+            let name = format!("law{}.edict", version.get());
+            c.open(&name, &text);
+            let uri = c.uri(&name);
+            let edits = c
+                .request(
+                    "textDocument/formatting",
+                    json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+                )
+                .unwrap();
+            let mut edited = text.clone();
+            let mut edits: Vec<Value> = edits.as_array().cloned().unwrap_or_default();
+            edits.sort_by_key(|e| {
+                std::cmp::Reverse((
+                    e["range"]["start"]["line"].as_u64(),
+                    e["range"]["start"]["character"].as_u64(),
+                ))
+            });
+            for e in &edits {
+                let at = |p: &Value| {
+                    offset_of(&edited, p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap())
+                };
+                let (s, t) = (at(&e["range"]["start"]), at(&e["range"]["end"]));
+                edited.replace_range(s..t, e["newText"].as_str().unwrap());
+            }
+            let saved = if bom { format!("\u{FEFF}{edited}") } else { edited };
+            prop_assert_eq!(&saved, &expected);
+            let again = edict_grammar::format(&saved, edict_grammar::FormatOptions::default())
+                .unwrap()
+                .text;
+            prop_assert_eq!(&again, &saved, "fmt --check would reformat it");
+            c.notify(
+                "textDocument/didClose",
+                json!({ "textDocument": { "uri": uri } }),
+            );
+            Ok(())
+        })
+        .unwrap();
+    c.into_inner().shutdown();
+}

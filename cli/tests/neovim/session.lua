@@ -89,6 +89,13 @@ local messy = open('messy.edict')
 vim.lsp.buf.format({ bufnr = messy, timeout_ms = 10000 })
 vim.cmd('silent! write')
 results.formatted = table.concat(vim.api.nvim_buf_get_lines(messy, 0, -1, false), '\n')
+-- The same for a file without a final newline, one with CRLF line endings and one with a byte
+-- order mark: the bytes written are checked against `edict fmt --check`.
+for _, name in ipairs({ 'noeol.edict', 'crlf.edict', 'bom.edict' }) do
+  local buf = open(name)
+  vim.lsp.buf.format({ bufnr = buf, timeout_ms = 10000 })
+  vim.cmd('silent! write')
+end
 
 -- 7. Tree-sitter, set up as docs/editors.md says: the parser, highlights and folds.
 vim.cmd.edit(ws .. '/transit.edict')
