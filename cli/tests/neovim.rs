@@ -138,6 +138,29 @@ fn neovim_with_the_documented_configuration() {
         "{results:#}"
     );
 
+    // Typed key by key with completion popping up as the documented configuration sets it:
+    // the line is what was typed, and the pop-up opened where names are offered (after `t.`
+    // and `in `, then while the word typed still matches), never after another space.
+    assert_eq!(
+        results["typed"],
+        "  when t.arrival_port in transit_ports and t.origin ",
+        "{results:#}"
+    );
+    let popups: Vec<&str> = results["popups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(popups.contains(&"  when t.arrival_port in "), "{results:#}");
+    assert!(popups.contains(&"  when t."), "{results:#}");
+    for typed in &popups {
+        assert!(
+            !typed.ends_with(' ') || typed.ends_with(" in "),
+            "a pop-up after {typed:?}: {results:#}"
+        );
+    }
+
     // The rename reached the set's declaration and its uses, and the workspace still checks
     // and stays formatted.
     assert!(

@@ -136,6 +136,16 @@ pub fn completion(
     let Some((file, offset)) = locate(snap, &p.text_document_position) else {
         return Ok(None);
     };
+    // A space is a trigger character only for the places where a name is expected after one;
+    // anywhere else a pop-up after every space would be noise (and, in a client that inserts
+    // its first item, garble what is typed).
+    let by_space = p.context.as_ref().is_some_and(|c| {
+        c.trigger_kind == lsp::CompletionTriggerKind::TRIGGER_CHARACTER
+            && c.trigger_character.as_deref() == Some(" ")
+    });
+    if by_space && !ide::expects_name_after_space(snap.text(file), offset) {
+        return Ok(None);
+    }
     let (word, items) = ide::complete(&snap.db, snap.ws, file, offset, snap.today);
     let range = snap.range(file, word);
     // The server's ranking holds in every client: each item says its place (`sortText`,

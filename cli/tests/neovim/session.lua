@@ -128,7 +128,38 @@ local set_line = vim.fn.search('^set transit_ports', 'n')
 results.treesitter.fold_start = vim.treesitter.foldexpr(set_line)
 results.treesitter.fold_inside = vim.treesitter.foldexpr(set_line + 1)
 
-local f = assert(io.open(out, 'w'))
-f:write(vim.json.encode(results))
-f:close()
-vim.cmd('qa!')
+-- 8. Typing a condition key by key, with completion popping up as docs/editors.md sets it up:
+-- what is typed is what stays (no item inserted unasked), and a space asks for names only
+-- after `in `. Keys go through Neovim's input queue, read by its main loop once this script
+-- has returned, one every 150 ms so that the server's answers come in between.
+local function finish()
+  local f = assert(io.open(out, 'w'))
+  f:write(vim.json.encode(results))
+  f:close()
+  vim.cmd('qa!')
+end
+vim.cmd.edit(ws .. '/typing.edict')
+local typing = vim.api.nvim_get_current_buf()
+vim.api.nvim_buf_set_lines(typing, 0, -1, false, { 'rule typed for transit_entry {', '', '}' })
+if not vim.wait(30000, function()
+  return #vim.lsp.get_clients({ bufnr = typing, name = 'edict' }) > 0
+end, 50) then fail('the edict server did not attach to typing.edict') end
+vim.api.nvim_win_set_cursor(0, { 2, 0 })
+local typed = '  when t.arrival_port in transit_ports and t.origin '
+results.popups = {}
+local k = 0
+local function step()
+  if vim.fn.pumvisible() == 1 then table.insert(results.popups, typed:sub(1, k)) end
+  k = k + 1
+  if k > #typed then
+    results.typed = vim.api.nvim_buf_get_lines(typing, 1, 2, false)[1]
+    vim.api.nvim_input('<Esc>')
+    vim.defer_fn(finish, 200)
+    return
+  end
+  vim.api.nvim_input(typed:sub(k, k))
+  vim.defer_fn(step, 150)
+end
+vim.api.nvim_input('i')
+vim.defer_fn(step, 300)
+vim.defer_fn(function() fail('typing did not finish') end, 60000)

@@ -54,6 +54,28 @@ impl CompletionItem {
     }
 }
 
+/// Whether the space just typed before `offset` ends a word after which a name is expected
+/// (`in `, `== `, `for `, `cite `, `field: `, ...): where a client asks for completion because
+/// a space was typed, the server answers only there.
+pub fn expects_name_after_space(text: &str, offset: usize) -> bool {
+    const AFTER: &[&str] = &[
+        "in", "for", "cite", "by", "covers", "expect", "given", "amend", "into",
+    ];
+    let before = text
+        .get(..offset.min(text.len()))
+        .unwrap_or("")
+        .trim_end_matches([' ', '\t']);
+    if ["==", "!=", ":", "->"].iter().any(|op| before.ends_with(op)) {
+        return true;
+    }
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    AFTER.contains(&&before[start..])
+}
+
 /// The completions at `offset`, and the span of the word they replace.
 pub fn complete(
     db: &dyn Db,
@@ -641,4 +663,28 @@ fn item_level() -> Vec<CompletionItem> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod space_tests {
+    use super::expects_name_after_space as expects;
+
+    #[test]
+    fn a_space_asks_for_names_only_where_one_is_expected() {
+        for typed in [
+            "  when t.arrival_port in ",
+            "  when t.origin not in ",
+            "  when t.lane == ",
+            "rule r for ",
+            "set s: Port { a } cite ",
+            "  expect { status: ",
+            "decision d(t: T) -> ",
+            "  when 横琴 in ",
+        ] {
+            assert!(expects(typed, typed.len()), "{typed:?}");
+        }
+        for typed in ["  when ", "  when t.arrival_port ", "  and ", "rule ", "  when t.lane == a "] {
+            assert!(!expects(typed, typed.len()), "{typed:?}");
+        }
+    }
 }

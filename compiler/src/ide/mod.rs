@@ -10,7 +10,7 @@ pub mod lex;
 pub mod resolve;
 pub mod values;
 
-pub use complete::{complete, CompletionItem, CompletionKind};
+pub use complete::{complete, expects_name_after_space, CompletionItem, CompletionKind};
 pub use features::{
     code_lenses, document_symbols, fixes, highlights, inlay_hints, prepare_rename, rename,
     workspace_symbols, CodeLens, Edit, Fix, Highlight, InlayHint, LensCommand, RenameError, Symbol,
