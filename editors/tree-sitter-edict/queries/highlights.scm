@@ -70,11 +70,35 @@
 (field_expression value: (identifier) @variable)
 (index_expression value: (identifier) @constant)
 
+; ---- names used in expressions ---------------------------------------------------------------
+; Without the server's resolution a name is coloured by where it stands: a named condition
+; where a condition goes; an input on the left of a comparison; a set, an entry or an enum
+; value where a value goes (right of `in` or `==`, in a list, a record, a row of cases, a set
+; formula).
+(when_clause (identifier) @function)
+(binary_expression left: (identifier) @function operator: [ "and" "or" ])
+(binary_expression operator: [ "and" "or" ] right: (identifier) @function)
+(not_expression operand: (identifier) @function)
+(binary_expression
+  left: (identifier) @variable
+  operator: [ "==" "!=" "<=" ">=" "<" ">" "in" "+" "-" (not_in) ])
+(binary_expression
+  operator: [ "==" "!=" "<=" ">=" "<" ">" "in" "+" "-" (not_in) ]
+  right: (identifier) @constant)
+(list (identifier) @constant)
+(field_initializer value: (identifier) @constant)
+(case_row (identifier) @constant)
+(set_operation left: (identifier) @constant)
+(set_operation right: (identifier) @constant)
+(amend_operation into: (identifier) @constant)
+
 ; ---- literals --------------------------------------------------------------------------------
 (string) @string
 (escape_sequence) @string.escape
 [ (date) (datetime) (duration) ] @string.special
-(integer) @constant.numeric
+; `@number` is Neovim's name for numbers (Helix calls them `constant.numeric` and shows these
+; plain).
+(integer) @number
 (boolean) @constant.builtin
 
 ; ---- operators and punctuation ---------------------------------------------------------------

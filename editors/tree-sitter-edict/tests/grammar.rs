@@ -300,3 +300,65 @@ fn no_node_is_highlighted_twice() {
         }
     }
 }
+
+/// Every identifier of every file the reference parser accepts gets a highlight: a name in an
+/// expression is coloured by what it is (a set, an entry, an enum value, a field, a condition),
+/// not left as plain text for editors without the language server.
+#[test]
+fn every_name_in_the_corpus_is_captured() {
+    let mut files = Vec::new();
+    edict_files(&repo(), &mut files);
+    let query = Query::new(
+        &tree_sitter_edict::LANGUAGE.into(),
+        tree_sitter_edict::HIGHLIGHTS_QUERY,
+    )
+    .unwrap();
+    let mut parser = parser();
+    let mut missing: BTreeSet<String> = BTreeSet::new();
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        if !edict_grammar::parse(&text).errors.is_empty() {
+            continue;
+        }
+        let tree = parser.parse(&text, None).unwrap();
+        let mut captured = std::collections::HashSet::new();
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.captures(&query, tree.root_node(), text.as_bytes());
+        while let Some((m, i)) = matches.next() {
+            captured.insert(m.captures()[*i].node.id());
+        }
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            let mut c = node.walk();
+            stack.extend(node.children(&mut c));
+            let named_leaf = node.kind() == "identifier" || node.kind() == "integer";
+            if named_leaf && !captured.contains(&node.id()) {
+                let parent = node.parent().unwrap();
+                let field = (0..parent.child_count())
+                    .find(|&k| parent.child(k).is_some_and(|ch| ch.id() == node.id()))
+                    .and_then(|k| parent.field_name_for_child(k as u32))
+                    .unwrap_or("-");
+                missing.insert(format!(
+                    "{} in {}.{field} ({}:{})",
+                    node.kind(),
+                    parent.kind(),
+                    f.strip_prefix(repo()).unwrap().display(),
+                    node.start_position().row + 1
+                ));
+            }
+        }
+    }
+    // One example per place in the tree.
+    let mut by_place: std::collections::BTreeMap<String, String> = Default::default();
+    for m in missing {
+        let place = m.split(" (").next().unwrap().to_string();
+        by_place.entry(place).or_insert(m);
+    }
+    assert!(
+        by_place.is_empty(),
+        "names without a highlight:\n{}",
+        by_place.into_values().collect::<Vec<_>>().join("\n")
+    );
+}
