@@ -429,3 +429,59 @@ fn second_round_constructs_in_the_editor() {
         .collect();
     insta::assert_snapshot!(text.join("\n\n"));
 }
+
+/// A relation's history in the editor, on the example workspace: hover lists each key's values
+/// in order with their periods and sources; a relation with no value on the day says when each
+/// key had one; the inlay hint after a use gives the values on the day.
+#[test]
+fn relation_history_in_the_editor() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/visa-free-history");
+    let mut a = Analysis::default();
+    for f in edict_compiler::load::collect_files(std::slice::from_ref(&dir)).unwrap() {
+        let name = f.strip_prefix(&dir).unwrap().to_string_lossy().to_string();
+        a.set_file(&name, std::fs::read_to_string(&f).unwrap());
+    }
+    let f = a.file("transit.edict").unwrap();
+    let text = f.text(a.db()).clone();
+    let hints: Vec<String> = ide::inlay_hints(
+        a.db(),
+        a.workspace(),
+        f,
+        edict_grammar::Span::new(0, text.len()),
+        day("2026-01-15"),
+    )
+    .into_iter()
+    .filter(|h| {
+        let before = &text[..h.offset];
+        before.ends_with("transit_stay_limit") || before.ends_with("permitted_area")
+    })
+    .map(|h| {
+        let (line, col) = edict_compiler::render::line_col(&text, h.offset);
+        format!(
+            "{line}:{col} {}\n{}",
+            h.label,
+            h.tooltip.unwrap_or_default()
+        )
+    })
+    .collect();
+    let out = [
+        (
+            "hover on a relation with a history, 2026-01-15",
+            hover_at(&a, "transit.edict", "transit_stay_limit[v", "2026-01-15"),
+        ),
+        (
+            "hover on a relation with no value on 2026-01-15",
+            hover_at(&a, "transit.edict", "permitted_area[a", "2026-01-15"),
+        ),
+        (
+            "hover on the same relation, 2016-06-01",
+            hover_at(&a, "transit.edict", "permitted_area[a", "2016-06-01"),
+        ),
+        ("inlay hints after uses, 2026-01-15", hints.join("\n")),
+    ];
+    let text: Vec<String> = out
+        .iter()
+        .map(|(what, r)| format!("## {what}\n{r}"))
+        .collect();
+    insta::assert_snapshot!(text.join("\n\n"));
+}

@@ -381,7 +381,8 @@ pub struct InlayHint {
     pub tooltip: Option<String>,
 }
 
-/// Durations in days or hours (`144h` → `= 6 d`), and set sizes on `today` after a set's name.
+/// Durations in days or hours (`144h` → `= 6 d`), set sizes on `today` after a set's name,
+/// and the values on `today` after a dated value's or a relation's use.
 pub fn inlay_hints(
     db: &dyn Db,
     ws: Workspace,
@@ -421,11 +422,17 @@ pub fn inlay_hints(
             continue;
         };
         if !o.def {
-            if let Some(tl) = crate::values::value_timelines(db, ws)
-                .values
-                .get(name)
-                .filter(|tl| !tl.is_relation())
-            {
+            let values = crate::values::value_timelines(db, ws);
+            if let Some(tl) = values.values.get(name).filter(|tl| tl.is_relation()) {
+                let (label, keys) = crate::ide::values::relation_on(tl, today);
+                out.push(InlayHint {
+                    offset: o.span.end as usize,
+                    label,
+                    tooltip: Some(format!("{name} on {today}:\n{keys}")),
+                });
+                continue;
+            }
+            if let Some(tl) = values.values.get(name).filter(|tl| !tl.is_relation()) {
                 let (label, tooltip) = match tl.era_at("", today) {
                     Some(era) => (
                         format!("= {}", crate::render::expr_text(&era.value)),
