@@ -57,8 +57,8 @@ fn side_at_revision(rev: &str, path: &Path, color: bool) -> Result<Engine, Outco
         Outcome::UsageOrIo
     };
     // The workspace `path` names today, read as it was at `rev` (a loose file: that file).
-    let workspace = edict_compiler::workspaces::find_one(&[path.to_path_buf()], "diff")
-        .map_err(|e| fail(e))?;
+    let workspace =
+        edict_compiler::workspaces::find_one(&[path.to_path_buf()], "diff").map_err(|e| fail(e))?;
     let only = (workspace.kind == edict_compiler::workspaces::Kind::File)
         .then(|| path.file_name().map(|n| n.to_string_lossy().into_owned()))
         .flatten();
@@ -102,7 +102,10 @@ fn side_at_revision(rev: &str, path: &Path, color: bool) -> Result<Engine, Outco
     for name in String::from_utf8_lossy(&listing.stdout)
         .lines()
         .filter(|n| n.ends_with(".edict"))
-        .filter(|n| only.as_ref().is_none_or(|o| n.ends_with(&format!("/{o}")) || n == o))
+        .filter(|n| {
+            only.as_ref()
+                .is_none_or(|o| n.ends_with(&format!("/{o}")) || n == o)
+        })
     {
         let rel = name.strip_prefix(&prefix).unwrap_or(name);
         let show = Command::new("git")

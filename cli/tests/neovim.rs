@@ -142,8 +142,7 @@ fn neovim_with_the_documented_configuration() {
     // the line is what was typed, and the pop-up opened where names are offered (after `t.`
     // and `in `, then while the word typed still matches), never after another space.
     assert_eq!(
-        results["typed"],
-        "  when t.arrival_port in transit_ports and t.origin ",
+        results["typed"], "  when t.arrival_port in transit_ports and t.origin ",
         "{results:#}"
     );
     let popups: Vec<&str> = results["popups"]
@@ -186,7 +185,11 @@ fn neovim_with_the_documented_configuration() {
         ("crlf.edict", "enum Crlf { a, b }\r\n"),
         ("bom.edict", "\u{FEFF}enum Bom { a }\n"),
     ] {
-        assert_eq!(std::fs::read_to_string(ws.join(file)).unwrap(), bytes, "{file}");
+        assert_eq!(
+            std::fs::read_to_string(ws.join(file)).unwrap(),
+            bytes,
+            "{file}"
+        );
     }
 
     // Tree-sitter: the parser loads and reads the file without error, highlights and folds.

@@ -37,10 +37,7 @@ fn a_file_is_checked_with_its_whole_workspace() {
         &["check", "../transit.edict", "countries.edict"],
     );
     assert_eq!(code, 0, "{stderr}");
-    assert!(
-        stderr.contains("in 2 files of workspace `../`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("in 2 files of workspace `../`"), "{stderr}");
 }
 
 #[test]
@@ -67,7 +64,10 @@ fn the_repository_root_names_its_two_workspaces_and_no_fixture() {
     // The same for the commands that report per workspace.
     let (code, stdout, _) = edict(&["test", "."]);
     assert_eq!(code, 0);
-    assert!(stdout.ends_with("2 workspaces: 25 passed, 0 failed\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("2 workspaces: 25 passed, 0 failed\n"),
+        "{stdout}"
+    );
     let (code, _, stderr) = edict(&["verify", "."]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("2 workspaces:"), "{stderr}");
@@ -132,7 +132,10 @@ fn reports_are_narrowed_to_the_files_named() {
     // `test` runs the tests written in the files named, with the whole workspace compiled.
     let (code, stdout, _) = edict(&["test", "policies/talent_visa.edict"]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("applicant_in_suzhou (talent_visa)"), "{stdout}");
+    assert!(
+        stdout.contains("applicant_in_suzhou (talent_visa)"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("direct_transit"), "{stdout}");
     assert!(stdout.ends_with("5 passed, 0 failed\n"), "{stdout}");
 
@@ -164,14 +167,13 @@ fn a_folder_with_no_workspace_anywhere_is_one() {
     // A scratch folder: two files that need each other, no `edict.toml`.
     let dir = tempdir("scratch");
     std::fs::write(dir.join("types.edict"), "enum Status { ok }\n").unwrap();
-    std::fs::write(
-        dir.join("sets.edict"),
-        "set statuses: Status { ok }\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("sets.edict"), "set statuses: Status { ok }\n").unwrap();
     let (code, _, stderr) = edict(&["check", "--deny-warnings", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}"); // the set is never used: a warning, not an unknown name
-    assert!(stderr.contains("0 errors, 1 warning in 2 files"), "{stderr}");
+    assert!(
+        stderr.contains("0 errors, 1 warning in 2 files"),
+        "{stderr}"
+    );
     // One of its files named alone is a workspace of its own.
     let (code, _, stderr) = edict(&["check", dir.join("sets.edict").to_str().unwrap()]);
     assert_eq!(code, 1);

@@ -15,7 +15,6 @@ pub mod lower;
 pub mod testing;
 pub use edict_runtime::fuzzy;
 pub mod load;
-pub mod workspaces;
 pub mod refs;
 pub mod render;
 pub mod sets;
@@ -23,6 +22,7 @@ pub mod syntax;
 pub mod time;
 pub mod types;
 pub mod values;
+pub mod workspaces;
 
 pub use analysis::{compile, file_diagnostics, utf8_diagnostic, Analysis};
 pub use check::{check_file, FileCheck, ModelItem};

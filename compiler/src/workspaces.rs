@@ -92,15 +92,17 @@ impl Workspace {
 pub fn find(paths: &[PathBuf]) -> Result<Vec<Workspace>, String> {
     let mut found: BTreeMap<(Kind, PathBuf), Workspace> = BTreeMap::new();
     let mut add = |kind: Kind, shown: PathBuf, abs: PathBuf, scope: Option<PathBuf>| {
-        let ws = found.entry((kind, abs.clone())).or_insert_with(|| Workspace {
-            kind,
-            shown,
-            abs,
-            manifest: None,
-            files: Vec::new(),
-            scope: Some(Vec::new()),
-            named: Vec::new(),
-        });
+        let ws = found
+            .entry((kind, abs.clone()))
+            .or_insert_with(|| Workspace {
+                kind,
+                shown,
+                abs,
+                manifest: None,
+                files: Vec::new(),
+                scope: Some(Vec::new()),
+                named: Vec::new(),
+            });
         if let Some(s) = scope.as_ref().filter(|s| s.is_file()) {
             ws.named.push(s.clone());
         }
@@ -268,7 +270,10 @@ mod tests {
                 .display()
                 .to_string()
         };
-        assert_eq!(up("policies/sub", "/r/policies/sub", "/r/policies"), "policies");
+        assert_eq!(
+            up("policies/sub", "/r/policies/sub", "/r/policies"),
+            "policies"
+        );
         assert_eq!(up("policies", "/r/policies", "/r/policies"), "policies");
         assert_eq!(up("sub", "/r/p/sub", "/r/p"), ".");
         assert_eq!(up(".", "/r/p/sub", "/r/p"), "..");

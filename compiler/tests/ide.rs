@@ -485,3 +485,38 @@ fn relation_history_in_the_editor() {
         .collect();
     insta::assert_snapshot!(text.join("\n\n"));
 }
+
+/// A condition half typed in the middle of a rule, as an author types it: one syntax error at
+/// the cursor's line or the next, and nothing else anywhere (the rule keeps its name, so the
+/// tests that expect it and the sets it reads raise nothing).
+#[test]
+fn a_half_typed_condition_raises_one_error_where_it_is_typed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+    let transit = std::fs::read_to_string(dir.join("transit.edict")).unwrap();
+    let anchor = "  when t.nationality in transit_countries\n";
+    let at = transit.find(anchor).unwrap() + anchor.len();
+    let typed_line = transit[..at].lines().count() + 1;
+    for fragment in [
+        "and t.",
+        "and t.arrival_port in ",
+        "and t.arrival_port in [",
+        "and t.arrival_port in [hengqin, ",
+        "and t.arrival_port == ",
+        "and (",
+        "and not ",
+    ] {
+        let mut a = workspace("");
+        let text = format!("{}    {fragment}\n{}", &transit[..at], &transit[at..]);
+        a.set_file("transit.edict", text.clone());
+        let diags = a.diagnostics();
+        assert_eq!(diags.len(), 1, "{fragment:?}: {diags:#?}");
+        let d = &diags[0];
+        assert_eq!(d.code.as_str(), "E0001", "{fragment:?}: {d:#?}");
+        let (line, _) = edict_compiler::render::line_col(&text, d.primary.span.start as usize);
+        assert!(
+            d.primary.file == "transit.edict" && (typed_line..=typed_line + 1).contains(&line),
+            "{fragment:?}: at {}:{line}, typed on line {typed_line}",
+            d.primary.file
+        );
+    }
+}

@@ -60,9 +60,7 @@ pub fn format(src: &str, options: FormatOptions) -> Result<Formatted, Unsound> {
         Some(rest) => ('\u{FEFF}'.len_utf8(), rest),
         None => (0, src),
     };
-    let crlf = body
-        .find('\n')
-        .is_some_and(|i| body[..i].ends_with('\r'));
+    let crlf = body.find('\n').is_some_and(|i| body[..i].ends_with('\r'));
     let mut formatted = format_lines(body, options)?;
     if crlf {
         formatted.text = formatted.text.replace("\r\n", "\n").replace('\n', "\r\n");

@@ -66,7 +66,8 @@ fn watched(source: &PolicySource) -> Vec<(PathBuf, notify::RecursiveMode)> {
         PolicySource::Paths(paths) => paths
             .iter()
             .map(|p| {
-                let workspace = edict_compiler::workspaces::find_one(std::slice::from_ref(p), "serve");
+                let workspace =
+                    edict_compiler::workspaces::find_one(std::slice::from_ref(p), "serve");
                 match workspace {
                     Ok(w) if w.kind != edict_compiler::workspaces::Kind::File => {
                         (w.shown, notify::RecursiveMode::Recursive)

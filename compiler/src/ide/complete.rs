@@ -65,7 +65,10 @@ pub fn expects_name_after_space(text: &str, offset: usize) -> bool {
         .get(..offset.min(text.len()))
         .unwrap_or("")
         .trim_end_matches([' ', '\t']);
-    if ["==", "!=", ":", "->"].iter().any(|op| before.ends_with(op)) {
+    if ["==", "!=", ":", "->"]
+        .iter()
+        .any(|op| before.ends_with(op))
+    {
         return true;
     }
     let start = before
@@ -683,7 +686,13 @@ mod space_tests {
         ] {
             assert!(expects(typed, typed.len()), "{typed:?}");
         }
-        for typed in ["  when ", "  when t.arrival_port ", "  and ", "rule ", "  when t.lane == a "] {
+        for typed in [
+            "  when ",
+            "  when t.arrival_port ",
+            "  and ",
+            "rule ",
+            "  when t.lane == a ",
+        ] {
             assert!(!expects(typed, typed.len()), "{typed:?}");
         }
     }

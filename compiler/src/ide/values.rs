@@ -235,7 +235,11 @@ pub fn relation_on(tl: &ValueTimeline, today: Date) -> (String, String) {
     }
     if lines.is_empty() {
         let eras = tl.keys.values().flatten();
-        let ended = eras.clone().filter_map(|e| e.until).filter(|u| *u <= today).max();
+        let ended = eras
+            .clone()
+            .filter_map(|e| e.until)
+            .filter(|u| *u <= today)
+            .max();
         let starts = eras.filter_map(|e| e.from).filter(|f| *f > today).min();
         lines.push(match (ended, starts) {
             (Some(u), Some(f)) => format!("the last values ended on {u}; the next hold from {f}"),
