@@ -58,7 +58,7 @@ fn side_at_revision(rev: &str, path: &Path, color: bool) -> Result<Engine, Outco
     };
     // The workspace `path` names today, read as it was at `rev` (a loose file: that file).
     let workspace =
-        edict_compiler::workspaces::find_one(&[path.to_path_buf()], "diff").map_err(|e| fail(e))?;
+        edict_compiler::workspaces::find_one(&[path.to_path_buf()], "diff").map_err(&fail)?;
     let only = (workspace.kind == edict_compiler::workspaces::Kind::File)
         .then(|| path.file_name().map(|n| n.to_string_lossy().into_owned()))
         .flatten();

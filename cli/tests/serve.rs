@@ -637,6 +637,40 @@ fn reloads_while_clients_ask_serve_one_version_per_answer() {
         .contains("reload refused, still serving artifact"));
 }
 
+/// `edict serve FILE` serves the workspace the file is in (the editor's rule) and watches all
+/// of it: a mistake made in another of its files is a refused reload.
+#[test]
+fn a_file_serves_its_whole_workspace_and_its_other_files_are_watched() {
+    let (_scratch, dir) = policies_copy("serve-a-file");
+    let transit = dir.join("transit.edict");
+    let s = Server::start(&[transit.to_str().unwrap(), "--no-decision-log"], &[]);
+    let a = s.addr.clone();
+    // `transit_entry` reads sets and types declared in the other files.
+    let r = http(
+        &a,
+        "POST",
+        "/v1/decisions/transit_entry",
+        &[JSON],
+        &request_body(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(http(&a, "GET", "/v1/policy", &[], b"").json()["last_reload_error"].is_null());
+    let ports = dir.join("ports.edict");
+    let text = std::fs::read_to_string(&ports).unwrap();
+    std::fs::write(&ports, format!("{text}\nenum Broken {{ a, a }}\n")).unwrap();
+    wait_for("the refused reload", || {
+        !http(&a, "GET", "/v1/policy", &[], b"").json()["last_reload_error"].is_null()
+    });
+    let r = http(
+        &a,
+        "POST",
+        "/v1/decisions/transit_entry",
+        &[JSON],
+        &request_body(),
+    );
+    assert_eq!(r.status, 200, "the last good version still answers: {r:?}");
+}
+
 #[test]
 fn an_artifact_is_reloaded_when_replaced_and_a_corrupt_one_is_refused() {
     let dir = tempdir("serve-artifact");

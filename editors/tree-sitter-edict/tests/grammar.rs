@@ -338,7 +338,7 @@ fn every_name_in_the_corpus_is_captured() {
                 let parent = node.parent().unwrap();
                 let field = (0..parent.child_count())
                     .find(|&k| parent.child(k).is_some_and(|ch| ch.id() == node.id()))
-                    .and_then(|k| parent.field_name_for_child(k as u32))
+                    .and_then(|k| parent.field_name_for_child(k))
                     .unwrap_or("-");
                 missing.insert(format!(
                     "{} in {}.{field} ({}:{})",
