@@ -486,9 +486,10 @@ fn relation_history_in_the_editor() {
     insta::assert_snapshot!(text.join("\n\n"));
 }
 
-/// A condition half typed in the middle of a rule, as an author types it: one syntax error at
-/// the cursor's line or the next, and nothing else anywhere (the rule keeps its name, so the
-/// tests that expect it and the sets it reads raise nothing).
+/// A condition half typed in the middle of a rule, as an author types it: one syntax error, on
+/// the line typed (at the operator left without its operand, not at the next line's `and`),
+/// and nothing else anywhere (the rule keeps its name, so the tests that expect it and the sets
+/// it reads raise nothing).
 #[test]
 fn a_half_typed_condition_raises_one_error_where_it_is_typed() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
@@ -514,9 +515,11 @@ fn a_half_typed_condition_raises_one_error_where_it_is_typed() {
         assert_eq!(d.code.as_str(), "E0001", "{fragment:?}: {d:#?}");
         let (line, _) = edict_compiler::render::line_col(&text, d.primary.span.start as usize);
         assert!(
-            d.primary.file == "transit.edict" && (typed_line..=typed_line + 1).contains(&line),
-            "{fragment:?}: at {}:{line}, typed on line {typed_line}",
-            d.primary.file
+            d.primary.file == "transit.edict" && line == typed_line,
+            "{fragment:?}: at {}:{line}, typed on line {typed_line}: {}",
+            d.primary.file,
+            d.message
         );
+        assert!(d.message.starts_with("unfinished: `"), "{fragment:?}: {}", d.message);
     }
 }

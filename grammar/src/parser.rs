@@ -440,6 +440,11 @@ fn convert_error(
             expected: vec![format!("`{digits}{found}`")],
         };
     }
+    // An expression left unfinished at the end of a line (`and t.arrival_port in ` typed, the
+    // next line not yet): the error is where the author stopped, not on the next line.
+    if let Some(err) = unfinished_line(chunk_text, pos, base, item_span, &expected) {
+        return err;
+    }
     let (kind, message, found_len) = if unterminated {
         let len = rest_of_line.trim_end().len();
         (
@@ -467,6 +472,67 @@ fn convert_error(
         item_span,
         expected,
     }
+}
+
+/// The operators and openers after which an expression needs more on the same line.
+const OPEN_AT_LINE_END: &[&str] = &[
+    "==", "!=", "<=", ">=", "<", ">", "+", "-", "..", ".", "[", "(", ",", "in", "and", "or", "not",
+];
+
+/// When the parser stopped at the start of a line and the line before ends with an operator
+/// that needs an operand (`in`, `==`, `and`, `.`, `[`, ...), the error at that operator.
+fn unfinished_line(
+    chunk_text: &str,
+    pos: usize,
+    base: usize,
+    item_span: Span,
+    expected: &[String],
+) -> Option<SyntaxError> {
+    let before = chunk_text[..pos].trim_end_matches([' ', '\t']);
+    if !before.ends_with('\n') {
+        return None;
+    }
+    // Only where the next line starts as a well-formed line would (a clause or a bracket
+    // closing): a mistake of its own there is reported where it is.
+    const NEXT: &[&str] = &[
+        "and", "or", "then", "when", "cite", "from", "until", "otherwise", "expect", "given",
+        "priority", "}", ")", "]",
+    ];
+    let next = &chunk_text[pos..];
+    let starts_clause = NEXT.iter().any(|k| {
+        next.starts_with(k)
+            && (!k.starts_with(|c: char| c.is_ascii_alphabetic())
+                || !next[k.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    });
+    if !starts_clause {
+        return None;
+    }
+    let line = before.trim_end();
+    let op = OPEN_AT_LINE_END.iter().find(|op| {
+        line.ends_with(*op)
+            && (!op.starts_with(|c: char| c.is_ascii_alphabetic())
+                || !line[..line.len() - op.len()]
+                    .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    })?;
+    // `..` before `.`, `<=` before `<`: the longest operator that ends the line.
+    let op = OPEN_AT_LINE_END
+        .iter()
+        .filter(|o| line.ends_with(*o) && o.len() > op.len())
+        .max_by_key(|o| o.len())
+        .unwrap_or(op);
+    let start = line.len() - op.len();
+    let what = if expected.is_empty() {
+        "more".to_string()
+    } else {
+        expected.join(", ")
+    };
+    Some(SyntaxError {
+        kind: SyntaxErrorKind::Unexpected,
+        message: format!("unfinished: `{op}` at the end of this line needs {what} after it"),
+        span: Span::new(base + start, base + line.len()),
+        item_span,
+        expected: expected.to_vec(),
+    })
 }
 
 /// Builds syntax nodes from pest pairs, shifting spans by the chunk's offset.
