@@ -520,6 +520,10 @@ fn a_half_typed_condition_raises_one_error_where_it_is_typed() {
             d.primary.file,
             d.message
         );
-        assert!(d.message.starts_with("unfinished: `"), "{fragment:?}: {}", d.message);
+        assert!(
+            d.message.starts_with("unfinished: `"),
+            "{fragment:?}: {}",
+            d.message
+        );
     }
 }

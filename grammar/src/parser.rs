@@ -495,8 +495,20 @@ fn unfinished_line(
     // Only where the next line starts as a well-formed line would (a clause or a bracket
     // closing): a mistake of its own there is reported where it is.
     const NEXT: &[&str] = &[
-        "and", "or", "then", "when", "cite", "from", "until", "otherwise", "expect", "given",
-        "priority", "}", ")", "]",
+        "and",
+        "or",
+        "then",
+        "when",
+        "cite",
+        "from",
+        "until",
+        "otherwise",
+        "expect",
+        "given",
+        "priority",
+        "}",
+        ")",
+        "]",
     ];
     let next = &chunk_text[pos..];
     let starts_clause = NEXT.iter().any(|k| {

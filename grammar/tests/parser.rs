@@ -73,7 +73,11 @@ fn one_error_per_broken_item_and_intact_items_kept() {
     assert_eq!(kinds, ["error", "set", "error", "enum"]);
     // The first is at the `==` that ends its line without an operand, not at the `}` below.
     assert_eq!(&text[file.errors[0].span.range()], "==");
-    assert!(file.errors[0].message.starts_with("unfinished"), "{:?}", file.errors);
+    assert!(
+        file.errors[0].message.starts_with("unfinished"),
+        "{:?}",
+        file.errors
+    );
     assert!(file.errors[0]
         .expected
         .contains(&"an expression".to_string()));
