@@ -44,6 +44,8 @@ fn the_extension_in_a_real_vs_code() {
     let dir = tempdir("vscode");
     let ws = dir.join("ws");
     copy_dir(&root().join("policies"), &ws);
+    std::fs::write(ws.join("noeol.edict"), "enum   NoEol{a}").unwrap();
+    std::fs::write(ws.join("crlf.edict"), "enum   Crlf{a,\r\n b   }\r\n").unwrap();
     let (ud, exts, xdg, out) = (
         dir.join("ud"),
         dir.join("exts"),
@@ -150,6 +152,7 @@ fn the_extension_in_a_real_vs_code() {
         .env("OUT", &out)
         .env("TOOLS", r.join("tools"))
         .env("EDICT_FILE", "talent_visa.edict")
+        .env("FORMAT_FILES", "noeol.edict,crlf.edict")
         .output()
         .unwrap();
     let log = format!(
@@ -179,4 +182,19 @@ fn the_extension_in_a_real_vs_code() {
             .any(|p| p.contains("E0001") && p.contains("expected a name")),
         "the Problems panel shows no E0001: {problems:?}\n{log}"
     );
+    // Formatted through the server and saved, each file is what `edict fmt` writes: one final
+    // newline, its own line endings.
+    for (file, bytes) in [
+        ("noeol.edict", "enum NoEol { a }\n"),
+        ("crlf.edict", "enum Crlf { a, b }\r\n"),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(ws.join(file)).unwrap(),
+            bytes,
+            "{file}\n{log}"
+        );
+        let (code, stdout, stderr) =
+            common::edict(&["fmt", "--check", ws.join(file).to_str().unwrap()]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+    }
 }

@@ -1,6 +1,7 @@
 // Drives VS Code (code-server, already listening on $CS_URL with the workspace $WS open) in
 // headless Debian Chromium, as a user would, and records what the Edict extension shows: the
-// language of a policy file, a hover from `edict lsp`, and the Problems panel after an edit.
+// language of a policy file, a hover from `edict lsp`, the Problems panel after an edit, and
+// the bytes of files formatted through the server and saved.
 // Writes $OUT/results.json and the screenshots $OUT/hover.png and $OUT/shot.png; the checks
 // are made by cli/tests/vscode.rs. $TOOLS holds playwright-core (tools/vscode/setup.sh).
 import { createRequire } from 'module';
@@ -92,6 +93,36 @@ try {
   results.problemsStatus = await page.locator('[id="status.problems"]').getAttribute('aria-label').catch(() => null);
   log('status.problems:', results.problemsStatus);
   await page.screenshot({ path: process.env.OUT + '/shot.png' });
+
+  // 4. Format Document through the server, then save, for each of $FORMAT_FILES (a file with
+  // no final newline, one with CRLF): the bytes saved are checked against `edict fmt --check`.
+  const fs = await import('fs');
+  results.formatted = {};
+  for (const f of (process.env.FORMAT_FILES || '').split(',').filter(Boolean)) {
+    const before = fs.readFileSync(`${process.env.WS}/${f}`, 'utf8');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await page.keyboard.type(f);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${f}"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.tab.active[aria-label*="${f}"]`, { timeout: 30000 });
+    const tf = Date.now();
+    // The server may still be reading the new file: format and save until the bytes change.
+    while (Date.now() - tf < 60000) {
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.keyboard.type('Format Document');
+      await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Format Document"]');
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(1000);
+      await page.keyboard.press('Control+S');
+      await page.waitForTimeout(1000);
+      if (fs.readFileSync(`${process.env.WS}/${f}`, 'utf8') !== before) break;
+    }
+    results.formatted[f] = fs.readFileSync(`${process.env.WS}/${f}`, 'utf8');
+    log(`${f} after ${Date.now() - tf} ms:`, JSON.stringify(results.formatted[f]));
+  }
   if (process.env.LINGER) await page.waitForTimeout(Number(process.env.LINGER));
 
   ok =
