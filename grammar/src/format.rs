@@ -125,7 +125,7 @@ fn format_lines(src: &str, options: FormatOptions) -> Result<Formatted, Unsound>
 }
 
 /// The tree of a file without spans, as JSON, with its comments: what formatting must keep.
-fn shape(file: &ParsedFile) -> (serde_json::Value, Vec<String>, usize) {
+fn shape(file: &ParsedFile) -> Result<(serde_json::Value, Vec<String>, usize), Unsound> {
     fn strip(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(m)
@@ -148,20 +148,29 @@ fn shape(file: &ParsedFile) -> (serde_json::Value, Vec<String>, usize) {
             _ => {}
         }
     }
-    let mut items = serde_json::to_value(&file.items).unwrap_or_default();
+    // A tree that does not serialise cannot be compared: that is a failed check, not two
+    // `null`s found equal.
+    let mut items = tree_value(serde_json::to_value(&file.items))?;
     strip(&mut items);
     let comments = file
         .comments
         .iter()
         .map(|c| c.text.trim_end().to_string())
         .collect();
-    (items, comments, file.errors.len())
+    Ok((items, comments, file.errors.len()))
+}
+
+/// The serialised tree, or why formatting cannot be checked.
+fn tree_value(
+    value: Result<serde_json::Value, serde_json::Error>,
+) -> Result<serde_json::Value, Unsound> {
+    value.map_err(|e| Unsound(format!("the syntax tree cannot be compared: {e}")))
 }
 
 fn check(before: &ParsedFile, src: &str, text: &str) -> Result<(), Unsound> {
     let after = parse(text);
-    let (a, ac, ae) = shape(before);
-    let (b, bc, be) = shape(&after);
+    let (a, ac, ae) = shape(before)?;
+    let (b, bc, be) = shape(&after)?;
     if ac != bc {
         return Err(Unsound("the comments differ".into()));
     }
@@ -974,4 +983,23 @@ fn clauses_end(first: Span, spans: &[Option<Span>]) -> usize {
         .max()
         .unwrap_or(first.end)
         .max(first.end) as usize
+}
+
+#[cfg(test)]
+mod soundness_tests {
+    use super::*;
+
+    /// A tree that fails to serialise fails the check (it was read as `null`, equal to any
+    /// other `null`, and the check passed without comparing anything).
+    #[test]
+    fn a_tree_that_cannot_be_serialised_fails_the_check() {
+        let broken: Result<serde_json::Value, serde_json::Error> =
+            Err(serde::ser::Error::custom("a map with a non-string key"));
+        let e = tree_value(broken).unwrap_err();
+        assert!(e.0.contains("cannot be compared"), "{e}");
+        assert_eq!(
+            tree_value(Ok(serde_json::json!([1]))),
+            Ok(serde_json::json!([1]))
+        );
+    }
 }

@@ -56,7 +56,7 @@ struct Server {
     /// Paths of the documents the client has open, with their versions.
     open: HashMap<String, i32>,
     encoding: Encoding,
-    today: Date,
+    today: Today,
     /// The client's workspace folders (or `rootUri`), where workspaces are looked for.
     folders: Vec<PathBuf>,
     /// The server's own watch of the workspaces, when the client cannot watch files for it.
@@ -183,11 +183,14 @@ impl Server {
             .and_then(|g| g.position_encodings.as_ref())
             .is_some_and(|encs| encs.contains(&lsp::PositionEncodingKind::UTF8));
         let options = init.initialization_options.as_ref();
-        let today = options
+        let today = match options
             .and_then(|o| o.get("today"))
             .and_then(|t| t.as_str())
             .and_then(|t| t.parse::<Date>().ok())
-            .unwrap_or_else(today_utc);
+        {
+            Some(day) => Today::Fixed(day),
+            None => Today::Clock(today_utc),
+        };
         #[allow(deprecated)] // `root_uri` is still what many clients send.
         let mut folders: Vec<PathBuf> = init
             .workspace_folders
@@ -323,7 +326,7 @@ impl Server {
             paths: Arc::clone(&r.paths),
             bad_utf8: Arc::clone(&r.bad_utf8),
             encoding: self.encoding,
-            today: self.today,
+            today: self.today.date(),
         }
     }
 
@@ -776,6 +779,23 @@ impl Server {
     }
 }
 
+/// The day hover, inlay hints, completion and tables show: the client's `today`, else the
+/// clock's, read for each request (a server left running past midnight shows the new day).
+#[derive(Clone, Copy)]
+enum Today {
+    Fixed(Date),
+    Clock(fn() -> Date),
+}
+
+impl Today {
+    fn date(self) -> Date {
+        match self {
+            Today::Fixed(day) => day,
+            Today::Clock(clock) => clock(),
+        }
+    }
+}
+
 /// Today's date in UTC, from the system clock.
 fn today_utc() -> Date {
     let secs = std::time::SystemTime::now()
@@ -783,4 +803,30 @@ fn today_utc() -> Date {
         .map_or(0, |d| d.as_secs());
     let days = i64::try_from(secs / 86_400).unwrap_or(0);
     edict_runtime::value::days_to_date(days).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod today_tests {
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use super::*;
+
+    static DAY: AtomicI64 = AtomicI64::new(20_400);
+
+    fn clock() -> Date {
+        edict_runtime::value::days_to_date(DAY.load(Ordering::Relaxed)).unwrap_or_default()
+    }
+
+    /// Without a `today` from the client, each snapshot reads the clock: after midnight the
+    /// server shows the new day (it used to keep the day it started on).
+    #[test]
+    fn the_day_follows_the_clock_past_midnight() {
+        let today = Today::Clock(clock);
+        let first = today.date();
+        DAY.fetch_add(1, Ordering::Relaxed);
+        assert_eq!(today.date(), first.tomorrow().unwrap());
+        let fixed = Today::Fixed(first);
+        DAY.fetch_add(1, Ordering::Relaxed);
+        assert_eq!(fixed.date(), first);
+    }
 }

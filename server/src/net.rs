@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -21,13 +21,6 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::state::Shared;
 
-static DRAINING: AtomicBool = AtomicBool::new(false);
-
-/// Whether the service is draining (`/readyz` says 503).
-pub fn draining() -> bool {
-    DRAINING.load(Ordering::Relaxed)
-}
-
 /// Serves until `shutdown` completes; then drains as load balancers expect: for `drain`,
 /// `/readyz` answers 503 while every request is still served (new connections too), so that a
 /// balancer sees the replica leave before its listener goes; then the listener closes, idle
@@ -40,9 +33,10 @@ pub async fn serve(
     drain: Duration,
     grace: Duration,
 ) {
+    let drain_state = Arc::clone(&shared);
     let shutdown = async move {
         shutdown.await;
-        DRAINING.store(true, Ordering::Relaxed);
+        drain_state.draining.store(true, Ordering::Relaxed);
         if !drain.is_zero() {
             eprintln!(
                 "edict serve: draining: /readyz answers 503 for {drain:?} while requests are served"
@@ -108,7 +102,7 @@ pub async fn serve(
             }
         });
     }
-    DRAINING.store(true, Ordering::Relaxed);
+    shared.draining.store(true, Ordering::Relaxed);
     drop(listener);
     tokio::select! {
         () = graceful.shutdown() => {}

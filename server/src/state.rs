@@ -1,7 +1,7 @@
 //! What every request shares: the policy version being served (swapped atomically on
 //! reload), the last reload's failure, metrics, the decision log and the settings.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -30,9 +30,17 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     pub log: Option<DecisionLog>,
     pub config: Config,
+    /// Set once shutdown began: `/readyz` answers 503 (per server, so that two servers in one
+    /// process drain apart).
+    pub draining: AtomicBool,
 }
 
 impl Shared {
+    /// Whether the service is draining (`/readyz` says 503).
+    pub fn draining(&self) -> bool {
+        self.draining.load(Ordering::Relaxed)
+    }
+
     pub fn new(
         policy: Policy,
         config: Config,
@@ -46,6 +54,7 @@ impl Shared {
             metrics,
             log,
             config,
+            draining: AtomicBool::new(false),
         }
     }
 

@@ -35,7 +35,7 @@ pub fn decisions(ctx: &Ctx) -> Json {
 
 /// `GET /readyz`: 200 while taking requests, 503 once draining.
 pub fn ready(ctx: &Ctx) -> Response<Body> {
-    if crate::net::draining() {
+    if ctx.shared.draining() {
         json(
             StatusCode::SERVICE_UNAVAILABLE,
             &json!({ "status": "draining" }),
