@@ -34,7 +34,7 @@ impl Model {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             format!("the policy does not compile ({errors} errors): run `edict check`")
         })?;
-        let engine = Engine::new(artifact.clone())?;
+        let engine = Engine::new(artifact.clone()).map_err(|e| e.to_string())?;
         let mut docs = HashMap::new();
         let mut texts: HashMap<String, (String, String, Option<String>)> = HashMap::new();
         for (path, text) in analysis.sources() {

@@ -414,11 +414,19 @@ pub enum ZoneSpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadError {
     NotAnArtifact,
-    Truncated { expected: u64, found: u64 },
-    WrongVersion { found: u32, supported: u32 },
+    Truncated {
+        expected: u64,
+        found: u64,
+    },
+    WrongVersion {
+        found: u32,
+        supported: u32,
+    },
     Damaged,
     Malformed(String),
     TrailingBytes(u64),
+    /// Decoded, but its parts do not hold together.
+    Inconsistent(crate::validate::Inconsistent),
 }
 
 impl std::fmt::Display for LoadError {
@@ -430,6 +438,7 @@ impl std::fmt::Display for LoadError {
             LoadError::Damaged => f.write_str("the artifact is damaged: its checksum does not match its contents"),
             LoadError::Malformed(why) => write!(f, "the artifact is malformed: {why}"),
             LoadError::TrailingBytes(n) => write!(f, "the artifact has {n} unexpected bytes at its end"),
+            LoadError::Inconsistent(why) => why.fmt(f),
         }
     }
 }

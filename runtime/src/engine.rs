@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::artifact::{Artifact, Column, DecisionTable, Domain, Hit, NumExpr, Path, Test};
+use crate::artifact::{
+    Artifact, Column, DecisionTable, Domain, Hit, LoadError, NumExpr, Path, Test,
+};
 use crate::bitset::RowSet;
 use crate::value::{TypeDesc, Value};
 
@@ -260,8 +262,8 @@ pub(crate) enum Key {
 
 impl Engine {
     /// Validates and indexes an artifact.
-    pub fn new(artifact: Artifact) -> Result<Engine, String> {
-        crate::validate::validate(&artifact)?;
+    pub fn new(artifact: Artifact) -> Result<Engine, LoadError> {
+        crate::validate::validate(&artifact).map_err(LoadError::Inconsistent)?;
         let entity_names = artifact
             .catalogue
             .entity_types
@@ -338,9 +340,8 @@ impl Engine {
     }
 
     /// Decodes, validates and indexes a binary artifact.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Engine, String> {
-        let artifact = Artifact::from_bytes(bytes).map_err(|e| e.to_string())?;
-        Engine::new(artifact)
+    pub fn from_bytes(bytes: &[u8]) -> Result<Engine, LoadError> {
+        Engine::new(Artifact::from_bytes(bytes)?)
     }
 
     pub fn artifact(&self) -> &Artifact {

@@ -20,7 +20,7 @@ pub mod fuzzy;
 mod request;
 mod schema;
 pub mod table;
-mod validate;
+pub mod validate;
 
 pub mod value;
 pub mod verify;

@@ -3,11 +3,24 @@
 use crate::artifact::{Artifact, Column, Domain, NumExpr, Path, Test};
 use crate::value::{TypeDesc, Value};
 
-fn err<T>(msg: String) -> Result<T, String> {
-    Err(format!("the artifact is inconsistent: {msg}"))
+fn err<T>(msg: String) -> Result<T, Inconsistent> {
+    Err(Inconsistent(msg))
 }
 
-fn ty(a: &Artifact, t: &TypeDesc, depth: usize) -> Result<(), String> {
+/// What of an artifact does not hold together (an index out of range, a name twice): the
+/// artifact was not written by `edict build`, or was changed after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inconsistent(pub String);
+
+impl std::fmt::Display for Inconsistent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the artifact is inconsistent: {}", self.0)
+    }
+}
+
+impl std::error::Error for Inconsistent {}
+
+fn ty(a: &Artifact, t: &TypeDesc, depth: usize) -> Result<(), Inconsistent> {
     if depth > 32 {
         return err("types nested too deeply".into());
     }
@@ -22,7 +35,7 @@ fn ty(a: &Artifact, t: &TypeDesc, depth: usize) -> Result<(), String> {
     }
 }
 
-fn value(a: &Artifact, v: &Value, depth: usize) -> Result<(), String> {
+fn value(a: &Artifact, v: &Value, depth: usize) -> Result<(), Inconsistent> {
     if depth > 32 {
         return err("values nested too deeply".into());
     }
@@ -45,7 +58,7 @@ fn value(a: &Artifact, v: &Value, depth: usize) -> Result<(), String> {
 }
 
 /// The type at the end of a path.
-fn path(a: &Artifact, params: &[(String, TypeDesc)], p: &Path) -> Result<TypeDesc, String> {
+fn path(a: &Artifact, params: &[(String, TypeDesc)], p: &Path) -> Result<TypeDesc, Inconsistent> {
     let Some((_, mut t)) = params.get(p.param as usize).cloned() else {
         return err(format!("parameter {} of path `{}`", p.param, p.text));
     };
@@ -88,7 +101,7 @@ fn num(
     params: &[(String, TypeDesc)],
     e: &NumExpr,
     depth: usize,
-) -> Result<(), String> {
+) -> Result<(), Inconsistent> {
     if depth > 32 {
         return err("numeric expression nested too deeply".into());
     }
@@ -120,7 +133,7 @@ fn has_duplicate(named: &[(String, TypeDesc)]) -> bool {
     names.windows(2).any(|w| w[0] == w[1])
 }
 
-pub fn validate(a: &Artifact) -> Result<(), String> {
+pub fn validate(a: &Artifact) -> Result<(), Inconsistent> {
     let types = &a.catalogue.entity_types;
     for t in types {
         if let Some(p) = t.parent_type {
@@ -196,7 +209,7 @@ pub fn validate(a: &Artifact) -> Result<(), String> {
                 }
             }
         }
-        let atoms_ok = |atoms: &[crate::artifact::Atom]| -> Result<(), String> {
+        let atoms_ok = |atoms: &[crate::artifact::Atom]| -> Result<(), Inconsistent> {
             for atom in atoms {
                 let Some(col) = d.columns.get(atom.column as usize) else {
                     return err(format!("column {} in `{}`", atom.column, d.name));

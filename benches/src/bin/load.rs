@@ -306,7 +306,8 @@ fn main() -> Result<(), String> {
     let analysis = edict_bench::policies();
     let engine = edict_runtime::Engine::new(
         edict_bench::artifact(&analysis).ok_or("policies/ does not build")?,
-    )?;
+    )
+    .map_err(|e| e.to_string())?;
     let d = engine
         .decision_id("transit_entry")
         .ok_or("no transit_entry")?;
