@@ -43,7 +43,7 @@ fn doc_site_10k(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         let analysis = load(&files);
         assert!(analysis.diagnostics().iter().all(|d| !d.is_error()));
-        edict_doc::build(&analysis).unwrap().files.len()
+        edict_site::build(&analysis).unwrap().files.len()
     });
 }
 

@@ -1,4 +1,4 @@
-//! `edict doc`: write the policy's site (see `edict_doc` and docs/site.md).
+//! `edict doc`: write the policy's site (see the `edict-site` crate and docs/site.md).
 
 use std::path::{Path, PathBuf};
 
@@ -20,14 +20,14 @@ pub fn run(paths: &[PathBuf], out: &Path, color: bool) -> Outcome {
         return Outcome::PolicyErrors;
     }
     let started = std::time::Instant::now();
-    let site = match edict_doc::build(analysis) {
+    let site = match edict_site::build(analysis) {
         Ok(s) => s,
         Err(e) => {
             stderr(&format!("error: {e}\n"));
             return Outcome::PolicyErrors;
         }
     };
-    if let Err(e) = edict_doc::write(&site, out) {
+    if let Err(e) = edict_site::write(&site, out) {
         stderr(&format!("error: {e}\n"));
         return Outcome::UsageOrIo;
     }

@@ -10,7 +10,7 @@ mod decisions;
 mod expr;
 mod items;
 mod sets;
-mod tests;
+mod test_items;
 mod values;
 
 use std::sync::Arc;

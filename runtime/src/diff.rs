@@ -172,11 +172,11 @@ fn diff_decision(
     };
     let pair = cells::Pair {
         old,
-        oid,
-        od,
+        old_id: oid,
+        old_table: od,
         new,
-        nid,
-        nd,
+        new_id: nid,
+        new_table: nd,
     };
     let columns = cells::columns(&pair);
     let mut interner = merge::Interner::default();

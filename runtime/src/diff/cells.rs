@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 
-use super::fit::{both_sides, fit};
+use super::fit::{both_sides, fit, Request};
 use super::merge::{Boxed, Interner};
 use super::{Options, Selection, Side, Values, MAX_CELLS};
 use crate::artifact::{Column, DecisionTable, Domain};
@@ -15,11 +15,12 @@ use crate::verify::classes as row_classes;
 /// The two sides of one decision.
 pub(super) struct Pair<'a> {
     pub old: &'a Engine,
-    pub oid: u32,
-    pub od: &'a DecisionTable,
+    /// The decision's id in the old engine.
+    pub old_id: u32,
+    pub old_table: &'a DecisionTable,
     pub new: &'a Engine,
-    pub nid: u32,
-    pub nd: &'a DecisionTable,
+    pub new_id: u32,
+    pub new_table: &'a DecisionTable,
 }
 
 /// A column of either side, matched by its text.
@@ -38,8 +39,8 @@ impl MergedColumn {
         pair: &Pair<'a>,
     ) -> Option<(&'a Column, &'a Engine, &'a DecisionTable)> {
         match (self.new, self.old) {
-            (Some(i), _) => Some((pair.nd.columns.get(i)?, pair.new, pair.nd)),
-            (None, Some(i)) => Some((pair.od.columns.get(i)?, pair.old, pair.od)),
+            (Some(i), _) => Some((pair.new_table.columns.get(i)?, pair.new, pair.new_table)),
+            (None, Some(i)) => Some((pair.old_table.columns.get(i)?, pair.old, pair.old_table)),
             (None, None) => None,
         }
     }
@@ -47,17 +48,17 @@ impl MergedColumn {
 
 pub(super) fn columns(pair: &Pair) -> Vec<MergedColumn> {
     let mut cols: Vec<MergedColumn> = Vec::new();
-    for (i, c) in pair.nd.columns.iter().enumerate() {
+    for (i, c) in pair.new_table.columns.iter().enumerate() {
         cols.push(MergedColumn {
             text: column_text(c),
             new: Some(i),
             old: None,
-            may_be_absent: pair.new.column_may_be_absent(pair.nd, c),
+            may_be_absent: pair.new.column_may_be_absent(pair.new_table, c),
         });
     }
-    for (i, c) in pair.od.columns.iter().enumerate() {
+    for (i, c) in pair.old_table.columns.iter().enumerate() {
         let text = column_text(c);
-        let absent = pair.old.column_may_be_absent(pair.od, c);
+        let absent = pair.old.column_may_be_absent(pair.old_table, c);
         match cols.iter_mut().find(|m| m.text == text) {
             Some(m) => {
                 m.old = Some(i);
@@ -86,10 +87,10 @@ pub(super) struct Slice {
 /// Both sides' time slices merged, within the window of `options`.
 pub(super) fn slices(pair: &Pair, options: Options) -> Vec<Slice> {
     let mut bounds: Vec<i64> = pair
-        .od
+        .old_table
         .boundaries
         .iter()
-        .chain(&pair.nd.boundaries)
+        .chain(&pair.new_table.boundaries)
         .chain(options.from.as_ref())
         .chain(options.until.as_ref())
         .copied()
@@ -112,8 +113,8 @@ pub(super) fn slices(pair: &Pair, options: Options) -> Vec<Slice> {
                 from,
                 until,
                 day,
-                old: pair.od.boundaries.partition_point(|b| *b <= day),
-                new: pair.nd.boundaries.partition_point(|b| *b <= day),
+                old: pair.old_table.boundaries.partition_point(|b| *b <= day),
+                new: pair.new_table.boundaries.partition_point(|b| *b <= day),
             })
         })
         .collect()
@@ -169,8 +170,8 @@ pub(super) fn domain_index(e: &Engine, d: Domain, name: &str) -> Option<u32> {
 /// Each column's classes in a slice.
 pub(super) fn classes(pair: &Pair, cols: &[MergedColumn], slice: &Slice) -> Vec<Vec<Class>> {
     let (Some((_, oslice)), Some((_, nslice))) = (
-        pair.old.slice(pair.oid, slice.old),
-        pair.new.slice(pair.nid, slice.new),
+        pair.old.slice(pair.old_id, slice.old),
+        pair.new.slice(pair.new_id, slice.new),
     ) else {
         return Vec::new();
     };
@@ -262,7 +263,7 @@ fn category_classes(
     let class_of = |cs: &Option<Vec<crate::verify::Class>>, key: Option<Key>| {
         key.and_then(|k| cs.as_ref()?.iter().position(|c| c.keys.contains(&k)))
     };
-    let old_domain = match m.old.and_then(|i| pair.od.columns.get(i)) {
+    let old_domain = match m.old.and_then(|i| pair.old_table.columns.get(i)) {
         Some(Column::Category { domain, .. }) if m.new.is_some() => Some(*domain),
         _ => None,
     };
@@ -390,8 +391,8 @@ fn one_sided_cell(
     which: OneSided,
 ) -> Option<(Json, Side, Side)> {
     let (engine, id, d) = match which {
-        OneSided::New => (pair.new, pair.nid, pair.nd),
-        OneSided::Old => (pair.old, pair.oid, pair.od),
+        OneSided::New => (pair.new, pair.new_id, pair.new_table),
+        OneSided::Old => (pair.old, pair.old_id, pair.old_table),
     };
     let mut keys = vec![None; d.columns.len()];
     for (m, c) in cols.iter().zip(cell) {
@@ -633,8 +634,8 @@ pub(super) fn changed_cells(
     let (old, new) = (pair.old, pair.new);
     let mut idx = vec![0usize; cols.len()];
     loop {
-        let mut nkeys = vec![None; pair.nd.columns.len()];
-        let mut okeys = vec![None; pair.od.columns.len()];
+        let mut nkeys = vec![None; pair.new_table.columns.len()];
+        let mut okeys = vec![None; pair.old_table.columns.len()];
         for ((m, &k), cs) in cols.iter().zip(&idx).zip(classes) {
             if let Some(class) = cs.get(k) {
                 if let (Some(i), Some(key)) = (m.new, class.new) {
@@ -662,19 +663,16 @@ pub(super) fn changed_cells(
             }
             continue;
         }
-        let ninputs = new.example_keys(pair.nid, slice.day, &nkeys, None);
-        let (request, oinputs, ninputs) = both_sides(pair, slice, &okeys, ninputs)?;
+        let ninputs = new.example_keys(pair.new_id, slice.day, &nkeys, None);
+        let request = both_sides(pair, slice, &okeys, ninputs)?;
         // A cell no request falls in (a port of one class whose kind is of another, two
         // inputs equal but in different classes) is skipped; a request that missed a cell
         // others do fall in is moved into it.
-        let Some((request, oinputs, ninputs)) = fit(
-            pair,
-            cols,
-            slice,
-            &cell,
-            &okeys,
-            (request, oinputs, ninputs),
-        )?
+        let Some(Request {
+            json: request,
+            old_inputs: oinputs,
+            new_inputs: ninputs,
+        }) = fit(pair, cols, slice, &cell, &okeys, request)?
         else {
             if !next(&mut idx, classes) {
                 return Ok(());
@@ -682,12 +680,15 @@ pub(super) fn changed_cells(
             continue;
         };
         let (Ok(oa), Ok(na)) = (
-            old.decide(pair.oid, &oinputs),
-            new.decide(pair.nid, &ninputs),
+            old.decide(pair.old_id, &oinputs),
+            new.decide(pair.new_id, &ninputs),
         ) else {
             return Err("a request could not be evaluated".into());
         };
-        let (before, after) = (side(old, pair.od, &oa), side(new, pair.nd, &na));
+        let (before, after) = (
+            side(old, pair.old_table, &oa),
+            side(new, pair.new_table, &na),
+        );
         if (before.status.as_str(), &before.outcome) != (after.status.as_str(), &after.outcome) {
             out.entry((before, after))
                 .or_default()

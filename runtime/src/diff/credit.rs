@@ -116,16 +116,16 @@ const VARIANTS: usize = 24;
 pub(super) fn credits(pair: &Pair, change: &Change) -> Vec<Credit> {
     let mut raw: BTreeSet<Credit> = BTreeSet::new();
     for request in variants(pair, change) {
-        let before = facts(pair.old, pair.oid, &request);
-        let after = facts(pair.new, pair.nid, &request);
+        let before = facts(pair.old, pair.old_id, &request);
+        let after = facts(pair.new, pair.new_id, &request);
         let (Some(after), before) = (after, before.unwrap_or_default()) else {
             continue;
         };
         let day = pair
             .new
-            .parse_request(pair.nid, &request)
+            .parse_request(pair.new_id, &request)
             .ok()
-            .and_then(|inputs| Some(pair.new.decide(pair.nid, &inputs).ok()?.day));
+            .and_then(|inputs| Some(pair.new.decide(pair.new_id, &inputs).ok()?.day));
         let Some(day) = day else { continue };
         // What the new answer rests on that the old version did not state that day (a fact
         // both versions state is no cause, even where the old answer did not rest on it).
@@ -237,7 +237,7 @@ fn variants(pair: &Pair, change: &Change) -> Vec<Json> {
         }
     };
     // Free columns: any entry of the new catalogue lies in the region.
-    for col in &pair.nd.columns {
+    for col in &pair.new_table.columns {
         let Column::Category {
             path,
             domain: crate::artifact::Domain::Entity(t),

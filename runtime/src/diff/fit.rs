@@ -12,7 +12,12 @@ use super::Values;
 use crate::artifact::{Column, NumExpr, Path};
 use crate::engine::Key;
 
-pub(super) type Request = (Json, Vec<crate::Value>, Vec<crate::Value>);
+/// A request both sides read: as JSON, and as each side's inputs.
+pub(super) struct Request {
+    pub json: Json,
+    pub old_inputs: Vec<crate::Value>,
+    pub new_inputs: Vec<crate::Value>,
+}
 
 /// The new side's inputs as a request both sides read, with the old side's own columns set.
 pub(super) fn both_sides(
@@ -22,33 +27,37 @@ pub(super) fn both_sides(
     ninputs: Vec<crate::Value>,
 ) -> Result<Request, String> {
     let (old, new) = (pair.old, pair.new);
-    let request = new.request_json(pair.nid, &ninputs);
-    let oinputs = match old.parse_request(pair.oid, &request) {
+    let request = new.request_json(pair.new_id, &ninputs);
+    let oinputs = match old.parse_request(pair.old_id, &request) {
         Ok(oinputs) => oinputs,
         // An entry only the new catalogue has, in an input no column of the cell constrains
         // (the new side's default for it): take an entry both sides have instead; the cell
         // check says if the request still fits.
         Err(first) => {
             let common: Vec<crate::Value> = ninputs.iter().map(|v| common_entry(pair, v)).collect();
-            let request = new.request_json(pair.nid, &common);
-            old.parse_request(pair.oid, &request)
+            let request = new.request_json(pair.new_id, &common);
+            old.parse_request(pair.old_id, &request)
                 .map_err(|_| format!("the old side cannot read the new side's requests: {first}"))?
         }
     };
-    let oinputs = old.example_keys(pair.oid, slice.day, okeys, Some(oinputs));
-    let request = old.request_json(pair.oid, &oinputs);
+    let oinputs = old.example_keys(pair.old_id, slice.day, okeys, Some(oinputs));
+    let request = old.request_json(pair.old_id, &oinputs);
     let ninputs = new
-        .parse_request(pair.nid, &request)
+        .parse_request(pair.new_id, &request)
         .map_err(|e| format!("the new side cannot read the old side's requests: {e}"))?;
-    Ok((request, oinputs, ninputs))
+    Ok(Request {
+        json: request,
+        old_inputs: oinputs,
+        new_inputs: ninputs,
+    })
 }
 
 /// Whether every column of the request lies in the cell's class.
 fn in_cell(pair: &Pair, cols: &[MergedColumn], cell: &[&Class], day: i64, r: &Request) -> bool {
     cols.iter().zip(cell).all(|(m, class)| {
         let (engine, d, i, inputs) = match (m.new, m.old) {
-            (Some(i), _) => (pair.new, pair.nd, i, &r.2),
-            (None, Some(i)) => (pair.old, pair.od, i, &r.1),
+            (Some(i), _) => (pair.new, pair.new_table, i, &r.new_inputs),
+            (None, Some(i)) => (pair.old, pair.old_table, i, &r.old_inputs),
             (None, None) => return true,
         };
         d.columns.get(i).is_some_and(|c| {
@@ -76,7 +85,7 @@ pub(super) fn fit(
     if in_cell(pair, cols, cell, slice.day, &r) {
         return Ok(Some(r));
     }
-    let nd = pair.nd;
+    let nd = pair.new_table;
     // A category column's path and domain, on the side that has it (values are set by name in
     // the request, which both sides read).
     let path_of = |m: &MergedColumn| match m.column(pair) {
@@ -194,11 +203,11 @@ pub(super) fn fit(
             if tries > FIT_TRIES {
                 return Ok(None);
             }
-            let mut request = current.0.clone();
+            let mut request = current.json.clone();
             let (by_name, through): (Vec<_>, Vec<_>) = assignment
                 .iter()
                 .partition(|(p, name)| set_by_name(&mut request, &p.text, name));
-            let Ok(mut ninputs) = pair.new.parse_request(pair.nid, &request) else {
+            let Ok(mut ninputs) = pair.new.parse_request(pair.new_id, &request) else {
                 continue;
             };
             // A path through an entity's attribute (`t.port.kind`) is set by choosing an
@@ -213,7 +222,7 @@ pub(super) fn fit(
             // follow from it.
             let okeys: Vec<Option<Key>> = current_okeys
                 .iter()
-                .zip(&pair.od.columns)
+                .zip(&pair.old_table.columns)
                 .map(|(k, c)| {
                     let follows = paths_of(c)
                         .iter()
@@ -244,7 +253,7 @@ pub(super) fn fit(
 
 /// An entry or enum value by name, of the type the new side gives the path.
 fn value_named(pair: &Pair, path: &Path, name: &str) -> Option<crate::Value> {
-    let mut ty = pair.new.path_type(pair.nd, path)?;
+    let mut ty = pair.new.path_type(pair.new_table, path)?;
     while let crate::value::TypeDesc::Optional(inner) = ty {
         ty = *inner;
     }

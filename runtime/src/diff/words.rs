@@ -229,7 +229,7 @@ pub(super) fn set_named(
     } else {
         pair.new
     };
-    let other_domain = match col.old.and_then(|i| pair.od.columns.get(i)) {
+    let other_domain = match col.old.and_then(|i| pair.old_table.columns.get(i)) {
         Some(Column::Category { domain, .. }) if col.new.is_some() => *domain,
         _ => return None,
     };
@@ -366,7 +366,10 @@ fn one_sided_names(
         Some(Column::Category { domain, .. }) => Some(*domain),
         _ => None,
     };
-    let (Some(nd), Some(od)) = (domain(col.new, pair.nd), domain(col.old, pair.od)) else {
+    let (Some(nd), Some(od)) = (
+        domain(col.new, pair.new_table),
+        domain(col.old, pair.old_table),
+    ) else {
         return (Vec::new(), Vec::new());
     };
     let known = |e: &Engine, d: Domain, n: &str| super::cells::domain_index(e, d, n).is_some();

@@ -1,4 +1,5 @@
-//! Checks of tests: the request given, what is expected, and tables of cases.
+//! Checks of the policy's `test` and `request` items: the request given, what is expected, and
+//! tables of cases.
 
 use edict_grammar::{Expect, ExprKind, Given, ItemKind, RequestDecl, TestDecl};
 
