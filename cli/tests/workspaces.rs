@@ -5,25 +5,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{edict, root, tempdir};
-
-/// `edict ARGS` run in `dir`: exit code, stdout, stderr.
-fn edict_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_edict"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{edict, edict_in, root, tempdir};
 
 #[test]
 fn a_file_is_checked_with_its_whole_workspace() {

@@ -8,14 +8,31 @@ use edict_compiler::ide;
 use edict_compiler::Analysis;
 
 fn workspace(scratch: &str) -> Analysis {
+    let mut a = analysis_of("policies");
+    a.set_file("scratch.edict", scratch.to_string());
+    a
+}
+
+/// A workspace of the repository (`policies`, `examples/...`), its files named relative to it.
+fn analysis_of(folder: &str) -> Analysis {
     let mut a = Analysis::default();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(folder);
     for f in edict_compiler::load::collect_files(std::slice::from_ref(&dir)).unwrap() {
         let name = f.strip_prefix(&dir).unwrap().to_string_lossy().to_string();
         a.set_file(&name, std::fs::read_to_string(&f).unwrap());
     }
-    a.set_file("scratch.edict", scratch.to_string());
     a
+}
+
+/// The results of a test as `## what` sections, for one snapshot.
+fn sections(out: &[(&str, String)]) -> String {
+    let text: Vec<String> = out
+        .iter()
+        .map(|(what, r)| format!("## {what}\n{r}"))
+        .collect();
+    text.join("\n\n")
 }
 
 /// Completion labels at the `|` of `text` (the bar is removed first).
@@ -162,11 +179,7 @@ fn rename_reaches_every_kind_of_use() {
             rename(&a, "transit.edict", "visa_required }", "visa_free_transit"),
         ),
     ];
-    let text: Vec<String> = out
-        .iter()
-        .map(|(what, r)| format!("## {what}\n{r}"))
-        .collect();
-    insta::assert_snapshot!(text.join("\n\n"));
+    insta::assert_snapshot!(sections(&out));
 }
 
 /// Sets made of other sets, sets that end, moves and named conditions: a set named in a
@@ -204,11 +217,7 @@ fn set_formulas_ends_and_moves_in_the_editor() {
             hover("trial_ports:", "2026-02-01"),
         ),
     ];
-    let text: Vec<String> = out
-        .iter()
-        .map(|(what, r)| format!("## {what}\n{r}"))
-        .collect();
-    insta::assert_snapshot!(text.join("\n\n"));
+    insta::assert_snapshot!(sections(&out));
 }
 
 #[test]
@@ -266,11 +275,7 @@ fn dated_values_and_relations_in_the_editor() {
         ),
         ("completion in a condition", completions),
     ];
-    let text: Vec<String> = out
-        .iter()
-        .map(|(what, r)| format!("## {what}\n{r}"))
-        .collect();
-    insta::assert_snapshot!(text.join("\n\n"));
+    insta::assert_snapshot!(sections(&out));
 }
 
 #[test]
@@ -423,11 +428,7 @@ fn second_round_constructs_in_the_editor() {
             short(complete(&scratch.replace("by later item 2", "by |"))),
         ),
     ];
-    let text: Vec<String> = out
-        .iter()
-        .map(|(what, r)| format!("## {what}\n{r}"))
-        .collect();
-    insta::assert_snapshot!(text.join("\n\n"));
+    insta::assert_snapshot!(sections(&out));
 }
 
 /// A relation's history in the editor, on the example workspace: hover lists each key's values
@@ -435,12 +436,7 @@ fn second_round_constructs_in_the_editor() {
 /// key had one; the inlay hint after a use gives the values on the day.
 #[test]
 fn relation_history_in_the_editor() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/visa-free-history");
-    let mut a = Analysis::default();
-    for f in edict_compiler::load::collect_files(std::slice::from_ref(&dir)).unwrap() {
-        let name = f.strip_prefix(&dir).unwrap().to_string_lossy().to_string();
-        a.set_file(&name, std::fs::read_to_string(&f).unwrap());
-    }
+    let a = analysis_of("examples/visa-free-history");
     let f = a.file("transit.edict").unwrap();
     let text = f.text(a.db()).clone();
     let hints: Vec<String> = ide::inlay_hints(
@@ -479,11 +475,7 @@ fn relation_history_in_the_editor() {
         ),
         ("inlay hints after uses, 2026-01-15", hints.join("\n")),
     ];
-    let text: Vec<String> = out
-        .iter()
-        .map(|(what, r)| format!("## {what}\n{r}"))
-        .collect();
-    insta::assert_snapshot!(text.join("\n\n"));
+    insta::assert_snapshot!(sections(&out));
 }
 
 /// A condition half typed in the middle of a rule, as an author types it: one syntax error, on

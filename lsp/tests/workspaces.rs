@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{text_doc_pos, Client, TempWorkspace};
 use lsp_types::Url;
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[test]
 fn several_workspaces_in_one_folder_stay_apart() {
@@ -132,6 +132,22 @@ fn files_changed_on_disk_are_read_again_when_the_client_cannot_watch() {
     c.shutdown();
 }
 
+/// A client started on `root`, which holds nothing of `ws`, with `ws/sets.edict` opened (it
+/// names a type declared in `ws/types.edict`): the client and the file's first diagnostics.
+fn open_sets_from(root: &TempWorkspace, ws: &TempWorkspace) -> (Client, Vec<Value>) {
+    let mut c = Client::start(&root.dir, true);
+    let sets = Url::from_file_path(ws.dir.join("sets.edict"))
+        .unwrap()
+        .to_string();
+    let text = std::fs::read_to_string(ws.dir.join("sets.edict")).unwrap();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": sets, "languageId": "edict", "version": 1, "text": text } }),
+    );
+    let d = c.wait_diagnostics(&sets, |d| !d.is_empty());
+    (c, d)
+}
+
 #[test]
 fn a_file_opened_outside_the_roots_brings_its_workspace() {
     // The client's root holds nothing of it: the `edict.toml` above the file makes its folder
@@ -145,16 +161,7 @@ fn a_file_opened_outside_the_roots_brings_its_workspace() {
             ("sets.edict", "set statuses: Status { ok }\n"),
         ],
     );
-    let mut c = Client::start(&elsewhere.dir, true);
-    let sets = Url::from_file_path(ws.dir.join("sets.edict"))
-        .unwrap()
-        .to_string();
-    let text = std::fs::read_to_string(ws.dir.join("sets.edict")).unwrap();
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": sets, "languageId": "edict", "version": 1, "text": text } }),
-    );
-    let d = c.wait_diagnostics(&sets, |d| !d.is_empty());
+    let (c, d) = open_sets_from(&elsewhere, &ws);
     assert!(d.iter().all(|x| x["code"] != "E0101"), "{d:?}");
     assert!(d.iter().any(|x| x["code"] == "W0501"), "{d:?}");
     c.shutdown();
@@ -172,16 +179,7 @@ fn a_file_in_no_workspace_is_checked_alone_as_on_the_command_line() {
             ("sets.edict", "set statuses: Status { ok }\n"),
         ],
     );
-    let mut c = Client::start(&elsewhere.dir, true);
-    let sets = Url::from_file_path(ws.dir.join("sets.edict"))
-        .unwrap()
-        .to_string();
-    let text = std::fs::read_to_string(ws.dir.join("sets.edict")).unwrap();
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": sets, "languageId": "edict", "version": 1, "text": text } }),
-    );
-    let d = c.wait_diagnostics(&sets, |d| !d.is_empty());
+    let (mut c, d) = open_sets_from(&elsewhere, &ws);
     assert!(d.iter().any(|x| x["code"] == "E0101"), "{d:?}");
     let types = Url::from_file_path(ws.dir.join("types.edict"))
         .unwrap()

@@ -15,9 +15,14 @@ pub fn root() -> PathBuf {
 
 /// Runs `edict ARGS` in the repository root without colour: exit code, stdout, stderr.
 pub fn edict(args: &[&str]) -> (i32, String, String) {
+    edict_in(&root(), args)
+}
+
+/// Runs `edict ARGS` in `dir` without colour: exit code, stdout, stderr.
+pub fn edict_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_edict"))
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
