@@ -159,7 +159,7 @@ impl Pick {
 }
 
 /// What a decision answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Verdict {
     /// This rule decided.
     Rule(u32),

@@ -20,6 +20,7 @@ pub mod fuzzy;
 mod request;
 mod schema;
 pub mod table;
+mod translate;
 pub mod validate;
 
 pub mod value;

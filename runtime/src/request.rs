@@ -134,7 +134,7 @@ impl Engine {
         }
     }
 
-    fn value(
+    pub(crate) fn value(
         &self,
         ty: &TypeDesc,
         j: &Json,

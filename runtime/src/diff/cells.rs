@@ -1,11 +1,11 @@
 //! The partition both sides are compared on: merged columns, time slices, the classes of each
 //! column in a slice, and the cells (one class per column) each side answers differently.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value as Json;
 
-use super::fit::{both_sides, fit, Request};
+use super::fit::{both_sides, fit};
 use super::merge::{Boxed, Interner};
 use super::{Options, Selection, Side, Values, MAX_CELLS};
 use crate::artifact::{Column, DecisionTable, Domain};
@@ -632,6 +632,7 @@ pub(super) fn changed_cells(
         .map(|cs| cs.iter().map(|c| interner.id(&c.selection)).collect())
         .collect();
     let (old, new) = (pair.old, pair.new);
+    let (mut old_sides, mut new_sides) = (HashMap::new(), HashMap::new());
     let mut idx = vec![0usize; cols.len()];
     loop {
         let mut nkeys = vec![None; pair.new_table.columns.len()];
@@ -668,31 +669,29 @@ pub(super) fn changed_cells(
         // A cell no request falls in (a port of one class whose kind is of another, two
         // inputs equal but in different classes) is skipped; a request that missed a cell
         // others do fall in is moved into it.
-        let Some(Request {
-            json: request,
-            old_inputs: oinputs,
-            new_inputs: ninputs,
-        }) = fit(pair, cols, slice, &cell, &okeys, request)?
-        else {
+        let Some(request) = fit(pair, cols, slice, &cell, &okeys, request)? else {
             if !next(&mut idx, classes) {
                 return Ok(());
             }
             continue;
         };
         let (Ok(oa), Ok(na)) = (
-            old.decide(pair.old_id, &oinputs),
-            new.decide(pair.new_id, &ninputs),
+            old.decide(pair.old_id, &request.old_inputs),
+            new.decide(pair.new_id, &request.new_inputs),
         ) else {
             return Err("a request could not be evaluated".into());
         };
-        let (before, after) = (
-            side(old, pair.old_table, &oa),
-            side(new, pair.new_table, &na),
-        );
+        // What a side answers follows from its verdict alone: each is written once.
+        let before = old_sides
+            .entry(oa.verdict.clone())
+            .or_insert_with(|| side(old, pair.old_table, &oa));
+        let after = new_sides
+            .entry(na.verdict.clone())
+            .or_insert_with(|| side(new, pair.new_table, &na));
         if (before.status.as_str(), &before.outcome) != (after.status.as_str(), &after.outcome) {
-            out.entry((before, after))
+            out.entry((before.clone(), after.clone()))
                 .or_default()
-                .push(boxed(slice, &idx, &ids, request));
+                .push(boxed(slice, &idx, &ids, request.json(pair)));
         }
         if !next(&mut idx, classes) {
             return Ok(());

@@ -12,11 +12,17 @@ use super::Values;
 use crate::artifact::{Column, NumExpr, Path};
 use crate::engine::Key;
 
-/// A request both sides read: as JSON, and as each side's inputs.
+/// A request both sides read, as each side's inputs.
 pub(super) struct Request {
-    pub json: Json,
     pub old_inputs: Vec<crate::Value>,
     pub new_inputs: Vec<crate::Value>,
+}
+
+impl Request {
+    /// The request as a client writes it (both sides read it alike).
+    pub fn json(&self, pair: &Pair) -> Json {
+        pair.old.request_json(pair.old_id, &self.old_inputs)
+    }
 }
 
 /// The new side's inputs as a request both sides read, with the old side's own columns set.
@@ -27,26 +33,34 @@ pub(super) fn both_sides(
     ninputs: Vec<crate::Value>,
 ) -> Result<Request, String> {
     let (old, new) = (pair.old, pair.new);
-    let request = new.request_json(pair.new_id, &ninputs);
-    let oinputs = match old.parse_request(pair.old_id, &request) {
-        Ok(oinputs) => oinputs,
-        // An entry only the new catalogue has, in an input no column of the cell constrains
-        // (the new side's default for it): take an entry both sides have instead; the cell
-        // check says if the request still fits.
-        Err(first) => {
-            let common: Vec<crate::Value> = ninputs.iter().map(|v| common_entry(pair, v)).collect();
-            let request = new.request_json(pair.new_id, &common);
-            old.parse_request(pair.old_id, &request)
-                .map_err(|_| format!("the old side cannot read the new side's requests: {first}"))?
+    let oinputs = match old.translate_request(pair.old_id, new, pair.new_id, &ninputs) {
+        Some(oinputs) => oinputs,
+        None => {
+            let request = new.request_json(pair.new_id, &ninputs);
+            match old.parse_request(pair.old_id, &request) {
+                Ok(oinputs) => oinputs,
+                // An entry only the new catalogue has, in an input no column of the cell
+                // constrains (the new side's default for it): take an entry both sides have
+                // instead; the cell check says if the request still fits.
+                Err(first) => {
+                    let common: Vec<crate::Value> =
+                        ninputs.iter().map(|v| common_entry(pair, v)).collect();
+                    let request = new.request_json(pair.new_id, &common);
+                    old.parse_request(pair.old_id, &request).map_err(|_| {
+                        format!("the old side cannot read the new side's requests: {first}")
+                    })?
+                }
+            }
         }
     };
     let oinputs = old.example_keys(pair.old_id, slice.day, okeys, Some(oinputs));
-    let request = old.request_json(pair.old_id, &oinputs);
-    let ninputs = new
-        .parse_request(pair.new_id, &request)
-        .map_err(|e| format!("the new side cannot read the old side's requests: {e}"))?;
+    let ninputs = match new.translate_request(pair.new_id, old, pair.old_id, &oinputs) {
+        Some(ninputs) => ninputs,
+        None => new
+            .parse_request(pair.new_id, &old.request_json(pair.old_id, &oinputs))
+            .map_err(|e| format!("the new side cannot read the old side's requests: {e}"))?,
+    };
     Ok(Request {
-        json: request,
         old_inputs: oinputs,
         new_inputs: ninputs,
     })
@@ -203,7 +217,7 @@ pub(super) fn fit(
             if tries > FIT_TRIES {
                 return Ok(None);
             }
-            let mut request = current.json.clone();
+            let mut request = current.json(pair);
             let (by_name, through): (Vec<_>, Vec<_>) = assignment
                 .iter()
                 .partition(|(p, name)| set_by_name(&mut request, &p.text, name));
