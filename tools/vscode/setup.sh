@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the VS Code test (cli/tests/vscode.rs) needs, each part only when absent, and
+# Installs what the VS Code test (cli/tests/it/vscode.rs) needs, each part only when absent, and
 # prints the folder that holds it (target/vscode):
 #   - Debian's chromium (the browser that drives VS Code) and libkrb5-dev (to build
 #     code-server's kerberos module);

@@ -1,6 +1,6 @@
 -- A session in headless Neovim with the configuration of docs/editors.md: each step asks the
 -- edict language server what a user's keys would, and writes what came back to `$OUT` as JSON.
--- Run by cli/tests/neovim.rs, from the copy of the policies in `$WS`.
+-- Run by cli/tests/it/neovim.rs, from the copy of the policies in `$WS`.
 local ws, out = os.getenv('WS'), os.getenv('OUT')
 local results = {}
 

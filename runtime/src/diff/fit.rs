@@ -212,12 +212,14 @@ pub(super) fn fit(
         let good: Vec<usize> = (0..cols.len())
             .filter(|&i| column_in(i, &current))
             .collect();
+        // The request each assignment of the group starts from.
+        let start = current.json(pair);
         for assignment in assignments {
             tries += 1;
             if tries > FIT_TRIES {
                 return Ok(None);
             }
-            let mut request = current.json(pair);
+            let mut request = start.clone();
             let (by_name, through): (Vec<_>, Vec<_>) = assignment
                 .iter()
                 .partition(|(p, name)| set_by_name(&mut request, &p.text, name));

@@ -3,8 +3,8 @@
 
 use std::process::Command;
 
+use super::{http, Server};
 use crate::common::{installed, root, tempdir};
-use crate::{http, Server};
 
 /// `/openapi.json` is valid OpenAPI 3.1 by PyPI's `openapi-spec-validator` (and a planted
 /// broken `$ref` is not); `openapi-python-client` generates a client from it, and that client
@@ -102,7 +102,7 @@ print(json.dumps(answer.to_dict()))
 /// `--allow-failing-tests` the same version is served.
 #[test]
 fn a_version_whose_own_tests_fail_is_refused() {
-    let (_scratch, dir) = crate::policies_copy("serve-tested");
+    let (_scratch, dir) = super::policies_copy("serve-tested");
     let d = dir.to_str().unwrap();
     let s = Server::start(&[d, "--no-decision-log"], &[]);
     let a = s.addr.clone();
@@ -117,7 +117,7 @@ fn a_version_whose_own_tests_fail_is_refused() {
     );
     assert_ne!(text, failing, "the fixture moved");
     std::fs::write(&transit, &failing).unwrap();
-    crate::wait_for("the refused reload", || {
+    super::wait_for("the refused reload", || {
         !http(&a, "GET", "/v1/policy", &[], b"").json()["last_reload_error"].is_null()
     });
     let p = http(&a, "GET", "/v1/policy", &[], b"").json();
@@ -142,8 +142,8 @@ fn a_version_whose_own_tests_fail_is_refused() {
         &a,
         "POST",
         "/v1/decisions/transit_entry",
-        &[crate::JSON],
-        &crate::request_body(),
+        &[super::JSON],
+        &super::request_body(),
     );
     assert_eq!((r.status, &r.json()["artifact_sha256"]), (200, &before));
     drop(s);
@@ -174,7 +174,7 @@ fn http_as_the_rfcs_say() {
         &[("T", token)],
     );
     let a = s.addr.clone();
-    let body = crate::request_body();
+    let body = super::request_body();
     for scheme in ["Bearer", "bearer", "BEARER"] {
         let auth = format!("{scheme} {token}");
         let r = http(
@@ -236,7 +236,7 @@ fn instants_decide_as_civil_time_at_the_port() {
         &s.addr,
         "POST",
         "/v1/decisions/transit_entry",
-        &[crate::JSON],
+        &[super::JSON],
         request("2025-11-04T16:00:00Z").as_bytes(),
     );
     assert_eq!(r.status, 200, "{r:?}");
@@ -250,7 +250,7 @@ fn instants_decide_as_civil_time_at_the_port() {
         request("2025-11-04T15:59:59Z"),
         request("2025-11-05T00:00:00+08:00")
     );
-    let answers = crate::batch(&s.addr, body.as_bytes());
+    let answers = super::batch(&s.addr, body.as_bytes());
     assert_eq!(answers[0]["as_of"], "2025-11-04");
     assert_eq!(answers[0]["outcome"]["status"], "visa_required");
     assert_eq!(answers[1]["as_of"], "2025-11-05");

@@ -3,11 +3,9 @@
 //! diagnostics as `edict check`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::time::Instant;
 
-use common::{position, text_doc_pos, Client, TempWorkspace};
+use crate::common::{position, text_doc_pos, Client, TempWorkspace};
 use edict_testkit::Rng;
 use insta::assert_yaml_snapshot;
 use lsp_server::{Connection, Message, Notification, Request, Response};
@@ -109,7 +107,12 @@ fn requests_before_initialize_and_after_shutdown() {
     let (server_side, client) = Connection::memory();
     let server = std::thread::spawn(move || edict_lsp::run(server_side));
     let send = |m: Message| client.sender.send(m).unwrap();
-    let recv = || client.receiver.recv_timeout(common::TIMEOUT).unwrap();
+    let recv = || {
+        client
+            .receiver
+            .recv_timeout(crate::common::TIMEOUT)
+            .unwrap()
+    };
     send(Request::new(1.into(), "textDocument/hover".into(), json!({})).into());
     let Message::Response(r) = recv() else {
         panic!()
@@ -170,7 +173,7 @@ fn a_cancelled_request_is_answered_exactly_once() {
             json!({ "textDocument": { "uri": uri, "version": round + 2 }, "contentChanges": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "// edit\n" }] }),
         );
         let mut answers = std::collections::HashMap::new();
-        let deadline = Instant::now() + common::TIMEOUT;
+        let deadline = Instant::now() + crate::common::TIMEOUT;
         // Wait for both answers, then make sure no second answer follows for either.
         while answers.len() < 2 {
             if let Message::Response(r) = c.recv(deadline) {
@@ -342,7 +345,7 @@ fn a_thousand_random_edits_end_with_the_diagnostics_of_edict_check() {
                     && p["message"].as_str().unwrap().starts_with(message.as_str())
             })
     };
-    let deadline = Instant::now() + common::TIMEOUT;
+    let deadline = Instant::now() + crate::common::TIMEOUT;
     while !c.diagnostics.get(&uri).is_some_and(|d| same(d)) && Instant::now() < deadline {
         c.try_recv(std::time::Duration::from_millis(100));
     }

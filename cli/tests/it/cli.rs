@@ -1,11 +1,9 @@
 //! The `edict` binary run as a user runs it: output and exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::process::Command;
 
-use common::{edict, root, tempdir};
+use crate::common::{edict, root, tempdir};
 
 const THREE: &str = "compiler/tests/diagnostics/three_independent_mistakes.edict";
 

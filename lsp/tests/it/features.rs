@@ -2,9 +2,7 @@
 //! connection, on a copy of the shipped policies; answers are snapshot-tested.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{text_doc_pos, Client, TempWorkspace};
+use crate::common::{text_doc_pos, Client, TempWorkspace};
 use insta::assert_yaml_snapshot;
 use serde_json::{json, Value};
 
@@ -154,7 +152,7 @@ fn completion() {
         ("after `t.`: the fields", text.find("t.\n").unwrap() + 2),
         ("start of an item", text.len()),
     ] {
-        let pos = common::position(text, offset, false);
+        let pos = crate::common::position(text, offset, false);
         let list = c
             .request("textDocument/completion", text_doc_pos(&uri, pos))
             .unwrap();
@@ -175,7 +173,7 @@ fn completion() {
     let snippet = c
         .request(
             "textDocument/completion",
-            text_doc_pos(&uri, common::position(text, text.len(), false)),
+            text_doc_pos(&uri, crate::common::position(text, text.len(), false)),
         )
         .unwrap()["items"]
         .as_array()
@@ -273,11 +271,11 @@ fn quick_fixes() {
     let uri = c.uri("fixes.edict");
     let diags = c.diagnostics_of(&uri);
     let typo = text.find("transit_prots").unwrap();
-    let range = json!({ "start": common::position(text, typo, false), "end": common::position(text, typo + 3, false) });
+    let range = json!({ "start": crate::common::position(text, typo, false), "end": crate::common::position(text, typo + 3, false) });
     let at_typo = c
         .request("textDocument/codeAction", json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }))
         .unwrap();
-    let in_decision = json!({ "start": common::position(text, 10, false), "end": common::position(text, 10, false) });
+    let in_decision = json!({ "start": crate::common::position(text, 10, false), "end": crate::common::position(text, 10, false) });
     let otherwise = c
         .request("textDocument/codeAction", json!({ "textDocument": { "uri": uri }, "range": in_decision, "context": { "diagnostics": [] } }))
         .unwrap();
@@ -290,7 +288,7 @@ fn quick_fixes() {
 #[test]
 fn inlay_hints() {
     let (_ws, mut c, text) = policies("hints");
-    let end = common::position(&text, text.len(), false);
+    let end = crate::common::position(&text, text.len(), false);
     let hints = c
         .request(
             "textDocument/inlayHint",
@@ -424,7 +422,7 @@ fn positions_count_utf16_units_or_bytes_as_negotiated() {
         // The name right after CJK and emoji on a line: `name: "横琴😀"` then ` } }`.
         let entry = text.find("hengqin_x {").unwrap();
         let line_with_cjk = text[..entry].matches('\n').count();
-        let pos = common::position(&text, entry + 2, utf8);
+        let pos = crate::common::position(&text, entry + 2, utf8);
         let hover = c
             .request("textDocument/hover", text_doc_pos(&uri, pos))
             .unwrap();
@@ -440,11 +438,14 @@ fn positions_count_utf16_units_or_bytes_as_negotiated() {
         let def = c
             .request(
                 "textDocument/definition",
-                text_doc_pos(&uri, common::position(&text, use_at + 1, utf8)),
+                text_doc_pos(&uri, crate::common::position(&text, use_at + 1, utf8)),
             )
             .unwrap();
         let def_at = text.find("gates2: Port").unwrap();
-        assert_eq!(def["range"]["start"], common::position(&text, def_at, utf8));
+        assert_eq!(
+            def["range"]["start"],
+            crate::common::position(&text, def_at, utf8)
+        );
         // A range that ends after the emoji in the string converts back exactly.
         let semantic = c
             .request(
@@ -471,7 +472,7 @@ fn positions_count_utf16_units_or_bytes_as_negotiated() {
         assert_eq!(string_len, Some(if utf8 { 12 } else { 6 }), "utf8 = {utf8}");
         // An edit after the emoji, in the client's units, lands where the client meant.
         let quote_end = text.find("😀\"").unwrap() + "😀".len();
-        let edit_pos = common::position(&text, quote_end, utf8);
+        let edit_pos = crate::common::position(&text, quote_end, utf8);
         c.notify(
             "textDocument/didChange",
             json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "range": { "start": edit_pos, "end": edit_pos }, "text": "!" }] }),
@@ -483,7 +484,7 @@ fn positions_count_utf16_units_or_bytes_as_negotiated() {
                 "textDocument/hover",
                 text_doc_pos(
                     &uri,
-                    common::position(&expected, expected.find("hengqin_x {").unwrap(), utf8),
+                    crate::common::position(&expected, expected.find("hengqin_x {").unwrap(), utf8),
                 ),
             )
             .unwrap();

@@ -5,17 +5,15 @@
 //! installs what it needs when absent (`.ci/run` calls it and sets `EDICT_VSCODE`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{copy_dir, root, tempdir};
+use crate::common::{copy_dir, root, tempdir};
 
 /// The folder `tools/vscode/setup.sh` fills (`$EDICT_VSCODE` when set).
 fn installed() -> Option<PathBuf> {
-    common::installed("EDICT_VSCODE", "tools/vscode/setup.sh")
+    crate::common::installed("EDICT_VSCODE", "tools/vscode/setup.sh")
 }
 
 fn free_port() -> u16 {
@@ -194,7 +192,7 @@ fn the_extension_in_a_real_vs_code() {
             "{file}\n{log}"
         );
         let (code, stdout, stderr) =
-            common::edict(&["fmt", "--check", ws.join(file).to_str().unwrap()]);
+            crate::common::edict(&["fmt", "--check", ws.join(file).to_str().unwrap()]);
         assert_eq!(code, 0, "{stdout}{stderr}");
     }
 }

@@ -28,7 +28,7 @@ fn numbered(text: &str) -> String {
 
 #[test]
 fn every_fixture_renders_as_snapshotted() {
-    insta::glob!("diagnostics/*.edict", |path| {
+    insta::glob!("../diagnostics", "*.edict", |path| {
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let (analysis, diags) = check_one(&name, &text);

@@ -3,9 +3,7 @@
 //! does, run against the real binary from the repository root and from inside a workspace.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{edict, edict_in, root, tempdir};
+use crate::common::{edict, edict_in, root, tempdir};
 
 #[test]
 fn a_file_is_checked_with_its_whole_workspace() {

@@ -4,7 +4,6 @@
 //! flight; `kill -9` while logging, after which the log still reads line by line.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
 #[path = "serve/standards.rs"]
 mod standards;
 
@@ -16,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{copy_dir, root, tempdir, TempDir};
+use crate::common::{copy_dir, root, tempdir, TempDir};
 use serde_json::{json, Value};
 
 /// A running `edict serve`, stopped (SIGKILL) when dropped.
@@ -229,7 +228,7 @@ fn every_endpoint_and_every_error_status() {
     );
     assert_eq!(r.status, 200, "{r:?}");
     let answer = r.json();
-    let (_, eval, _) = common::edict(&[
+    let (_, eval, _) = crate::common::edict(&[
         "eval",
         "policies",
         "--decision",
@@ -284,7 +283,7 @@ fn every_endpoint_and_every_error_status() {
         .collect();
     let n = lines.lines().count();
     assert_eq!(out.len(), n + 2);
-    let (_, cli, _) = common::edict(&[
+    let (_, cli, _) = crate::common::edict(&[
         "eval",
         "policies",
         "--decision",
@@ -675,7 +674,7 @@ fn a_file_serves_its_whole_workspace_and_its_other_files_are_watched() {
 fn an_artifact_is_reloaded_when_replaced_and_a_corrupt_one_is_refused() {
     let dir = tempdir("serve-artifact");
     let a1 = dir.join("policy.bin");
-    let (code, _, err) = common::edict(&["build", "policies", "-o", a1.to_str().unwrap()]);
+    let (code, _, err) = crate::common::edict(&["build", "policies", "-o", a1.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let s = Server::start(
         &[

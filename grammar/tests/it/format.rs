@@ -33,7 +33,7 @@ fn the_shipped_policies_are_formatted() {
 
 #[test]
 fn ugly_fixtures() {
-    insta::glob!("format/*.edict", |path| {
+    insta::glob!("../format", "*.edict", |path| {
         let text = std::fs::read_to_string(path).unwrap();
         let out = format(&text, FormatOptions::default()).unwrap();
         assert_eq!(fmt(&out.text), out.text, "not idempotent");

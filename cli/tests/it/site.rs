@@ -6,17 +6,15 @@
 //! its dated values and relations.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use common::{edict, root, tempdir};
+use crate::common::{edict, root, tempdir};
 
 /// Node, playwright-core and Chromium, as `tools/vscode/setup.sh` installs them.
 fn browser_tools() -> Option<PathBuf> {
-    common::installed("EDICT_VSCODE", "tools/vscode/setup.sh")
+    crate::common::installed("EDICT_VSCODE", "tools/vscode/setup.sh")
 }
 
 struct Served(std::process::Child);

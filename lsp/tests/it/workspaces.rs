@@ -2,11 +2,9 @@
 //! files opened outside every folder, files changed on disk.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::{text_doc_pos, Client, TempWorkspace};
+use crate::common::{text_doc_pos, Client, TempWorkspace};
 use lsp_types::Url;
 use serde_json::{json, Value};
 
@@ -52,7 +50,10 @@ fn several_workspaces_in_one_folder_stay_apart() {
     let def = c
         .request(
             "textDocument/definition",
-            text_doc_pos(&uri("b/sets.edict"), common::position(&text, offset, true)),
+            text_doc_pos(
+                &uri("b/sets.edict"),
+                crate::common::position(&text, offset, true),
+            ),
         )
         .unwrap();
     let target = serde_json::to_string(&def).unwrap();

@@ -4,9 +4,7 @@
 //! about, and a name no entry has gets a suggestion that helps.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{edict, root, tempdir};
+use crate::common::{edict, root, tempdir};
 
 fn transit(nationality: &str, port: &str) -> String {
     format!(

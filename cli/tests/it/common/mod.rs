@@ -68,8 +68,10 @@ pub fn tempdir(name: &str) -> TempDir {
 
 /// What a setup script under `tools/` installed: `$VAR` when set (`.ci/run` sets it), else the
 /// path the script prints (it installs only what is absent).
+/// The test that calls it takes its turn: end-to-end tests run one at a time.
 pub fn installed(var: &str, script: &str) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(var) {
+        take_turn();
         return Some(PathBuf::from(path));
     }
     // End-to-end tests drive programs beyond the Rust toolchain (Chromium, Neovim, code-server)
@@ -92,7 +94,34 @@ pub fn installed(var: &str, script: &str) -> Option<PathBuf> {
         "{script} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    take_turn();
     Some(PathBuf::from(String::from_utf8(out.stdout).unwrap().trim()))
+}
+
+/// End-to-end tests take turns. All integration tests share one binary, whose tests run in
+/// parallel: Chromium, code-server and Neovim started together on two cores miss their
+/// timeouts.
+static E2E_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+thread_local! {
+    /// The turn this test's thread holds, given back when the thread ends (libtest runs each
+    /// test on a thread of its own; with one test thread, that thread keeps it).
+    static TURN: std::cell::RefCell<Option<std::sync::MutexGuard<'static, ()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn take_turn() {
+    TURN.with(|turn| {
+        let mut turn = turn.borrow_mut();
+        if turn.is_none() {
+            // A test that failed in its turn does not stop the others.
+            *turn = Some(
+                E2E_TURN
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+        }
+    });
 }
 
 /// Copies a folder and everything below it.

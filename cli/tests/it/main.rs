@@ -1,0 +1,16 @@
+//! The command line's integration tests, against the real binary: every command and output format, diff on real histories, the service over loopback, the site in headless Chromium, Neovim and VS Code end to end.
+//!
+//! One test binary for the crate (as rust-analyzer has it): each file of this folder is a
+//! module, and the crate links once.
+
+mod cli;
+mod common;
+mod diff;
+mod lsp_stdio;
+mod neovim;
+mod refdata;
+mod sarif;
+mod serve;
+mod site;
+mod vscode;
+mod workspaces;

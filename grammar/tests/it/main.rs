@@ -1,0 +1,7 @@
+//! The grammar's integration tests: the parser on the corpus and fixtures, the formatter's laws and snapshots.
+//!
+//! One test binary for the crate (as rust-analyzer has it): each file of this folder is a
+//! module, and the crate links once.
+
+mod format;
+mod parser;

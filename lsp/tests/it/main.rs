@@ -1,0 +1,10 @@
+//! The language server's integration tests: the protocol over stdio, every feature, workspace roots, and the editors' configurations.
+//!
+//! One test binary for the crate (as rust-analyzer has it): each file of this folder is a
+//! module, and the crate links once.
+
+mod common;
+mod editors;
+mod features;
+mod protocol;
+mod workspaces;
