@@ -30,7 +30,7 @@ pub enum DiffFormat {
 }
 
 /// Loads one side: an artifact file, or policy files compiled.
-fn side(path: &Path, color: bool) -> Result<Engine, Outcome> {
+pub(crate) fn side(path: &Path, color: bool) -> Result<Engine, Outcome> {
     if path.is_file() && path.extension().is_none_or(|e| e != "edict") {
         let source = crate::eval::Source {
             artifact: Some(path),
@@ -51,7 +51,7 @@ fn to_engine(artifact: Artifact) -> Result<Engine, Outcome> {
 }
 
 /// The policy files under `path` as they were at git revision `rev`, compiled.
-fn side_at_revision(rev: &str, path: &Path, color: bool) -> Result<Engine, Outcome> {
+pub(crate) fn side_at_revision(rev: &str, path: &Path, color: bool) -> Result<Engine, Outcome> {
     let fail = |msg: String| {
         stderr(&format!("error: {msg}\n"));
         Outcome::UsageOrIo

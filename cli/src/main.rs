@@ -9,10 +9,13 @@ mod diff;
 mod doc;
 mod eval;
 mod fmt;
+mod impact;
 mod output;
 mod report;
 mod serve;
+mod sql;
 mod test_cmd;
+mod traffic;
 mod verify;
 
 use std::path::PathBuf;
@@ -86,6 +89,101 @@ enum Command {
         /// Exit 0 even when something changes (only report).
         #[arg(long)]
         exit_zero: bool,
+    },
+    /// What a change does to real traffic: decide a table of requests (Parquet, CSV or JSON
+    /// lines) under two versions and count what changes, by the diff's regions and citations
+    /// and by any column.
+    Impact {
+        /// OLD NEW, or NEW alone with --old-rev or --old-before.
+        #[arg(required = true, num_args = 1..=2)]
+        paths: Vec<PathBuf>,
+        /// Compare NEW with the same files at this git revision.
+        #[arg(long, conflicts_with = "old_before")]
+        old_rev: Option<String>,
+        /// Compare NEW with its own past: the policy as it stood before this day (whatever
+        /// starts on or after it left out, whatever ends on or after it going on).
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        old_before: Option<i64>,
+        /// The traffic: Parquet, CSV or JSON lines files, or directories of them.
+        #[arg(long, required = true, num_args = 1..)]
+        traffic: Vec<PathBuf>,
+        /// The decision the rows are requests for (default: the one the columns feed).
+        #[arg(long)]
+        decision: Option<String>,
+        /// A column of weights: how many crossings each row stands for.
+        #[arg(long, value_name = "COLUMN")]
+        weight: Option<String>,
+        /// Feed an input from a column of another name (repeatable).
+        #[arg(long = "column", value_name = "INPUT=COLUMN")]
+        columns: Vec<String>,
+        /// Count changed rows by these columns together (comma-separated; `month` and `day`
+        /// are the as-of day's); repeatable. Default: each entry input alone, and the month.
+        #[arg(long, value_name = "COLUMNS")]
+        by: Vec<String>,
+        /// Show this many groups of each breakdown.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Keep this many example rows per region.
+        #[arg(long, default_value_t = 3)]
+        examples: usize,
+        #[arg(long, value_enum, default_value_t = impact::ImpactFormat::Human)]
+        format: impact::ImpactFormat,
+        /// Write the changed rows, with each side's answer and the cause, as Parquet.
+        #[arg(long, value_name = "FILE")]
+        changed_rows: Option<PathBuf>,
+        /// Draw the changed decisions per day or month as SVG.
+        #[arg(long, value_name = "FILE")]
+        chart: Option<PathBuf>,
+        /// Worker threads (default: the machine's cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// SQL over tables of traffic or decision logs, with the policy's decisions as functions:
+    /// decide('transit_entry', ...) and decide_as('old', 'transit_entry', ...). Without a
+    /// query, lists the inputs each decision's function takes.
+    Sql {
+        query: Option<String>,
+        /// A table to query: NAME=PATH (Parquet, CSV or JSON lines; a directory); repeatable.
+        #[arg(long = "table", value_name = "NAME=PATH")]
+        tables: Vec<String>,
+        /// The policy `decide` uses.
+        #[arg(long, default_value = ".")]
+        policy: PathBuf,
+        /// Another version for `decide_as`: NAME=PATH, NAME=git:REV or NAME=before:DATE.
+        #[arg(long = "version", value_name = "NAME=SPEC")]
+        versions: Vec<String>,
+        #[arg(long, value_enum, default_value_t = sql::SqlFormat::Table)]
+        format: sql::SqlFormat,
+        /// Worker threads (default: the machine's cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Synthetic transit crossings as Parquet (for tests, benchmarks and trying `impact`),
+    /// shaped by a mix of nationalities, ports, stays and months with its sources.
+    Traffic {
+        /// The mix: examples/traffic/mix.json shows its form.
+        #[arg(long)]
+        mix: PathBuf,
+        /// How many crossings.
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
+        /// The first arrival day.
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        from: i64,
+        /// Over how many days arrivals spread.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The policy whose catalogue the mix's names must be in.
+        #[arg(long, default_value = ".")]
+        policy: PathBuf,
+        /// The decision the rows are requests for.
+        #[arg(long, default_value = "transit_entry")]
+        decision: String,
+        /// The Parquet file to write (atomically).
+        #[arg(short, long)]
+        out: PathBuf,
     },
     /// Check and compile policies into a decision-table artifact (written atomically).
     Build {
@@ -236,6 +334,104 @@ fn main() -> ExitCode {
                 Outcome::UsageOrIo
             }
         },
+        Command::Impact {
+            paths,
+            old_rev,
+            old_before,
+            traffic,
+            decision,
+            weight,
+            columns,
+            by,
+            top,
+            examples,
+            format,
+            changed_rows,
+            chart,
+            jobs,
+        } => {
+            let renames = match impact::renames(&columns) {
+                Ok(r) => r,
+                Err(e) => {
+                    output::stderr(&format!("error: {e}\n"));
+                    return ExitCode::from(2);
+                }
+            };
+            let (old, new) = match (paths.as_slice(), old_rev.as_deref(), old_before) {
+                ([new], Some(rev), None) => (impact::Old::Revision(rev), new),
+                ([new], None, Some(day)) => (impact::Old::Before(day), new),
+                ([old, new], None, None) => (impact::Old::Path(old), new),
+                _ => {
+                    output::stderr(
+                        "error: give OLD and NEW, or NEW with --old-rev REV or --old-before DATE\n",
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            impact::run(
+                impact::Args {
+                    old,
+                    new,
+                    traffic: &traffic,
+                    decision: decision.as_deref(),
+                    options: edict_impact::Options {
+                        weight,
+                        renames,
+                        by: by
+                            .iter()
+                            .map(|b| b.split(',').map(|c| c.trim().to_string()).collect())
+                            .collect(),
+                        top,
+                        examples,
+                    },
+                    format,
+                    changed_rows: changed_rows.as_deref(),
+                    chart: chart.as_deref(),
+                    jobs,
+                },
+                color,
+            )
+        }
+        Command::Traffic {
+            mix,
+            rows,
+            from,
+            days,
+            seed,
+            policy,
+            decision,
+            out,
+        } => traffic::run(
+            traffic::Args {
+                policy: &policy,
+                decision: &decision,
+                mix: &mix,
+                rows,
+                from,
+                days,
+                seed,
+                out: &out,
+            },
+            color,
+        ),
+        Command::Sql {
+            query,
+            tables,
+            policy,
+            versions,
+            format,
+            jobs,
+        } => sql::run(
+            sql::Args {
+                query: query.as_deref(),
+                tables: &tables,
+                policy: &policy,
+                versions: &versions,
+                format,
+                jobs,
+            },
+            color,
+        ),
         Command::Verify {
             paths,
             format,

@@ -28,6 +28,7 @@ use crate::artifact::DecisionTable;
 use crate::engine::{column_text, Engine, Key};
 use crate::value::Value;
 
+pub use cells::NOT_IN_CATALOGUE;
 pub use credit::{merge as merge_credits, Credit};
 pub use summary::{citation_text, summarize, RuleSummary, SetDelta, SourceChange};
 pub use words::{describe_period, Description};
@@ -46,6 +47,28 @@ pub struct Side {
     /// The rules' citations (`nia_2025_11 item 4`), in the same order; empty for a rule that
     /// cites nothing.
     pub citations: Vec<String>,
+}
+
+impl Side {
+    /// The rules with their citations: `visa_free_transit, nia_2025_11 item 4; other`.
+    pub fn rules_text(&self) -> String {
+        self.rules
+            .iter()
+            .zip(
+                self.citations
+                    .iter()
+                    .chain(std::iter::repeat(&String::new())),
+            )
+            .map(|(r, c)| {
+                if c.is_empty() {
+                    r.clone()
+                } else {
+                    format!("{r}, {c}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 /// The values a region takes in one column.
@@ -126,6 +149,18 @@ pub struct Options {
     pub from: Option<i64>,
     /// Only days before this one.
     pub until: Option<i64>,
+}
+
+/// What one side answers, as the diff reports it (status, outcome, rules and citations).
+pub fn answer_side(engine: &Engine, answer: &crate::Answer) -> Option<Side> {
+    let d = engine.decision(answer.decision)?;
+    Some(cells::side(engine, d, answer))
+}
+
+/// What a side answers to a request naming an entry its catalogue lacks: it refuses it
+/// (status [`NOT_IN_CATALOGUE`]).
+pub fn refused_side() -> Side {
+    cells::refused()
 }
 
 /// Compares two engines decision by decision, at all times.

@@ -17,6 +17,7 @@ mod engine;
 mod explain;
 mod fast;
 pub mod fuzzy;
+mod history;
 mod request;
 mod schema;
 pub mod table;

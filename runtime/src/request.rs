@@ -134,6 +134,12 @@ impl Engine {
         }
     }
 
+    /// Reads one input value of type `ty` from JSON, as [`Engine::parse_request`] reads each
+    /// input (entries and enum values by name); `field` names it in errors (`t.nationality`).
+    pub fn input_value(&self, ty: &TypeDesc, j: &Json, field: &str) -> Result<Value, RequestError> {
+        self.value(ty, j, field, 0)
+    }
+
     pub(crate) fn value(
         &self,
         ty: &TypeDesc,

@@ -9,29 +9,13 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The rules of a side with their citations: `rule visa_free_transit, nia_2025_11 item 4`.
-fn rules(s: &Side) -> String {
-    s.rules
-        .iter()
-        .zip(s.citations.iter().chain(std::iter::repeat(&String::new())))
-        .map(|(r, c)| {
-            if c.is_empty() {
-                r.clone()
-            } else {
-                format!("{r}, {c}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 /// A side's whole answer: the outcome and where it comes from.
 pub fn answer(s: &Side) -> String {
     match s.status.as_str() {
-        "decided" => format!("{} (rule {})", s.outcome, rules(s)),
+        "decided" => format!("{} (rule {})", s.outcome, s.rules_text()),
         "otherwise" => format!("{} (otherwise)", s.outcome),
-        "conflict" => format!("conflict between rules {}", rules(s)),
-        "collected" => format!("{} (rules {})", s.outcome, rules(s)),
+        "conflict" => format!("conflict between rules {}", s.rules_text()),
+        "collected" => format!("{} (rules {})", s.outcome, s.rules_text()),
         "not_in_catalogue" => "refused (not in this version's catalogue)".into(),
         _ => "no rule applies".into(),
     }
@@ -40,7 +24,7 @@ pub fn answer(s: &Side) -> String {
 /// Where a side's answer comes from: `otherwise`, `rule r, cite`.
 fn provenance(s: &Side) -> String {
     match s.status.as_str() {
-        "decided" => format!("rule {}", rules(s)),
+        "decided" => format!("rule {}", s.rules_text()),
         "otherwise" => "otherwise".into(),
         _ => s.status.replace('_', " "),
     }

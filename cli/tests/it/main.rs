@@ -9,6 +9,7 @@
 mod cli;
 mod common;
 mod diff;
+mod impact;
 mod lsp_stdio;
 mod neovim;
 mod refdata;

@@ -369,7 +369,7 @@ fn one_sided(cols: &[MergedColumn], cell: &[&Class]) -> Option<OneSided> {
 }
 
 /// What a side answers to a request that names an entry its catalogue lacks: it refuses it.
-fn refused() -> Side {
+pub(super) fn refused() -> Side {
     Side {
         status: NOT_IN_CATALOGUE.to_string(),
         outcome: String::new(),
@@ -558,7 +558,7 @@ fn number_classes(
     out
 }
 
-fn side(engine: &Engine, d: &DecisionTable, answer: &crate::Answer) -> Side {
+pub(super) fn side(engine: &Engine, d: &DecisionTable, answer: &crate::Answer) -> Side {
     let j = engine.answer_json(answer);
     let status = j
         .get("status")

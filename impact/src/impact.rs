@@ -1,0 +1,634 @@
+//! `edict impact`: a table of traffic decided under two versions of a policy. Each row is
+//! decided on both sides (every distinct combination once per batch), a row answered
+//! differently is placed in the diff's region that contains it (and so credited to the
+//! amendment, value or relation entry and citation the diff names), and everything is counted:
+//! by answer, by region, by any column, by day, with example rows; rows that cannot be decided
+//! are counted with their reason, never dropped.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use datafusion::arrow::array::{Array, ArrayRef, Float64Array, StringArray, UInt32Array};
+use datafusion::arrow::compute::{cast, filter_record_batch};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::prelude::DataFrame;
+use edict_runtime::diff::{answer_side, refused_side, Change, Side};
+use edict_runtime::{Engine, TypeDesc};
+use futures::StreamExt;
+
+use crate::decide::{Decided, Decider, RowError};
+use crate::inputs::{strip, Binding};
+use crate::ImpactError;
+
+/// What to count and how.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The column that holds each row's weight (crossings per row in aggregated data).
+    pub weight: Option<String>,
+    /// `input path → column` where a column is not named after its input.
+    pub renames: BTreeMap<String, String>,
+    /// Breakdowns: each a list of columns (or `month`, `day`) counted together.
+    pub by: Vec<Vec<String>>,
+    /// How many groups of each breakdown to show.
+    pub top: usize,
+    /// How many example rows to keep per region and per reason a row cannot be decided.
+    pub examples: usize,
+}
+
+/// A count of rows and their weight.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub rows: u64,
+    pub weight: f64,
+}
+
+impl Tally {
+    fn add(&mut self, weight: f64) {
+        self.rows += 1;
+        self.weight += weight;
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.rows += other.rows;
+        self.weight += other.weight;
+    }
+}
+
+/// The rows of one region (or of none, when the diff has no region for them).
+#[derive(Clone, Debug, Default)]
+pub struct RegionTally {
+    pub tally: Tally,
+    /// Per breakdown: the group's values → its count.
+    pub by: Vec<BTreeMap<Vec<String>, Tally>>,
+    /// Example rows, by a hash of their values: a spread of rows, the same whatever order
+    /// the rows were read in.
+    pub examples: BTreeSet<(u64, Vec<String>)>,
+}
+
+/// Changed rows going from one answer to another.
+#[derive(Clone, Debug, Default)]
+pub struct Transition {
+    pub tally: Tally,
+    /// By the index of the diff's change for the decision; `None`: rows no region contains.
+    pub regions: BTreeMap<Option<usize>, RegionTally>,
+}
+
+/// Rows that cannot be decided, for one reason.
+#[derive(Clone, Debug, Default)]
+pub struct Undecided {
+    pub tally: Tally,
+    pub examples: BTreeSet<(u64, Vec<String>)>,
+}
+
+/// What a table of traffic does under the two versions.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub decision: String,
+    /// The columns feeding the decision's inputs: (input, column).
+    pub inputs: Vec<(String, Option<String>)>,
+    pub weight_column: Option<String>,
+    /// The breakdowns, by their columns' names.
+    pub by: Vec<Vec<String>>,
+    /// The columns of example rows.
+    pub example_columns: Vec<String>,
+    pub total: Tally,
+    /// Rows answered alike, by answer.
+    pub unchanged: BTreeMap<Side, Tally>,
+    /// Rows answered differently, by (before, after).
+    pub changed: BTreeMap<(Side, Side), Transition>,
+    /// Rows that cannot be decided on one side or both, by (side, reason).
+    pub undecided: BTreeMap<(String, RowError), Undecided>,
+    /// The changed rows' weight by their as-of day.
+    pub changed_by_day: BTreeMap<i64, Tally>,
+    /// The diff's changes for the decision, which region numbers index.
+    pub changes: Vec<Change>,
+    pub options_top: usize,
+    pub options_examples: usize,
+}
+
+impl Report {
+    pub fn changed_total(&self) -> Tally {
+        let mut t = Tally::default();
+        for tr in self.changed.values() {
+            t.merge(tr.tally);
+        }
+        t
+    }
+
+    pub fn undecided_total(&self) -> Tally {
+        let mut t = Tally::default();
+        for u in self.undecided.values() {
+            t.merge(u.tally);
+        }
+        t
+    }
+
+    fn merge(&mut self, other: Report) {
+        self.total.merge(other.total);
+        for (k, t) in other.unchanged {
+            self.unchanged.entry(k).or_default().merge(t);
+        }
+        for (k, tr) in other.changed {
+            let mine = self.changed.entry(k).or_default();
+            mine.tally.merge(tr.tally);
+            for (r, rt) in tr.regions {
+                let m = mine.regions.entry(r).or_default();
+                m.tally.merge(rt.tally);
+                if m.by.len() < rt.by.len() {
+                    m.by.resize_with(rt.by.len(), BTreeMap::new);
+                }
+                for (i, groups) in rt.by.into_iter().enumerate() {
+                    for (g, t) in groups {
+                        m.by[i].entry(g).or_default().merge(t);
+                    }
+                }
+                m.examples.extend(rt.examples);
+                keep_first(&mut m.examples, self.options_examples);
+            }
+        }
+        for (k, u) in other.undecided {
+            let m = self.undecided.entry(k).or_default();
+            m.tally.merge(u.tally);
+            m.examples.extend(u.examples);
+            keep_first(&mut m.examples, self.options_examples);
+        }
+        for (d, t) in other.changed_by_day {
+            self.changed_by_day.entry(d).or_default().merge(t);
+        }
+    }
+}
+
+/// A row's values with their hash (FNV-1a), which orders example rows.
+fn hashed(values: Vec<String>) -> (u64, Vec<String>) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for v in &values {
+        for b in v.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    (h, values)
+}
+
+fn keep_first(set: &mut BTreeSet<(u64, Vec<String>)>, n: usize) {
+    while set.len() > n {
+        set.pop_last();
+    }
+}
+
+/// A breakdown's column: a table column, or the as-of day's month or day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Key {
+    Column(usize),
+    Month,
+    Day,
+}
+
+/// Everything a partition's task needs.
+struct Plan {
+    old: Arc<Engine>,
+    new: Arc<Engine>,
+    old_id: u32,
+    new_id: u32,
+    old_binding: Binding,
+    new_binding: Binding,
+    weight: Option<usize>,
+    by: Vec<Vec<Key>>,
+    /// The columns shown in examples.
+    shown: Vec<usize>,
+    changes: Vec<Change>,
+    template: Report,
+    changed_rows: Option<Arc<Mutex<ChangedRows>>>,
+}
+
+/// Where changed rows go (`--changed-rows FILE`), with what each side answered.
+pub struct ChangedRows {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl std::fmt::Debug for ChangedRows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangedRows")
+            .field("batches", &self.batches.len())
+            .finish()
+    }
+}
+
+/// The versions and the decision compared.
+#[derive(Debug)]
+pub struct Sides {
+    pub old: Arc<Engine>,
+    pub new: Arc<Engine>,
+    pub decision: String,
+    /// The diff's changes for the decision (empty when it does not change).
+    pub changes: Vec<Change>,
+}
+
+/// Runs the table under both versions. With `keep_changed`, the changed rows are kept too
+/// (with `before`, `after`, `region` and `because` columns).
+pub async fn impact(
+    sides: Sides,
+    table: DataFrame,
+    options: &Options,
+    keep_changed: bool,
+) -> Result<(Report, Option<ChangedRows>), ImpactError> {
+    let schema: Schema = table.schema().as_arrow().clone();
+    let (Some(old_id), Some(new_id)) = (
+        sides.old.decision_id(&sides.decision),
+        sides.new.decision_id(&sides.decision),
+    ) else {
+        return Err(ImpactError::Usage(format!(
+            "both versions must have the decision `{}`",
+            sides.decision
+        )));
+    };
+    let new_binding = Binding::new(&sides.new, new_id, &schema, &options.renames)?;
+    let old_binding = Binding::new(&sides.old, old_id, &schema, &options.renames)?;
+    let column = |name: &str| -> Result<usize, ImpactError> {
+        // A column by its name, or by the input it feeds.
+        schema
+            .index_of(name)
+            .ok()
+            .or_else(|| {
+                new_binding
+                    .leaves
+                    .iter()
+                    .position(|l| l.path == name)
+                    .and_then(|i| new_binding.columns[i])
+            })
+            .ok_or_else(|| {
+                ImpactError::Usage(format!(
+                    "`--by {name}`: the table has no column `{name}` (nor does an input of that \
+                     name have one); give a column, an input, `month` or `day`"
+                ))
+            })
+    };
+    let weight = match &options.weight {
+        None => None,
+        Some(w) => {
+            let i = schema.index_of(w).map_err(|_| {
+                ImpactError::Usage(format!("`--weight {w}`: the table has no column `{w}`"))
+            })?;
+            let dt = schema.field(i).data_type();
+            if !(dt.is_integer() || dt.is_floating()) {
+                return Err(ImpactError::Usage(format!(
+                    "`--weight {w}`: the column is {}, not a number",
+                    crate::inputs::type_words(dt)
+                )));
+            }
+            Some(i)
+        }
+    };
+    let by_names: Vec<Vec<String>> = if options.by.is_empty() {
+        // Each entry or enum input alone, then the month.
+        let mut by: Vec<Vec<String>> = new_binding
+            .leaves
+            .iter()
+            .zip(&new_binding.columns)
+            .filter(|(l, c)| {
+                c.is_some() && matches!(strip(&l.ty), TypeDesc::Entity(_) | TypeDesc::Enum(_))
+            })
+            .map(|(l, _)| vec![l.path.clone()])
+            .collect();
+        by.push(vec!["month".into()]);
+        by
+    } else {
+        options.by.clone()
+    };
+    let mut by = Vec::new();
+    for group in &by_names {
+        let mut keys = Vec::new();
+        for name in group {
+            keys.push(match name.as_str() {
+                "month" => Key::Month,
+                "day" => Key::Day,
+                other => Key::Column(column(other)?),
+            });
+        }
+        by.push(keys);
+    }
+    let mut shown: Vec<usize> = new_binding.columns.iter().flatten().copied().collect();
+    shown.extend(old_binding.columns.iter().flatten().copied());
+    shown.extend(weight);
+    let mut seen = BTreeSet::new();
+    shown.retain(|c| seen.insert(*c));
+    let template = Report {
+        decision: sides.decision.clone(),
+        inputs: new_binding
+            .leaves
+            .iter()
+            .map(|l| l.path.clone())
+            .zip(new_binding.column_names(&schema))
+            .collect(),
+        weight_column: options.weight.clone(),
+        by: by_names,
+        example_columns: shown
+            .iter()
+            .map(|c| schema.field(*c).name().clone())
+            .collect(),
+        changes: sides.changes.clone(),
+        options_top: options.top,
+        options_examples: options.examples,
+        ..Report::default()
+    };
+    let changed_schema = Arc::new(changed_schema(&schema));
+    let changed_rows = keep_changed.then(|| {
+        Arc::new(Mutex::new(ChangedRows {
+            schema: Arc::clone(&changed_schema),
+            batches: Vec::new(),
+        }))
+    });
+    let plan = Arc::new(Plan {
+        old: sides.old,
+        new: sides.new,
+        old_id,
+        new_id,
+        old_binding,
+        new_binding,
+        weight,
+        by,
+        shown,
+        changes: sides.changes,
+        template: template.clone(),
+        changed_rows: changed_rows.clone(),
+    });
+    let streams = table.execute_stream_partitioned().await?;
+    let mut tasks = Vec::new();
+    for mut stream in streams {
+        let plan = Arc::clone(&plan);
+        tasks.push(tokio::spawn(async move {
+            let mut report = plan.template.clone();
+            while let Some(batch) = stream.next().await {
+                let batch = batch?;
+                plan.batch(&batch, &mut report)?;
+            }
+            Ok::<Report, ImpactError>(report)
+        }));
+    }
+    let mut report = template;
+    for t in tasks {
+        let part = t
+            .await
+            .map_err(|e| ImpactError::Usage(format!("a worker failed: {e}")))??;
+        report.merge(part);
+    }
+    drop(plan);
+    let rows = match changed_rows {
+        Some(rows) => Arc::try_unwrap(rows).ok().and_then(|m| m.into_inner().ok()),
+        None => None,
+    };
+    Ok((report, rows))
+}
+
+/// The table's columns, then what each side answered and why it changed.
+fn changed_schema(schema: &Schema) -> Schema {
+    let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+    for name in ["before", "after", "because"] {
+        fields.push(Field::new(format!("edict_{name}"), DataType::Utf8, true));
+    }
+    fields.push(Field::new("edict_region", DataType::UInt32, true));
+    Schema::new(fields)
+}
+
+/// What happened to one distinct pair of combinations.
+#[derive(Clone)]
+enum Class {
+    Same(Side),
+    Changed {
+        before: Side,
+        after: Side,
+        region: Option<usize>,
+    },
+    Undecided(String, RowError),
+}
+
+impl Plan {
+    fn batch(&self, batch: &RecordBatch, report: &mut Report) -> Result<(), ImpactError> {
+        let new = Decider::new(&self.new, self.new_id, self.new_binding.clone()).decide(batch);
+        let old = Decider::new(&self.old, self.old_id, self.old_binding.clone()).decide(batch);
+        let weights: Option<Float64Array> = match self.weight {
+            Some(i) => {
+                let a = cast(batch.column(i), &DataType::Float64)?;
+                a.as_any().downcast_ref::<Float64Array>().cloned()
+            }
+            None => None,
+        };
+        let weight_of = |r: usize| -> f64 {
+            weights
+                .as_ref()
+                .map_or(1.0, |w| if w.is_null(r) { 0.0 } else { w.value(r) })
+        };
+        let options = FormatOptions::default().with_null("null");
+        let formatters: HashMap<usize, ArrayFormatter> = self
+            .shown
+            .iter()
+            .chain(self.by.iter().flatten().filter_map(|k| match k {
+                Key::Column(c) => Some(c),
+                _ => None,
+            }))
+            .filter_map(|c| {
+                ArrayFormatter::try_new(batch.column(*c).as_ref(), &options)
+                    .ok()
+                    .map(|f| (*c, f))
+            })
+            .collect();
+        let text = |c: usize, r: usize| -> String {
+            formatters
+                .get(&c)
+                .map(|f| f.value(r).to_string())
+                .unwrap_or_default()
+        };
+        let example = |r: usize| -> (u64, Vec<String>) {
+            hashed(self.shown.iter().map(|c| text(*c, r)).collect())
+        };
+        let mut classes: HashMap<(u32, u32), Class> = HashMap::new();
+        let mut keep = Vec::new();
+        let mut extra: [Vec<Option<String>>; 3] = Default::default();
+        let mut regions = Vec::new();
+        for r in 0..batch.num_rows() {
+            let pair = (old.rows[r], new.rows[r]);
+            let class = classes
+                .entry(pair)
+                .or_insert_with(|| self.classify(&old, &new, pair))
+                .clone();
+            let w = weight_of(r);
+            report.total.add(w);
+            match class {
+                Class::Same(side) => report.unchanged.entry(side).or_default().add(w),
+                Class::Undecided(which, e) => {
+                    let u = report.undecided.entry((which, e)).or_default();
+                    u.tally.add(w);
+                    u.examples.insert(example(r));
+                    keep_first(&mut u.examples, report.options_examples);
+                }
+                Class::Changed {
+                    before,
+                    after,
+                    region,
+                } => {
+                    let day = new.combos[new.rows[r] as usize]
+                        .as_ref()
+                        .map(|c| c.answer.day)
+                        .unwrap_or_default();
+                    report.changed_by_day.entry(day).or_default().add(w);
+                    if self.changed_rows.is_some() {
+                        keep.push(r);
+                        extra[0].push(Some(words(&before)));
+                        extra[1].push(Some(words(&after)));
+                        extra[2].push(region.map(|i| self.because(i)));
+                        regions.push(region.map(|i| i as u32 + 1));
+                    }
+                    let tr = report.changed.entry((before, after)).or_default();
+                    tr.tally.add(w);
+                    let rt = tr.regions.entry(region).or_default();
+                    rt.tally.add(w);
+                    if rt.by.len() < self.by.len() {
+                        rt.by.resize_with(self.by.len(), BTreeMap::new);
+                    }
+                    for (i, keys) in self.by.iter().enumerate() {
+                        let group: Vec<String> = keys
+                            .iter()
+                            .map(|k| match k {
+                                Key::Column(c) => text(*c, r),
+                                Key::Month => edict_runtime::value::format_date(day)
+                                    .chars()
+                                    .take(7)
+                                    .collect(),
+                                Key::Day => edict_runtime::value::format_date(day),
+                            })
+                            .collect();
+                        rt.by[i].entry(group).or_default().add(w);
+                    }
+                    rt.examples.insert(example(r));
+                    keep_first(&mut rt.examples, report.options_examples);
+                }
+            }
+        }
+        if let Some(rows) = &self.changed_rows {
+            if !keep.is_empty() {
+                let mask: Vec<bool> = {
+                    let mut m = vec![false; batch.num_rows()];
+                    for r in &keep {
+                        m[*r] = true;
+                    }
+                    m
+                };
+                let kept = filter_record_batch(batch, &mask.into())?;
+                let mut columns: Vec<ArrayRef> = kept.columns().to_vec();
+                for e in extra {
+                    columns.push(Arc::new(StringArray::from(e)));
+                }
+                columns.push(Arc::new(UInt32Array::from(regions)));
+                let mut rows = rows
+                    .lock()
+                    .map_err(|_| ImpactError::Usage("a worker failed".into()))?;
+                let out = RecordBatch::try_new(Arc::clone(&rows.schema), columns)?;
+                rows.batches.push(out);
+            }
+        }
+        Ok(())
+    }
+
+    /// The citations of a region's causes, for the changed rows' file.
+    fn because(&self, region: usize) -> String {
+        self.changes
+            .get(region)
+            .map(|c| {
+                c.credits
+                    .iter()
+                    .map(|cr| cr.text())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default()
+    }
+
+    /// Compares the two sides' answers to one pair of combinations.
+    fn classify(&self, old: &Decided, new: &Decided, (o, n): (u32, u32)) -> Class {
+        let new_combo = match &new.combos[n as usize] {
+            Ok(c) => c,
+            Err(e) => return Class::Undecided("new".into(), e.clone()),
+        };
+        let after = answer_side(&self.new, &new_combo.answer).unwrap_or_else(refused_side);
+        match &old.combos[o as usize] {
+            Ok(old_combo) => {
+                let before = answer_side(&self.old, &old_combo.answer).unwrap_or_else(refused_side);
+                // Changed as the diff counts a change: in status or outcome, not in which rule
+                // gave it.
+                if (&before.status, &before.outcome) == (&after.status, &after.outcome) {
+                    return Class::Same(after);
+                }
+                let at = (self.old.as_ref(), self.old_id, old_combo.inputs.as_slice());
+                let nat = (self.new.as_ref(), self.new_id, new_combo.inputs.as_slice());
+                let region = self
+                    .changes
+                    .iter()
+                    .position(|c| c.before == before && c.after == after && c.contains(at, nat))
+                    .or_else(|| self.changes.iter().position(|c| c.contains(at, nat)));
+                Class::Changed {
+                    before,
+                    after,
+                    region,
+                }
+            }
+            // The new side reads the row and the old one does not: an entry only the new
+            // catalogue has, which the old version refuses (as the diff says).
+            Err(e) if self.only_new_catalogue(e) => {
+                let before = refused_side();
+                let region = self.changes.iter().position(|c| {
+                    c.before == before
+                        && c.contains_on_new_side(&self.new, self.new_id, &new_combo.inputs)
+                });
+                Class::Changed {
+                    before,
+                    after,
+                    region,
+                }
+            }
+            Err(e) => Class::Undecided("old".into(), e.clone()),
+        }
+    }
+
+    /// Whether the old side's error is an entry or enum value its catalogue lacks.
+    fn only_new_catalogue(&self, e: &RowError) -> bool {
+        self.old_binding.leaves.iter().any(|l| {
+            l.path == e.input && matches!(strip(&l.ty), TypeDesc::Entity(_) | TypeDesc::Enum(_))
+        })
+    }
+}
+
+/// A side's answer in words: `status: visa_free_transit, max_stay: 240h (rule visa_free_transit)`.
+pub fn words(s: &Side) -> String {
+    let outcome = outcome_words(&s.outcome);
+    let rules = s.rules_text();
+    match s.status.as_str() {
+        "decided" => format!("{outcome} (rule {rules})"),
+        "otherwise" => format!("{outcome} (otherwise)"),
+        "conflict" => format!("conflict between rules {rules}"),
+        "collected" => format!("{outcome} (rules {rules})"),
+        edict_runtime::diff::NOT_IN_CATALOGUE => {
+            "refused (an entry this version's catalogue lacks)".into()
+        }
+        _ => "no rule applies".into(),
+    }
+}
+
+/// An outcome's JSON as `status: visa_free_transit, max_stay: 240h`.
+pub fn outcome_words(json: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Object(o)) => o
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Ok(serde_json::Value::String(s)) => s,
+        _ => json.to_string(),
+    }
+}
