@@ -83,30 +83,21 @@ fn every_format_and_file() {
     let dir = tempdir("impact-files");
     let rows = dir.join("changed.parquet");
     let chart = dir.join("changed.svg");
-    let base = [
-        "impact",
-        "policies",
-        "--old-before",
-        "2025-11-05",
-        "--traffic",
-        TRAFFIC,
-    ];
-    let mut args: Vec<&str> = base.to_vec();
-    args.extend([
+    let (rows_arg, chart_arg) = (rows.to_str().unwrap(), chart.to_str().unwrap());
+    let (code, md, err) = announcement(&[
         "--format",
         "md",
         "--changed-rows",
-        rows.to_str().unwrap(),
+        rows_arg,
         "--chart",
-        chart.to_str().unwrap(),
+        chart_arg,
     ]);
-    let (code, md, err) = edict(&args);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("announcement_md", md);
     let svg = std::fs::read_to_string(&chart).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("2025-11"), "{svg}");
     // The changed rows read back with SQL: as many as the report counts, each with its cause.
-    let (code, json, err) = edict(&[base.as_slice(), &["--format", "json"]].concat());
+    let (code, json, err) = announcement(&["--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let table = format!("c={}", rows.display());
@@ -123,7 +114,7 @@ fn every_format_and_file() {
     assert_eq!(code, 0, "{err}");
     let n: serde_json::Value = serde_json::from_str(counted.trim()).unwrap();
     assert_eq!(n["n"], v["changed"]["rows"], "{counted}");
-    let (code, csv, err) = edict(&[base.as_slice(), &["--format", "csv"]].concat());
+    let (code, csv, err) = announcement(&["--format", "csv"]);
     assert_eq!(code, 0, "{err}");
     assert!(csv
         .starts_with("decision,before,after,region,where,citations,breakdown,group,rows,weight\n"));
