@@ -8,7 +8,7 @@ use serde_json::{json, Value as Json};
 
 use edict_runtime::diff::Side;
 
-use crate::impact::{outcome_words, words, RegionTally, Report, Tally, Transition};
+use crate::impact::{words, RegionTally, Report, Tally, Transition};
 
 /// `12,345`, or `12,345.5` for a weight that is not whole.
 pub fn number(x: f64) -> String {
@@ -450,9 +450,4 @@ pub fn csv(r: &Report) -> String {
         }
     }
     out
-}
-
-/// An outcome in words, for the chart's legend.
-pub fn short(s: &edict_runtime::diff::Side) -> String {
-    outcome_words(&s.outcome)
 }

@@ -18,12 +18,7 @@ impl Fmt<'_> {
         if let Some(n) = &s.announced {
             clauses.push((n.span.start, announced(n, s.partial)));
         }
-        clauses.sort();
-        let mut header = format!("set {}: {}", s.name.name, type_ref(&s.ty));
-        for (_, c) in &clauses {
-            header.push(' ');
-            header.push_str(c);
-        }
+        let header = with_clauses(format!("set {}: {}", s.name.name, type_ref(&s.ty)), clauses);
         let header_end = clauses_end(
             s.ty.span,
             &[
@@ -73,12 +68,7 @@ impl Fmt<'_> {
         if let Some(n) = &a.announced {
             clauses.push((n.span.start, announced(n, a.partial)));
         }
-        clauses.sort();
-        let mut header = format!("amend {}", a.set.name);
-        for (_, c) in &clauses {
-            header.push(' ');
-            header.push_str(c);
-        }
+        let header = with_clauses(format!("amend {}", a.set.name), clauses);
         let header_end = clauses_end(
             a.set.span,
             &[
@@ -104,4 +94,14 @@ impl Fmt<'_> {
         self.close(item, 0);
         true
     }
+}
+
+/// A header with its clauses in the order they were written (by where each starts).
+fn with_clauses(mut header: String, mut clauses: Vec<(u32, String)>) -> String {
+    clauses.sort();
+    for (_, c) in &clauses {
+        header.push(' ');
+        header.push_str(c);
+    }
+    header
 }
