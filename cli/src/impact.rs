@@ -146,12 +146,23 @@ pub fn run(args: Args, color: bool) -> Outcome {
         decision,
         changes,
     };
-    let (report, rows) = match rt.block_on(edict_impact::impact(
+    let mut options = args.options.clone();
+    let bar = if crate::progress::wanted() {
+        let progress = Arc::new(edict_impact::Progress::default());
+        options.progress = Some(Arc::clone(&progress));
+        let total = rt.block_on(edict_impact::source::rows_known(&table));
+        crate::progress::Bar::start("impact", "rows", progress, total, None)
+    } else {
+        None
+    };
+    let decided = rt.block_on(edict_impact::impact(
         sides,
         table,
-        &args.options,
+        &options,
         args.changed_rows.is_some(),
-    )) {
+    ));
+    drop(bar);
+    let (report, rows) = match decided {
         Ok(r) => r,
         Err(ImpactError::Query(e)) => {
             let files: Vec<String> = args

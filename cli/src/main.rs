@@ -11,6 +11,8 @@ mod eval;
 mod fmt;
 mod impact;
 mod output;
+mod progress;
+mod replay;
 mod report;
 mod serve;
 mod sql;
@@ -138,6 +140,10 @@ enum Command {
         #[arg(long)]
         jobs: Option<usize>,
     },
+    /// Decide a decision log again under the versions that answered it (from the artifact
+    /// store `serve` keeps) and report every line answered otherwise; with --under, what a new
+    /// version would answer instead (docs/impact.md).
+    Replay(Box<replay::ReplayArgs>),
     /// SQL over tables of traffic or decision logs, with the policy's decisions as functions:
     /// decide('transit_entry', ...) and decide_as('old', 'transit_entry', ...). Without a
     /// query, lists the inputs each decision's function takes.
@@ -383,6 +389,7 @@ fn main() -> ExitCode {
                             .collect(),
                         top,
                         examples,
+                        progress: None,
                     },
                     format,
                     changed_rows: changed_rows.as_deref(),
@@ -491,6 +498,7 @@ fn main() -> ExitCode {
             width,
         } => fmt::run(&paths, check, diff, width),
         Command::Serve(args) => serve::run(*args),
+        Command::Replay(args) => replay::run(*args, color),
         Command::Doc { paths, out } => doc::run(&paths, &out, color),
         Command::Lsp => match edict_lsp::run_stdio() {
             Ok(()) => Outcome::Ok,

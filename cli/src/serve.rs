@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use edict_server::{Config, LogTarget, PolicySource};
+use edict_server::{Config, Durability, LogTarget, PolicySource};
 
 use crate::output::stderr;
 use crate::Outcome;
@@ -32,9 +32,15 @@ pub struct ServeArgs {
     /// How many rotated decision log files to keep.
     #[arg(long, default_value_t = 5)]
     log_keep: usize,
-    /// Lines the decision log may hold waiting to be written; more are dropped and counted.
+    /// Lines the decision log may hold waiting to be written; when it is full, the durability
+    /// says what happens.
     #[arg(long, default_value_t = 65_536)]
     log_queue: usize,
+    /// What the decision log promises: `drop` (requests never wait; a line that finds the
+    /// queue full is dropped and counted), `wait` (no line is dropped: requests wait for room),
+    /// `sync` (no line is dropped, and an answer leaves only once its line is on the disk).
+    #[arg(long, value_enum, default_value_t = LogDurability::Drop)]
+    decision_log_durability: LogDurability,
     /// A file holding the bearer token the admin endpoints require.
     #[arg(long, value_name = "FILE", conflicts_with = "admin_token_env")]
     admin_token_file: Option<PathBuf>,
@@ -90,6 +96,20 @@ pub struct ServeArgs {
     /// Serve the site `edict doc -o DIR` wrote at /docs/ (its forms then ask this service).
     #[arg(long, value_name = "DIR")]
     docs: Option<PathBuf>,
+    /// Keep every version loaded (at start and on each reload) in this folder, named by its
+    /// SHA-256 as the decision log names it, so that `edict replay` can decide each logged
+    /// request again under the version that answered it. A version that cannot be kept there
+    /// is refused.
+    #[arg(long, value_name = "DIR")]
+    artifact_store: Option<PathBuf>,
+}
+
+/// `--decision-log-durability`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogDurability {
+    Drop,
+    Wait,
+    Sync,
 }
 
 fn token(
@@ -158,6 +178,11 @@ fn config(a: ServeArgs) -> Result<Config, String> {
         }
     };
     c.log_queue = a.log_queue;
+    c.log_durability = match a.decision_log_durability {
+        LogDurability::Drop => Durability::Drop,
+        LogDurability::Wait => Durability::Wait,
+        LogDurability::Sync => Durability::Sync,
+    };
     c.admin_token = token(&a.admin_token_file, &a.admin_token_env, "admin")?;
     c.decision_token = token(&a.decision_token_file, &a.decision_token_env, "decision")?;
     c.tls = a.tls_cert.zip(a.tls_key);
@@ -181,5 +206,6 @@ fn config(a: ServeArgs) -> Result<Config, String> {
         }
     }
     c.docs = a.docs;
+    c.artifact_store = a.artifact_store;
     Ok(c)
 }

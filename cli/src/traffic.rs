@@ -8,7 +8,7 @@ use edict_impact::datafusion::parquet::arrow::ArrowWriter;
 use edict_impact::datafusion::parquet::basic::Compression;
 use edict_impact::datafusion::parquet::file::properties::WriterProperties;
 use edict_impact::inputs::leaves;
-use edict_impact::traffic::{generate, schema, Mix};
+use edict_impact::traffic::{generate_each, schema, Mix};
 use edict_runtime::Engine;
 use serde_json::Value as Json;
 
@@ -101,19 +101,23 @@ pub fn run(args: Args, color: bool) -> Outcome {
     if let Err(e) = check_names(&engine, args.decision, &mix) {
         return fail(e);
     }
-    let batches = match generate(&mix, args.seed, args.rows, args.from, args.days, 65_536) {
-        Ok(b) => b,
-        Err(e) => return fail(e),
-    };
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
     let failed = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
     let written = write_atomically_with(args.out, |file| {
         let mut w = ArrowWriter::try_new(file, schema(), Some(props)).map_err(|e| failed(&e))?;
-        for b in &batches {
-            w.write(b).map_err(|e| failed(&e))?;
-        }
+        // Each batch is written as it is made: a file of any size in the memory of one batch.
+        generate_each(
+            &mix,
+            args.seed,
+            args.rows,
+            args.from,
+            args.days,
+            65_536,
+            |b| w.write(&b).map_err(|e| e.to_string()),
+        )
+        .map_err(|e| failed(&e))?;
         w.close().map(|_| ()).map_err(|e| failed(&e))
     });
     match written {

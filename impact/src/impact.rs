@@ -35,6 +35,8 @@ pub struct Options {
     pub top: usize,
     /// How many example rows to keep per region and per reason a row cannot be decided.
     pub examples: usize,
+    /// Counts the rows decided, for a progress line.
+    pub progress: Option<Arc<crate::Progress>>,
 }
 
 /// A count of rows and their weight.
@@ -359,11 +361,18 @@ pub async fn impact(
     let mut tasks = Vec::new();
     for mut stream in streams {
         let plan = Arc::clone(&plan);
+        let progress = options.progress.clone();
         tasks.push(tokio::spawn(async move {
             let mut report = plan.template.clone();
             while let Some(batch) = stream.next().await {
                 let batch = batch?;
                 plan.batch(&batch, &mut report)?;
+                if let Some(p) = &progress {
+                    p.items.fetch_add(
+                        batch.num_rows() as u64,
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                }
             }
             Ok::<Report, ImpactError>(report)
         }));

@@ -1,7 +1,8 @@
 //! Edict's decisions over tables: traffic in Parquet, CSV or JSON lines, and the service's
 //! decision log, read by Apache DataFusion into Arrow record batches and decided a column at a
 //! time. `impact` re-decides traffic under two versions and credits each change to the diff's
-//! region and citation; `udf` exposes the decisions to SQL (`edict sql`); `source` reads files;
+//! region and citation; `replay` decides a decision log again under the versions that answered
+//! it; `udf` exposes the decisions to SQL (`edict sql`); `source` reads files;
 //! `render` writes reports; `chart` draws the changed decisions over time.
 
 pub mod chart;
@@ -9,14 +10,24 @@ pub mod decide;
 pub mod impact;
 pub mod inputs;
 pub mod render;
+pub mod replay;
 pub mod source;
 pub mod traffic;
 pub mod udf;
 
 use std::fmt;
+use std::sync::atomic::AtomicU64;
 
 pub use datafusion;
 pub use impact::{impact, Options, Report, Sides, Tally};
+
+/// How far a long run is: rows or lines done, and bytes read where the total is known in bytes.
+/// Updated by the workers; read by a progress line.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub items: AtomicU64,
+    pub bytes: AtomicU64,
+}
 
 /// Why a command over tables could not run.
 #[derive(Debug)]

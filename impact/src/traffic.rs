@@ -245,6 +245,25 @@ pub fn generate(
     days: i64,
     batch: usize,
 ) -> Result<Vec<RecordBatch>, String> {
+    let mut out = Vec::new();
+    generate_each(mix, seed, rows, first, days, batch, |b| {
+        out.push(b);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// As [`generate`], handing each batch to `each` as it is made (a file of any size is written
+/// in the memory of one batch).
+pub fn generate_each(
+    mix: &Mix,
+    seed: u64,
+    rows: usize,
+    first: i64,
+    days: i64,
+    batch: usize,
+    mut each: impl FnMut(RecordBatch) -> Result<(), String>,
+) -> Result<(), String> {
     let mut rng = Rng::new(seed);
     let nat = Picker::new(mix.nationality.iter().map(|w| w.weight));
     let port = Picker::new(mix.arrival_port.iter().map(|w| w.weight));
@@ -254,7 +273,6 @@ pub fn generate(
         .map(|d| mix.month[month_of(first + d)])
         .collect();
     let day = Picker::new(day_weights.into_iter());
-    let mut out = Vec::new();
     let mut left = rows;
     while left > 0 {
         let n = left.min(batch.max(1));
@@ -295,9 +313,9 @@ pub fn generate(
             Arc::new(onward.finish()),
             Arc::new(TimestampSecondArray::from(departure)),
         ];
-        out.push(RecordBatch::try_new(schema(), columns).map_err(|e| e.to_string())?);
+        each(RecordBatch::try_new(schema(), columns).map_err(|e| e.to_string())?)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The month (0 to 11) of a day since 1970-01-01.

@@ -20,6 +20,7 @@ pub mod fuzzy;
 mod history;
 mod request;
 mod schema;
+pub mod store;
 pub mod table;
 mod translate;
 pub mod validate;

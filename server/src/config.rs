@@ -28,6 +28,22 @@ pub enum LogTarget {
     },
 }
 
+/// What the decision log promises when it cannot keep up, and what a crash can lose.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// Requests never wait: a line that finds the queue full is dropped and counted. A
+    /// `kill -9` loses the lines still queued; a power cut also what the OS had not written.
+    #[default]
+    Drop,
+    /// No line is dropped: a request whose line finds the queue full waits for room (counted,
+    /// with the time waited). A `kill -9` or a power cut loses as with `Drop`.
+    Wait,
+    /// No line is dropped, and a request is answered only once its line is written and synced
+    /// to the disk (`fdatasync`, one per batch of lines): no answer given is ever missing
+    /// from the log, whatever stops the process or the machine.
+    Sync,
+}
+
 /// Limits on what a client may send.
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -68,9 +84,10 @@ pub struct Config {
     pub source: PolicySource,
     pub listen: SocketAddr,
     pub log: LogTarget,
-    /// The decision log's queue: lines waiting to be written. When it is full, lines are
-    /// dropped and counted (`edict_decision_log_dropped_total`); requests never wait for it.
+    /// The decision log's queue: lines waiting to be written. When it is full, what happens is
+    /// the durability's choice.
     pub log_queue: usize,
+    pub log_durability: Durability,
     /// The bearer token the admin endpoints require (none: admin endpoints are refused).
     pub admin_token: Option<String>,
     /// The bearer token the decision endpoints require, if any.
@@ -87,6 +104,8 @@ pub struct Config {
     /// Run the policy's own tests on every version loaded from policy files, and refuse a
     /// version where one fails (an artifact carries no tests).
     pub run_tests: bool,
+    /// A folder where every version loaded is kept by its SHA-256 (`edict replay` reads it).
+    pub artifact_store: Option<PathBuf>,
 }
 
 impl Config {
@@ -96,6 +115,7 @@ impl Config {
             listen,
             log: LogTarget::Off,
             log_queue: 65_536,
+            log_durability: Durability::Drop,
             admin_token: None,
             decision_token: None,
             run_tests: true,
@@ -104,6 +124,7 @@ impl Config {
             watch: true,
             threads: None,
             docs: None,
+            artifact_store: None,
         }
     }
 }

@@ -23,13 +23,13 @@ pub mod watch;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use config::{Config, Limits, LogTarget, PolicySource};
+pub use config::{Config, Durability, Limits, LogTarget, PolicySource};
 
 /// Runs the service until SIGTERM or Ctrl-C; then drains and flushes the decision log.
 /// Errors (the first policy does not load, the address is taken) are returned before
 /// anything is served.
 pub fn serve(config: Config) -> Result<(), String> {
-    let first = policy::Policy::load(&config.source, config.run_tests).map_err(|f| {
+    let first = policy::Policy::load(&config).map_err(|f| {
         let mut msg = f.message;
         for d in f.details {
             msg.push_str(&format!("\n  {d}"));
@@ -37,11 +37,15 @@ pub fn serve(config: Config) -> Result<(), String> {
         msg
     })?;
     let metrics = Arc::new(metrics::Metrics::default());
-    let (log, writer) =
-        match log::DecisionLog::start(&config.log, config.log_queue, Arc::clone(&metrics))? {
-            Some((l, w)) => (Some(l), Some(w)),
-            None => (None, None),
-        };
+    let (log, writer) = match log::DecisionLog::start(
+        &config.log,
+        config.log_queue,
+        config.log_durability,
+        Arc::clone(&metrics),
+    )? {
+        Some((l, w)) => (Some(l), Some(w)),
+        None => (None, None),
+    };
     let tls = match &config.tls {
         Some((cert, key)) => Some(net::tls_acceptor(cert, key)?),
         None => None,

@@ -1,11 +1,16 @@
 //! The decision log: one JSON line per decision, written off the request path.
 //!
-//! Requests hand their line to a bounded queue and never wait: when the queue is full the line
-//! is dropped and counted (`edict_decision_log_dropped_total`). One thread writes what the
-//! queue holds in batches, each batch of whole lines in one `write` to a file opened for
-//! appending, so a crash (even `kill -9`) leaves whole lines; a file found ending in a partial
-//! line (a full disk, a power cut) is cut back to its last whole line on start. Files rotate
-//! by size: `FILE` becomes `FILE.1`, `FILE.1` becomes `FILE.2`, and so on, keeping `keep`.
+//! Requests hand their line to a bounded queue; one thread writes what the queue holds in
+//! batches, each batch of whole lines in one `write` to a file opened for appending, so a crash
+//! (even `kill -9`) leaves whole lines; a file found ending in a partial line (a full disk, a
+//! power cut) is cut back to its last whole line on start. Files rotate by size: `FILE` becomes
+//! `FILE.1`, `FILE.1` becomes `FILE.2`, and so on, keeping `keep`.
+//!
+//! What happens when the queue is full, and what a crash can lose, is the [`Durability`]:
+//! `drop` never makes a request wait (a line that finds the queue full is dropped and counted);
+//! `wait` never drops (the request waits for room, counted with the time waited); `sync`
+//! answers a request only once its line is written and synced to the disk (`fdatasync`, one
+//! per batch), so no answer given is ever missing from the log.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -13,16 +18,26 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{bounded, Receiver, Sender, TrySendError};
+use tokio::sync::oneshot;
 
-use crate::config::LogTarget;
+use crate::config::{Durability, LogTarget};
 use crate::metrics::Metrics;
+
+/// A line for the writer; `done` is told once it (and every line queued before it by the
+/// same thread) is written and synced.
+struct Item {
+    line: Vec<u8>,
+    done: Option<oneshot::Sender<()>>,
+}
 
 /// The writing end, shared by the request handlers.
 pub struct DecisionLog {
-    queue: Sender<Vec<u8>>,
+    queue: Sender<Item>,
     metrics: Arc<Metrics>,
+    durability: Durability,
 }
 
 /// The writer thread; joining it flushes what is queued.
@@ -35,6 +50,7 @@ impl DecisionLog {
     pub fn start(
         target: &LogTarget,
         queue: usize,
+        durability: Durability,
         metrics: Arc<Metrics>,
     ) -> Result<Option<(DecisionLog, LogWriter)>, String> {
         let sink = match target {
@@ -50,23 +66,104 @@ impl DecisionLog {
         let m = Arc::clone(&metrics);
         let thread = std::thread::Builder::new()
             .name("edict-decision-log".into())
-            .spawn(move || write_loop(rx, sink, &m))
+            .spawn(move || write_loop(rx, sink, durability, &m))
             .map_err(|e| format!("cannot start the decision log: {e}"))?;
         Ok(Some((
-            DecisionLog { queue: tx, metrics },
+            DecisionLog {
+                queue: tx,
+                metrics,
+                durability,
+            },
             LogWriter {
                 thread: Some(thread),
             },
         )))
     }
 
-    /// Queues one line (without its newline); drops and counts it when the queue is full.
-    pub fn push(&self, line: Vec<u8>) {
-        match self.queue.try_send(line) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-                self.metrics.log_dropped.fetch_add(1, Ordering::Relaxed);
+    /// Logs one line (without its newline) from a request handler, as the durability says:
+    /// dropped when the queue is full (`drop`), waited for (`wait`), or written and synced
+    /// before this returns (`sync`).
+    pub async fn record(&self, line: Vec<u8>) {
+        let (done, synced) = self.done_channel();
+        let mut item = Item { line, done };
+        let mut waited: Option<Instant> = None;
+        loop {
+            match self.queue.try_send(item) {
+                Ok(()) => break,
+                Err(TrySendError::Full(back)) if self.durability != Durability::Drop => {
+                    // The queue is full: the request waits for room (a short sleep, not a
+                    // blocked worker thread).
+                    item = back;
+                    waited.get_or_insert_with(|| {
+                        self.metrics.log_waits.fetch_add(1, Ordering::Relaxed);
+                        Instant::now()
+                    });
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                Err(_) => {
+                    self.metrics.log_dropped.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
             }
+        }
+        self.waited(waited);
+        if let Some(synced) = synced {
+            let _ = synced.await;
+        }
+    }
+
+    /// Logs a batch's lines from a blocking thread, in order, as [`DecisionLog::record`]
+    /// does one: with `sync`, returns once the last of them is written and synced.
+    pub fn record_blocking(&self, lines: Vec<Vec<u8>>) {
+        let n = lines.len();
+        let mut synced = None;
+        let mut waited: Option<Instant> = None;
+        for (i, line) in lines.into_iter().enumerate() {
+            let done = if i + 1 == n {
+                let (done, rx) = self.done_channel();
+                synced = rx;
+                done
+            } else {
+                None
+            };
+            let item = Item { line, done };
+            match self.queue.try_send(item) {
+                Ok(()) => {}
+                Err(TrySendError::Full(back)) if self.durability != Durability::Drop => {
+                    waited.get_or_insert_with(|| {
+                        self.metrics.log_waits.fetch_add(1, Ordering::Relaxed);
+                        Instant::now()
+                    });
+                    if self.queue.send(back).is_err() {
+                        self.metrics.log_dropped.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                Err(_) => {
+                    self.metrics.log_dropped.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+        self.waited(waited);
+        if let Some(synced) = synced {
+            let _ = synced.blocking_recv();
+        }
+    }
+
+    fn done_channel(&self) -> (Option<oneshot::Sender<()>>, Option<oneshot::Receiver<()>>) {
+        if self.durability == Durability::Sync {
+            let (tx, rx) = oneshot::channel();
+            (Some(tx), Some(rx))
+        } else {
+            (None, None)
+        }
+    }
+
+    fn waited(&self, since: Option<Instant>) {
+        if let Some(t) = since {
+            let micros = t.elapsed().as_micros().min(u128::from(u64::MAX)) as u64;
+            self.metrics
+                .log_wait_micros
+                .fetch_add(micros, Ordering::Relaxed);
         }
     }
 }
@@ -88,38 +185,63 @@ enum Sink {
 /// Batches at most this many bytes into one write.
 const BATCH_BYTES: usize = 256 * 1024;
 
-fn write_loop(rx: Receiver<Vec<u8>>, mut sink: Sink, metrics: &Metrics) {
+fn write_loop(rx: Receiver<Item>, mut sink: Sink, durability: Durability, metrics: &Metrics) {
     let mut batch: Vec<u8> = Vec::with_capacity(BATCH_BYTES);
+    let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
     while let Ok(first) = rx.recv() {
         batch.clear();
         let mut lines = 0u64;
-        let mut add = |line: Vec<u8>, batch: &mut Vec<u8>| {
-            batch.extend_from_slice(&line);
+        let mut add = |item: Item, batch: &mut Vec<u8>| {
+            batch.extend_from_slice(&item.line);
             batch.push(b'\n');
             lines += 1;
+            waiting.extend(item.done);
         };
         add(first, &mut batch);
         while batch.len() < BATCH_BYTES {
             match rx.try_recv() {
-                Ok(line) => add(line, &mut batch),
+                Ok(item) => add(item, &mut batch),
                 Err(_) => break,
             }
         }
-        let written = match &mut sink {
-            Sink::Stdout => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(&batch).and_then(|()| out.flush())
+        let sync = durability == Durability::Sync;
+        let mut pause = Duration::from_millis(10);
+        loop {
+            let written = match &mut sink {
+                Sink::Stdout => {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&batch).and_then(|()| out.flush())
+                }
+                Sink::File(f) => f.write_batch(&batch, sync),
+            };
+            match written {
+                Ok(()) => {
+                    metrics.log_written.fetch_add(lines, Ordering::Relaxed);
+                    if sync {
+                        metrics.log_syncs.fetch_add(1, Ordering::Relaxed);
+                    }
+                    break;
+                }
+                Err(e) if durability == Durability::Drop => {
+                    metrics.log_dropped.fetch_add(lines, Ordering::Relaxed);
+                    eprintln!("edict serve: cannot write the decision log: {e}");
+                    break;
+                }
+                Err(e) => {
+                    // Lines are never dropped in this mode: the batch is tried again, and the
+                    // queue filling up makes requests wait meanwhile.
+                    metrics.log_write_errors.fetch_add(1, Ordering::Relaxed);
+                    eprintln!(
+                        "edict serve: cannot write the decision log ({e}); trying again in {} ms",
+                        pause.as_millis()
+                    );
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
             }
-            Sink::File(f) => f.write_batch(&batch),
-        };
-        match written {
-            Ok(()) => {
-                metrics.log_written.fetch_add(lines, Ordering::Relaxed);
-            }
-            Err(e) => {
-                metrics.log_dropped.fetch_add(lines, Ordering::Relaxed);
-                eprintln!("edict serve: cannot write the decision log: {e}");
-            }
+        }
+        for done in waiting.drain(..) {
+            let _ = done.send(());
         }
     }
 }
@@ -135,6 +257,14 @@ struct Rotating {
 impl Rotating {
     fn open(path: &Path, max_bytes: u64, keep: usize) -> Result<Rotating, String> {
         let name = || path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!(
+                    "cannot make the decision log's folder `{}`: {e}",
+                    dir.display()
+                )
+            })?;
+        }
         repair(path).map_err(|e| format!("cannot repair the decision log `{}`: {e}", name()))?;
         let file = OpenOptions::new()
             .create(true)
@@ -151,13 +281,25 @@ impl Rotating {
         })
     }
 
-    fn write_batch(&mut self, batch: &[u8]) -> std::io::Result<()> {
+    /// Appends whole lines; with `sync`, waits until they are on the disk.
+    fn write_batch(&mut self, batch: &[u8], sync: bool) -> std::io::Result<()> {
         if self.size > 0 && self.size + batch.len() as u64 > self.max_bytes {
             self.rotate()?;
         }
-        // One write of whole lines: a crash cannot leave half of one. A write that fails
-        // part way (a full disk) is cut back, so the next batch starts on a line of its own.
-        if let Err(e) = self.file.write_all(batch) {
+        // One write of whole lines: a crash cannot leave half of one. A write (or sync) that
+        // fails part way (a full disk) is cut back, so that the batch can be written again
+        // whole and the next one starts on a line of its own.
+        let written =
+            self.file.write_all(batch).and_then(
+                |()| {
+                    if sync {
+                        self.file.sync_data()
+                    } else {
+                        Ok(())
+                    }
+                },
+            );
+        if let Err(e) = written {
             let _ = self.file.set_len(self.size);
             return Err(e);
         }
@@ -259,10 +401,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("d.jsonl");
         let mut r = Rotating::open(&p, 20, 2).unwrap();
-        r.write_batch(b"{\"n\":0000000001}\n").unwrap();
+        r.write_batch(b"{\"n\":0000000001}\n", false).unwrap();
         std::fs::remove_file(&p).unwrap();
         // The next batch needs a rotation, and the file to rotate is gone.
-        r.write_batch(b"{\"n\":0000000002}\n").unwrap();
+        r.write_batch(b"{\"n\":0000000002}\n", true).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"n\":0000000002}\n");
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -275,7 +417,7 @@ mod tests {
         let p = dir.join("d.jsonl");
         let mut r = Rotating::open(&p, 20, 2).unwrap();
         for i in 0..10 {
-            r.write_batch(format!("{{\"n\":{i:04}}}\n").as_bytes())
+            r.write_batch(format!("{{\"n\":{i:04}}}\n").as_bytes(), i % 2 == 0)
                 .unwrap();
         }
         let mut names: Vec<String> = std::fs::read_dir(&dir)

@@ -34,6 +34,14 @@ pub struct Metrics {
     pub reload_failures: AtomicU64,
     pub log_written: AtomicU64,
     pub log_dropped: AtomicU64,
+    /// Lines (or batches' lines) that found the log's queue full and waited for room.
+    pub log_waits: AtomicU64,
+    /// Microseconds requests spent waiting for room in the log's queue.
+    pub log_wait_micros: AtomicU64,
+    /// Syncs of the log file to the disk (`--decision-log-durability sync`).
+    pub log_syncs: AtomicU64,
+    /// Writes of the log that failed and were tried again (`wait` and `sync` never drop).
+    pub log_write_errors: AtomicU64,
     pub connections: AtomicU64,
 }
 
@@ -133,7 +141,10 @@ impl Metrics {
             ("edict_reloads_total", "Policy versions loaded after the first.", &self.reloads),
             ("edict_reload_failures_total", "Reloads refused (the version did not load, validate or check); the previous version kept serving.", &self.reload_failures),
             ("edict_decision_log_written_total", "Decision log lines written.", &self.log_written),
-            ("edict_decision_log_dropped_total", "Decision log lines dropped because the log's queue was full.", &self.log_dropped),
+            ("edict_decision_log_dropped_total", "Decision log lines dropped because the log's queue was full (durability drop) or the write failed.", &self.log_dropped),
+            ("edict_decision_log_waits_total", "Decision log lines that found the log's queue full and waited for room (durability wait or sync).", &self.log_waits),
+            ("edict_decision_log_syncs_total", "Syncs of the decision log to the disk (durability sync).", &self.log_syncs),
+            ("edict_decision_log_write_errors_total", "Writes of the decision log that failed and were tried again (durability wait or sync).", &self.log_write_errors),
             ("edict_connections_total", "Connections accepted.", &self.connections),
         ];
         for (name, help, c) in counters {
@@ -143,6 +154,11 @@ impl Metrics {
                 get(c)
             );
         }
+        let _ = writeln!(
+            out,
+            "# HELP edict_decision_log_wait_seconds_total Time requests spent waiting for room in the decision log's queue.\n# TYPE edict_decision_log_wait_seconds_total counter\nedict_decision_log_wait_seconds_total {}",
+            get(&self.log_wait_micros) as f64 / 1e6
+        );
         let _ = writeln!(
             out,
             "# HELP edict_policy_info The policy version being served.\n# TYPE edict_policy_info gauge\nedict_policy_info{{artifact_sha256=\"{artifact_sha256}\"}} 1"

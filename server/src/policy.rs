@@ -8,7 +8,9 @@ use edict_compiler::Analysis;
 use edict_runtime::{Artifact, Engine};
 use serde_json::{json, Value as Json};
 
-use crate::config::PolicySource;
+use edict_runtime::store::{hex, ArtifactStore};
+
+use crate::config::{Config, PolicySource};
 
 /// A policy version, ready to answer.
 pub struct Policy {
@@ -40,17 +42,29 @@ impl LoadFailure {
 }
 
 impl Policy {
-    /// Loads, validates (and for files, checks and compiles) a version.
-    /// Loads a version; with `run_tests`, one whose own tests fail is refused.
-    pub fn load(source: &PolicySource, run_tests: bool) -> Result<Policy, LoadFailure> {
-        let (artifact, files) = match source {
+    /// Loads, validates (and for files, checks and compiles) a version; with `run_tests`, one
+    /// whose own tests fail is refused. With an artifact store, the version is kept in it
+    /// before it answers anything, and one that cannot be kept is refused: every logged
+    /// decision can then be replayed under the version that made it.
+    pub fn load(config: &Config) -> Result<Policy, LoadFailure> {
+        let (artifact, files) = match &config.source {
             PolicySource::Artifact(path) => (read_artifact(path)?, 0),
-            PolicySource::Paths(paths) => compile(paths, run_tests)?,
+            PolicySource::Paths(paths) => compile(paths, config.run_tests)?,
         };
         let bytes = artifact
             .to_bytes()
             .map_err(|e| LoadFailure::new(format!("cannot encode the artifact: {e}")))?;
         let sha256 = hex(&edict_runtime::artifact::sha256(&bytes));
+        if let Some(dir) = &config.artifact_store {
+            ArtifactStore::open(dir)
+                .and_then(|s| s.put(&bytes))
+                .map_err(|e| {
+                    LoadFailure::new(format!(
+                        "cannot keep the artifact in the store `{}`: {e}",
+                        dir.display()
+                    ))
+                })?;
+        }
         let engine = Engine::new(artifact)
             .map_err(|e| LoadFailure::new(format!("the artifact is not valid: {e}")))?;
         let answer_suffix = format!(",\"artifact_sha256\":\"{sha256}\"}}").into_bytes();
@@ -188,10 +202,6 @@ fn tested(analysis: &Analysis, artifact: &Artifact) -> Result<(), LoadFailure> {
             })
             .collect(),
     })
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A time as RFC 3339 in UTC, to the millisecond.

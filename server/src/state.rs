@@ -63,7 +63,7 @@ impl Shared {
     /// can take a while: call it from a blocking task).
     pub fn reload(&self) -> Result<Json, LoadFailure> {
         let _one = self.reloading.lock();
-        match Policy::load(&self.config.source, self.config.run_tests) {
+        match Policy::load(&self.config) {
             Ok(p) => {
                 let summary = json!({
                     "artifact_sha256": p.sha256,

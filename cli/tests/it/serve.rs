@@ -4,6 +4,8 @@
 //! flight; `kill -9` while logging, after which the log still reads line by line.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "serve/replay.rs"]
+mod replay;
 #[path = "serve/standards.rs"]
 mod standards;
 

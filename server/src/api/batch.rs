@@ -247,6 +247,7 @@ impl Job {
         let engine = &self.policy.engine;
         let mut out = Vec::with_capacity(chunk.len() * 2);
         let mut decided = 0u64;
+        let mut logged = Vec::new();
         for (i, line) in chunk.split(|&b| b == b'\n').enumerate() {
             let n = first_line + i;
             let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -263,9 +264,9 @@ impl Job {
             match engine.decide_json(self.decision, line, &mut out) {
                 Ok(_) => {
                     decided += 1;
-                    if let Some(log) = &self.shared.log {
+                    if self.shared.log.is_some() {
                         let id = format!("{}:{n}", self.request_id);
-                        log.push(log_line(
+                        logged.push(log_line(
                             &id,
                             &self.name,
                             &self.policy.sha256,
@@ -280,6 +281,13 @@ impl Job {
                 }
             }
             out.push(b'\n');
+        }
+        // The chunk's lines are logged together: with durability `sync`, its answers leave
+        // only once they are on the disk.
+        if let Some(log) = &self.shared.log {
+            if !logged.is_empty() {
+                log.record_blocking(logged);
+            }
         }
         self.shared
             .metrics

@@ -69,7 +69,8 @@ async fn answer(ctx: &Ctx, name: &str, req: Request<Incoming>) -> Result<Respons
     }
     shared.metrics.decisions.fetch_add(1, Ordering::Relaxed);
     if let Some(log) = &shared.log {
-        log.push(log_line(&ctx.request_id, name, &policy.sha256, &body, &out));
+        log.record(log_line(&ctx.request_id, name, &policy.sha256, &body, &out))
+            .await;
     }
     Ok(bytes_response(StatusCode::OK, "application/json", out))
 }
