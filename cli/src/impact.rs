@@ -5,15 +5,15 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use edict_impact::datafusion::prelude::{SessionConfig, SessionContext};
-use edict_impact::impact::ChangedRows;
+use edict_impact::impact::{changed_schema, ChangedSink};
 use edict_impact::{render, ImpactError, Options, Sides};
 use edict_runtime::diff::{diff_with, DecisionDiff};
 use edict_runtime::Engine;
 
-use crate::build::{write_atomically, write_atomically_with};
+use crate::build::write_atomically;
 use crate::output::{stderr, stdout};
 use crate::Outcome;
 
@@ -155,14 +155,22 @@ pub fn run(args: Args, color: bool) -> Outcome {
     } else {
         None
     };
+    let sink = match args.changed_rows {
+        Some(path) => match ParquetRows::create(path, &changed_schema(&schema)) {
+            Ok(s) => Some(Arc::new(Mutex::new(s))),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
     let decided = rt.block_on(edict_impact::impact(
         sides,
         table,
         &options,
-        args.changed_rows.is_some(),
+        sink.clone()
+            .map(|s| s as Arc<Mutex<dyn ChangedSink>>),
     ));
     drop(bar);
-    let (report, rows) = match decided {
+    let report = match decided {
         Ok(r) => r,
         Err(ImpactError::Query(e)) => {
             let files: Vec<String> = args
@@ -180,8 +188,13 @@ pub fn run(args: Args, color: bool) -> Outcome {
         }
         Err(e) => return fail(e),
     };
-    if let (Some(path), Some(rows)) = (args.changed_rows, rows) {
-        if let Err(e) = write_parquet(path, rows) {
+    if let Some(sink) = sink {
+        let finished = Arc::try_unwrap(sink)
+            .ok()
+            .and_then(|m| m.into_inner().ok())
+            .ok_or_else(|| ImpactError::Usage("the changed rows' writer is still in use".into()))
+            .and_then(ParquetRows::finish);
+        if let Err(e) = finished {
             return fail(e);
         }
     }
@@ -203,16 +216,71 @@ pub fn run(args: Args, color: bool) -> Outcome {
     Outcome::Ok
 }
 
-/// The changed rows as one Parquet file, written to a temporary file and renamed.
-fn write_parquet(path: &Path, rows: ChangedRows) -> Result<(), ImpactError> {
-    use edict_impact::datafusion::parquet::arrow::ArrowWriter;
-    let failed = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
-    write_atomically_with(path, |file| {
-        let mut w = ArrowWriter::try_new(file, rows.schema, None).map_err(|e| failed(&e))?;
-        for b in &rows.batches {
-            w.write(b).map_err(|e| failed(&e))?;
-        }
-        w.close().map(|_| ()).map_err(|e| failed(&e))
-    })
-    .map_err(|e| ImpactError::Usage(format!("cannot write `{}`: {e}", path.display())))
+/// The changed rows as one Parquet file, streamed into a temporary file beside it as they are
+/// found, then synced and renamed into place: a reader never sees half of one, and a run that
+/// fails leaves any earlier file as it was.
+struct ParquetRows {
+    writer: edict_impact::datafusion::parquet::arrow::ArrowWriter<std::fs::File>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl ParquetRows {
+    fn create(
+        path: &Path,
+        schema: &edict_impact::datafusion::arrow::datatypes::Schema,
+    ) -> Result<ParquetRows, ImpactError> {
+        let cannot = |e: &dyn std::fmt::Display| {
+            ImpactError::Usage(format!("cannot write `{}`: {e}", path.display()))
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("rows");
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&tmp).map_err(|e| cannot(&e))?;
+        let writer = edict_impact::datafusion::parquet::arrow::ArrowWriter::try_new(
+            file,
+            Arc::new(schema.clone()),
+            None,
+        )
+        .map_err(|e| cannot(&e))?;
+        Ok(ParquetRows {
+            writer,
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn finish(self) -> Result<(), ImpactError> {
+        let ParquetRows { writer, tmp, path } = self;
+        let done = writer
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+            .and_then(|f| f.sync_all())
+            .and_then(|()| std::fs::rename(&tmp, &path));
+        done.map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            ImpactError::Usage(format!("cannot write `{}`: {e}", path.display()))
+        })
+    }
+}
+
+impl ChangedSink for ParquetRows {
+    fn write(
+        &mut self,
+        batch: edict_impact::datafusion::arrow::record_batch::RecordBatch,
+    ) -> Result<(), ImpactError> {
+        self.writer.write(&batch).map_err(|e| {
+            ImpactError::Usage(format!("cannot write `{}`: {e}", self.path.display()))
+        })
+    }
+}
+
+impl Drop for ParquetRows {
+    fn drop(&mut self) {
+        // Not finished (the run failed): the temporary file goes; a finished one was renamed.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
 }

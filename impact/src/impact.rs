@@ -202,13 +202,28 @@ struct Plan {
     shown: Vec<usize>,
     changes: Vec<Change>,
     template: Report,
-    changed_rows: Option<Arc<Mutex<ChangedRows>>>,
+    changed_schema: SchemaRef,
+    changed_rows: Option<Arc<Mutex<dyn ChangedSink>>>,
 }
 
-/// Where changed rows go (`--changed-rows FILE`), with what each side answered.
+/// Where changed rows go (`--changed-rows FILE`) as they are found, each batch with the
+/// table's columns and what each side answered ([`changed_schema`]); a file writer streams
+/// them, so that any number of changed rows takes the memory of a batch.
+pub trait ChangedSink: Send {
+    fn write(&mut self, batch: RecordBatch) -> Result<(), ImpactError>;
+}
+
+/// Changed rows kept in memory (for tests and small tables).
 pub struct ChangedRows {
     pub schema: SchemaRef,
     pub batches: Vec<RecordBatch>,
+}
+
+impl ChangedSink for ChangedRows {
+    fn write(&mut self, batch: RecordBatch) -> Result<(), ImpactError> {
+        self.batches.push(batch);
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for ChangedRows {
@@ -229,14 +244,14 @@ pub struct Sides {
     pub changes: Vec<Change>,
 }
 
-/// Runs the table under both versions. With `keep_changed`, the changed rows are kept too
-/// (with `before`, `after`, `region` and `because` columns).
+/// Runs the table under both versions. With a sink, the changed rows go there too, as they are
+/// found (with `before`, `after`, `region` and `because` columns: [`changed_schema`]).
 pub async fn impact(
     sides: Sides,
     table: DataFrame,
     options: &Options,
-    keep_changed: bool,
-) -> Result<(Report, Option<ChangedRows>), ImpactError> {
+    changed_rows: Option<Arc<Mutex<dyn ChangedSink>>>,
+) -> Result<Report, ImpactError> {
     let schema: Schema = table.schema().as_arrow().clone();
     let (Some(old_id), Some(new_id)) = (
         sides.old.decision_id(&sides.decision),
@@ -336,13 +351,6 @@ pub async fn impact(
         options_examples: options.examples,
         ..Report::default()
     };
-    let changed_schema = Arc::new(changed_schema(&schema));
-    let changed_rows = keep_changed.then(|| {
-        Arc::new(Mutex::new(ChangedRows {
-            schema: Arc::clone(&changed_schema),
-            batches: Vec::new(),
-        }))
-    });
     let plan = Arc::new(Plan {
         old: sides.old,
         new: sides.new,
@@ -355,7 +363,8 @@ pub async fn impact(
         shown,
         changes: sides.changes,
         template: template.clone(),
-        changed_rows: changed_rows.clone(),
+        changed_schema: Arc::new(changed_schema(&schema)),
+        changed_rows,
     });
     let streams = table.execute_stream_partitioned().await?;
     let mut tasks = Vec::new();
@@ -384,16 +393,11 @@ pub async fn impact(
             .map_err(|e| ImpactError::Usage(format!("a worker failed: {e}")))??;
         report.merge(part);
     }
-    drop(plan);
-    let rows = match changed_rows {
-        Some(rows) => Arc::try_unwrap(rows).ok().and_then(|m| m.into_inner().ok()),
-        None => None,
-    };
-    Ok((report, rows))
+    Ok(report)
 }
 
-/// The table's columns, then what each side answered and why it changed.
-fn changed_schema(schema: &Schema) -> Schema {
+/// The changed rows' columns: the table's, then what each side answered and why it changed.
+pub fn changed_schema(schema: &Schema) -> Schema {
     let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
     for name in ["before", "after", "because"] {
         fields.push(Field::new(format!("edict_{name}"), DataType::Utf8, true));
@@ -531,11 +535,10 @@ impl Plan {
                     columns.push(Arc::new(StringArray::from(e)));
                 }
                 columns.push(Arc::new(UInt32Array::from(regions)));
-                let mut rows = rows
-                    .lock()
-                    .map_err(|_| ImpactError::Usage("a worker failed".into()))?;
-                let out = RecordBatch::try_new(Arc::clone(&rows.schema), columns)?;
-                rows.batches.push(out);
+                let out = RecordBatch::try_new(Arc::clone(&self.changed_schema), columns)?;
+                rows.lock()
+                    .map_err(|_| ImpactError::Usage("a worker failed".into()))?
+                    .write(out)?;
             }
         }
         Ok(())

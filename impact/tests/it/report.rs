@@ -2,11 +2,11 @@
 //! table of crossings with weights, unknown ports and missing days; every row counted once,
 //! changed rows credited to the amendment, in every format.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use edict_impact::datafusion::arrow::array::{ArrayRef, Date32Array, Int64Array, StringArray};
 use edict_impact::datafusion::prelude::DataFrame;
-use edict_impact::impact::ChangedRows;
+use edict_impact::impact::{changed_schema, ChangedRows, ChangedSink};
 use edict_impact::{chart, render, Options, Report, Sides};
 use edict_runtime::diff::{diff, DecisionDiff};
 use edict_runtime::Engine;
@@ -37,6 +37,13 @@ fn crossings() -> DataFrame {
 }
 
 fn run(old: Engine, new: Engine, keep: bool) -> (Report, Option<ChangedRows>) {
+    let table = crossings();
+    let rows = keep.then(|| {
+        Arc::new(Mutex::new(ChangedRows {
+            schema: Arc::new(changed_schema(table.schema().as_arrow())),
+            batches: Vec::new(),
+        }))
+    });
     let changes = diff(&old, &new)
         .into_iter()
         .find_map(|d| match d {
@@ -56,7 +63,10 @@ fn run(old: Engine, new: Engine, keep: bool) -> (Report, Option<ChangedRows>) {
         examples: 3,
         ..Options::default()
     };
-    block_on(edict_impact::impact(sides, crossings(), &options, keep)).unwrap()
+    let sink = rows.clone().map(|r| r as Arc<Mutex<dyn ChangedSink>>);
+    let report = block_on(edict_impact::impact(sides, table, &options, sink)).unwrap();
+    let rows = rows.map(|r| Arc::try_unwrap(r).ok().unwrap().into_inner().unwrap());
+    (report, rows)
 }
 
 #[test]
