@@ -166,8 +166,7 @@ pub fn run(args: Args, color: bool) -> Outcome {
         sides,
         table,
         &options,
-        sink.clone()
-            .map(|s| s as Arc<Mutex<dyn ChangedSink>>),
+        sink.clone().map(|s| s as Arc<Mutex<dyn ChangedSink>>),
     ));
     drop(bar);
     let report = match decided {
@@ -220,7 +219,8 @@ pub fn run(args: Args, color: bool) -> Outcome {
 /// found, then synced and renamed into place: a reader never sees half of one, and a run that
 /// fails leaves any earlier file as it was.
 struct ParquetRows {
-    writer: edict_impact::datafusion::parquet::arrow::ArrowWriter<std::fs::File>,
+    /// `None` once finished.
+    writer: Option<edict_impact::datafusion::parquet::arrow::ArrowWriter<std::fs::File>>,
     tmp: PathBuf,
     path: PathBuf,
 }
@@ -247,23 +247,22 @@ impl ParquetRows {
         )
         .map_err(|e| cannot(&e))?;
         Ok(ParquetRows {
-            writer,
+            writer: Some(writer),
             tmp,
             path: path.to_path_buf(),
         })
     }
 
-    fn finish(self) -> Result<(), ImpactError> {
-        let ParquetRows { writer, tmp, path } = self;
-        let done = writer
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))
-            .and_then(|f| f.sync_all())
-            .and_then(|()| std::fs::rename(&tmp, &path));
-        done.map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            ImpactError::Usage(format!("cannot write `{}`: {e}", path.display()))
-        })
+    fn finish(mut self) -> Result<(), ImpactError> {
+        let done = match self.writer.take() {
+            Some(w) => w
+                .into_inner()
+                .map_err(|e| std::io::Error::other(e.to_string()))
+                .and_then(|f| f.sync_all())
+                .and_then(|()| std::fs::rename(&self.tmp, &self.path)),
+            None => Ok(()),
+        };
+        done.map_err(|e| ImpactError::Usage(format!("cannot write `{}`: {e}", self.path.display())))
     }
 }
 
@@ -272,15 +271,20 @@ impl ChangedSink for ParquetRows {
         &mut self,
         batch: edict_impact::datafusion::arrow::record_batch::RecordBatch,
     ) -> Result<(), ImpactError> {
-        self.writer.write(&batch).map_err(|e| {
-            ImpactError::Usage(format!("cannot write `{}`: {e}", self.path.display()))
-        })
+        let path = &self.path;
+        match &mut self.writer {
+            Some(w) => w
+                .write(&batch)
+                .map_err(|e| ImpactError::Usage(format!("cannot write `{}`: {e}", path.display()))),
+            None => Ok(()),
+        }
     }
 }
 
 impl Drop for ParquetRows {
     fn drop(&mut self) {
-        // Not finished (the run failed): the temporary file goes; a finished one was renamed.
+        // The temporary file goes, whether the run failed or the file was renamed already
+        // (then there is none).
         let _ = std::fs::remove_file(&self.tmp);
     }
 }

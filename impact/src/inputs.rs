@@ -328,14 +328,52 @@ pub fn fitting(
         .collect();
     match fits.as_slice() {
         [one] => Ok(one.to_string()),
-        [] => Err(format!(
-            "the table's columns feed none of the decisions ({}); name one with `--decision` to \
-             see what is missing",
-            names.join(", ")
-        )),
+        [] => {
+            // The decision most of whose inputs have a column of their name: most likely the
+            // one meant, and what it lacks is the error to show.
+            let columns: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            let closest = (0..names.len())
+                .map(|i| (named_inputs(engine, i as u32, &columns), i))
+                .filter(|((found, total), _)| *found > 0 && 2 * found >= *total)
+                .max_by_key(|((found, total), i)| {
+                    (*found, std::cmp::Reverse(*total), std::cmp::Reverse(*i))
+                });
+            let mut why = format!(
+                "the table's columns feed none of the decisions ({})",
+                names.join(", ")
+            );
+            match closest {
+                Some(((found, total), i)) => {
+                    if let Err(e) = Binding::new(engine, i as u32, schema, renames) {
+                        why.push_str(&format!(
+                            "; the closest is `{}` ({found} of its {total} inputs have a column), and {e}",
+                            names[i]
+                        ));
+                    }
+                }
+                None => why.push_str("; name one with `--decision` to see what is missing"),
+            }
+            Err(why)
+        }
         many => Err(format!(
             "the table's columns feed several decisions ({}); name one with `--decision`",
             many.join(", ")
         )),
     }
+}
+
+/// How many of a decision's leaf inputs have a column named after them, of how many.
+fn named_inputs(engine: &Engine, decision: u32, columns: &[&str]) -> (usize, usize) {
+    let leaves = leaves(engine, decision);
+    let found = leaves
+        .iter()
+        .filter(|l| {
+            let last = l.path.rsplit('.').next().unwrap_or(&l.path);
+            let underscored = l.path.replace('.', "_");
+            columns
+                .iter()
+                .any(|c| *c == l.path || *c == underscored || *c == last)
+        })
+        .count();
+    (found, leaves.len())
 }

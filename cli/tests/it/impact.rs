@@ -210,6 +210,52 @@ fn bad_tables_are_clear_errors() {
     assert!(err.contains("`nowhere.parquet` does not exist"), "{err}");
 }
 
+/// Parquet files with a column missing or of the wrong type (written by DataFusion itself,
+/// through `edict sql` and `COPY`): without `--decision`, the error names the decision the
+/// table comes closest to feeding and what it lacks.
+#[test]
+fn bad_parquet_files_name_the_column_and_the_input() {
+    let dir = tempdir("impact-bad-parquet");
+    let copy = |select: &str, name: &str| {
+        let out = dir.join(name);
+        let query = format!(
+            "COPY ({select} FROM c) TO '{}' STORED AS PARQUET",
+            out.display()
+        );
+        let table = format!("c={TRAFFIC}");
+        let (code, _, err) = edict(&["sql", &query, "--table", &table, "--policy", "policies"]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let missing = copy(
+        "SELECT nationality, origin, arrival_port, onward_destination, onward_departure",
+        "missing.parquet",
+    );
+    let mistyped = copy(
+        "SELECT nationality, origin, arrival_port, CAST(arrival AS BIGINT) AS arrival, \
+         onward_destination, onward_departure",
+        "mistyped.parquet",
+    );
+    let mut errors = String::new();
+    for file in [&missing, &mistyped] {
+        let (code, out, err) = edict(&[
+            "impact",
+            "policies",
+            "--old-before",
+            "2025-11-05",
+            "--traffic",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(out.is_empty(), "{out}");
+        for line in err.lines().filter(|l| !l.starts_with("checked:")) {
+            errors.push_str(line);
+            errors.push('\n');
+        }
+    }
+    insta::assert_snapshot!("bad_parquet", errors);
+}
+
 /// The shipped traffic file is what `edict traffic` writes from the shipped mix.
 #[test]
 fn the_shipped_traffic_is_generated_from_the_shipped_mix() {
