@@ -26,7 +26,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 # --- 1. impact ---------------------------------------------------------------------------
 crossings=$D/crossings-$ROWS.parquet
 if [ ! -f "$crossings" ]; then
-  "$E" traffic --mix examples/traffic/mix.json --from 2025-01-01 --days 365 --rows "$ROWS" \
+  "$E" traffic --mix examples/traffic/mix.json --policy policies --from 2025-01-01 --days 365 --rows "$ROWS" \
     --seed 1 -o "$crossings" >&2
 fi
 # The stand-in: visa-free transit when the nationality is one of a list and the port one of a

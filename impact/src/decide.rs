@@ -3,7 +3,9 @@
 //! values, and each distinct combination is decided once by the engine. No JSON is written or
 //! read per row.
 
-use std::collections::HashMap;
+// foldhash's maps (DataFusion's own): the keys are the batch's codes and values, hashed for
+// every row.
+use datafusion::common::HashMap;
 
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Date32Array, Date64Array, Int64Array, StringArray,
@@ -410,8 +412,7 @@ fn build(
                 .artifact()
                 .records
                 .get(*r as usize)
-                .map(|rec| rec.fields.clone())
-                .unwrap_or_default();
+                .map_or(&[][..], |rec| &rec.fields[..]);
             Value::Record(
                 fields
                     .iter()

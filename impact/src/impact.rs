@@ -15,7 +15,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::prelude::DataFrame;
 use edict_runtime::diff::{answer_side, refused_side, Change, Side};
-use edict_runtime::{Engine, TypeDesc};
+use edict_runtime::{Engine, TypeDesc, Verdict};
 use futures::StreamExt;
 
 use crate::decide::{Decided, Decider, RowError};
@@ -373,9 +373,10 @@ pub async fn impact(
         let progress = options.progress.clone();
         tasks.push(tokio::spawn(async move {
             let mut report = plan.template.clone();
+            let mut memo = SideMemo::default();
             while let Some(batch) = stream.next().await {
                 let batch = batch?;
-                plan.batch(&batch, &mut report)?;
+                plan.batch(&batch, &mut report, &mut memo)?;
                 if let Some(p) = &progress {
                     p.items.fetch_add(
                         batch.num_rows() as u64,
@@ -409,17 +410,43 @@ pub fn changed_schema(schema: &Schema) -> Schema {
 /// What happened to one distinct pair of combinations.
 #[derive(Clone)]
 enum Class {
-    Same(Side),
+    Same(Arc<Side>),
     Changed {
-        before: Side,
-        after: Side,
+        before: Arc<Side>,
+        after: Arc<Side>,
         region: Option<usize>,
     },
     Undecided(String, RowError),
 }
 
+/// Each side's answers in the diff's terms, by verdict: a side depends on the decision and the
+/// verdict only, so each is built (from the answer's JSON) once per task, not once per row.
+#[derive(Default)]
+struct SideMemo {
+    old: HashMap<Verdict, Arc<Side>>,
+    new: HashMap<Verdict, Arc<Side>>,
+}
+
+fn side_of(
+    memo: &mut HashMap<Verdict, Arc<Side>>,
+    engine: &Engine,
+    answer: &edict_runtime::Answer,
+) -> Arc<Side> {
+    if let Some(s) = memo.get(&answer.verdict) {
+        return Arc::clone(s);
+    }
+    let side = Arc::new(answer_side(engine, answer).unwrap_or_else(refused_side));
+    memo.insert(answer.verdict.clone(), Arc::clone(&side));
+    side
+}
+
 impl Plan {
-    fn batch(&self, batch: &RecordBatch, report: &mut Report) -> Result<(), ImpactError> {
+    fn batch(
+        &self,
+        batch: &RecordBatch,
+        report: &mut Report,
+        memo: &mut SideMemo,
+    ) -> Result<(), ImpactError> {
         let new = Decider::new(&self.new, self.new_id, self.new_binding.clone()).decide(batch);
         let old = Decider::new(&self.old, self.old_id, self.old_binding.clone()).decide(batch);
         let weights: Option<Float64Array> = match self.weight {
@@ -457,22 +484,34 @@ impl Plan {
         let example = |r: usize| -> (u64, Vec<String>) {
             hashed(self.shown.iter().map(|c| text(*c, r)).collect())
         };
-        let mut classes: HashMap<(u32, u32), Class> = HashMap::new();
+        // Each distinct pair of combinations is classified once; rows answered alike are
+        // counted per class and added to the report once per batch.
+        let mut class_index: HashMap<(u32, u32), usize> = HashMap::new();
+        let mut classes: Vec<Class> = Vec::new();
+        let mut same: Vec<Tally> = Vec::new();
         let mut keep = Vec::new();
         let mut extra: [Vec<Option<String>>; 3] = Default::default();
         let mut regions = Vec::new();
         for r in 0..batch.num_rows() {
             let pair = (old.rows[r], new.rows[r]);
-            let class = classes
-                .entry(pair)
-                .or_insert_with(|| self.classify(&old, &new, pair))
-                .clone();
+            let ci = match class_index.get(&pair) {
+                Some(&i) => i,
+                None => {
+                    classes.push(self.classify(&old, &new, pair, memo));
+                    same.push(Tally::default());
+                    class_index.insert(pair, classes.len() - 1);
+                    classes.len() - 1
+                }
+            };
             let w = weight_of(r);
             report.total.add(w);
-            match class {
-                Class::Same(side) => report.unchanged.entry(side).or_default().add(w),
+            match &classes[ci] {
+                Class::Same(_) => same[ci].add(w),
                 Class::Undecided(which, e) => {
-                    let u = report.undecided.entry((which, e)).or_default();
+                    let u = report
+                        .undecided
+                        .entry((which.clone(), e.clone()))
+                        .or_default();
                     u.tally.add(w);
                     u.examples.insert(example(r));
                     keep_first(&mut u.examples, report.options_examples);
@@ -482,6 +521,7 @@ impl Plan {
                     after,
                     region,
                 } => {
+                    let region = *region;
                     let day = new.combos[new.rows[r] as usize]
                         .as_ref()
                         .map(|c| c.answer.day)
@@ -489,12 +529,15 @@ impl Plan {
                     report.changed_by_day.entry(day).or_default().add(w);
                     if self.changed_rows.is_some() {
                         keep.push(r);
-                        extra[0].push(Some(words(&before)));
-                        extra[1].push(Some(words(&after)));
+                        extra[0].push(Some(words(before)));
+                        extra[1].push(Some(words(after)));
                         extra[2].push(region.map(|i| self.because(i)));
                         regions.push(region.map(|i| i as u32 + 1));
                     }
-                    let tr = report.changed.entry((before, after)).or_default();
+                    let tr = report
+                        .changed
+                        .entry((before.as_ref().clone(), after.as_ref().clone()))
+                        .or_default();
                     tr.tally.add(w);
                     let rt = tr.regions.entry(region).or_default();
                     rt.tally.add(w);
@@ -518,6 +561,15 @@ impl Plan {
                     rt.examples.insert(example(r));
                     keep_first(&mut rt.examples, report.options_examples);
                 }
+            }
+        }
+        for (class, tally) in classes.iter().zip(&same) {
+            if let (Class::Same(side), true) = (class, tally.rows > 0) {
+                report
+                    .unchanged
+                    .entry(side.as_ref().clone())
+                    .or_default()
+                    .merge(*tally);
             }
         }
         if let Some(rows) = &self.changed_rows {
@@ -559,15 +611,21 @@ impl Plan {
     }
 
     /// Compares the two sides' answers to one pair of combinations.
-    fn classify(&self, old: &Decided, new: &Decided, (o, n): (u32, u32)) -> Class {
+    fn classify(
+        &self,
+        old: &Decided,
+        new: &Decided,
+        (o, n): (u32, u32),
+        memo: &mut SideMemo,
+    ) -> Class {
         let new_combo = match &new.combos[n as usize] {
             Ok(c) => c,
             Err(e) => return Class::Undecided("new".into(), e.clone()),
         };
-        let after = answer_side(&self.new, &new_combo.answer).unwrap_or_else(refused_side);
+        let after = side_of(&mut memo.new, &self.new, &new_combo.answer);
         match &old.combos[o as usize] {
             Ok(old_combo) => {
-                let before = answer_side(&self.old, &old_combo.answer).unwrap_or_else(refused_side);
+                let before = side_of(&mut memo.old, &self.old, &old_combo.answer);
                 // Changed as the diff counts a change: in status or outcome, not in which rule
                 // gave it.
                 if (&before.status, &before.outcome) == (&after.status, &after.outcome) {
@@ -578,7 +636,7 @@ impl Plan {
                 let region = self
                     .changes
                     .iter()
-                    .position(|c| c.before == before && c.after == after && c.contains(at, nat))
+                    .position(|c| c.before == *before && c.after == *after && c.contains(at, nat))
                     .or_else(|| self.changes.iter().position(|c| c.contains(at, nat)));
                 Class::Changed {
                     before,
@@ -589,9 +647,9 @@ impl Plan {
             // The new side reads the row and the old one does not: an entry only the new
             // catalogue has, which the old version refuses (as the diff says).
             Err(e) if self.only_new_catalogue(e) => {
-                let before = refused_side();
+                let before = Arc::new(refused_side());
                 let region = self.changes.iter().position(|c| {
-                    c.before == before
+                    c.before == *before
                         && c.contains_on_new_side(&self.new, self.new_id, &new_combo.inputs)
                 });
                 Class::Changed {
