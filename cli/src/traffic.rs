@@ -67,7 +67,7 @@ fn catalogue_of(engine: &Engine, decision: &str, column: &str) -> Vec<String> {
         .into_iter()
         .find(|l| l.path.rsplit('.').next() == Some(column))
         .map(|l| l.ty);
-    match ty.as_ref().map(edict_impact::inputs::strip) {
+    match ty.as_ref().map(edict_runtime::TypeDesc::without_optional) {
         Some(edict_runtime::TypeDesc::Entity(t)) => engine
             .artifact()
             .catalogue

@@ -17,7 +17,7 @@ use edict_runtime::artifact::ZoneSpec;
 use edict_runtime::{Answer, Engine, RequestError, TypeDesc, Value};
 use serde_json::Value as Json;
 
-use crate::inputs::{strip, Binding, Leaf};
+use crate::inputs::{Binding, Leaf};
 
 /// Why a row cannot be decided: the input and what is wrong with its value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -229,7 +229,7 @@ impl<'e> Decider<'e> {
         null: impl Fn() -> Result<Value, RowError>,
     ) -> Column {
         let n = array.len();
-        let ty = strip(&leaf.ty).clone();
+        let ty = leaf.ty.without_optional().clone();
         // Each row as one number (days, seconds, or the value), and how to make it a value.
         let numbers: Vec<Option<i64>> = match array.data_type() {
             DataType::Boolean => {

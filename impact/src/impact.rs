@@ -19,7 +19,7 @@ use edict_runtime::{Engine, TypeDesc, Verdict};
 use futures::StreamExt;
 
 use crate::decide::{Decided, Decider, RowError};
-use crate::inputs::{strip, Binding};
+use crate::inputs::Binding;
 use crate::ImpactError;
 
 /// What to count and how.
@@ -306,7 +306,7 @@ pub async fn impact(
             .iter()
             .zip(&new_binding.columns)
             .filter(|(l, c)| {
-                c.is_some() && matches!(strip(&l.ty), TypeDesc::Entity(_) | TypeDesc::Enum(_))
+                c.is_some() && matches!(l.ty.without_optional(), TypeDesc::Entity(_) | TypeDesc::Enum(_))
             })
             .map(|(l, _)| vec![l.path.clone()])
             .collect();
@@ -665,7 +665,7 @@ impl Plan {
     /// Whether the old side's error is an entry or enum value its catalogue lacks.
     fn only_new_catalogue(&self, e: &RowError) -> bool {
         self.old_binding.leaves.iter().any(|l| {
-            l.path == e.input && matches!(strip(&l.ty), TypeDesc::Entity(_) | TypeDesc::Enum(_))
+            l.path == e.input && matches!(l.ty.without_optional(), TypeDesc::Entity(_) | TypeDesc::Enum(_))
         })
     }
 }

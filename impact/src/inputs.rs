@@ -136,7 +136,7 @@ fn list(names: &[String]) -> String {
 /// What a leaf's column may be, in words, for errors.
 pub fn expected(engine: &Engine, ty: &TypeDesc) -> String {
     let cat = &engine.artifact().catalogue;
-    match strip(ty) {
+    match ty.without_optional() {
         TypeDesc::Bool => "true/false (a boolean column)".into(),
         TypeDesc::Int => "whole numbers (an integer column)".into(),
         TypeDesc::Date => "dates (a date or timestamp column, or text such as 2025-11-05)".into(),
@@ -158,14 +158,6 @@ pub fn expected(engine: &Engine, ty: &TypeDesc) -> String {
     }
 }
 
-/// The type inside `Optional`.
-pub fn strip(ty: &TypeDesc) -> &TypeDesc {
-    match ty {
-        TypeDesc::Optional(inner) => strip(inner),
-        other => other,
-    }
-}
-
 /// Whether an Arrow type can carry a leaf's values.
 fn carries(ty: &TypeDesc, dt: &DataType) -> bool {
     use DataType as D;
@@ -177,7 +169,7 @@ fn carries(ty: &TypeDesc, dt: &DataType) -> bool {
     if matches!(dt, D::Null) {
         return true;
     }
-    match strip(ty) {
+    match ty.without_optional() {
         TypeDesc::Bool => matches!(dt, D::Boolean),
         TypeDesc::Int => dt.is_integer(),
         TypeDesc::Date => matches!(dt, D::Date32 | D::Date64 | D::Timestamp(..)) || text(dt),

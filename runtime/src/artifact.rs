@@ -156,6 +156,34 @@ pub struct Catalogue {
     pub enums: Vec<EnumType>,
 }
 
+impl Catalogue {
+    /// The name of value `v` of a domain: an entry's name or an enum's variant.
+    pub fn member_name(&self, domain: Domain, v: u32) -> Option<&str> {
+        match domain {
+            Domain::Entity(t) => self
+                .entity_types
+                .get(t as usize)?
+                .entities
+                .get(v as usize)
+                .map(|e| e.name.as_str()),
+            Domain::Enum(e) => self
+                .enums
+                .get(e as usize)?
+                .variants
+                .get(v as usize)
+                .map(String::as_str),
+        }
+    }
+
+    /// How many values a domain has (`None` for a domain the catalogue does not have).
+    pub fn domain_len(&self, domain: Domain) -> Option<usize> {
+        match domain {
+            Domain::Entity(t) => self.entity_types.get(t as usize).map(|t| t.entities.len()),
+            Domain::Enum(e) => self.enums.get(e as usize).map(|e| e.variants.len()),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EntityType {
     pub name: String,

@@ -10,6 +10,7 @@
 //! let answer = engine.decide(d, &inputs)?;
 //! ```
 
+pub mod analysis;
 pub mod artifact;
 pub mod bitset;
 pub mod diff;
@@ -27,7 +28,6 @@ pub mod validate;
 
 pub mod value;
 pub mod verify;
-mod witness;
 pub mod zone;
 
 pub use artifact::{Artifact, LoadError};

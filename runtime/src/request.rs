@@ -546,7 +546,7 @@ impl Engine {
             .attributes
             .iter()
             .enumerate()
-            .filter(|(_, (n, d))| n.starts_with("name") && matches!(strip(d), TypeDesc::Text))
+            .filter(|(_, (n, d))| n.starts_with("name") && matches!(d.without_optional(), TypeDesc::Text))
             .map(|(i, _)| i)
             .collect();
         let by_name = ty.entities.iter().position(|e| {
@@ -593,9 +593,3 @@ impl Engine {
     }
 }
 
-fn strip(t: &TypeDesc) -> &TypeDesc {
-    match t {
-        TypeDesc::Optional(inner) => strip(inner),
-        other => other,
-    }
-}

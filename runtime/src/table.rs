@@ -2,7 +2,7 @@
 
 use crate::artifact::{Atom, Column, DecisionTable, Test};
 use crate::value::{format_date, parse_date};
-use crate::verify::number_type;
+use crate::analysis::number_type;
 use crate::{column_text, Artifact, Engine};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,21 +24,9 @@ fn name_in_domain(a: &Artifact, col: &Column, v: u32) -> String {
     let Column::Category { domain, .. } = col else {
         return v.to_string();
     };
-    match domain {
-        crate::artifact::Domain::Entity(t) => a
-            .catalogue
-            .entity_types
-            .get(*t as usize)
-            .and_then(|t| t.entities.get(v as usize))
-            .map(|e| e.name.clone()),
-        crate::artifact::Domain::Enum(e) => a
-            .catalogue
-            .enums
-            .get(*e as usize)
-            .and_then(|e| e.variants.get(v as usize))
-            .cloned(),
-    }
-    .unwrap_or_else(|| v.to_string())
+    a.catalogue
+        .member_name(*domain, v)
+        .map_or_else(|| v.to_string(), str::to_string)
 }
 
 /// An atom as a table cell on a day: `in transit_ports (65)`, `= hengqin`, `≤ 240h`.

@@ -116,14 +116,7 @@ fn num(
 }
 
 fn domain_len(a: &Artifact, d: Domain) -> Option<usize> {
-    match d {
-        Domain::Entity(t) => a
-            .catalogue
-            .entity_types
-            .get(t as usize)
-            .map(|t| t.entities.len()),
-        Domain::Enum(e) => a.catalogue.enums.get(e as usize).map(|e| e.variants.len()),
-    }
+    a.catalogue.domain_len(d)
 }
 
 /// Whether two of the names are the same (requests name fields and inputs by name).

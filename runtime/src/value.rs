@@ -19,6 +19,16 @@ pub enum TypeDesc {
     Optional(Box<TypeDesc>),
 }
 
+impl TypeDesc {
+    /// The type an optional type holds (`T` for `T?`, however deep); any other type itself.
+    pub fn without_optional(&self) -> &TypeDesc {
+        match self {
+            TypeDesc::Optional(inner) => inner.without_optional(),
+            other => other,
+        }
+    }
+}
+
 /// A value. Dates are days since 1970-01-01, date-times seconds since 1970-01-01T00:00 (civil,
 /// no time zone), durations seconds, periods months.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]

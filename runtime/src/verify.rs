@@ -10,12 +10,16 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use crate::artifact::{Column, DecisionTable, Domain, Hit, NumExpr};
+use crate::analysis::{classes, number_range, Class};
+use crate::artifact::{Column, DecisionTable, Domain, Hit};
 use crate::bitset::RowSet;
 use crate::engine::{ColumnIndex, Engine, Key, Verdict};
-use crate::value::{TypeDesc, Value};
+use crate::value::Value;
 
 mod examples;
+mod gaps;
+mod overlaps;
+mod rules;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
@@ -52,77 +56,6 @@ pub struct Finding {
     /// A request (as JSON) in the region, confirmed by evaluation.
     pub example: Option<Json>,
     pub message: String,
-}
-
-/// A class of one column's values in one slice.
-#[derive(Clone, Debug)]
-pub(crate) struct Class {
-    pub(crate) keys: Vec<Key>,
-    pub(crate) rows: RowSet,
-}
-
-/// The classes of one column's values: values that select the same rows. `Key::Absent` takes
-/// part only when the column's input can be missing (`may_be_absent`): a required input is never
-/// absent, and a class of it alone would stand for requests that cannot be made.
-/// For a column that counts days (`days`), each class's number is a whole day where it can be.
-pub(crate) fn classes(index: &ColumnIndex, may_be_absent: bool, days: bool) -> Vec<Class> {
-    let mut groups: Vec<Class> = Vec::new();
-    let mut add = |key: Key, rows: &RowSet| {
-        if key == Key::Absent && !may_be_absent {
-            return;
-        }
-        match groups.iter_mut().find(|c| c.rows == *rows) {
-            Some(c) => c.keys.push(key),
-            None => groups.push(Class {
-                keys: vec![key],
-                rows: rows.clone(),
-            }),
-        }
-    };
-    match index {
-        ColumnIndex::Category(by) => {
-            let n = by.len().saturating_sub(1);
-            for (i, rows) in by.iter().enumerate() {
-                add(
-                    if i == n {
-                        Key::Absent
-                    } else {
-                        Key::Category(i as u32)
-                    },
-                    rows,
-                );
-            }
-        }
-        ColumnIndex::Number {
-            breaks,
-            regions,
-            absent,
-        } => {
-            for (j, rows) in regions.iter().enumerate() {
-                let lo = j.checked_sub(1).and_then(|k| breaks.get(k)).copied();
-                let rep = crate::witness::representative(lo, breaks.get(j).copied(), days);
-                add(Key::Number(rep), rows);
-            }
-            add(Key::Absent, absent);
-        }
-        ColumnIndex::Flag(f) => {
-            add(Key::Flag(false), &f[0]);
-            add(Key::Flag(true), &f[1]);
-            add(Key::Absent, &f[2]);
-        }
-    }
-    groups
-}
-
-/// The regions a number column's class covers, for words: `[lo, hi)` per key.
-pub(crate) fn number_range(index: &ColumnIndex, key: i64) -> (Option<i64>, Option<i64>) {
-    if let ColumnIndex::Number { breaks, .. } = index {
-        let j = breaks.partition_point(|b| *b <= key);
-        let lo = if j == 0 { None } else { Some(breaks[j - 1]) };
-        let hi = breaks.get(j).copied();
-        return (lo, hi);
-    }
-    (None, None)
 }
 
 struct SliceView<'a> {
@@ -191,350 +124,14 @@ impl Engine {
     fn verify_decision(&self, id: u32, d: &DecisionTable) -> Vec<Finding> {
         let views = self.views(id);
         let mut out = Vec::new();
-        let rows_of = |r: usize| -> Vec<usize> {
-            d.rows
-                .iter()
-                .enumerate()
-                .filter(|(_, row)| row.rule as usize == r)
-                .map(|(i, _)| i)
-                .collect()
-        };
-
-        // Overlaps: two rules of a unique decision that match one request. `unique` is DMN's
-        // strict reading: the runtime answers `conflict` for any overlap, equal outcomes or not,
-        // and so does verify (docs/verification.md).
         if d.hit == Hit::Unique {
-            let mut seen = std::collections::BTreeSet::new();
-            for v in &views {
-                for r1 in v.active.iter() {
-                    for r2 in v.active.iter().filter(|r2| *r2 > r1) {
-                        let (a, b) = (d.rows[r1].rule, d.rows[r2].rule);
-                        // Every rule that overlaps another is named by a finding, and a pair
-                        // is reported only when it names a rule no finding has named yet (the
-                        // later of the two is the subject). Versions of one rule (one per value
-                        // it reads) never overlap.
-                        let (an, bn) = (&d.rules[a as usize].name, &d.rules[b as usize].name);
-                        if a == b || an == bn || (seen.contains(an) && seen.contains(bn)) {
-                            continue;
-                        }
-                        let Some(choice) = both(v, r1, r2) else {
-                            continue;
-                        };
-                        // Any versions of the two rules: a request may fall in another
-                        // version of one of them (another value it reads) than the row's.
-                        let named = |rs: &[u32], n: &str| {
-                            rs.iter()
-                                .any(|r| d.rules.get(*r as usize).is_some_and(|x| x.name == n))
-                        };
-                        let conflict = |inputs: &[Value]| matches!(self.decide(id, inputs).map(|a| a.verdict), Ok(Verdict::Conflict(rs)) if named(&rs, an) && named(&rs, bn));
-                        let mut inputs = self.example(id, v, &choice);
-                        let mut confirmed = conflict(&inputs);
-                        // A column reading an attribute of an entry (`t.port.kind`) may have
-                        // chosen another entry than the entry's own column, or the first
-                        // values of the classes may not fit one another: keep the entries,
-                        // and try other members of the classes (a bounded search).
-                        let mut attempt = 0;
-                        while !confirmed && attempt < EXAMPLE_TRIES {
-                            inputs = self.example_entries_first(id, v, &choice, attempt);
-                            confirmed = conflict(&inputs);
-                            attempt += 1;
-                        }
-                        // Columns are not independent where one reads an attribute of an entry
-                        // another keys: try each entry of every class both rows hold, the
-                        // attributes following from it.
-                        if !confirmed {
-                            if let Some(found) =
-                                self.example_over_entries(id, v, r1, r2, &choice, &conflict)
-                            {
-                                inputs = found;
-                                confirmed = true;
-                            }
-                        }
-                        if confirmed {
-                            seen.insert(an.clone());
-                            seen.insert(bn.clone());
-                            out.push(Finding {
-                                kind: FindingKind::Overlap,
-                                decision: d.name.clone(),
-                                rules: vec![a.max(b), a.min(b)],
-                                from: v.from,
-                                until: v.until,
-                                region: self.region(d, v, &choice),
-                                example: Some(self.request_json(id, &inputs)),
-                                message: if d.rules[a as usize].outcome
-                                    == d.rules[b as usize].outcome
-                                {
-                                    format!(
-                                        "rules `{}` and `{}` both match (with the same outcome), and a `unique` decision answers `conflict`",
-                                        d.rules[a.min(b) as usize].name,
-                                        d.rules[a.max(b) as usize].name
-                                    )
-                                } else {
-                                    format!(
-                                        "rules `{}` and `{}` both match and decide differently",
-                                        d.rules[a.min(b) as usize].name,
-                                        d.rules[a.max(b) as usize].name
-                                    )
-                                },
-                            });
-                        }
-                    }
-                }
-            }
+            out.extend(self.overlaps(id, d, &views));
         }
-
-        // Gaps: requests no rule answers, when there is no `otherwise`.
         if d.otherwise.is_none() {
-            for v in &views {
-                let mut choice = vec![None; v.classes.len()];
-                if let Some(found) = gap(v, 0, v.active.clone(), &mut choice) {
-                    let inputs = self.example(id, v, &found);
-                    if matches!(
-                        self.decide(id, &inputs).map(|a| a.verdict),
-                        Ok(Verdict::NoMatch)
-                    ) {
-                        out.push(Finding {
-                            kind: FindingKind::Gap,
-                            decision: d.name.clone(),
-                            rules: Vec::new(),
-                            from: v.from,
-                            until: v.until,
-                            region: self.region(d, v, &found),
-                            example: Some(self.request_json(id, &inputs)),
-                            message: format!(
-                                "no rule of `{}` answers these requests, and it has no `otherwise`",
-                                d.name
-                            ),
-                        });
-                    }
-                }
-            }
+            out.extend(self.gaps(id, d, &views));
         }
-
-        // A finding about a rule as a whole (no region, no example).
-        let about = |kind: FindingKind, rules: Vec<u32>, message: String| Finding {
-            kind,
-            decision: d.name.clone(),
-            from: d.rules.get(rules[0] as usize).and_then(|r| r.from),
-            until: d.rules.get(rules[0] as usize).and_then(|r| r.until),
-            rules,
-            region: Vec::new(),
-            example: None,
-            message,
-        };
-        // Findings about one version of a rule (a rule that reads dated values is compiled into
-        // one version per period and value): a rule is reported only as a whole, below.
-        let mut per_version: Vec<Vec<Finding>> = vec![Vec::new(); d.rules.len()];
-        for (r, rule) in d.rules.iter().enumerate() {
-            let rows = rows_of(r);
-            let in_force: Vec<&SliceView> = views
-                .iter()
-                .filter(|v| rows.iter().any(|&i| v.active.contains(i)))
-                .collect();
-            // Dead: never in force, or some condition can never hold while it is.
-            if in_force.is_empty() {
-                per_version[r].push(about(
-                    FindingKind::Dead,
-                    vec![r as u32],
-                    format!("rule `{}` is never in force", rule.name),
-                ));
-                continue;
-            }
-            let satisfiable = |v: &SliceView, i: usize| {
-                v.classes
-                    .iter()
-                    .all(|cs| cs.iter().any(|c| c.rows.contains(i)))
-            };
-            if !in_force
-                .iter()
-                .any(|v| rows.iter().any(|&i| satisfiable(v, i)))
-            {
-                let reason = self.unsatisfied(d, in_force[0], &rows);
-                per_version[r].push(about(
-                    FindingKind::Dead,
-                    vec![r as u32],
-                    format!("rule `{}` can never apply: {reason}", rule.name),
-                ));
-                continue;
-            }
-            // Shadowed: in `first`/`priority`, stronger rules match wherever this one does.
-            if matches!(d.hit, Hit::First | Hit::Priority) {
-                let stronger: Vec<usize> = (0..d.rules.len())
-                    .filter(|&o| {
-                        o != r
-                            && match d.hit {
-                                Hit::First => o < r,
-                                _ => {
-                                    d.rules[o].priority > rule.priority
-                                        || (d.rules[o].priority == rule.priority && o < r)
-                                }
-                            }
-                    })
-                    .collect();
-                let fires = in_force.iter().any(|v| {
-                    let mut shadow = RowSet::empty(d.rows.len());
-                    for o in &stronger {
-                        for i in rows_of(*o) {
-                            if v.active.contains(i) {
-                                shadow.insert(i);
-                            }
-                        }
-                    }
-                    rows.iter()
-                        .any(|&i| v.active.contains(i) && can_fire(v, 0, i, &shadow))
-                });
-                if !fires {
-                    let names: Vec<String> = stronger
-                        .iter()
-                        .map(|o| format!("`{}`", d.rules[*o].name))
-                        .collect();
-                    per_version[r].push(Finding {
-                        kind: FindingKind::Shadowed,
-                        decision: d.name.clone(),
-                        rules: std::iter::once(r as u32)
-                            .chain(stronger.iter().map(|o| *o as u32))
-                            .collect(),
-                        from: rule.from,
-                        until: rule.until,
-                        region: Vec::new(),
-                        example: None,
-                        message: format!(
-                            "rule `{}` can never decide: {} always match{} first",
-                            rule.name,
-                            names.join(", "),
-                            if names.len() == 1 { "es" } else { "" }
-                        ),
-                    });
-                    continue;
-                }
-            }
-            // Subsumed: another rule with the same outcome matches wherever this one does, and
-            // removing this one changes no answer. Only where that is proven: in `unique` such a
-            // pair is an overlap (answered `conflict`), in `collect` every matching rule is part
-            // of the answer, and in `first`/`priority` a rule ranked between the two could take
-            // over (`takes_over`).
-            if matches!(d.hit, Hit::Unique | Hit::Collect) {
-                continue;
-            }
-            for (o, other) in d.rules.iter().enumerate() {
-                if o == r || other.outcome != rule.outcome || other.name == rule.name {
-                    continue;
-                }
-                if self.takes_over(d, &views, r, o, &rows_of) {
-                    continue;
-                }
-                let orows = rows_of(o);
-                let contained = in_force.iter().all(|v| {
-                    rows.iter().filter(|&&i| v.active.contains(i)).all(|&i| {
-                        let mut only = RowSet::empty(d.rows.len());
-                        for &j in &orows {
-                            if v.active.contains(j) {
-                                only.insert(j);
-                            }
-                        }
-                        !can_fire(v, 0, i, &only)
-                    })
-                });
-                // Equal rules subsume each other; report only the later one.
-                let mutual = contained
-                    && views.iter().all(|v| {
-                        orows.iter().filter(|&&j| v.active.contains(j)).all(|&j| {
-                            let mut only = RowSet::empty(d.rows.len());
-                            for &i in &rows {
-                                if v.active.contains(i) {
-                                    only.insert(i);
-                                }
-                            }
-                            !can_fire(v, 0, j, &only)
-                        })
-                    });
-                if contained && (!mutual || r > o) {
-                    per_version[r].push(about(
-                        FindingKind::Subsumed,
-                        vec![r as u32, o as u32],
-                        format!("rule `{}` adds nothing: rule `{}` has the same outcome and matches wherever it does", rule.name, other.name),
-                    ));
-                    break;
-                }
-            }
-        }
-        // A rule is dead when every version is; shadowed when every version that can apply is;
-        // a hint of subsumption is given for a rule of one version only (removing it removes
-        // every version).
-        let mut names: Vec<&str> = Vec::new();
-        for rule in &d.rules {
-            if !names.contains(&rule.name.as_str()) {
-                names.push(&rule.name);
-            }
-        }
-        for name in names {
-            let versions: Vec<usize> = (0..d.rules.len())
-                .filter(|&r| d.rules[r].name == name)
-                .collect();
-            let first_of = |kind: FindingKind, among: &[usize]| {
-                among
-                    .iter()
-                    .find_map(|&r| per_version[r].iter().find(|f| f.kind == kind))
-                    .cloned()
-            };
-            let is = |r: usize, kind: FindingKind| per_version[r].iter().any(|f| f.kind == kind);
-            if versions.iter().all(|&r| is(r, FindingKind::Dead)) {
-                // The most telling reason: a test that never holds, else never in force.
-                let reason = versions
-                    .iter()
-                    .flat_map(|&r| &per_version[r])
-                    .find(|f| f.message.contains("can never apply"))
-                    .cloned()
-                    .or_else(|| first_of(FindingKind::Dead, &versions));
-                out.extend(reason);
-                continue;
-            }
-            let live: Vec<usize> = versions
-                .iter()
-                .copied()
-                .filter(|&r| !is(r, FindingKind::Dead))
-                .collect();
-            if live.iter().all(|&r| is(r, FindingKind::Shadowed)) {
-                out.extend(first_of(FindingKind::Shadowed, &live));
-                continue;
-            }
-            if versions.len() == 1 {
-                out.extend(first_of(FindingKind::Subsumed, &versions));
-            }
-        }
+        out.extend(rules::by_rule(d, &self.rule_versions(d, &views)));
         out
-    }
-
-    /// Whether, with rule `r` removed, a rule ranked between `r` and `o` (in the order of `hit
-    /// first` or `hit priority`) with another outcome could decide a request `r` decided:
-    /// some row of it can match together with a row of `r` in a slice where both are in force.
-    fn takes_over(
-        &self,
-        d: &DecisionTable,
-        views: &[SliceView],
-        r: usize,
-        o: usize,
-        rows_of: &dyn Fn(usize) -> Vec<usize>,
-    ) -> bool {
-        // The rank of a rule: lower decides first.
-        let rank = |x: usize| match d.hit {
-            Hit::Priority => (std::cmp::Reverse(d.rules[x].priority), x),
-            _ => (std::cmp::Reverse(0), x),
-        };
-        let between: Vec<usize> = (0..d.rules.len())
-            .filter(|&k| k != r && k != o && rank(r) < rank(k) && rank(k) < rank(o))
-            .filter(|&k| d.rules[k].outcome != d.rules[r].outcome)
-            .collect();
-        between.iter().any(|&k| {
-            views.iter().any(|v| {
-                rows_of(r).into_iter().any(|i| {
-                    v.active.contains(i)
-                        && rows_of(k)
-                            .into_iter()
-                            .any(|j| v.active.contains(j) && both(v, i, j).is_some())
-                })
-            })
-        })
     }
 
     /// Why no row of a rule can match in a slice: the first column none of its values satisfy.
@@ -659,20 +256,10 @@ impl Engine {
     }
 
     fn domain_name(&self, domain: Domain, v: u32) -> String {
-        let cat = &self.artifact().catalogue;
-        match domain {
-            Domain::Entity(t) => cat
-                .entity_types
-                .get(t as usize)
-                .and_then(|t| t.entities.get(v as usize))
-                .map(|e| e.name.clone()),
-            Domain::Enum(e) => cat
-                .enums
-                .get(e as usize)
-                .and_then(|e| e.variants.get(v as usize))
-                .cloned(),
-        }
-        .unwrap_or_else(|| v.to_string())
+        self.artifact()
+            .catalogue
+            .member_name(domain, v)
+            .map_or_else(|| v.to_string(), str::to_string)
     }
 
     /// A request inside the chosen classes (columns not chosen keep default values).
@@ -687,80 +274,6 @@ impl Engine {
             .collect();
         self.example_keys(id, v.day, &keys, None)
     }
-}
-
-pub(crate) fn strip(t: &TypeDesc) -> &TypeDesc {
-    match t {
-        TypeDesc::Optional(inner) => strip(inner),
-        other => other,
-    }
-}
-
-/// The type of a numeric column's values (a difference of date-times is a duration).
-pub fn number_type(engine: &Engine, d: &DecisionTable, e: &NumExpr) -> Option<TypeDesc> {
-    match e {
-        NumExpr::Path(p) => engine.path_type(d, p).map(|t| strip(&t).clone()),
-        NumExpr::Const(_) => None,
-        NumExpr::Sub(a, b) => match (number_type(engine, d, a), number_type(engine, d, b)) {
-            (Some(TypeDesc::DateTime), Some(TypeDesc::DateTime))
-            | (Some(TypeDesc::Date), Some(TypeDesc::Date)) => Some(TypeDesc::Duration),
-            (Some(t), _) | (None, Some(t)) => Some(t),
-            _ => None,
-        },
-        NumExpr::Add(a, b) => number_type(engine, d, a).or_else(|| number_type(engine, d, b)),
-    }
-}
-
-/// A class per column containing both rows, if every column has one.
-fn both(v: &SliceView, r1: usize, r2: usize) -> Option<Vec<Option<usize>>> {
-    v.classes
-        .iter()
-        .map(|cs| {
-            cs.iter()
-                .position(|c| c.rows.contains(r1) && c.rows.contains(r2))
-                .map(Some)
-        })
-        .collect()
-}
-
-/// Depth-first search for classes where no active row matches.
-fn gap(
-    v: &SliceView,
-    col: usize,
-    acc: RowSet,
-    choice: &mut Vec<Option<usize>>,
-) -> Option<Vec<Option<usize>>> {
-    if acc.is_empty() {
-        return Some(choice.clone());
-    }
-    let cs = v.classes.get(col)?;
-    for (k, c) in cs.iter().enumerate() {
-        let mut next = acc.clone();
-        next.and_with(&c.rows);
-        choice[col] = Some(k);
-        if let Some(found) = gap(v, col + 1, next, choice) {
-            return Some(found);
-        }
-    }
-    choice[col] = None;
-    None
-}
-
-/// Is there a point where row `row` matches and no row of `shadow` does?
-fn can_fire(v: &SliceView, col: usize, row: usize, shadow: &RowSet) -> bool {
-    if shadow.is_empty() {
-        return v.classes[col..]
-            .iter()
-            .all(|cs| cs.iter().any(|c| c.rows.contains(row)));
-    }
-    let Some(cs) = v.classes.get(col) else {
-        return false;
-    };
-    cs.iter().filter(|c| c.rows.contains(row)).any(|c| {
-        let mut next = shadow.clone();
-        next.and_with(&c.rows);
-        can_fire(v, col + 1, row, &next)
-    })
 }
 
 /// Findings grouped by decision, for reports.

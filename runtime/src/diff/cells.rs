@@ -10,7 +10,7 @@ use super::merge::{Boxed, Interner};
 use super::{Options, Selection, Side, Values, MAX_CELLS};
 use crate::artifact::{Column, DecisionTable, Domain};
 use crate::engine::{column_text, ColumnIndex, Engine, Key, Verdict};
-use crate::verify::classes as row_classes;
+use crate::analysis::classes as row_classes;
 
 /// The two sides of one decision.
 pub(super) struct Pair<'a> {
@@ -137,27 +137,11 @@ pub(super) fn category_name(engine: &Engine, col: &Column, v: u32) -> Option<Str
 }
 
 pub(super) fn domain_name(e: &Engine, d: Domain, i: u32) -> Option<String> {
-    let cat = &e.artifact().catalogue;
-    match d {
-        Domain::Entity(t) => cat
-            .entity_types
-            .get(t as usize)?
-            .entities
-            .get(i as usize)
-            .map(|x| x.name.clone()),
-        Domain::Enum(x) => cat.enums.get(x as usize)?.variants.get(i as usize).cloned(),
-    }
+    e.artifact().catalogue.member_name(d, i).map(str::to_string)
 }
 
 pub(super) fn domain_len(e: &Engine, d: Domain) -> usize {
-    let cat = &e.artifact().catalogue;
-    match d {
-        Domain::Entity(t) => cat
-            .entity_types
-            .get(t as usize)
-            .map_or(0, |t| t.entities.len()),
-        Domain::Enum(x) => cat.enums.get(x as usize).map_or(0, |x| x.variants.len()),
-    }
+    e.artifact().catalogue.domain_len(d).unwrap_or(0)
 }
 
 pub(super) fn domain_index(e: &Engine, d: Domain, name: &str) -> Option<u32> {
@@ -260,7 +244,7 @@ fn category_classes(
 ) -> Vec<Class> {
     let ncls = nix.map(|ix| row_classes(ix, m.may_be_absent, false));
     let ocls = oix.map(|ix| row_classes(ix, m.may_be_absent, false));
-    let class_of = |cs: &Option<Vec<crate::verify::Class>>, key: Option<Key>| {
+    let class_of = |cs: &Option<Vec<crate::analysis::Class>>, key: Option<Key>| {
         key.and_then(|k| cs.as_ref()?.iter().position(|c| c.keys.contains(&k)))
     };
     let old_domain = match m.old.and_then(|i| pair.old_table.columns.get(i)) {
@@ -407,7 +391,7 @@ fn one_sided_cell(
     let request_in_cell = |keys: &[Option<Key>]| -> Option<Vec<crate::Value>> {
         // Where an entry is keyed, its attributes follow from it; the cell check below says
         // whether they fit the cell.
-        let keys = crate::witness::entries_first(d, keys);
+        let keys = crate::analysis::witness::entries_first(d, keys);
         let mut inputs = engine.example_keys(id, slice.day, &keys, None);
         // An equality of two inputs may have replaced an entry its own column keys: each keyed
         // entry is put back, and each equality kept by changing the input no column keys.
@@ -541,7 +525,7 @@ fn number_classes(
         .map(|j| {
             let lo = j.checked_sub(1).map(|k| breaks[k]);
             let hi = breaks.get(j).copied();
-            let rep = crate::witness::representative(lo, hi, days);
+            let rep = crate::analysis::witness::representative(lo, hi, days);
             Class {
                 new: m.new.map(|_| Key::Number(rep)),
                 old: m.old.map(|_| Key::Number(rep)),

@@ -9,7 +9,7 @@ use super::{Selection, Values};
 use crate::artifact::{Column, Domain};
 use crate::engine::Engine;
 use crate::value::{format_date, TypeDesc};
-use crate::verify::number_type;
+use crate::analysis::number_type;
 
 /// How many names a list shows before `and N more`.
 const SHOWN: usize = 10;

@@ -178,20 +178,7 @@ impl Engine {
         };
         match col {
             Column::Category { domain, .. } => {
-                let n = match domain {
-                    Domain::Entity(t) => self
-                        .artifact
-                        .catalogue
-                        .entity_types
-                        .get(*t as usize)
-                        .map_or(0, |t| t.entities.len()),
-                    Domain::Enum(e) => self
-                        .artifact
-                        .catalogue
-                        .enums
-                        .get(*e as usize)
-                        .map_or(0, |e| e.variants.len()),
-                };
+                let n = self.artifact.catalogue.domain_len(*domain).unwrap_or(0);
                 let mut by = vec![RowSet::empty(rows); n + 1];
                 // Memoise each distinct atom's accepted values.
                 let mut memo: HashMap<(&Test, bool), Vec<bool>> = HashMap::new();

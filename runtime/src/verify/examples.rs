@@ -55,7 +55,7 @@ impl Engine {
                     let inputs = self.example_keys(
                         id,
                         v.day,
-                        &crate::witness::entries_first(d, &keys),
+                        &crate::analysis::witness::entries_first(d, &keys),
                         None,
                     );
                     if confirm(&inputs) {
@@ -93,6 +93,6 @@ impl Engine {
                     })
             })
             .collect();
-        self.example_keys(id, v.day, &crate::witness::entries_first(d, &keys), None)
+        self.example_keys(id, v.day, &crate::analysis::witness::entries_first(d, &keys), None)
     }
 }

@@ -9,20 +9,11 @@ use crate::model::Model;
 use crate::svg::{timeline, Bar, Lane};
 
 fn member_name(m: &Model, domain: Domain, v: u32) -> String {
-    let c = &m.artifact.catalogue;
     match domain {
-        Domain::Entity(t) => c
-            .entity_types
-            .get(t as usize)
-            .and_then(|t| t.entities.get(v as usize))
-            .map_or("?".into(), |e| e.name.clone()),
-        Domain::Enum(e) => c
-            .enums
-            .get(e as usize)
-            .and_then(|e| e.variants.get(v as usize))
-            .cloned()
-            .unwrap_or_default(),
+        Domain::Entity(_) => m.artifact.catalogue.member_name(domain, v).unwrap_or("?"),
+        Domain::Enum(_) => m.artifact.catalogue.member_name(domain, v).unwrap_or_default(),
     }
+    .to_string()
 }
 
 pub fn set(m: &Model, s: &SetTimeline) -> String {

@@ -5,7 +5,6 @@
 use crate::artifact::{Column, DecisionTable, Domain, NumExpr, Path};
 use crate::engine::{Engine, Key};
 use crate::value::{TypeDesc, Value};
-use crate::verify::strip;
 
 /// The keys of a witness request with the entries kept: where a category column keys an entry
 /// (`t.port`), the keys of columns reading its attributes (`t.port.kind`) are left out, since
@@ -265,7 +264,7 @@ impl Engine {
     pub(crate) fn path_type(&self, d: &DecisionTable, p: &Path) -> Option<TypeDesc> {
         let mut t = d.params.get(p.param as usize)?.1.clone();
         for &f in &p.fields {
-            t = match strip(&t) {
+            t = match t.without_optional() {
                 TypeDesc::Record(r) => self
                     .artifact()
                     .records
