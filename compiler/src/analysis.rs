@@ -5,15 +5,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use edict_grammar::{AmendAction, ItemKind, Span, SyntaxErrorKind};
+use edict_grammar::Span;
 use salsa::Setter;
 
-use crate::check::{check_file, decl_span, ModelItem};
+use crate::check::{check_file, ModelItem};
 use crate::db::{Database, Db, SourceFile, Workspace};
-use crate::decls::{file_decls, used_names, DeclKind};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::sets::{set_timelines, IssueKind};
-use crate::syntax::parse_file;
 
 mod sets;
 mod syntax;

@@ -306,7 +306,11 @@ pub async fn impact(
             .iter()
             .zip(&new_binding.columns)
             .filter(|(l, c)| {
-                c.is_some() && matches!(l.ty.without_optional(), TypeDesc::Entity(_) | TypeDesc::Enum(_))
+                c.is_some()
+                    && matches!(
+                        l.ty.without_optional(),
+                        TypeDesc::Entity(_) | TypeDesc::Enum(_)
+                    )
             })
             .map(|(l, _)| vec![l.path.clone()])
             .collect();
@@ -665,7 +669,11 @@ impl Plan {
     /// Whether the old side's error is an entry or enum value its catalogue lacks.
     fn only_new_catalogue(&self, e: &RowError) -> bool {
         self.old_binding.leaves.iter().any(|l| {
-            l.path == e.input && matches!(l.ty.without_optional(), TypeDesc::Entity(_) | TypeDesc::Enum(_))
+            l.path == e.input
+                && matches!(
+                    l.ty.without_optional(),
+                    TypeDesc::Entity(_) | TypeDesc::Enum(_)
+                )
         })
     }
 }

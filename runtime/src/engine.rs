@@ -464,7 +464,9 @@ impl Engine {
     pub(crate) fn counts_days(&self, d: &DecisionTable, e: &NumExpr) -> bool {
         let is_date = |x: &NumExpr| match x {
             NumExpr::Path(p) => matches!(
-                self.path_type(d, p).as_ref().map(TypeDesc::without_optional),
+                self.path_type(d, p)
+                    .as_ref()
+                    .map(TypeDesc::without_optional),
                 Some(crate::value::TypeDesc::Date)
             ),
             _ => false,

@@ -546,7 +546,9 @@ impl Engine {
             .attributes
             .iter()
             .enumerate()
-            .filter(|(_, (n, d))| n.starts_with("name") && matches!(d.without_optional(), TypeDesc::Text))
+            .filter(|(_, (n, d))| {
+                n.starts_with("name") && matches!(d.without_optional(), TypeDesc::Text)
+            })
             .map(|(i, _)| i)
             .collect();
         let by_name = ty.entities.iter().position(|e| {
@@ -592,4 +594,3 @@ impl Engine {
         Some(format!("did you mean {}?", label(i)))
     }
 }
-

@@ -1,8 +1,8 @@
 //! Decision tables drawn for people (`edict table`, the language server's "Show table"): text, Markdown, CSV, HTML.
 
+use crate::analysis::number_type;
 use crate::artifact::{Atom, Column, DecisionTable, Test};
 use crate::value::{format_date, parse_date};
-use crate::analysis::number_type;
 use crate::{column_text, Artifact, Engine};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use crate::analysis::{classes, number_range, Class};
+use crate::analysis::{classes, number_range, number_type, Class};
 use crate::artifact::{Column, DecisionTable, Domain, Hit};
 use crate::bitset::RowSet;
-use crate::engine::{ColumnIndex, Engine, Key, Verdict};
+use crate::engine::{ColumnIndex, Engine, Key};
 use crate::value::Value;
 
 mod examples;

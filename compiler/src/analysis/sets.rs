@@ -1,15 +1,13 @@
 //! Set and amendment mistakes as diagnostics: members added twice or removed when absent,
 //! counts that disagree with an announcement, amendments out of a set's life, formulas.
 
-use edict_grammar::{AmendAction, ItemKind, Span, SyntaxErrorKind};
+use edict_grammar::{AmendAction, ItemKind, Span};
 
-use crate::check::decl_span;
+use super::syntax::join_or;
 use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{file_decls, used_names, DeclKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::sets::{set_timelines, IssueKind};
 use crate::syntax::parse_file;
-use super::syntax::join_or;
 
 /// Set and amendment mistakes found in this file's items.
 pub(super) fn set_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnostic> {

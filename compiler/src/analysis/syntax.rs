@@ -1,12 +1,9 @@
 //! Syntax errors as diagnostics: what the parser expected, an item read in part.
 
-use edict_grammar::{AmendAction, ItemKind, Span, SyntaxErrorKind};
+use edict_grammar::{ItemKind, Span, SyntaxErrorKind};
 
-use crate::check::decl_span;
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{file_decls, used_names, DeclKind};
+use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::sets::{set_timelines, IssueKind};
 use crate::syntax::parse_file;
 
 pub(super) fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {

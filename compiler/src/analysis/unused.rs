@@ -1,12 +1,9 @@
 //! Declarations nothing refers to, as warnings.
 
-use edict_grammar::{AmendAction, ItemKind, Span, SyntaxErrorKind};
-
 use crate::check::decl_span;
 use crate::db::{Db, SourceFile, Workspace};
 use crate::decls::{file_decls, used_names, DeclKind};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::sets::{set_timelines, IssueKind};
 use crate::syntax::parse_file;
 
 /// Declarations of this file that nothing in the workspace refers to.

@@ -1,15 +1,12 @@
 //! `Analysis::verify`: the runtime's verification findings as diagnostics at the rules
 //! they concern.
 
-use edict_grammar::{AmendAction, ItemKind, Span, SyntaxErrorKind};
+use edict_grammar::Span;
 
-use crate::check::decl_span;
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{file_decls, used_names, DeclKind};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::sets::{set_timelines, IssueKind};
-use crate::syntax::parse_file;
 use super::Analysis;
+use crate::check::decl_span;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::syntax::parse_file;
 
 impl Analysis {
     /// Verifies every decision table of the workspace (see `docs/verification.md`): the

@@ -76,7 +76,11 @@ impl Engine {
                 .collect()
         });
         // The as-of input falls on the day.
-        if let Some(TypeDesc::DateTime) = self.path_type(d, &d.as_of).as_ref().map(strip) {
+        if let Some(TypeDesc::DateTime) = self
+            .path_type(d, &d.as_of)
+            .as_ref()
+            .map(TypeDesc::without_optional)
+        {
             self.set_path(
                 &mut inputs,
                 &d.as_of,

@@ -8,9 +8,9 @@ use serde_json::Value as Json;
 use super::fit::{both_sides, fit};
 use super::merge::{Boxed, Interner};
 use super::{Options, Selection, Side, Values, MAX_CELLS};
+use crate::analysis::classes as row_classes;
 use crate::artifact::{Column, DecisionTable, Domain};
 use crate::engine::{column_text, ColumnIndex, Engine, Key, Verdict};
-use crate::analysis::classes as row_classes;
 
 /// The two sides of one decision.
 pub(super) struct Pair<'a> {

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 
 use super::cells::{domain_name, MergedColumn, Pair};
 use super::{Selection, Values};
+use crate::analysis::number_type;
 use crate::artifact::{Column, Domain};
 use crate::engine::Engine;
 use crate::value::{format_date, TypeDesc};
-use crate::analysis::number_type;
 
 /// How many names a list shows before `and N more`.
 const SHOWN: usize = 10;

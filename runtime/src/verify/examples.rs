@@ -93,6 +93,11 @@ impl Engine {
                     })
             })
             .collect();
-        self.example_keys(id, v.day, &crate::analysis::witness::entries_first(d, &keys), None)
+        self.example_keys(
+            id,
+            v.day,
+            &crate::analysis::witness::entries_first(d, &keys),
+            None,
+        )
     }
 }

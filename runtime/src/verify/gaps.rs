@@ -2,8 +2,8 @@
 //! request the engine answers with no match.
 
 use super::{Finding, FindingKind, SliceView};
-use crate::bitset::RowSet;
 use crate::artifact::DecisionTable;
+use crate::bitset::RowSet;
 use crate::engine::{Engine, Verdict};
 
 impl Engine {

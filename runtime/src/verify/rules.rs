@@ -11,7 +11,11 @@ use crate::engine::Engine;
 
 impl Engine {
     /// The findings about each version of each rule of `d`, by the version's index.
-    pub(super) fn rule_versions(&self, d: &DecisionTable, views: &[SliceView]) -> Vec<Vec<Finding>> {
+    pub(super) fn rule_versions(
+        &self,
+        d: &DecisionTable,
+        views: &[SliceView],
+    ) -> Vec<Vec<Finding>> {
         let mut per_version: Vec<Vec<Finding>> = vec![Vec::new(); d.rules.len()];
         for (r, found) in per_version.iter_mut().enumerate() {
             let rows = rows_of(d, r);
@@ -29,7 +33,13 @@ impl Engine {
     }
 
     /// Dead: never in force, or some condition can never hold while it is.
-    fn dead(&self, d: &DecisionTable, r: usize, rows: &[usize], in_force: &[&SliceView]) -> Option<Finding> {
+    fn dead(
+        &self,
+        d: &DecisionTable,
+        r: usize,
+        rows: &[usize],
+        in_force: &[&SliceView],
+    ) -> Option<Finding> {
         let rule = &d.rules[r];
         if in_force.is_empty() {
             return Some(about(
@@ -77,8 +87,8 @@ impl Engine {
         }
         let rule = &d.rules[r];
         // Whether no row of `these` can match where no row of `those` does, in `slices`.
-        let within = |slices: &mut dyn Iterator<Item = &SliceView>, these: &[usize], those: &[usize]| {
-            slices.all(|v| {
+        let within = |slices: &[&SliceView], these: &[usize], those: &[usize]| {
+            slices.iter().all(|v| {
                 these.iter().filter(|&&i| v.active.contains(i)).all(|&i| {
                     let mut only = RowSet::empty(d.rows.len());
                     for &j in those {
@@ -98,9 +108,10 @@ impl Engine {
                 continue;
             }
             let orows = rows_of(d, o);
-            let contained = within(&mut in_force.iter().copied(), rows, &orows);
+            let contained = within(in_force, rows, &orows);
             // Equal rules subsume each other; report only the later one.
-            let mutual = contained && within(&mut views.iter(), &orows, rows);
+            let all: Vec<&SliceView> = views.iter().collect();
+            let mutual = contained && within(&all, &orows, rows);
             if contained && (!mutual || r > o) {
                 return Some(about(
                     d,
@@ -147,7 +158,12 @@ impl Engine {
 }
 
 /// Shadowed: in `first`/`priority`, stronger rules match wherever this one does.
-fn shadowed(d: &DecisionTable, r: usize, rows: &[usize], in_force: &[&SliceView]) -> Option<Finding> {
+fn shadowed(
+    d: &DecisionTable,
+    r: usize,
+    rows: &[usize],
+    in_force: &[&SliceView],
+) -> Option<Finding> {
     if !matches!(d.hit, Hit::First | Hit::Priority) {
         return None;
     }
@@ -247,6 +263,8 @@ pub(super) fn by_rule(d: &DecisionTable, per_version: &[Vec<Finding>]) -> Vec<Fi
         }
         if versions.len() == 1 {
             out.extend(first_of(FindingKind::Subsumed, &versions));
+        }
+    }
     out
 }
 

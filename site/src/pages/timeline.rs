@@ -11,7 +11,11 @@ use crate::svg::{timeline, Bar, Lane};
 fn member_name(m: &Model, domain: Domain, v: u32) -> String {
     match domain {
         Domain::Entity(_) => m.artifact.catalogue.member_name(domain, v).unwrap_or("?"),
-        Domain::Enum(_) => m.artifact.catalogue.member_name(domain, v).unwrap_or_default(),
+        Domain::Enum(_) => m
+            .artifact
+            .catalogue
+            .member_name(domain, v)
+            .unwrap_or_default(),
     }
     .to_string()
 }
