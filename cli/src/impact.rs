@@ -233,12 +233,7 @@ impl ParquetRows {
         let cannot = |e: &dyn std::fmt::Display| {
             ImpactError::Usage(format!("cannot write `{}`: {e}", path.display()))
         };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("rows");
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let tmp = edict_runtime::store::temporary_beside(path);
         let file = std::fs::File::create(&tmp).map_err(|e| cannot(&e))?;
         let writer = edict_impact::datafusion::parquet::arrow::ArrowWriter::try_new(
             file,

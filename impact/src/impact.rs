@@ -604,13 +604,7 @@ impl Plan {
     fn because(&self, region: usize) -> String {
         self.changes
             .get(region)
-            .map(|c| {
-                c.credits
-                    .iter()
-                    .map(|cr| cr.text())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
+            .map(Change::credits_text)
             .unwrap_or_default()
     }
 

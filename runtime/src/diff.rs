@@ -372,6 +372,14 @@ impl Selection {
 }
 
 impl Change {
+    /// What caused the change, in words: each credit's text, joined by `; `.
+    pub fn credits_text(&self) -> String {
+        self.credits
+            .iter()
+            .map(|c| c.text())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
     /// The request's day, when it lies in the region's period.
     fn day_within(&self, new: &Engine, nd: &DecisionTable, new_inputs: &[Value]) -> Option<i64> {
         let day = new.day_of(nd, new_inputs).ok()?;

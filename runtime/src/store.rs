@@ -159,12 +159,7 @@ pub fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut File) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = temporary_beside(path);
     let result = (|| {
         let mut f = File::create(&tmp)?;
         write(&mut f)?;
@@ -175,6 +170,17 @@ pub fn write_atomically_with(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A temporary file's name in the same folder as `path` (`.NAME.PID.tmp`), for a write that
+/// ends in a rename over `path`.
+pub fn temporary_beside(path: &Path) -> PathBuf {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    dir.join(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 #[cfg(test)]

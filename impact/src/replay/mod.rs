@@ -128,6 +128,20 @@ impl Report {
 /// How many example places to keep per reason and per change.
 const EXAMPLES: usize = 5;
 
+impl Counted {
+    fn merge(&mut self, other: Counted) {
+        self.lines += other.lines;
+        self.examples.extend(other.examples);
+    }
+}
+
+/// Adds each group of `from` to the same group of `into`.
+fn merge_all<K: Ord>(into: &mut BTreeMap<K, Counted>, from: BTreeMap<K, Counted>) {
+    for (k, c) in from {
+        into.entry(k).or_default().merge(c);
+    }
+}
+
 fn note(map: &mut BTreeMap<String, Counted>, why: String, at: Location) {
     let s = map.entry(why).or_default();
     s.lines += 1;
@@ -303,31 +317,18 @@ impl Report {
     fn merge(&mut self, part: Report) {
         self.same += part.same;
         self.differences.extend(part.differences);
-        for (why, s) in part.skipped {
-            let m = self.skipped.entry(why).or_default();
-            m.lines += s.lines;
-            m.examples.extend(s.examples);
-        }
-        for (sha, c) in part.versions {
-            let m = self.versions.entry(sha).or_default();
-            m.lines += c.lines;
-            m.examples.extend(c.examples);
-            m.examples.sort();
-            m.examples.truncate(1);
+        merge_all(&mut self.skipped, part.skipped);
+        merge_all(&mut self.versions, part.versions);
+        // A version's example is the first line it answered.
+        for c in self.versions.values_mut() {
+            c.examples.sort();
+            c.examples.truncate(1);
         }
         match (&mut self.under, part.under) {
             (Some(mine), Some(theirs)) => {
                 mine.same += theirs.same;
-                for (k, s) in theirs.changed {
-                    let m = mine.changed.entry(k).or_default();
-                    m.lines += s.lines;
-                    m.examples.extend(s.examples);
-                }
-                for (k, s) in theirs.undecided {
-                    let m = mine.undecided.entry(k).or_default();
-                    m.lines += s.lines;
-                    m.examples.extend(s.examples);
-                }
+                merge_all(&mut mine.changed, theirs.changed);
+                merge_all(&mut mine.undecided, theirs.undecided);
             }
             (mine @ None, theirs) => *mine = theirs,
             _ => {}
@@ -523,13 +524,7 @@ fn under_target(
                         .find(|c| c.contains((engine, id, &old_inputs), (new, nid, &new_inputs)))
                 })
         })
-        .map(|c| {
-            c.credits
-                .iter()
-                .map(|cr| cr.text())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
+        .map(Change::credits_text)
         .unwrap_or_default();
     let key = (
         line.decision.clone(),
