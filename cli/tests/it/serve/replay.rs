@@ -102,7 +102,37 @@ fn a_log_written_across_a_reload_replays_clean_and_an_altered_line_is_found() {
     let stop = Arc::new(AtomicBool::new(false));
     let (handles, done) = clients(&a, 4, &stop, Arc::new(|_: &Value| {}));
     wait_for("answers", || done.load(Ordering::Relaxed) > 100);
-    let first = fixed_batch(&a, "before");
+    let mut first = fixed_batch(&a, "before");
+    // An answer with its explanation, and a request with instants in UTC (answered with the
+    // civil times they became): replayed field by field, and byte for byte.
+    let explained = http(
+        &a,
+        "POST",
+        "/v1/decisions/transit_entry?explain=true",
+        &[JSON],
+        &request_body(),
+    );
+    assert_eq!(explained.status, 200, "{explained:?}");
+    assert!(explained.json()["explanation"].is_object());
+    let utc = String::from_utf8(request_body())
+        .unwrap()
+        .replace("2025-11-10T10:00", "2025-11-10T02:00:00Z")
+        .replace("2025-11-15T08:00", "2025-11-15T00:00:00Z");
+    let instants = http(
+        &a,
+        "POST",
+        "/v1/decisions/transit_entry",
+        &[JSON],
+        utc.as_bytes(),
+    );
+    assert_eq!(instants.status, 200, "{instants:?}");
+    assert!(
+        instants.json()["civil_time"].is_object(),
+        "{:?}",
+        instants.json()
+    );
+    first.push(explained.json());
+    first.push(instants.json());
     let sha2 = reload_to_250h(&a, &dir.join("transit.edict"));
     let then = done.load(Ordering::Relaxed);
     wait_for("answers from the new version", || {
