@@ -94,7 +94,6 @@ impl<'e> Decider<'e> {
             })
             .collect();
         let mut seen: HashMap<Box<[u32]>, u32> = HashMap::new();
-        let mut keys: Vec<Box<[u32]>> = Vec::new();
         let mut rows = Vec::with_capacity(n);
         let mut key = vec![0u32; columns.len()];
         for r in 0..n {
@@ -104,14 +103,17 @@ impl<'e> Decider<'e> {
             let id = match seen.get(&key[..]) {
                 Some(id) => *id,
                 None => {
-                    let id = keys.len() as u32;
-                    let boxed: Box<[u32]> = key.clone().into_boxed_slice();
-                    seen.insert(boxed.clone(), id);
-                    keys.push(boxed);
+                    let id = seen.len() as u32;
+                    seen.insert(key.clone().into_boxed_slice(), id);
                     id
                 }
             };
             rows.push(id);
+        }
+        // The combinations in the order they were met, moved out of the map.
+        let mut keys: Vec<Box<[u32]>> = vec![Box::default(); seen.len()];
+        for (k, id) in seen {
+            keys[id as usize] = k;
         }
         let combos = keys
             .iter()

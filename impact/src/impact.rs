@@ -5,7 +5,10 @@
 //! by answer, by region, by any column, by day, with example rows; rows that cannot be decided
 //! are counted with their reason, never dropped.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// foldhash's maps (DataFusion's own): classes are looked up for every row.
+use datafusion::common::HashMap;
 use std::sync::{Arc, Mutex};
 
 use datafusion::arrow::array::{Array, ArrayRef, Float64Array, StringArray, UInt32Array};
