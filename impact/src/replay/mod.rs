@@ -390,7 +390,15 @@ fn replay_line(
     let replayed = engine.decide_json(id, input, &mut out);
     match &replayed {
         Ok(_) if same_bytes(&out, logged, &line.artifact_sha256) => report.same += 1,
-        _ => compare(engine, id, &line, &out, replayed.is_ok(), at, report),
+        _ => compare(
+            engine,
+            id,
+            &line,
+            &out,
+            replayed.as_ref().map(|_| ()).map_err(ToString::to_string),
+            at,
+            report,
+        ),
     }
     if let (Some(t), Ok(answer)) = (target, &replayed) {
         if let Some(under) = &mut report.under {
@@ -422,12 +430,15 @@ fn compare(
     id: u32,
     line: &Line,
     out: &[u8],
-    decided: bool,
+    decided: Result<(), String>,
     at: Location,
     report: &mut Report,
 ) {
     let logged: Json = serde_json::from_slice(line.answer).unwrap_or(Json::Null);
-    let replayed: Result<Json, String> = if decided {
+    // The request refused now: the refusal is the replayed side.
+    let replayed: Result<Json, String> = if let Err(why) = decided {
+        Err(why)
+    } else {
         let mut j: Json = serde_json::from_slice(out).unwrap_or(Json::Null);
         if logged.get("explanation").is_some() {
             if let Ok(inputs) = engine.decode_request(id, line.input) {
@@ -440,12 +451,6 @@ fn compare(
             j["artifact_sha256"] = line.artifact_sha256.clone().into();
         }
         Ok(j)
-    } else {
-        let mut scratch = Vec::new();
-        Err(match engine.decide_json(id, line.input, &mut scratch) {
-            Err(e) => e.to_string(),
-            Ok(_) => String::new(),
-        })
     };
     let fields = match (&logged, &replayed) {
         (Json::Object(l), Ok(Json::Object(r))) => {
