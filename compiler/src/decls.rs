@@ -21,6 +21,20 @@ pub struct TypeName {
     pub optional: bool,
 }
 
+/// A type prints as written: `Date`, `Set<Country>?`.
+impl std::fmt::Display for TypeName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)?;
+        if let Some(a) = &self.arg {
+            write!(f, "<{a}>")?;
+        }
+        if self.optional {
+            f.write_str("?")?;
+        }
+        Ok(())
+    }
+}
+
 impl TypeName {
     pub fn of(t: &TypeRef) -> TypeName {
         TypeName {

@@ -9,7 +9,6 @@ mod check;
 pub mod db;
 pub mod decls;
 pub mod diagnostic;
-pub mod ide;
 pub mod interp;
 pub mod lower;
 pub mod testing;
@@ -25,6 +24,6 @@ pub mod values;
 pub mod workspaces;
 
 pub use analysis::{compile, file_diagnostics, utf8_diagnostic, Analysis};
-pub use check::{check_file, FileCheck, ModelItem};
+pub use check::{check_file, decl_span, FileCheck, ModelItem};
 pub use db::{Database, Db, SourceFile, Workspace};
 pub use diagnostic::{Code, Diagnostic, Label, Severity, Suggestion};

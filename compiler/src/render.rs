@@ -1,17 +1,11 @@
-//! Renderers of diagnostics: miette for people, JSON for machines; and expression printing.
+//! Renderers of diagnostics: miette for people, JSON for machines.
 
 use std::collections::BTreeMap;
 
-use edict_grammar::Expr;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
-
-/// Prints an expression back as Edict source (canonical spacing, no comments).
-pub fn expr_text(e: &Expr) -> String {
-    edict_grammar::print::expr(e, None)
-}
 
 /// Line and column (both from 1; the column counts characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {

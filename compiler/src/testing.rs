@@ -5,7 +5,6 @@ use edict_runtime::{Engine, Value, Verdict};
 use serde::Serialize;
 
 use crate::lower::Lowerer;
-use crate::render::expr_text;
 use crate::types::Ty;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -219,7 +218,7 @@ fn check(
                             Some(v) => show(engine, v),
                             None => format!("no outcome ({verdict_text})"),
                         };
-                        failures.push(fail(&f.name.name, expr_text(&f.value), actual));
+                        failures.push(fail(&f.name.name, f.value.to_string(), actual));
                     }
                 }
             }

@@ -3,7 +3,16 @@
 //! With the source text at hand, literals are printed exactly as written (a string keeps its
 //! escapes); without it, from their values.
 
+use std::fmt;
+
 use crate::syntax::{Expr, ExprKind, TypeRef};
+
+/// An expression prints as canonical Edict text on one line (literals from their values).
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&expr(self, None))
+    }
+}
 
 /// An expression on one line, with canonical spacing.
 pub fn expr(e: &Expr, src: Option<&str>) -> String {

@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use edict_compiler::ide::{self, CompletionKind, LensCommand, SymbolKind, TokenClass};
 use edict_compiler::lower::Lowerer;
 use edict_compiler::Diagnostic;
 use edict_grammar::Span;
+use edict_ide::{self as ide, CompletionKind, LensCommand, SymbolKind, TokenClass};
 use lsp_server::{ErrorCode, ResponseError};
 use lsp_types as lsp;
 use lsp_types::Url;

@@ -2,7 +2,7 @@
 //!
 //! Only this crate knows LSP types. [`server`] owns the database and the main loop (edits
 //! are applied there, which cancels requests running on older snapshots); [`handlers`] answer
-//! requests on snapshots in worker threads; [`convert`] turns the compiler's plain data into
+//! requests on snapshots in worker threads; [`convert`] turns `edict-ide`'s plain data into
 //! protocol values; [`position`] converts offsets in the negotiated encoding; [`transport`]
 //! frames messages on stdio.
 

@@ -85,7 +85,7 @@ impl Checker<'_> {
                         .help("name the input that fixes the day the rules are read at, such as `t.arrival`");
                     self.emit(diag);
                 }
-                facts.push(format!("as of: {}", crate::render::expr_text(e)));
+                facts.push(format!("as of: {}", e));
             }
             None => {
                 let diag = self
@@ -120,11 +120,11 @@ impl Checker<'_> {
                     self.emit(diag);
                 }
             }
-            facts.push(format!("zone: {}", crate::render::expr_text(z)));
+            facts.push(format!("zone: {}", z));
         }
         if let Some(o) = &d.otherwise {
             self.check_against(o, &scope, &output, "the `otherwise` outcome");
-            facts.push(format!("otherwise: {}", crate::render::expr_text(o)));
+            facts.push(format!("otherwise: {}", o));
         }
         self.repeated(&d.repeated);
         self.fact("decision", &d.name.name, facts);
@@ -313,12 +313,12 @@ impl Checker<'_> {
         }
         if let Some(w) = &r.when {
             self.expect_bool(w, &scope, "a `when` clause is a condition: true or false");
-            facts.push(format!("when: {}", crate::render::expr_text(w)));
+            facts.push(format!("when: {}", w));
         }
         match &r.then {
             Some(t) => {
                 self.check_against(t, &scope, &output, "the `then` outcome");
-                facts.push(format!("then: {}", crate::render::expr_text(t)));
+                facts.push(format!("then: {}", t));
             }
             None => {
                 let d = self

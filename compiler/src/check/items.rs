@@ -567,6 +567,6 @@ impl Checker<'_> {
 pub(crate) fn literal_text(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Text(t) => format!("{t:?}"),
-        _ => crate::render::expr_text(e),
+        _ => e.to_string(),
     }
 }

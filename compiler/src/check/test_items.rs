@@ -197,14 +197,14 @@ impl Checker<'_> {
                             table
                                 .columns
                                 .iter()
-                                .map(crate::render::expr_text)
+                                .map(ToString::to_string)
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ));
                     self.emit(d);
                 }
                 for ((v, ty), c) in row.values.iter().zip(&columns).zip(&table.columns) {
-                    let place = format!("the value of `{}`", crate::render::expr_text(c));
+                    let place = format!("the value of `{}`", c);
                     self.check_against(v, &empty, ty, &place);
                 }
                 self.expect(&row.expect, &output, &t.decision.name);
@@ -257,7 +257,7 @@ impl Checker<'_> {
                     (_, Ty::Error) => {}
                     _ => self.check_against(x, &empty, output, "the expected outcome"),
                 }
-                format!("expect: {}", crate::render::expr_text(x))
+                format!("expect: {}", x)
             }
             Expect::Rule(r) => {
                 match self.index.kind(&r.name) {

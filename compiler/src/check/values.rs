@@ -162,7 +162,7 @@ impl Checker<'_> {
                     earlier.push((from, at));
                 }
             }
-            let mut fact = crate::render::expr_text(&entry.value);
+            let mut fact = entry.value.to_string();
             if !entry.keys.is_empty() {
                 let names: Vec<&str> = entry.keys.iter().map(|k| k.name.as_str()).collect();
                 fact = format!("{}: {fact}", names.join(", "));
@@ -191,7 +191,7 @@ impl Checker<'_> {
             self.emit(d);
         }
         if let Some(o) = &v.otherwise {
-            facts.push(format!("otherwise: {}", crate::render::expr_text(o)));
+            facts.push(format!("otherwise: {}", o));
         }
         let kind = if v.key.is_some() { "relation" } else { "value" };
         self.fact(kind, &v.name.name, facts);
@@ -460,7 +460,7 @@ impl Checker<'_> {
     /// that source is not the weaker of the two).
     pub(crate) fn weaker_source(&mut self, cite: &Citation, value: &Expr) {
         let item: Option<u32> = cite.item.as_ref().and_then(|n| n.text.parse().ok());
-        let said = crate::render::expr_text(value);
+        let said = value.to_string();
         let timelines = crate::values::value_timelines(self.db, self.ws);
         let kind_of = |name: &str| match self.index.kind(name) {
             Some(DeclKind::Source { kind, .. }) => *kind,
@@ -472,9 +472,7 @@ impl Checker<'_> {
                 for era in eras {
                     for d in &era.differs {
                         let same_item = d.item.is_none() || d.item == item;
-                        if d.source != cite.source.name
-                            || !same_item
-                            || crate::render::expr_text(&d.says) != said
+                        if d.source != cite.source.name || !same_item || d.says.to_string() != said
                         {
                             continue;
                         }
@@ -500,7 +498,7 @@ impl Checker<'_> {
                             Some(k) => format!("{followed} ({})", k.describe()),
                             None => followed,
                         };
-                        let value = crate::render::expr_text(&era.value);
+                        let value = era.value.to_string();
                         found = Some((fact, followed, value, theirs));
                         break 'search;
                     }

@@ -123,10 +123,7 @@ impl TableBuilder<'_, '_> {
                 let Some(holds) = self.constant_truth(op, a, b) else {
                     return Err(self.err(
                         e,
-                        format!(
-                            "`{}` cannot be compiled into a decision table",
-                            crate::render::expr_text(e)
-                        ),
+                        format!("`{}` cannot be compiled into a decision table", e),
                     ));
                 };
                 if holds != neg {

@@ -10,7 +10,6 @@ use super::*;
 use crate::check::ty_of;
 use crate::db::SourceFile;
 use crate::decls::DeclKind;
-use crate::render::expr_text;
 use crate::types::Ty;
 
 impl<'a> Lowerer<'a> {
@@ -196,14 +195,14 @@ impl<'a> Lowerer<'a> {
             .map(|(name, tl)| ValueTimeline {
                 name: name.clone(),
                 key: tl.key.as_ref().map(|k| k.name.clone()),
-                ty: crate::ide::hover::type_text(&tl.ty),
+                ty: tl.ty.to_string(),
                 entries: tl
                     .keys
                     .iter()
                     .flat_map(|(k, eras)| {
                         eras.iter().map(move |era| ValueEntry {
                             key: (!k.is_empty()).then(|| k.clone()),
-                            value: expr_text(&era.value),
+                            value: era.value.to_string(),
                             from: era.from.map(date_to_days),
                             until: era.until.map(date_to_days),
                             citation: self.citation_of(era.cite.as_ref()),
@@ -212,7 +211,7 @@ impl<'a> Lowerer<'a> {
                         })
                     })
                     .collect(),
-                otherwise: tl.otherwise.as_ref().map(expr_text),
+                otherwise: tl.otherwise.as_ref().map(ToString::to_string),
             })
             .collect()
     }
@@ -231,7 +230,7 @@ impl<'a> Lowerer<'a> {
                     item: d.item,
                 },
                 kind: self.source_kind(&d.source),
-                says: expr_text(&d.says),
+                says: d.says.to_string(),
                 quote: d.quote.clone(),
             })
             .collect()

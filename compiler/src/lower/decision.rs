@@ -11,7 +11,6 @@ use edict_runtime::value::date_to_days;
 use super::table::{product, TableBuilder};
 use super::*;
 use crate::db::SourceFile;
-use crate::render::expr_text;
 use crate::time::parse_date;
 use crate::types::Ty;
 
@@ -149,7 +148,7 @@ impl<'a> Lowerer<'a> {
                                 };
                                 let text = written
                                     .get(i)
-                                    .map_or_else(|| expr_text(conj), |e| expr_text(e));
+                                    .map_or_else(|| conj.to_string(), |e| e.to_string());
                                 conditions.push(Condition {
                                     text,
                                     dnf: c,

@@ -9,7 +9,6 @@ use edict_runtime::value::Value;
 
 use super::*;
 use crate::db::SourceFile;
-use crate::render::expr_text;
 use crate::types::Ty;
 
 /// The operands of a top-level `and` chain (through parentheses).
@@ -248,10 +247,7 @@ impl TableBuilder<'_, '_> {
                 }
                 _ => Err(self.err(
                     e,
-                    format!(
-                        "`{}` cannot be compiled into a decision table",
-                        expr_text(e)
-                    ),
+                    format!("`{}` cannot be compiled into a decision table", e),
                 )),
             },
         }
@@ -294,7 +290,7 @@ impl TableBuilder<'_, '_> {
         let Some((path, ty)) = self.path(a) else {
             return Err(self.err(
                 a,
-                format!("`{}` must be an input to be tested with `in`", expr_text(a)),
+                format!("`{}` must be an input to be tested with `in`", a),
             ));
         };
         let domain = match ty.strip_optional() {
@@ -351,22 +347,19 @@ impl TableBuilder<'_, '_> {
                 e,
                 format!(
                     "`{}` tests one input inside another, which a decision table cannot do",
-                    expr_text(e)
+                    e
                 ),
             );
             err.help = Some(format!(
                 "a table tests each input against constants: list what `{a}` may lie in (`{a} in [a, b]`), or give each value of `{b}` its places in a relation (`relation places: ... -> Set<...>`) and test `{a} in places[{b}]`",
-                a = expr_text(a),
-                b = expr_text(b),
+                a = a.to_string(),
+                b = b.to_string(),
             ));
             return Err(err);
         }
         Err(self.err(
             e,
-            format!(
-                "`{}` cannot be compiled into a decision table",
-                expr_text(e)
-            ),
+            format!("`{}` cannot be compiled into a decision table", e),
         ))
     }
 
@@ -514,10 +507,7 @@ impl TableBuilder<'_, '_> {
                         }
                         _ => Err(self.err(
                             e,
-                            format!(
-                                "`{}` cannot be compiled into a decision table",
-                                expr_text(e)
-                            ),
+                            format!("`{}` cannot be compiled into a decision table", e),
                         )),
                     };
                 }
@@ -528,10 +518,7 @@ impl TableBuilder<'_, '_> {
         let (Some(x), Some(y)) = (self.num(a), self.num(b)) else {
             return Err(self.err(
                 e,
-                format!(
-                    "`{}` cannot be compiled into a decision table",
-                    expr_text(e)
-                ),
+                format!("`{}` cannot be compiled into a decision table", e),
             ));
         };
         let (expr, text, k, op) = match (x, y) {

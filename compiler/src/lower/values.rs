@@ -20,7 +20,6 @@ use jiff::civil::Date;
 use super::{LowerError, Lowerer};
 use crate::db::SourceFile;
 use crate::decls::DeclKind;
-use crate::render::expr_text;
 use crate::types::Ty;
 use crate::values::{Era, ValueTimeline};
 
@@ -139,8 +138,8 @@ impl Lowerer<'_> {
                 env.insert(read.text.clone(), c.value.clone());
                 if let (Some(k), Some(test)) = (&read.key, &c.key_test) {
                     let text = match &c.binding.keys {
-                        Some(ks) => format!("{} in [{}]", expr_text(k), ks.join(", ")),
-                        None => format!("{} has no entry in `{}`", expr_text(k), read.name),
+                        Some(ks) => format!("{} in [{}]", k, ks.join(", ")),
+                        None => format!("{} has no entry in `{}`", k, read.name),
                     };
                     keys.push((k.clone(), test.clone(), text, read.text.clone()));
                 }
@@ -369,7 +368,7 @@ impl Lowerer<'_> {
                 // A value that names its key (`[key.city]`): one case per value it comes to.
                 for (value, keys) in self.by_key(&era.value, keys) {
                     let mut binding = self.binding(read, era, Some(keys.clone()));
-                    binding.value = expr_text(&value);
+                    binding.value = value.to_string();
                     out.push(for_keys(value, &keys, binding));
                 }
             }
@@ -447,7 +446,7 @@ impl Lowerer<'_> {
                 let value = keyed(&era.value)?;
                 let mut binding =
                     self.binding(read, era, read.key.as_ref().map(|_| vec![key.to_string()]));
-                binding.value = expr_text(&value);
+                binding.value = value.to_string();
                 Some(Case {
                     from,
                     until,
@@ -482,7 +481,7 @@ impl Lowerer<'_> {
             let Some(v) = crate::values::with_key(value, k, self.index) else {
                 continue;
             };
-            match out.iter_mut().find(|(x, _)| expr_text(x) == expr_text(&v)) {
+            match out.iter_mut().find(|(x, _)| x.to_string() == v.to_string()) {
                 Some((_, ks)) => ks.push(k.clone()),
                 None => out.push((v, vec![k.clone()])),
             }
@@ -521,7 +520,7 @@ impl Lowerer<'_> {
     fn binding(&self, read: &Read, era: &Era, keys: Option<Vec<String>>) -> Binding {
         Binding {
             read: read.text.clone(),
-            value: expr_text(&era.value),
+            value: era.value.to_string(),
             keys,
             from: era.from.map(date_to_days),
             until: era.until.map(date_to_days),
@@ -613,7 +612,7 @@ impl Lowerer<'_> {
 fn otherwise_binding(read: &Read, value: &Expr) -> Binding {
     Binding {
         read: read.text.clone(),
-        value: expr_text(value),
+        value: value.to_string(),
         keys: None,
         from: None,
         until: None,
@@ -624,7 +623,7 @@ fn otherwise_binding(read: &Read, value: &Expr) -> Binding {
 
 /// `stay_limit[t.arrival_port]`
 fn read_text(name: &str, key: &Expr) -> String {
-    format!("{name}[{}]", expr_text(key))
+    format!("{name}[{}]", key)
 }
 
 fn sorted(mut v: Vec<u32>) -> Vec<u32> {
@@ -689,7 +688,7 @@ fn is_input(e: &Expr, params: &[(String, Ty)]) -> bool {
 /// Whether two reads are keyed by the same expression (`a[t.port]` and `b[t.port]`).
 fn same_key(a: &Read, b: &Read) -> bool {
     match (&a.key, &b.key) {
-        (Some(x), Some(y)) => expr_text(x) == expr_text(y),
+        (Some(x), Some(y)) => x.to_string() == y.to_string(),
         _ => false,
     }
 }

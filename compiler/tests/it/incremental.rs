@@ -91,44 +91,6 @@ fn an_edit_that_breaks_a_name_reports_it_in_the_user_file() {
     assert_eq!(errors[0].help.as_deref(), Some("did you mean `usa`?"));
 }
 
-#[test]
-fn editor_queries_and_lowering_rerun_only_for_the_edited_file() {
-    let mut a = Analysis::new(Database::with_execution_log());
-    a.set_file("catalogue.edict", CATALOGUE.to_string());
-    a.set_file("us.edict", rules("us_rule", "us"));
-    a.set_file("jp.edict", rules("jp_rule", "jp"));
-    let symbols = |a: &Analysis| {
-        for p in ["catalogue.edict", "us.edict", "jp.edict"] {
-            let f = a.file(p).unwrap();
-            edict_compiler::ide::file_symbols(a.db(), a.workspace(), f);
-        }
-        assert!(a.build().is_ok());
-    };
-    symbols(&a);
-    let first = a.db().take_execution_log();
-    assert_eq!(count(&first, "file_symbols"), 3, "{first:#?}");
-    assert_eq!(count(&first, "compile"), 1, "{first:#?}");
-    a.set_file("us.edict", rules("us_rule", "jp"));
-    symbols(&a);
-    let log = a.db().take_execution_log();
-    assert_eq!(
-        count(&log, "file_symbols"),
-        1,
-        "only the edited file's names are resolved again: {log:#?}"
-    );
-    assert_eq!(
-        count(&log, "compile"),
-        1,
-        "the tables depend on the edited rule: {log:#?}"
-    );
-    // A comment-only edit leaves the tree equal: nothing downstream runs, not even lowering.
-    a.set_file("us.edict", format!("// note\n{}", rules("us_rule", "jp")));
-    symbols(&a);
-    let log = a.db().take_execution_log();
-    assert_eq!(count(&log, "parse_file"), 1, "{log:#?}");
-    assert_eq!(count(&log, "check_file"), 1, "{log:#?}");
-}
-
 /// What the language server relies on: setting an input cancels queries running on a
 /// snapshot in another thread, which unwind with `salsa::Cancelled` and drop the snapshot.
 #[test]

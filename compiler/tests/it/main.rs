@@ -11,7 +11,6 @@ mod diagnostics;
 mod diff_laws;
 mod differential;
 mod fast_path;
-mod ide;
 mod incremental;
 mod lowering;
 mod policies;

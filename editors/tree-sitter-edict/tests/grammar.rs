@@ -169,9 +169,7 @@ fn keywords_are_the_pest_grammars() {
     let mismatches = keyword_mismatches(&pest, &ts);
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     // The language server's list is the same set.
-    let lsp: BTreeSet<String> = edict_compiler::ide::lex::keywords()
-        .map(str::to_string)
-        .collect();
+    let lsp: BTreeSet<String> = edict_ide::lex::keywords().map(str::to_string).collect();
     let mismatches: Vec<_> = lsp.symmetric_difference(&ts).collect();
     assert!(
         mismatches.is_empty(),

@@ -15,7 +15,7 @@ fn the_textmate_grammar_knows_every_keyword() {
     // The words the grammar's regular expressions can match.
     let mut words = std::collections::BTreeSet::new();
     collect_regex_words(&json, &mut words);
-    for keyword in edict_compiler::ide::lex::keywords() {
+    for keyword in edict_ide::lex::keywords() {
         assert!(
             words.contains(keyword),
             "the TextMate grammar does not match the keyword `{keyword}`"

@@ -9,31 +9,18 @@ use edict_grammar::{ItemKind, Span};
 use edict_runtime::value::{parse_duration, Value};
 use jiff::civil::Date;
 
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{workspace_index, DeclKind, Index, TypeName};
-use crate::ide::lex::{tokenize, TokenKind};
-use crate::ide::resolve::{file_symbols, Target};
-use crate::render::expr_text;
-use crate::sets::set_timelines;
-use crate::syntax::parse_file;
+use crate::lex::{tokenize, TokenKind};
+use crate::resolve::{file_symbols, Target};
+use edict_compiler::db::{Db, SourceFile, Workspace};
+use edict_compiler::decls::{workspace_index, DeclKind, Index};
+use edict_compiler::sets::set_timelines;
+use edict_compiler::syntax::parse_file;
 
 /// The text shown for a hover, and the span it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
     pub span: Span,
     pub markdown: String,
-}
-
-/// A type name as written: `Port`, `Range<Date>`, `Zone?`.
-pub fn type_text(t: &TypeName) -> String {
-    let mut s = t.name.clone();
-    if let Some(a) = &t.arg {
-        let _ = write!(s, "<{}>", type_text(a));
-    }
-    if t.optional {
-        s.push('?');
-    }
-    s
 }
 
 fn code(text: &str) -> String {
@@ -125,7 +112,7 @@ pub fn describe(db: &dyn Db, ws: Workspace, target: &Target, today: Date) -> Opt
                 }
                 // `key` in a relation's value.
                 DeclKind::Value { key: Some(k), .. } => {
-                    let mut out = code(&format!("{name}: {}", type_text(k)));
+                    let mut out = code(&format!("{name}: {}", k));
                     let _ = write!(
                         out,
                         "\n\nThe key a value of `{decision}` is read for: `[key.city]` is the key's own city."
@@ -134,7 +121,7 @@ pub fn describe(db: &dyn Db, ws: Workspace, target: &Target, today: Date) -> Opt
                 }
                 _ => return None,
             };
-            let mut out = code(&format!("{name}: {}", type_text(&ty)));
+            let mut out = code(&format!("{name}: {}", ty));
             let _ = write!(out, "\n\nInput of decision `{decision}`.");
             if let Some(doc) = doc_of(db, index, &ty.name) {
                 let _ = write!(out, "\n\n---\n\n`{}`: {doc}", ty.name);
@@ -147,12 +134,12 @@ pub fn describe(db: &dyn Db, ws: Workspace, target: &Target, today: Date) -> Opt
             Some(out)
         }
         Target::Field { owner, name } => {
-            let ty = crate::ide::resolve::fields_of(index, owner)
+            let ty = crate::resolve::fields_of(index, owner)
                 .iter()
                 .find(|(f, _)| f == name)?
                 .1
                 .clone();
-            let mut out = code(&format!("{name}: {}", type_text(&ty)));
+            let mut out = code(&format!("{name}: {}", ty));
             let _ = write!(out, "\n\nField of `{owner}`.");
             Some(out)
         }
@@ -216,8 +203,8 @@ fn describe_decl(
             ..
         } => {
             out = match formula {
-                Some(f) => code(&format!("set {name}: {} = {}", type_text(elem), f.text())),
-                None => code(&format!("set {name}: {}", type_text(elem))),
+                Some(f) => code(&format!("set {name}: {} = {}", elem, f.text())),
+                None => code(&format!("set {name}: {}", elem)),
             };
             if let Some(doc) = &item.doc {
                 let _ = write!(out, "\n\n{doc}");
@@ -309,7 +296,7 @@ fn describe_decl(
                         out.push('\n');
                     }
                     for f in &e.fields {
-                        let _ = write!(out, "\n- {}: {}", f.name.name, expr_text(&f.value));
+                        let _ = write!(out, "\n- {}: {}", f.name.name, f.value);
                     }
                 }
             }
@@ -337,14 +324,11 @@ fn describe_decl(
             output,
             hit,
         } => {
-            let params: Vec<String> = params
-                .iter()
-                .map(|(n, t)| format!("{n}: {}", type_text(t)))
-                .collect();
+            let params: Vec<String> = params.iter().map(|(n, t)| format!("{n}: {}", t)).collect();
             out = code(&format!(
                 "decision {name}({}) -> {}",
                 params.join(", "),
-                type_text(output)
+                output
             ));
             if let Some(doc) = &item.doc {
                 let _ = write!(out, "\n\n{doc}");
@@ -366,15 +350,8 @@ fn describe_decl(
             );
         }
         DeclKind::Value { key, ty } => {
-            out = crate::ide::values::describe(
-                db,
-                ws,
-                name,
-                key.as_ref(),
-                ty,
-                item.doc.as_deref(),
-                today,
-            );
+            out =
+                crate::values::describe(db, ws, name, key.as_ref(), ty, item.doc.as_deref(), today);
         }
         DeclKind::Condition { decision } => {
             out = code(&format!("condition {name} for {decision}"));
@@ -383,25 +360,20 @@ fn describe_decl(
             }
             if let ItemKind::Condition(c) = &item.kind {
                 if let Some(w) = &c.when {
-                    let _ = write!(out, "\n\n{}", code(&format!("when {}", expr_text(w))));
+                    let _ = write!(out, "\n\n{}", code(&format!("when {}", w)));
                 }
             }
         }
         DeclKind::Rule { decision } => {
             out = code(&format!("rule {name} for {decision}"));
             if let ItemKind::Rule(r) = &item.kind {
-                let from = r.from.as_ref().map(expr_text);
+                let from = r.from.as_ref().map(ToString::to_string);
                 let until = r.until.as_ref().map(|u| match &r.ended_by {
                     Some(c) => match &c.item {
-                        Some(n) => format!(
-                            "{} (ended by `{}` item {})",
-                            expr_text(u),
-                            c.source.name,
-                            n.text
-                        ),
-                        None => format!("{} (ended by `{}`)", expr_text(u), c.source.name),
+                        Some(n) => format!("{} (ended by `{}` item {})", u, c.source.name, n.text),
+                        None => format!("{} (ended by `{}`)", u, c.source.name),
                     },
-                    None => expr_text(u),
+                    None => u.to_string(),
                 });
                 let period = match (from, until) {
                     (Some(f), Some(u)) => format!("from {f} until {u} (excluded)"),
@@ -433,12 +405,7 @@ fn describe_decl(
             out = code(&format!("request {name} for {decision}"));
             if let ItemKind::Request(r) = &item.kind {
                 for g in &r.givens {
-                    let _ = write!(
-                        out,
-                        "\n\n`given {} = {}`",
-                        g.param.name,
-                        expr_text(&g.value)
-                    );
+                    let _ = write!(out, "\n\n`given {} = {}`", g.param.name, g.value);
                 }
             }
             if let Some(doc) = &item.doc {
@@ -460,14 +427,14 @@ fn describe_decl(
             let parent = match &def.decl.kind {
                 DeclKind::EntityType {
                     parent: Some(p), ..
-                } => format!(" in {}", type_text(p)),
+                } => format!(" in {}", p),
                 _ => String::new(),
             };
             let mut header = format!("{keyword} {name}{parent}");
             if !fields.is_empty() {
                 header.push_str(" {");
                 for (f, t) in fields {
-                    let _ = write!(header, "\n  {f}: {}", type_text(t));
+                    let _ = write!(header, "\n  {f}: {}", t);
                 }
                 header.push_str("\n}");
             }
@@ -483,7 +450,7 @@ fn describe_decl(
                     out.push('\n');
                 }
                 for f in &s.fields {
-                    let _ = write!(out, "\n- {}: {}", f.name.name, expr_text(&f.value));
+                    let _ = write!(out, "\n- {}: {}", f.name.name, f.value);
                 }
             } else if let Some(n) = items {
                 let _ = write!(out, "\n\n{n} items");
@@ -506,7 +473,7 @@ fn source_title(db: &dyn Db, index: &Index, source: &str) -> String {
             .fields
             .iter()
             .find(|f| f.name.name == "title")
-            .map_or(String::new(), |f| format!(" ({})", expr_text(&f.value))),
+            .map_or(String::new(), |f| format!(" ({})", f.value)),
         _ => String::new(),
     }
 }

@@ -7,12 +7,11 @@
 
 use edict_grammar::{Span, ITEM_KEYWORDS};
 
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{workspace_index, DeclKind, Index, TypeName};
-use crate::ide::hover::type_text;
-use crate::ide::lex::{keywords, tokenize, Token, TokenKind};
-use crate::ide::resolve::{fields_of, output_of, readable_of};
-use crate::types::BUILTIN_TYPES;
+use crate::lex::{keywords, tokenize, Token, TokenKind};
+use crate::resolve::{fields_of, output_of, readable_of};
+use edict_compiler::db::{Db, SourceFile, Workspace};
+use edict_compiler::decls::{workspace_index, DeclKind, Index, TypeName};
+use edict_compiler::types::BUILTIN_TYPES;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CompletionKind {
@@ -122,7 +121,7 @@ pub fn complete(
         text,
         index,
         tokens: before,
-        timelines: crate::sets::set_timelines(db, ws),
+        timelines: edict_compiler::sets::set_timelines(db, ws),
         today,
     };
     let mut items = ctx.items();
@@ -168,7 +167,7 @@ struct Context<'a> {
     /// The tokens before the word being completed, comments left out.
     tokens: &'a [Token],
     /// For sets' member counts, the same as hover and inlay hints give.
-    timelines: &'a crate::sets::Timelines,
+    timelines: &'a edict_compiler::sets::Timelines,
     today: jiff::civil::Date,
 }
 
@@ -226,7 +225,7 @@ impl Context<'_> {
         if self.word_at(start) == Some("relation") {
             return match (self.word_at(start + 2), self.word_at(start + 3)) {
                 (Some(":"), Some(key)) => vec![(
-                    crate::values::KEY.to_string(),
+                    edict_compiler::values::KEY.to_string(),
                     TypeName {
                         name: key.to_string(),
                         arg: None,
@@ -368,7 +367,9 @@ impl Context<'_> {
                 };
                 return readable_of(self.index, &ty.name)
                     .iter()
-                    .map(|(f, t)| CompletionItem::new(f, CompletionKind::Field, Some(type_text(t))))
+                    .map(|(f, t)| {
+                        CompletionItem::new(f, CompletionKind::Field, Some(t.to_string()))
+                    })
                     .collect();
             }
             Some("in") => {
@@ -416,7 +417,9 @@ impl Context<'_> {
             Some("given") => {
                 let mut out: Vec<CompletionItem> = params
                     .iter()
-                    .map(|(p, t)| CompletionItem::new(p, CompletionKind::Param, Some(type_text(t))))
+                    .map(|(p, t)| {
+                        CompletionItem::new(p, CompletionKind::Param, Some(t.to_string()))
+                    })
                     .collect();
                 if keyword == "test" {
                     let decision = self.decision(start);
@@ -482,7 +485,7 @@ impl Context<'_> {
                     .iter()
                     .map(|(f, t)| {
                         let mut item =
-                            CompletionItem::new(f, CompletionKind::Field, Some(type_text(t)));
+                            CompletionItem::new(f, CompletionKind::Field, Some(t.to_string()));
                         item.insert = Some(format!("{f}: "));
                         item
                     })
@@ -495,7 +498,7 @@ impl Context<'_> {
         // Anywhere else in an item: its inputs, the workspace's values, the keywords.
         let mut out: Vec<CompletionItem> = params
             .iter()
-            .map(|(p, t)| CompletionItem::new(p, CompletionKind::Param, Some(type_text(t))))
+            .map(|(p, t)| CompletionItem::new(p, CompletionKind::Param, Some(t.to_string())))
             .collect();
         out.extend(self.decls(|k| matches!(k, DeclKind::Set { .. }), CompletionKind::Set));
         if matches!(keyword, "rule" | "condition") {
@@ -533,7 +536,7 @@ impl Context<'_> {
                                 .map_or(0, |m| m.len());
                             format!(
                                 "set of {} ({n} member{} on {})",
-                                type_text(elem),
+                                elem,
                                 if n == 1 { "" } else { "s" },
                                 self.today
                             )
@@ -611,18 +614,18 @@ fn plain(name: &str) -> TypeName {
 fn detail(kind: &DeclKind) -> String {
     match kind {
         DeclKind::Set { elem, members, .. } => {
-            format!("set of {} ({} listed)", type_text(elem), members.len())
+            format!("set of {} ({} listed)", elem, members.len())
         }
         DeclKind::Entity { ty, parent } => match parent {
             Some(p) => format!("{ty} in {p}"),
             None => ty.clone(),
         },
-        DeclKind::Decision { output, .. } => format!("decision -> {}", type_text(output)),
+        DeclKind::Decision { output, .. } => format!("decision -> {}", output),
         DeclKind::Rule { decision } => format!("rule for {decision}"),
         DeclKind::Test { decision } => format!("test for {decision}"),
-        DeclKind::Value { key: None, ty } => format!("dated value: {}", type_text(ty)),
+        DeclKind::Value { key: None, ty } => format!("dated value: {}", ty),
         DeclKind::Value { key: Some(k), ty } => {
-            format!("relation {} -> {}", type_text(k), type_text(ty))
+            format!("relation {} -> {}", k, ty)
         }
         other => other.noun().to_string(),
     }

@@ -5,11 +5,9 @@ use std::fmt::Write as _;
 
 use jiff::civil::Date;
 
-use crate::db::{Db, Workspace};
-use crate::decls::TypeName;
-use crate::ide::hover::type_text;
-use crate::render::expr_text;
-use crate::values::{value_timelines, Era, ValueTimeline};
+use edict_compiler::db::{Db, Workspace};
+use edict_compiler::decls::TypeName;
+use edict_compiler::values::{value_timelines, Era, ValueTimeline};
 
 /// `240h (from 2024-12-17, nia_2024_12 item 1)`
 pub fn era_text(era: &Era) -> String {
@@ -31,19 +29,19 @@ pub fn era_text(era: &Era) -> String {
         });
     }
     if parts.is_empty() {
-        expr_text(&era.value)
+        era.value.to_string()
     } else {
-        format!("{} ({})", expr_text(&era.value), parts.join(", "))
+        format!("{} ({})", era.value, parts.join(", "))
     }
 }
 
 /// `but nia_2025_11 item 4 says 144h: "144-Hour Visa-Free Transit"`
-pub fn differs_text(d: &crate::values::Differs) -> String {
+pub fn differs_text(d: &edict_compiler::values::Differs) -> String {
     let source = match d.item {
         Some(i) => format!("{} item {i}", d.source),
         None => d.source.clone(),
     };
-    let mut out = format!("but {source} says {}", expr_text(&d.says));
+    let mut out = format!("but {source} says {}", d.says);
     if let Some(q) = &d.quote {
         let _ = write!(out, ": {q:?}");
     }
@@ -73,12 +71,8 @@ pub fn describe(
     today: Date,
 ) -> String {
     let mut out = match key {
-        Some(k) => format!(
-            "```edict\nrelation {name}: {} -> {}\n```",
-            type_text(k),
-            type_text(ty)
-        ),
-        None => format!("```edict\nvalue {name}: {}\n```", type_text(ty)),
+        Some(k) => format!("```edict\nrelation {name}: {} -> {}\n```", k, ty),
+        None => format!("```edict\nvalue {name}: {}\n```", ty),
     };
     if let Some(doc) = doc {
         let _ = write!(out, "\n\n{doc}");
@@ -153,7 +147,7 @@ fn relation(out: &mut String, tl: &ValueTimeline, today: Date) {
     }
     match &tl.otherwise {
         Some(o) => {
-            let _ = write!(out, "\n\nAny other key: {}.", expr_text(o));
+            let _ = write!(out, "\n\nAny other key: {}.", o);
         }
         None => {
             out.push_str("\n\nA key with no value that day: the rules that read it do not apply.")
@@ -208,7 +202,7 @@ pub fn relation_on(tl: &ValueTimeline, today: Date) -> (String, String) {
     let mut lines = Vec::new();
     for (k, eras) in &tl.keys {
         if let Some(era) = eras.iter().find(|e| e.holds_on(today)) {
-            let v = expr_text(&era.value);
+            let v = era.value.to_string();
             match counts.iter_mut().find(|(x, _)| *x == v) {
                 Some((_, n)) => *n += 1,
                 None => counts.push((v, 1)),
@@ -231,7 +225,7 @@ pub fn relation_on(tl: &ValueTimeline, today: Date) -> (String, String) {
         format!("= {}{more}", shown.join(", "))
     };
     if let Some(o) = &tl.otherwise {
-        let _ = write!(label, ", else {}", expr_text(o));
+        let _ = write!(label, ", else {}", o);
     }
     if lines.is_empty() {
         let eras = tl.keys.values().flatten();

@@ -2,10 +2,10 @@
 
 use edict_grammar::Span;
 
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{workspace_index, DeclKind};
-use crate::ide::lex::{is_keyword, tokenize, TokenKind};
-use crate::ide::resolve::{file_symbols, Target};
+use crate::lex::{is_keyword, tokenize, TokenKind};
+use crate::resolve::{file_symbols, Target};
+use edict_compiler::db::{Db, SourceFile, Workspace};
+use edict_compiler::decls::{workspace_index, DeclKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenClass {

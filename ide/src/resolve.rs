@@ -10,10 +10,10 @@ use edict_grammar::{
     BinOp, Expect, Expr, ExprKind, FieldInit, Ident, ItemKind, ParsedFile, Span, TypeRef,
 };
 
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{workspace_index, DeclKind, Index, TypeName};
-use crate::syntax::parse_file;
-use crate::types::BUILTIN_TYPES;
+use edict_compiler::db::{Db, SourceFile, Workspace};
+use edict_compiler::decls::{workspace_index, DeclKind, Index, TypeName};
+use edict_compiler::syntax::parse_file;
+use edict_compiler::types::BUILTIN_TYPES;
 
 /// What a name stands for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -414,7 +414,10 @@ impl Walker<'_> {
                         {
                             Scope {
                                 decision: v.name.name.clone(),
-                                params: vec![(crate::values::KEY.to_string(), TypeName::of(k))],
+                                params: vec![(
+                                    edict_compiler::values::KEY.to_string(),
+                                    TypeName::of(k),
+                                )],
                             }
                         }
                         _ => Scope::default(),
@@ -656,7 +659,7 @@ pub fn definition(db: &dyn Db, ws: Workspace, target: &Target) -> Option<(Source
     let def = index.get(decl_name)?;
     let parsed = parse_file(db, def.file);
     let Some(inner) = inner else {
-        return Some((def.file, crate::check::decl_span(parsed, &def.decl)));
+        return Some((def.file, edict_compiler::decl_span(parsed, &def.decl)));
     };
     let item = parsed.items.get(def.decl.item as usize)?;
     let span = match &item.kind {

@@ -3,10 +3,10 @@
 
 use edict_grammar::{ItemKind, Span};
 
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{workspace_index, DeclKind};
-use crate::diagnostic::Diagnostic;
-use crate::syntax::parse_file;
+use edict_compiler::db::{Db, SourceFile, Workspace};
+use edict_compiler::decls::{workspace_index, DeclKind};
+use edict_compiler::diagnostic::Diagnostic;
+use edict_compiler::syntax::parse_file;
 
 /// A text replacement in one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,7 +95,7 @@ pub fn fixes(
 /// value, for the author to change.
 fn default_outcome(db: &dyn Db, ws: Workspace, output: &str) -> String {
     let index = workspace_index(db, ws);
-    let first_value = |t: &crate::decls::TypeName| -> String {
+    let first_value = |t: &edict_compiler::decls::TypeName| -> String {
         match index.kind(&t.name) {
             Some(DeclKind::Enum { variants }) => variants.last().cloned().unwrap_or_default(),
             _ => match t.name.as_str() {
@@ -115,7 +115,7 @@ fn default_outcome(db: &dyn Db, ws: Workspace, output: &str) -> String {
                 .collect();
             format!("{{ {} }}", parts.join(", "))
         }
-        _ => first_value(&crate::decls::TypeName {
+        _ => first_value(&edict_compiler::decls::TypeName {
             name: output.to_string(),
             arg: None,
             optional: false,

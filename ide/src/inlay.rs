@@ -5,11 +5,11 @@ use edict_grammar::Span;
 use edict_runtime::value::{parse_duration, Value};
 use jiff::civil::Date;
 
-use crate::db::{Db, SourceFile, Workspace};
-use crate::ide::hover::duration_words;
-use crate::ide::lex::{tokenize, TokenKind};
-use crate::ide::resolve::{file_symbols, Target};
-use crate::sets::set_timelines;
+use crate::hover::duration_words;
+use crate::lex::{tokenize, TokenKind};
+use crate::resolve::{file_symbols, Target};
+use edict_compiler::db::{Db, SourceFile, Workspace};
+use edict_compiler::sets::set_timelines;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InlayHint {
@@ -60,9 +60,9 @@ pub fn inlay_hints(
             continue;
         };
         if !o.def {
-            let values = crate::values::value_timelines(db, ws);
+            let values = edict_compiler::values::value_timelines(db, ws);
             if let Some(tl) = values.values.get(name).filter(|tl| tl.is_relation()) {
-                let (label, keys) = crate::ide::values::relation_on(tl, today);
+                let (label, keys) = crate::values::relation_on(tl, today);
                 out.push(InlayHint {
                     offset: o.span.end as usize,
                     label,
@@ -72,10 +72,7 @@ pub fn inlay_hints(
             }
             if let Some(tl) = values.values.get(name).filter(|tl| !tl.is_relation()) {
                 let (label, tooltip) = match tl.era_at("", today) {
-                    Some(era) => (
-                        format!("= {}", crate::render::expr_text(&era.value)),
-                        crate::ide::values::era_text(era),
-                    ),
+                    Some(era) => (format!("= {}", era.value), crate::values::era_text(era)),
                     None => (
                         format!("(no value on {today})"),
                         "rules that read it do not apply on this day".to_string(),

@@ -1,11 +1,11 @@
-//! Editor features at the `compiler::ide` layer, on the shipped policies plus a scratch file:
+//! Editor features of `edict-ide`, on the shipped policies plus a scratch file:
 //! completion in each context, rename of each kind of name, definitions across files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 
-use edict_compiler::ide;
 use edict_compiler::Analysis;
+use edict_ide as ide;
 
 fn workspace(scratch: &str) -> Analysis {
     let mut a = analysis_of("policies");

@@ -2,10 +2,10 @@
 
 use edict_grammar::{ItemKind, Span};
 
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{workspace_index, DeclKind};
-use crate::ide::inlay::plural;
-use crate::syntax::parse_file;
+use crate::inlay::plural;
+use edict_compiler::db::{Db, SourceFile, Workspace};
+use edict_compiler::decls::{workspace_index, DeclKind};
+use edict_compiler::syntax::parse_file;
 
 /// What a code lens runs.
 #[derive(Clone, Debug, PartialEq, Eq)]

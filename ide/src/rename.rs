@@ -3,11 +3,11 @@
 
 use edict_grammar::Span;
 
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{workspace_index, DeclKind};
-use crate::ide::fixes::Edit;
-use crate::ide::lex::is_keyword;
-use crate::ide::resolve::{definition, file_symbols, references, Target};
+use crate::fixes::Edit;
+use crate::lex::is_keyword;
+use crate::resolve::{definition, file_symbols, references, Target};
+use edict_compiler::db::{Db, SourceFile, Workspace};
+use edict_compiler::decls::{workspace_index, DeclKind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RenameError {
@@ -72,7 +72,7 @@ pub fn rename(
             "`{new_name}` is not a name: names are ASCII letters, digits and `_`, and do not start with a digit"
         )));
     }
-    if is_keyword(new_name) || crate::types::BUILTIN_TYPES.contains(&new_name) {
+    if is_keyword(new_name) || edict_compiler::types::BUILTIN_TYPES.contains(&new_name) {
         return Err(RenameError::Invalid(format!(
             "`{new_name}` is reserved by the language"
         )));
@@ -113,7 +113,7 @@ pub fn rename(
             }
             _ => None,
         },
-        Target::Field { owner, .. } => crate::ide::resolve::fields_of(index, owner)
+        Target::Field { owner, .. } => crate::resolve::fields_of(index, owner)
             .iter()
             .any(|(f, _)| f == new_name)
             .then(|| format!("`{owner}` already has a field `{new_name}`")),

@@ -3,9 +3,9 @@
 
 use edict_grammar::{Item, ItemKind, Span};
 
-use crate::db::{Db, SourceFile, Workspace};
-use crate::decls::{workspace_index, DeclKind};
-use crate::syntax::parse_file;
+use edict_compiler::db::{Db, SourceFile, Workspace};
+use edict_compiler::decls::{workspace_index, DeclKind};
+use edict_compiler::syntax::parse_file;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
@@ -133,9 +133,10 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
             Vec::new(),
         ),
         ItemKind::Amend(a) => {
-            let from = a.from.as_ref().map_or(String::new(), |f| {
-                format!(" from {}", crate::render::expr_text(f))
-            });
+            let from = a
+                .from
+                .as_ref()
+                .map_or(String::new(), |f| format!(" from {}", f));
             return Some(Symbol {
                 name: format!("amend {}{from}", a.set.name),
                 detail: None,
@@ -213,7 +214,7 @@ pub fn workspace_symbols(
 ) -> Vec<WorkspaceSymbol> {
     let index = workspace_index(db, ws);
     let q = query.to_ascii_lowercase();
-    let mut hits: Vec<(u8, &String, &crate::decls::DefRef)> = index
+    let mut hits: Vec<(u8, &String, &edict_compiler::decls::DefRef)> = index
         .defs
         .iter()
         .filter_map(|(name, defs)| {
@@ -259,7 +260,7 @@ pub fn workspace_symbols(
                 name: name.clone(),
                 kind,
                 file: def.file,
-                span: crate::check::decl_span(parsed, &def.decl),
+                span: edict_compiler::decl_span(parsed, &def.decl),
                 container,
             }
         })
