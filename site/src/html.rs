@@ -59,6 +59,15 @@ pub fn doc(text: Option<&str>) -> String {
         .collect()
 }
 
+/// A box that scrolls sideways on its own when `inner` (a table, a chart, code) is wider than
+/// the screen, so the page never does; focusable, so it scrolls with the keyboard too.
+pub fn scroll_box(label: &str, inner: &str) -> String {
+    format!(
+        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n{inner}</div>\n",
+        esc(label)
+    )
+}
+
 /// A whole page: `title`, the page's depth below the root, its body.
 pub fn page(title: &str, depth: usize, body: &str) -> String {
     let up = "../".repeat(depth);

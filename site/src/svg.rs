@@ -17,8 +17,13 @@ pub struct Bar {
     pub text: Option<String>,
 }
 
-const WIDTH: f64 = 760.0;
-const LABEL: f64 = 190.0;
+/// The width of the plot, right of the lane labels.
+const PLOT: f64 = 570.0;
+/// About the width of a character of a lane label (11 px system font).
+const CHAR: f64 = 6.0;
+/// Lane labels longer than this many characters are cut, with the whole label in the lane's
+/// title.
+const LABEL_CHARS: usize = 52;
 const LANE: f64 = 22.0;
 const TOP: f64 = 34.0;
 /// The width of a date written over a mark (`2025-11-05`, centred on it).
@@ -39,10 +44,18 @@ pub fn timeline(title: &str, lanes: &[Lane], marks: &[(i64, String)]) -> String 
     // Room before the first date and after the last, for open periods.
     let span = (hi - lo).max(60);
     let (start, end) = (lo - span / 8 - 15, hi + span / 8 + 15);
-    let x = |d: i64| LABEL + (WIDTH - LABEL - 10.0) * (d - start) as f64 / (end - start) as f64;
+    // The label column fits the longest label (cut at LABEL_CHARS).
+    let longest = lanes
+        .iter()
+        .map(|l| l.label.chars().count().min(LABEL_CHARS + 1))
+        .max()
+        .unwrap_or(0);
+    let label = (longest as f64 * CHAR + 12.0).max(120.0);
+    let width = label + PLOT;
+    let x = |d: i64| label + (PLOT - 10.0) * (d - start) as f64 / (end - start) as f64;
     let height = TOP + LANE * lanes.len() as f64 + 24.0;
     let mut s = format!(
-        "<svg class=\"timeline\" role=\"img\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" aria-labelledby=\"t-{id}\">\n<title id=\"t-{id}\">{t}</title>\n",
+        "<svg class=\"timeline\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" aria-labelledby=\"t-{id}\">\n<title id=\"t-{id}\">{t}</title>\n",
         id = crate::html::slug(title),
         t = esc(title)
     );
@@ -83,11 +96,20 @@ pub fn timeline(title: &str, lanes: &[Lane], marks: &[(i64, String)]) -> String 
     }
     for (i, lane) in lanes.iter().enumerate() {
         let y = TOP + LANE * i as f64;
-        s.push_str(&format!(
-            "<text class=\"lane\" x=\"{:.1}\" y=\"{:.1}\">{}</text>\n",
-            LABEL - 8.0,
-            y + LANE * 0.68,
+        let shown = if lane.label.chars().count() > LABEL_CHARS {
+            let cut: String = lane.label.chars().take(LABEL_CHARS - 1).collect();
+            format!(
+                "{}…<title>{}</title>",
+                esc(cut.trim_end()),
+                esc(&lane.label)
+            )
+        } else {
             esc(&lane.label)
+        };
+        s.push_str(&format!(
+            "<text class=\"lane\" x=\"{:.1}\" y=\"{:.1}\">{shown}</text>\n",
+            label - 8.0,
+            y + LANE * 0.68,
         ));
         for b in &lane.bars {
             let (a, z) = (x(b.from.unwrap_or(start)), x(b.until.unwrap_or(end)));
@@ -121,7 +143,7 @@ pub fn timeline(title: &str, lanes: &[Lane], marks: &[(i64, String)]) -> String 
         }
     }
     s.push_str("</svg>\n");
-    s
+    crate::html::scroll_box(title, &s)
 }
 
 fn year(days: i64) -> i64 {

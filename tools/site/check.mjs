@@ -1,11 +1,13 @@
 // Checks a site written by `edict doc` in headless Chromium, as a reader would use it: every
-// page loads from disk (file://) with no console error, no link is broken (pages and anchors),
-// the date control of a decision page changes the table shown, and, served by
-// `edict serve --docs`, the form asks the decision service and shows the answer.
+// page loads from disk (file://) with no console error, no link is broken (pages and anchors);
+// at 390 px (a phone) and 1400 px, no page scrolls sideways (an element may be wider than the
+// screen only inside a box that scrolls on its own) and axe-core finds no violation; the search
+// works from the keyboard alone; the date control of a decision page changes the table shown;
+// and, served by `edict serve --docs`, the form asks the decision service and shows the answer.
 //
 // Environment: SITE (the folder), SERVED (the service's base URL), REQUEST (a request file for
-// transit_entry), TOOLS (where playwright-core is installed), OUT (results.json goes there),
-// SHOTS (optional: screenshots of the index, a decision page and a set timeline go there).
+// transit_entry), TOOLS (where playwright-core and axe-core are installed), OUT (results.json
+// goes there), SHOTS (optional: screenshots of each kind of page at both widths go there).
 import { createRequire } from 'module';
 import fs from 'fs';
 import path from 'path';
@@ -14,7 +16,32 @@ import { pathToFileURL, fileURLToPath } from 'url';
 const require = createRequire(process.env.TOOLS + '/');
 const { chromium } = require('playwright-core');
 const SITE = path.resolve(process.env.SITE);
-const results = { pages: 0, consoleErrors: [], expectedErrors: [], brokenLinks: [], external: 0 };
+const AXE = fs.readFileSync(path.join(process.env.TOOLS, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const WIDTHS = [390, 1400];
+const results = {
+  pages: 0, consoleErrors: [], expectedErrors: [], brokenLinks: [], external: 0,
+  tooWide: [], axe: [], axeRuns: 0,
+};
+
+// Elements that reach past the viewport's edges, outside any box that scrolls sideways.
+const tooWide = () => {
+  const vw = document.documentElement.clientWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > vw) out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+  const scrolls = (e) => {
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  for (const e of document.querySelectorAll('body *')) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || (r.left >= -1 && r.right <= vw + 1) || scrolls(e)) continue;
+    out.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} at ${Math.round(r.left)}..${Math.round(r.right)} px`);
+    if (out.length > 5) break;
+  }
+  return out;
+};
 
 const pages = [];
 (function walk(dir) {
@@ -67,6 +94,37 @@ try {
       }
     }
   }
+  // Every page at a phone's width and a wide screen's: nothing wider than the screen, and
+  // axe-core's rules (WCAG 2.2 A and AA and best practice) without a violation.
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const file of pages) {
+      current = `${path.relative(SITE, file)} at ${width} px`;
+      await page.goto(pathToFileURL(file).href);
+      for (const w of await page.evaluate(tooWide)) results.tooWide.push(`${current}: ${w}`);
+      await page.addScriptTag({ content: AXE });
+      const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'], preload: false }))
+        .violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`));
+      results.axeRuns++;
+      for (const v of violations) results.axe.push(`${current}: ${v}`);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 1000 });
+
+  // The search from the keyboard alone: Tab to the box, type, Tab to the first result, Enter.
+  current = 'index.html (keyboard search)';
+  await page.goto(pathToFileURL(path.join(SITE, 'index.html')).href);
+  let tabs = 0;
+  while (tabs < 10 && !(await page.evaluate(() => document.activeElement && document.activeElement.id === 'q'))) {
+    await page.keyboard.press('Tab');
+    tabs++;
+  }
+  await page.keyboard.type('hengqin');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement.textContent);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  results.keyboardSearch = { tabs, focused, landed: path.relative(SITE, fileURLToPath(page.url())) };
+
   // The search box finds a port by its Chinese name.
   current = 'index.html (search)';
   await page.goto(pathToFileURL(path.join(SITE, 'index.html')).href);
@@ -125,9 +183,20 @@ try {
     }
   }
   if (process.env.SHOTS) {
-    for (const [file, name] of [['index.html', 'site-index.png'], ['decisions/transit_entry.html', 'site-decision.png'], ['sets/transit_ports.html', 'site-set-timeline.png']]) {
+    const templates = [
+      ['index.html', 'site-index'], ['decisions/transit_entry.html', 'site-decision'],
+      ['sets/transit_ports.html', 'site-set-timeline'], ['sources/nia_2025_11.html', 'site-source'],
+      ['values/transit_stay_limit.html', 'site-value'], ['catalogues/Port.html', 'site-catalogue-tree'], ['catalogues/Country.html', 'site-catalogue-table'],
+    ];
+    for (const [file, name] of templates) {
       await page.goto(pathToFileURL(path.join(SITE, file)).href);
-      await page.screenshot({ path: path.join(process.env.SHOTS, name), fullPage: true });
+      await page.screenshot({ path: path.join(process.env.SHOTS, name + '.png'), fullPage: true });
+    }
+    // A phone's screen: the first screenful of each.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [file, name] of templates) {
+      await page.goto(pathToFileURL(path.join(SITE, file)).href);
+      await page.screenshot({ path: path.join(process.env.SHOTS, name + '-390.png') });
     }
   }
 } finally {

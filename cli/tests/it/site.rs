@@ -1,7 +1,8 @@
 //! `edict doc` as readers meet it: the site of `policies/` in headless Chromium (Debian's,
-//! driven by playwright-core; `tools/vscode/setup.sh` installs both when absent): every page
-//! loads from disk with no console error, no link is broken, the search finds a port by its
-//! Chinese name, the date control changes the table shown, and served by
+//! driven by playwright-core, with axe-core; `tools/vscode/setup.sh` installs them when absent): every page
+//! loads from disk with no console error, no link is broken, no page scrolls sideways at 390 or
+//! 1400 px and axe-core finds no violation on any, the search works from the keyboard and finds
+//! a port by its Chinese name, the date control changes the table shown, and served by
 //! `edict serve --docs`, the form asks the decision service. The history example's site has
 //! its dated values and relations.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -94,6 +95,15 @@ fn the_site_of_the_policies_in_a_browser() {
     assert_eq!(r["pages"], 21, "{r:#}");
     assert_eq!(r["consoleErrors"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["brokenLinks"], serde_json::json!([]), "{r:#}");
+    // No page scrolls sideways on a phone or a wide screen, and axe-core finds nothing, on
+    // every page at both widths.
+    assert_eq!(r["tooWide"], serde_json::json!([]), "{r:#}");
+    assert_eq!(r["axe"], serde_json::json!([]), "{r:#}");
+    assert_eq!(r["axeRuns"], 42, "{r:#}");
+    // The search from the keyboard alone reaches the port.
+    let keys = &r["keyboardSearch"];
+    assert_eq!(keys["focused"], "hengqin (Hengqin)", "{r:#}");
+    assert_eq!(keys["landed"], "catalogues/Port.html", "{r:#}");
     assert!(
         r["search"]
             .as_array()

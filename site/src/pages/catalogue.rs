@@ -120,7 +120,7 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
         }
         b.push_str("</ul>\n");
     } else {
-        b.push_str("<h2>Entries</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Entry</th>");
+        b.push_str("<h2>Entries</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Entries\"><table>\n<thead><tr><th scope=\"col\">Entry</th>");
         for (n, _) in &ty.attributes {
             b.push_str(&format!("<th scope=\"col\">{}</th>", esc(n)));
         }

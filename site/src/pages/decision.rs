@@ -8,7 +8,7 @@ use edict_runtime::TypeDesc;
 use serde_json::{json, Map, Value as Json};
 
 use super::{citation_html, json_words, type_html};
-use crate::html::{esc, page};
+use crate::html::{esc, page, scroll_box};
 use crate::model::Model;
 
 pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
@@ -39,16 +39,18 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
     for (name, ty) in &d.params {
         if let TypeDesc::Record(r) = ty {
             if let Some(rec) = a.records.get(*r as usize) {
-                b.push_str(&format!("<table class=\"fields\">\n<caption><code>{}</code>: <code>{}</code></caption>\n<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Type</th></tr></thead>\n<tbody>\n", esc(name), esc(&rec.name)));
+                let mut t = String::new();
+                t.push_str(&format!("<table class=\"fields\">\n<caption><code>{}</code>: <code>{}</code></caption>\n<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Type</th></tr></thead>\n<tbody>\n", esc(name), esc(&rec.name)));
                 for (f, fty) in &rec.fields {
-                    b.push_str(&format!(
+                    t.push_str(&format!(
                         "<tr><td><code>{}.{}</code></td><td>{}</td></tr>\n",
                         esc(name),
                         esc(f),
                         type_html(m, fty, 1)
                     ));
                 }
-                b.push_str("</tbody>\n</table>\n");
+                t.push_str("</tbody>\n</table>\n");
+                b.push_str(&scroll_box(&format!("The fields of {name}"), &t));
             }
         }
     }
@@ -180,7 +182,10 @@ fn tests_section(m: &Model, d: &DecisionTable) -> String {
             if t.passed { "passes" } else { "fails" }
         ));
         s.push_str(&crate::html::doc(t.doc.as_deref()));
-        s.push_str(&format!("<pre><code>{}</code></pre>\n", esc(&t.text)));
+        s.push_str(&scroll_box(
+            &format!("The test {} as written", t.name),
+            &format!("<pre><code>{}</code></pre>\n", esc(&t.text)),
+        ));
         s.push_str(&format!(
             "<p class=\"meta\"><code>{}:{}</code>{}</p>\n</section>\n",
             esc(&t.file),

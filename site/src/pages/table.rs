@@ -112,7 +112,7 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     s.push_str(&format!(
-        "<div class=\"scroll\"><table class=\"grid\" id=\"grid\" data-boundaries=\"{bounds}\">\n<thead><tr>"
+        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"The decision table\"><table class=\"grid\" id=\"grid\" data-boundaries=\"{bounds}\">\n<thead><tr>"
     ));
     for h in &headers {
         s.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));

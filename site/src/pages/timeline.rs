@@ -4,20 +4,25 @@
 use edict_runtime::artifact::{Domain, SetTimeline, ValueTimeline};
 use edict_runtime::value::format_date;
 
-use crate::html::{esc, page};
+use crate::html::{esc, page, scroll_box};
 use crate::model::Model;
 use crate::svg::{timeline, Bar, Lane};
 
+/// How a member is named to a reader: an entry by its English name when it has one (`Hengqin`,
+/// not `hengqin`), an enum value as written.
 fn member_name(m: &Model, domain: Domain, v: u32) -> String {
     match domain {
-        Domain::Entity(_) => m.artifact.catalogue.member_name(domain, v).unwrap_or("?"),
+        Domain::Entity(t) => {
+            let (id, name, _) = m.entity_label(t, v);
+            name.unwrap_or(id)
+        }
         Domain::Enum(_) => m
             .artifact
             .catalogue
             .member_name(domain, v)
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .to_string(),
     }
-    .to_string()
 }
 
 pub fn set(m: &Model, s: &SetTimeline) -> String {
@@ -100,7 +105,9 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
         &marks,
     ));
     b.push_str("<figcaption>One row per member, a bar while it is in the set; dashed lines are amendments.</figcaption>\n</figure>\n");
-    b.push_str("<h2>Versions</h2>\n<table>\n<thead><tr><th scope=\"col\">From</th><th scope=\"col\">Cited</th><th scope=\"col\">Listed</th><th scope=\"col\">Announced</th><th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
+    b.push_str("<h2>Versions</h2>\n");
+    let table = b.len();
+    b.push_str("<table>\n<thead><tr><th scope=\"col\">From</th><th scope=\"col\">Cited</th><th scope=\"col\">Listed</th><th scope=\"col\">Announced</th><th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
     let mut before: Vec<u32> = Vec::new();
     for slice in &s.slices {
         let added: Vec<String> = slice
@@ -143,6 +150,8 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
         before = slice.members.clone();
     }
     b.push_str("</tbody>\n</table>\n");
+    let t = b.split_off(table);
+    b.push_str(&scroll_box("Versions", &t));
     page(&format!("Set {}", s.name), 1, &b)
 }
 
@@ -205,7 +214,9 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
     } else if v.key.is_some() {
         b.push_str("<p>A key or a day no entry covers has no value, and a rule that reads it does not apply.</p>\n");
     }
-    b.push_str("<h2>Entries</h2>\n<table>\n<thead><tr>");
+    b.push_str("<h2>Entries</h2>\n");
+    let table = b.len();
+    b.push_str("<table>\n<thead><tr>");
     if v.key.is_some() {
         b.push_str("<th scope=\"col\">Key</th>");
     }
@@ -241,5 +252,7 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
         ));
     }
     b.push_str("</tbody>\n</table>\n");
+    let t = b.split_off(table);
+    b.push_str(&scroll_box("Entries", &t));
     page(&format!("{kind} {}", v.name), 1, &b)
 }
