@@ -177,6 +177,7 @@ codes! {
     E0111, Error, "test expects a rule of another decision";
     E0112, Error, "two entries identified alike";
     E0113, Error, "a source that differs from itself";
+    E0114, Error, "item texts that do not match the items";
     E0201, Error, "type mismatch";
     E0202, Error, "incompatible units";
     E0203, Error, "invalid date or time";

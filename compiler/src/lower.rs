@@ -514,6 +514,16 @@ impl<'a> Lowerer<'a> {
                     Some(ExprKind::Text(t)) => Some(t.clone()),
                     _ => None,
                 };
+                let texts = |name: &str| match field(name).map(|f| &f.value.kind) {
+                    Some(ExprKind::List(l)) => l
+                        .iter()
+                        .map(|e| match &e.kind {
+                            ExprKind::Text(t) => t.clone(),
+                            _ => String::new(),
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
                 out.push(Source {
                     name: s.name.name.clone(),
                     title: text("title").unwrap_or_default(),
@@ -531,6 +541,8 @@ impl<'a> Lowerer<'a> {
                         _ => None,
                     },
                     url: text("url"),
+                    item_texts: texts("item_texts"),
+                    item_texts_zh: texts("item_texts_zh"),
                     kind: match field("kind").map(|f| &f.value.kind) {
                         Some(ExprKind::Name(n)) => SourceKind::parse(&n.name),
                         _ => None,

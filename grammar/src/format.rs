@@ -323,6 +323,24 @@ impl<'s> Fmt<'s> {
         Some(s)
     }
 
+    /// A list inline if it fits and holds no comment, else one element per line (a source's
+    /// `item_texts`).
+    fn list(&self, items: &[Expr], e: &Expr, prefix: &str, indent: usize) -> Option<String> {
+        if self.comments_inside(e.span) {
+            return None;
+        }
+        let inline = format!("{prefix}{}", self.e(e));
+        if self.fits(indent, &inline) || items.is_empty() {
+            return Some(inline);
+        }
+        let mut s = format!("{prefix}[\n");
+        for item in items {
+            s.push_str(&format!("  {},\n", self.e(item)));
+        }
+        s.push(']');
+        Some(s)
+    }
+
     fn fits(&self, indent: usize, text: &str) -> bool {
         text.lines()
             .all(|l| indent * 2 + l.chars().count() <= self.width)
@@ -338,6 +356,7 @@ impl<'s> Fmt<'s> {
     fn value_elem(&self, prefix: &str, e: &Expr, indent: usize) -> Option<Elem> {
         let text = match &e.kind {
             ExprKind::Record(fields) => self.record(fields, e.span, prefix, indent)?,
+            ExprKind::List(items) => self.list(items, e, prefix, indent)?,
             _ => {
                 if self.comments_inside(e.span) {
                     return None;

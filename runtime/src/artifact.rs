@@ -11,7 +11,7 @@ use crate::value::{TypeDesc, Value};
 
 pub const MAGIC: &[u8; 8] = b"EDICTART";
 /// Bumped whenever the layout of [`Artifact`] changes.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Artifact {
@@ -138,6 +138,10 @@ pub struct Source {
     /// The number of numbered items.
     pub items: Option<u32>,
     pub url: Option<String>,
+    /// Each item's words as the source gives them, item 1 first (empty when not quoted).
+    pub item_texts: Vec<String>,
+    /// The same in Chinese.
+    pub item_texts_zh: Vec<String>,
     /// How directly it gives the authority's words, when it says.
     pub kind: Option<SourceKind>,
 }

@@ -125,6 +125,12 @@ try {
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   results.keyboardSearch = { tabs, focused, landed: path.relative(SITE, fileURLToPath(page.url())) };
 
+  // A source's page quotes each item's words, in both languages.
+  current = 'sources/nia_2025_11.html (item 4)';
+  await page.goto(pathToFileURL(path.join(SITE, 'sources/nia_2025_11.html')).href);
+  results.item4 = await page.$$eval('#item-4 ~ blockquote.item', (qs) => qs.slice(0, 2)
+    .map((q) => ({ lang: q.lang, text: q.textContent })));
+
   // The search box finds a port by its Chinese name.
   current = 'index.html (search)';
   await page.goto(pathToFileURL(path.join(SITE, 'index.html')).href);

@@ -100,6 +100,16 @@ fn the_site_of_the_policies_in_a_browser() {
     assert_eq!(r["tooWide"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["axe"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["axeRuns"], 42, "{r:#}");
+    // The source's page quotes item 4, which designated Hengqin, in both languages.
+    let item4 = r["item4"].as_array().unwrap();
+    assert_eq!(item4.len(), 2, "{r:#}");
+    assert_eq!(item4[0]["lang"], "", "{r:#}");
+    assert!(
+        item4[0]["text"].as_str().unwrap().contains("Hengqin"),
+        "{r:#}"
+    );
+    assert_eq!(item4[1]["lang"], "zh", "{r:#}");
+    assert!(item4[1]["text"].as_str().unwrap().contains("横琴"), "{r:#}");
     // The search from the keyboard alone reaches the port.
     let keys = &r["keyboardSearch"];
     assert_eq!(keys["focused"], "hengqin (Hengqin)", "{r:#}");

@@ -21,6 +21,10 @@ fn source_fields() -> Vec<(&'static str, Ty, bool)> {
     ]
 }
 
+/// The fields that give each item's words, in English and in Chinese: a list of texts, item 1
+/// first.
+const ITEM_TEXTS: [&str; 2] = ["item_texts", "item_texts_zh"];
+
 impl Checker<'_> {
     pub(crate) fn item(&mut self, ix: usize, item: &Item) {
         self.duplicates(ix, item);
@@ -29,10 +33,16 @@ impl Checker<'_> {
                 let declared = source_fields();
                 let scope = Scope::default();
                 let mut seen = Vec::new();
+                let items = s.fields.iter().find(|f| f.name.name == "items");
                 for f in &s.fields {
                     if f.name.name == "kind" {
                         self.source_kind(&f.value);
                         seen.push("kind");
+                        continue;
+                    }
+                    if ITEM_TEXTS.contains(&f.name.name.as_str()) {
+                        self.item_texts(f, items);
+                        seen.push(f.name.name.as_str());
                         continue;
                     }
                     match declared.iter().find(|(n, _, _)| *n == f.name.name) {
@@ -45,6 +55,7 @@ impl Checker<'_> {
                             let mut names: Vec<&str> =
                                 declared.iter().map(|(n, _, _)| *n).collect();
                             names.push("kind");
+                            names.extend(ITEM_TEXTS);
                             self.unknown_field(&f.name, "field of a source", names);
                         }
                     }
@@ -498,6 +509,74 @@ impl Checker<'_> {
                     .help("write the word alone, as in `kind: report`");
                 self.emit(d);
             }
+        }
+    }
+
+    /// `item_texts: ["...", ...]`: a text per item, as many as the source's `items`.
+    fn item_texts(
+        &mut self,
+        f: &edict_grammar::FieldInit,
+        items: Option<&edict_grammar::FieldInit>,
+    ) {
+        let field = &f.name.name;
+        let ExprKind::List(texts) = &f.value.kind else {
+            let d = self
+                .diag(
+                    Code::E0201,
+                    f.value.span,
+                    format!("`{field}` is a list of texts, one per item"),
+                )
+                .label("not a list")
+                .help(format!(
+                    "write `{field}: [\"the words of item 1\", \"item 2\"]`"
+                ));
+            self.emit(d);
+            return;
+        };
+        for t in texts {
+            if !matches!(t.kind, ExprKind::Text(_)) {
+                let d = self
+                    .diag(Code::E0201, t.span, "an item's words are a text")
+                    .label("not a text")
+                    .help("quote the item's words as the source gives them");
+                self.emit(d);
+            }
+        }
+        let count = |k: usize| if k == 1 { "item" } else { "items" };
+        let Some(items) = items else {
+            let d = self
+                .diag(
+                    Code::E0114,
+                    f.name.span,
+                    format!(
+                        "`{field}` gives the words of {} {}, but the source does not say how many items it has",
+                        texts.len(),
+                        count(texts.len())
+                    ),
+                )
+                .label("texts of items")
+                .help(format!("add `items: {}` to the source", texts.len()));
+            self.emit(d);
+            return;
+        };
+        let ExprKind::Int(n) = &items.value.kind else {
+            return; // reported as the wrong type
+        };
+        if n.parse::<usize>().ok() != Some(texts.len()) {
+            let d = self
+                .diag(
+                    Code::E0114,
+                    f.value.span,
+                    format!(
+                        "`{field}` gives the words of {} {}, but the source has {n}",
+                        texts.len(),
+                        count(texts.len())
+                    ),
+                )
+                .label(format!("{} {}", texts.len(), count(texts.len())))
+                .secondary(items.value.span, "the number of items")
+                .help("give one text per item, in order from item 1; quote an item the corpus does not use as well, so that the numbers match the source");
+            self.emit(d);
         }
     }
 

@@ -1,4 +1,4 @@
-//! A page per source: what cites it, item by item.
+//! A page per source: its items' words where the policy quotes them, and what cites each.
 
 use std::collections::BTreeMap;
 
@@ -137,14 +137,31 @@ pub fn source(m: &Model, s: &Source) -> String {
             ));
         }
     }
-    b.push_str("<h2>What cites it</h2>\n");
-    if by_item.is_empty() {
+    let cited = !by_item.is_empty();
+    // Items whose words are quoted are shown, cited or not.
+    let quoted = s.item_texts.len().max(s.item_texts_zh.len()) as u32;
+    for i in 1..=quoted {
+        by_item.entry(Some(i)).or_default();
+    }
+    b.push_str(if quoted > 0 {
+        "<h2>Its items, and what cites each</h2>\n"
+    } else {
+        "<h2>What cites it</h2>\n"
+    });
+    if !cited {
         b.push_str("<p>Nothing in the policy cites this source yet.</p>\n");
     }
     for (item, things) in by_item {
         match item {
-            Some(i) => b.push_str(&format!("<h3 id=\"item-{i}\">Item {i}</h3>\n")),
+            Some(i) => {
+                b.push_str(&format!("<h3 id=\"item-{i}\">Item {i}</h3>\n"));
+                b.push_str(&item_words(s, i));
+            }
             None => b.push_str("<h3 id=\"whole\">The source as a whole</h3>\n"),
+        }
+        if things.is_empty() {
+            b.push_str("<p class=\"meta\">Nothing in the policy cites this item.</p>\n");
+            continue;
         }
         b.push_str("<ul>\n");
         for t in things {
@@ -153,4 +170,23 @@ pub fn source(m: &Model, s: &Source) -> String {
         b.push_str("</ul>\n");
     }
     page(&format!("Source {}", s.name), 1, &b)
+}
+
+/// Item `i`'s words as the source gives them, in English and Chinese, where the policy quotes
+/// them.
+pub fn item_words(s: &Source, i: u32) -> String {
+    let at = |texts: &[String]| texts.get(i as usize - 1).filter(|t| !t.is_empty()).cloned();
+    // A line of the text is a paragraph (an item's heading, then its words).
+    let quote = |t: String, lang: &str| {
+        let paragraphs: String = t.lines().map(|l| format!("<p>{}</p>", esc(l))).collect();
+        format!("<blockquote class=\"item\"{lang}>{paragraphs}</blockquote>\n")
+    };
+    let mut out = String::new();
+    if let Some(t) = at(&s.item_texts) {
+        out.push_str(&quote(t, ""));
+    }
+    if let Some(t) = at(&s.item_texts_zh) {
+        out.push_str(&quote(t, " lang=\"zh\""));
+    }
+    out
 }
