@@ -83,6 +83,9 @@
     var note = document.getElementById('ask-note');
     var button = document.getElementById('ask-button');
     var answer = document.getElementById('ask-answer');
+    var wordsScript = document.getElementById('ask-words');
+    var words = {};
+    try { words = JSON.parse(wordsScript ? wordsScript.textContent : '{}'); } catch (e) { words = {}; }
     if (location.protocol === 'file:') {
       button.disabled = true;
     } else {
@@ -111,6 +114,22 @@
               var cite = document.createElement('p');
               cite.textContent = 'Cites ' + j.rule.citation.source + (j.rule.citation.item ? ' item ' + j.rule.citation.item : '') + ': ' + j.rule.citation.title;
               answer.appendChild(cite);
+              // The item's words, as the page has them, in both languages.
+              var item = words[j.rule.citation.source + ' ' + j.rule.citation.item];
+              if (item) {
+                [['en', item.en], ['zh', item.zh]].forEach(function (pair) {
+                  if (!pair[1]) return;
+                  var q = document.createElement('blockquote');
+                  q.className = 'item';
+                  if (pair[0] === 'zh') q.lang = 'zh';
+                  pair[1].split('\n').forEach(function (line) {
+                    var p = document.createElement('p');
+                    p.textContent = line;
+                    q.appendChild(p);
+                  });
+                  answer.appendChild(q);
+                });
+              }
             }
             // The explanation in words: each rule, and why it did or did not apply.
             var rules = (j.explanation && j.explanation.rules) || [];

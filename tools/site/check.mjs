@@ -5,8 +5,8 @@
 // works from the keyboard alone; the date control of a decision page changes the table shown;
 // and, served by `edict serve --docs`, the form asks the decision service and shows the answer.
 //
-// Environment: SITE (the folder), SERVED (the service's base URL), REQUEST (a request file for
-// transit_entry), TOOLS (where playwright-core and axe-core are installed), OUT (results.json
+// Environment: SITE (the folder), SERVED (the service's base URL), REQUEST and REQUEST_AIRSIDE
+// (request files for transit_entry and direct_transit), TOOLS (where playwright-core and axe-core are installed), OUT (results.json
 // goes there), SHOTS (optional: screenshots of each kind of page at both widths go there).
 import { createRequire } from 'module';
 import fs from 'fs';
@@ -182,6 +182,16 @@ try {
       heading: await page.textContent('#ask-result'),
       rules: await page.$$eval('#ask-rules li', (ls) => ls.map((l) => l.textContent)),
       noteHidden: await page.isHidden('#ask-note'),
+    };
+    // An answer whose rule cites an item with its words: the page quotes them.
+    await page.goto(process.env.SERVED + '/docs/decisions/direct_transit.html');
+    await page.fill('#ask-request', fs.readFileSync(process.env.REQUEST_AIRSIDE, 'utf8'));
+    await page.fill('#ask-token', process.env.TOKEN || '');
+    await page.click('#ask-button');
+    await page.waitForSelector('#ask-result', { timeout: 20000 });
+    results.served.airside = {
+      heading: await page.textContent('#ask-result'),
+      quoted: await page.$$eval('#ask-answer blockquote.item', (qs) => qs.map((q) => ({ lang: q.lang, heading: q.firstChild.textContent }))),
     };
     if (process.env.SHOTS) {
       await page.evaluate(() => document.getElementById('ask').scrollIntoView());

@@ -76,6 +76,10 @@ fn the_site_of_the_policies_in_a_browser() {
             "REQUEST",
             root().join("policies/requests/us_national_at_hengqin.json"),
         )
+        .env(
+            "REQUEST_AIRSIDE",
+            root().join("policies/requests/airside_at_tianjin_binhai.json"),
+        )
         .env("TOKEN", token)
         .env("TOOLS", tools.join("tools"))
         .env("OUT", &out);
@@ -190,6 +194,24 @@ fn the_site_of_the_policies_in_a_browser() {
         "{heading}"
     );
     assert_eq!(r["served"]["noteHidden"], true);
+    // An answer quotes the item its rule cites, in both languages: an airside transfer at
+    // Tianjin Binhai within 24 hours, exempt from inspection under item 3.
+    let airside = &r["served"]["airside"];
+    assert!(
+        airside["heading"]
+            .as_str()
+            .unwrap()
+            .contains("exempt_from_inspection"),
+        "{r:#}"
+    );
+    assert_eq!(
+        airside["quoted"],
+        serde_json::json!([
+            { "lang": "", "heading": "More 24-Hour Direct Transit Ports" },
+            { "lang": "zh", "heading": "增加24小时直接过境口岸" }
+        ]),
+        "{r:#}"
+    );
     assert_eq!(
         r["served"]["rules"],
         serde_json::json!(["visa_free_transit: applies"]),

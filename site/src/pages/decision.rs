@@ -253,8 +253,27 @@ fn ask_section(m: &Model, d: &DecisionTable) -> String {
         req.insert(name.clone(), sample(m, d, ty));
     }
     let text = serde_json::to_string_pretty(&Json::Object(req)).unwrap_or_default();
+    // The words of each item the decision's rules cite, for the answer to quote: keyed by
+    // `SOURCE ITEM`; `</` written `<\/` so that a text cannot end the script.
+    let mut words = Map::new();
+    for c in d.rules.iter().filter_map(|r| r.citation.as_ref()) {
+        let (Some(i), Some(src)) = (
+            c.item,
+            m.artifact.sources.iter().find(|s| s.name == c.source),
+        ) else {
+            continue;
+        };
+        let at = |texts: &[String]| texts.get(i as usize - 1).cloned();
+        if let Some(en) = at(&src.item_texts) {
+            words.insert(
+                format!("{} {i}", c.source),
+                json!({ "en": en, "zh": at(&src.item_texts_zh) }),
+            );
+        }
+    }
+    let words = Json::Object(words).to_string().replace("</", "<\\/");
     format!(
-        "<h2 id=\"ask\">Ask</h2>\n<form id=\"ask-form\" data-decision=\"{name}\">\n<p class=\"note\" id=\"ask-note\">Served by <code>edict serve --docs</code>, this form asks the decision service and shows its answer and explanation. Opened from disk, it cannot ask: run <code>edict eval --decision {name}</code> with the same request instead.</p>\n<label for=\"ask-request\">Request (JSON)</label>\n<textarea id=\"ask-request\" rows=\"{rows}\" spellcheck=\"false\">{text}</textarea>\n<label for=\"ask-token\">Bearer token, only if the service asks for one</label>\n<input type=\"password\" id=\"ask-token\" autocomplete=\"off\" spellcheck=\"false\">\n<p><button type=\"submit\" id=\"ask-button\">Ask <code>{name}</code></button></p>\n<div id=\"ask-answer\" aria-live=\"polite\"></div>\n</form>\n",
+        "<h2 id=\"ask\">Ask</h2>\n<form id=\"ask-form\" data-decision=\"{name}\">\n<p class=\"note\" id=\"ask-note\">Served by <code>edict serve --docs</code>, this form asks the decision service and shows its answer and explanation. Opened from disk, it cannot ask: run <code>edict eval --decision {name}</code> with the same request instead.</p>\n<label for=\"ask-request\">Request (JSON)</label>\n<textarea id=\"ask-request\" rows=\"{rows}\" spellcheck=\"false\">{text}</textarea>\n<label for=\"ask-token\">Bearer token, only if the service asks for one</label>\n<input type=\"password\" id=\"ask-token\" autocomplete=\"off\" spellcheck=\"false\">\n<p><button type=\"submit\" id=\"ask-button\">Ask <code>{name}</code></button></p>\n<div id=\"ask-answer\" aria-live=\"polite\"></div>\n</form>\n<script type=\"application/json\" id=\"ask-words\">{words}</script>\n",
         name = esc(&d.name),
         rows = text.lines().count() + 1,
         text = esc(&text)
