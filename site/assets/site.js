@@ -5,7 +5,7 @@
   var sheet = document.querySelector('link[rel="stylesheet"]');
   var root = sheet ? sheet.getAttribute('href').replace(/style\.css$/, '') : '';
 
-  // Search over names and Chinese names.
+  // Search over names, Chinese names and codes (`USA`: an entry's code, whole).
   var q = document.getElementById('q');
   var results = document.getElementById('results');
   if (q && results && window.EDICT_INDEX) {
@@ -16,7 +16,8 @@
       var shown = 0;
       for (var i = 0; i < window.EDICT_INDEX.length && shown < 20; i++) {
         var it = window.EDICT_INDEX[i];
-        if (it.n.toLowerCase().indexOf(term) < 0 && !(it.z && it.z.indexOf(q.value.trim()) >= 0)) continue;
+        var byCode = it.c && it.c.some(function (c) { return c.toLowerCase() === term; });
+        if (it.n.toLowerCase().indexOf(term) < 0 && !(it.z && it.z.indexOf(q.value.trim()) >= 0) && !byCode) continue;
         var li = document.createElement('li');
         var kind = document.createElement('span');
         kind.className = 'kind';

@@ -46,7 +46,8 @@ pub fn build(analysis: &Analysis) -> Result<Site, String> {
     let mut site = Site::default();
     site.add("style.css", include_str!("../assets/style.css"));
     site.add("site.js", include_str!("../assets/site.js"));
-    site.add("search-index.js", pages::search_index(&m));
+    let entries = pages::entry::EntryPages::new(&m);
+    site.add("search-index.js", pages::search_index(&m, &entries.entries));
     site.add("index.html", pages::index(&m));
     for s in &m.artifact.sources {
         site.add(html::path("sources", &s.name), pages::source(&m, s));
@@ -62,6 +63,12 @@ pub fn build(analysis: &Analysis) -> Result<Site, String> {
     }
     for v in &m.artifact.values {
         site.add(html::path("values", &v.name), pages::value(&m, v));
+    }
+    for &(t, e) in &entries.entries {
+        site.add(
+            pages::entry::path(&m, t, e),
+            pages::entry(&entries, &m, t, e),
+        );
     }
     for (i, t) in m.artifact.catalogue.entity_types.iter().enumerate() {
         site.add(

@@ -34,7 +34,7 @@ fn the_site_of_the_policies_in_a_browser() {
     let site = dir.join("site");
     let (code, _, err) = edict(&["doc", "policies", "-o", site.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("wrote 21 pages"), "{err}");
+    assert!(err.contains("wrote 119 pages"), "{err}");
     // Served, with its forms asking the service, which wants a decision token.
     let token = "a-gate-token-for-the-site-test";
     let mut child = Command::new(env!("CARGO_BIN_EXE_edict"))
@@ -96,14 +96,16 @@ fn the_site_of_the_policies_in_a_browser() {
     drop(served);
     let r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
-    assert_eq!(r["pages"], 21, "{r:#}");
+    assert_eq!(r["pages"], 119, "{r:#}");
     assert_eq!(r["consoleErrors"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["brokenLinks"], serde_json::json!([]), "{r:#}");
     // No page scrolls sideways on a phone or a wide screen, and axe-core finds nothing, on
     // every page at both widths.
     assert_eq!(r["tooWide"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["axe"], serde_json::json!([]), "{r:#}");
-    assert_eq!(r["axeRuns"], 42, "{r:#}");
+    // Every page but the entries' (two of each type of entry, one template): 21 + 8.
+    assert_eq!(r["axePages"], 29, "{r:#}");
+    assert_eq!(r["axeRuns"], 58, "{r:#}");
     // The source's page quotes item 4, which designated Hengqin, in both languages.
     let item4 = r["item4"].as_array().unwrap();
     assert_eq!(item4.len(), 2, "{r:#}");
@@ -114,10 +116,24 @@ fn the_site_of_the_policies_in_a_browser() {
     );
     assert_eq!(item4[1]["lang"], "zh", "{r:#}");
     assert!(item4[1]["text"].as_str().unwrap().contains("横琴"), "{r:#}");
-    // The search from the keyboard alone reaches the port.
+    // The search from the keyboard alone reaches the port's page, which says what applies
+    // there, since when and on whose authority.
     let keys = &r["keyboardSearch"];
     assert_eq!(keys["focused"], "hengqin (Hengqin)", "{r:#}");
-    assert_eq!(keys["landed"], "catalogues/Port.html", "{r:#}");
+    assert_eq!(keys["landed"], "entries/Port/hengqin.html", "{r:#}");
+    assert_eq!(
+        keys["said"],
+        serde_json::json!([
+            "In transit_ports from 2025-11-05 On the authority of nia_2025_11 item 4: Additional Ports for 144-Hour Visa-Free Transit. Counts for rule visa_free_transit of transit_entry (from 2024-12-17): status: visa_free_transit, max_stay: 240h"
+        ]),
+        "{r:#}"
+    );
+    // A code finds its entry.
+    assert_eq!(
+        r["searchCode"],
+        serde_json::json!(["us (United States)"]),
+        "{r:#}"
+    );
     assert!(
         r["search"]
             .as_array()

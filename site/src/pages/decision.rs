@@ -263,7 +263,7 @@ fn ask_section(m: &Model, d: &DecisionTable) -> String {
         ) else {
             continue;
         };
-        let at = |texts: &[String]| texts.get(i as usize - 1).cloned();
+        let at = |texts: &[String]| texts.get((i as usize).checked_sub(1)?).cloned();
         if let Some(en) = at(&src.item_texts) {
             words.insert(
                 format!("{} {i}", c.source),

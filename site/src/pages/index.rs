@@ -95,11 +95,16 @@ pub fn index(m: &Model) -> String {
 
 /// `window.EDICT_INDEX`: every named thing with its Chinese name and page, for the search box
 /// (a script, so that it loads from `file://` too).
-pub fn search_index(m: &Model) -> String {
+/// The search index; `paged`: the entries with a page of their own.
+pub fn search_index(m: &Model, paged: &std::collections::BTreeSet<(u32, u32)>) -> String {
     let a = &m.artifact;
     let mut items = Vec::new();
-    let mut add = |name: &str, zh: Option<String>, kind: &str, url: String| {
-        items.push(json!({ "n": name, "z": zh, "k": kind, "u": url }));
+    let mut add = |name: &str, zh: Option<String>, kind: &str, url: String, codes: Vec<String>| {
+        let mut item = json!({ "n": name, "z": zh, "k": kind, "u": url });
+        if !codes.is_empty() {
+            item["c"] = json!(codes);
+        }
+        items.push(item);
     };
     for s in &a.sources {
         add(
@@ -107,6 +112,7 @@ pub fn search_index(m: &Model) -> String {
             s.title_zh.clone(),
             "source",
             crate::html::path("sources", &s.name),
+            Vec::new(),
         );
     }
     for d in &a.decisions {
@@ -115,29 +121,44 @@ pub fn search_index(m: &Model) -> String {
             None,
             "decision",
             crate::html::path("decisions", &d.name),
+            Vec::new(),
         );
     }
     for s in &a.sets {
-        add(&s.name, None, "set", crate::html::path("sets", &s.name));
+        let url = crate::html::path("sets", &s.name);
+        add(&s.name, None, "set", url, Vec::new());
     }
     for v in &a.values {
-        add(&v.name, None, "value", crate::html::path("values", &v.name));
+        let url = crate::html::path("values", &v.name);
+        add(&v.name, None, "value", url, Vec::new());
     }
+    // An entry leads to its own page when it has one, else to its line in the catalogue; its
+    // codes (`USA`) find it too.
     for (t, ty) in a.catalogue.entity_types.iter().enumerate() {
         let page = crate::html::path("catalogues", &ty.name);
-        add(&ty.name, None, "catalogue", page.clone());
-        for e in 0..ty.entities.len() {
+        add(&ty.name, None, "catalogue", page.clone(), Vec::new());
+        for (e, ent) in ty.entities.iter().enumerate() {
             let (name, en, zh) = m.entity_label(t as u32, e as u32);
             let label = match en {
                 Some(en) => format!("{name} ({en})"),
                 None => name.clone(),
             };
-            add(
-                &label,
-                zh,
-                &ty.name,
-                format!("{page}#e-{}", crate::html::slug(&name)),
-            );
+            let url = if paged.contains(&(t as u32, e as u32)) {
+                super::entry::path(m, t as u32, e as u32)
+            } else {
+                format!("{page}#e-{}", crate::html::slug(&name))
+            };
+            let codes = ty
+                .attributes
+                .iter()
+                .zip(&ent.attributes)
+                .filter(|((n, _), _)| n != "name" && n != "name_zh")
+                .filter_map(|(_, v)| match v {
+                    edict_runtime::Value::Text(c) if !c.is_empty() => Some(c.clone()),
+                    _ => None,
+                })
+                .collect();
+            add(&label, zh, &ty.name, url, codes);
         }
     }
     format!(

@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod decision;
+pub mod entry;
 mod index;
 mod source;
 mod table;
@@ -10,6 +11,7 @@ mod timeline;
 
 pub use catalogue::catalogue;
 pub use decision::decision;
+pub use entry::entry;
 pub use index::{index, search_index};
 pub use source::source;
 pub use timeline::{set, value};

@@ -175,7 +175,12 @@ pub fn source(m: &Model, s: &Source) -> String {
 /// Item `i`'s words as the source gives them, in English and Chinese, where the policy quotes
 /// them.
 pub fn item_words(s: &Source, i: u32) -> String {
-    let at = |texts: &[String]| texts.get(i as usize - 1).filter(|t| !t.is_empty()).cloned();
+    let at = |texts: &[String]| {
+        texts
+            .get((i as usize).checked_sub(1)?)
+            .filter(|t| !t.is_empty())
+            .cloned()
+    };
     // A line of the text is a paragraph (an item's heading, then its words).
     let quote = |t: String, lang: &str| {
         let paragraphs: String = t.lines().map(|l| format!("<p>{}</p>", esc(l))).collect();
@@ -189,4 +194,12 @@ pub fn item_words(s: &Source, i: u32) -> String {
         out.push_str(&quote(t, " lang=\"zh\""));
     }
     out
+}
+
+/// Item `i`'s heading (the first line of its words), where the policy quotes them.
+pub fn item_heading(s: &Source, i: u32) -> Option<String> {
+    s.item_texts
+        .get((i as usize).checked_sub(1)?)
+        .and_then(|t| t.lines().next())
+        .map(str::to_string)
 }
