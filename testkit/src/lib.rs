@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+pub mod incremental;
 pub mod random;
 
 /// A small deterministic pseudo-random generator (xorshift64*), so no dependency is needed.

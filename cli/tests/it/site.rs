@@ -210,9 +210,11 @@ fn the_site_of_the_policies_in_a_browser() {
         "{heading}"
     );
     assert_eq!(r["served"]["noteHidden"], true);
-    // An answer quotes the item its rule cites, in both languages: an airside transfer at
-    // Tianjin Binhai within 24 hours, exempt from inspection under item 3.
+    // Asked from the keyboard alone, an answer quotes the item its rule cites, in both
+    // languages: an airside transfer at Tianjin Binhai within 24 hours, exempt from inspection
+    // under item 3.
     let airside = &r["served"]["airside"];
+    assert_eq!(airside["onButton"], "ask-button", "{r:#}");
     assert!(
         airside["heading"]
             .as_str()

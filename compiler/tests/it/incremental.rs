@@ -1,31 +1,10 @@
 //! The salsa database re-runs only what an edit touches: editing the body of one rule does
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! not re-check unrelated files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use edict_compiler::{Analysis, Database};
 
-const CATALOGUE: &str = r#"
-source nia { title: "NIA", published: 2025-11-05, items: 4 }
-enum Status { visa_free, visa_required }
-entity Country { name: Text }
-catalogue Country { us { name: "United States" }, jp { name: "Japan" } }
-set countries: Country { us, jp }
-record Traveller { nationality: Country, arrival: DateTime }
-record Entry { status: Status }
-decision entry(t: Traveller) -> Entry { as of t.arrival  otherwise { status: visa_required } }
-"#;
-
-fn rules(name: &str, country: &str) -> String {
-    format!(
-        "rule {name} for entry {{\n  cite nia item 4\n  when t.nationality == {country}\n  then {{ status: visa_free }}\n}}\n"
-    )
-}
-
-fn count(log: &[String], query: &str) -> usize {
-    log.iter()
-        .filter(|l| l.starts_with(&format!("{query}(")))
-        .count()
-}
+use edict_testkit::incremental::{executions as count, rule as rules, CATALOGUE};
 
 #[test]
 fn editing_a_rule_body_rechecks_only_its_file() {
