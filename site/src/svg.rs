@@ -59,8 +59,15 @@ pub fn timeline(title: &str, lanes: &[Lane], marks: &[(i64, String)]) -> String 
         id = crate::html::slug(title),
         t = esc(title)
     );
-    // Year ticks.
+    // Year ticks; a chart within one year names it at its start.
     let (y0, y1) = (year(start), year(end));
+    if y0 == y1 {
+        s.push_str(&format!(
+            "<text class=\"year\" x=\"{:.1}\" y=\"{:.1}\">{y0}</text>\n",
+            label + 14.0,
+            height - 6.0
+        ));
+    }
     for y in y0..=y1 {
         let d = edict_runtime::value::parse_date(&format!("{y:04}-01-01")).unwrap_or(start);
         if d < start || d > end {

@@ -25,6 +25,19 @@ fn member_name(m: &Model, domain: Domain, v: u32) -> String {
     }
 }
 
+/// A relation's key as a reader names it: an entry of the key's catalogue by its English name.
+fn key_name(m: &Model, v: &ValueTimeline, key: &str) -> String {
+    let types = &m.artifact.catalogue.entity_types;
+    v.key
+        .as_deref()
+        .and_then(|ty| types.iter().position(|t| t.name == ty))
+        .and_then(|t| {
+            let e = types[t].entities.iter().position(|e| e.name == key)?;
+            m.entity_label(t as u32, e as u32).1
+        })
+        .unwrap_or_else(|| key.to_string())
+}
+
 pub fn set(m: &Model, s: &SetTimeline) -> String {
     let mut b = format!("<h1>Set <code>{}</code></h1>\n", esc(&s.name));
     let of = match s.domain {
@@ -98,13 +111,24 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
             ))
         })
         .collect();
-    b.push_str("<h2>Members over time</h2>\n<figure>\n");
-    b.push_str(&timeline(
-        &format!("Members of {} over time", s.name),
-        &lanes,
-        &marks,
-    ));
-    b.push_str("<figcaption>One row per member, a bar while it is in the set; dashed lines are amendments.</figcaption>\n</figure>\n");
+    b.push_str("<h2>Members over time</h2>\n");
+    if s.slices.iter().all(|x| x.from.is_none()) && s.ended.is_none() {
+        // No date to draw: a chart of bars with no start and no end says nothing.
+        let names: Vec<String> = lanes.iter().map(|l| l.label.clone()).collect();
+        b.push_str(&format!(
+            "<p>The same {} members throughout: the policy gives the set no start date and no amendment.</p>\n<p class=\"members\">{}</p>\n",
+            names.len(),
+            esc(&names.join(", "))
+        ));
+    } else {
+        b.push_str("<figure>\n");
+        b.push_str(&timeline(
+            &format!("Members of {} over time", s.name),
+            &lanes,
+            &marks,
+        ));
+        b.push_str("<figcaption>One row per member, a bar while it is in the set; dashed lines are amendments, each dated above the chart or in the versions below.</figcaption>\n</figure>\n");
+    }
     b.push_str("<h2>Versions</h2>\n");
     let table = b.len();
     b.push_str("<table>\n<thead><tr><th scope=\"col\">From</th><th scope=\"col\">Cited</th><th scope=\"col\">Listed</th><th scope=\"col\">Announced</th><th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
@@ -179,7 +203,9 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
     let lanes: Vec<Lane> = keys
         .iter()
         .map(|k| Lane {
-            label: k.clone().unwrap_or_else(|| v.name.clone()),
+            label: k
+                .as_deref()
+                .map_or_else(|| v.name.clone(), |k| key_name(m, v, k)),
             bars: v
                 .entries
                 .iter()
