@@ -48,7 +48,14 @@ pub fn build(analysis: &Analysis) -> Result<Site, String> {
     site.add("site.js", include_str!("../assets/site.js"));
     let entries = pages::entry::EntryPages::new(&m);
     site.add("search-index.js", pages::search_index(&m, &entries.entries));
-    site.add("index.html", pages::index(&m));
+    let days = pages::changes::days(&m);
+    site.add("index.html", pages::index(&m, &days));
+    for (day, changes) in &days {
+        site.add(
+            pages::changes::path(*day),
+            pages::changes::day(&m, *day, changes),
+        );
+    }
     for s in &m.artifact.sources {
         site.add(html::path("sources", &s.name), pages::source(&m, s));
     }

@@ -139,6 +139,23 @@ try {
     said: await page.$$eval('section.rule', (ss) => ss.map((x) => x.textContent.replace(/\s+/g, ' ').trim())),
   };
 
+  // Three travellers' questions answered by following links from the index, by clicks:
+  // the day the announcement took effect, then the port; what its page says is the answer.
+  results.questions = {};
+  for (const [key, port] of [['hengqin', 'Hengqin'], ['tianjin', 'Tianjin Binhai Airport'], ['hongqiao', 'Shanghai Hongqiao Airport']]) {
+    current = `index.html (question: ${key})`;
+    await page.goto(pathToFileURL(path.join(SITE, 'index.html')).href);
+    const clicks = [];
+    for (const name of ['2025-11-05', port]) {
+      await Promise.all([page.waitForNavigation(), page.click(`main a:text-is("${name}")`)]);
+      clicks.push(path.relative(SITE, fileURLToPath(page.url())));
+    }
+    results.questions[key] = {
+      clicks,
+      said: await page.$$eval('section.rule', (ss) => ss.map((x) => x.textContent.replace(/\s+/g, ' ').trim())),
+    };
+  }
+
   // A source's page quotes each item's words, in both languages.
   current = 'sources/nia_2025_11.html (item 4)';
   await page.goto(pathToFileURL(path.join(SITE, 'sources/nia_2025_11.html')).href);
@@ -227,7 +244,7 @@ try {
   if (process.env.SHOTS) {
     const templates = [
       ['index.html', 'site-index'], ['decisions/transit_entry.html', 'site-decision'],
-      ['sets/transit_ports.html', 'site-set-timeline'], ['sources/nia_2025_11.html', 'site-source'], ['entries/Port/hengqin.html', 'site-entry'],
+      ['sets/transit_ports.html', 'site-set-timeline'], ['sources/nia_2025_11.html', 'site-source'], ['changes/2025-11-05.html', 'site-changes'], ['entries/Port/hengqin.html', 'site-entry'],
       ['values/transit_stay_limit.html', 'site-value'], ['catalogues/Port.html', 'site-catalogue-tree'], ['catalogues/Country.html', 'site-catalogue-table'],
     ];
     for (const [file, name] of templates) {

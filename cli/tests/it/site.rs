@@ -34,7 +34,7 @@ fn the_site_of_the_policies_in_a_browser() {
     let site = dir.join("site");
     let (code, _, err) = edict(&["doc", "policies", "-o", site.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("wrote 119 pages"), "{err}");
+    assert!(err.contains("wrote 121 pages"), "{err}");
     // Served, with its forms asking the service, which wants a decision token.
     let token = "a-gate-token-for-the-site-test";
     let mut child = Command::new(env!("CARGO_BIN_EXE_edict"))
@@ -96,16 +96,53 @@ fn the_site_of_the_policies_in_a_browser() {
     drop(served);
     let r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
-    assert_eq!(r["pages"], 119, "{r:#}");
+    assert_eq!(r["pages"], 121, "{r:#}");
     assert_eq!(r["consoleErrors"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["brokenLinks"], serde_json::json!([]), "{r:#}");
     // No page scrolls sideways on a phone or a wide screen, and axe-core finds nothing, on
     // every page at both widths.
     assert_eq!(r["tooWide"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["axe"], serde_json::json!([]), "{r:#}");
-    // Every page but the entries' (two of each type of entry, one template): 21 + 8.
-    assert_eq!(r["axePages"], 29, "{r:#}");
-    assert_eq!(r["axeRuns"], 58, "{r:#}");
+    // Every page but the entries' (two of each type of entry, one template): 23 + 8.
+    assert_eq!(r["axePages"], 31, "{r:#}");
+    assert_eq!(r["axeRuns"], 62, "{r:#}");
+    // Three questions, two clicks each from the index: the day, then the port.
+    let q = &r["questions"];
+    let said = |key: &str| {
+        q[key]["said"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        q["hengqin"]["clicks"],
+        serde_json::json!(["changes/2025-11-05.html", "entries/Port/hengqin.html"]),
+        "{r:#}"
+    );
+    // A traveller at Hengqin from 2025-11-05: visa-free transit, 240 hours, item 4.
+    assert!(
+        said("hengqin")[0].contains("from 2025-11-05 On the authority of nia_2025_11 item 4")
+            && said("hengqin")[0].contains("max_stay: 240h"),
+        "{r:#}"
+    );
+    // Changing planes airside at Tianjin Binhai: exempt from inspection under item 3.
+    assert!(
+        said("tianjin")
+            .iter()
+            .any(|s| s.contains("nia_2025_11 item 3")
+                && s.contains("direct_transit_24h")
+                && s.contains("exempt_from_inspection")),
+        "{r:#}"
+    );
+    // At Shanghai Hongqiao: the smart e-gates under item 2.
+    assert!(
+        said("hongqiao")
+            .iter()
+            .any(|s| s.contains("nia_2025_11 item 2") && s.contains("smart_egate")),
+        "{r:#}"
+    );
     // The source's page quotes item 4, which designated Hengqin, in both languages.
     let item4 = r["item4"].as_array().unwrap();
     assert_eq!(item4.len(), 2, "{r:#}");

@@ -11,7 +11,11 @@ fn first_line(doc: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-pub fn index(m: &Model) -> String {
+/// The index; `days`: the days the policy changes, each with a page of its own.
+pub fn index(
+    m: &Model,
+    days: &std::collections::BTreeMap<i64, Vec<super::changes::Change>>,
+) -> String {
     let a = &m.artifact;
     let mut b = String::from("<h1>The policy</h1>\n");
     b.push_str(&format!(
@@ -42,7 +46,9 @@ pub fn index(m: &Model) -> String {
             esc(&s.title)
         ));
     }
-    b.push_str("</ul>\n<h2 id=\"decisions\">Decisions</h2>\n<ul class=\"items\">\n");
+    b.push_str("</ul>\n<h2 id=\"changes\">What changed, day by day</h2>\n");
+    b.push_str(&super::changes::list(days));
+    b.push_str("<h2 id=\"decisions\">Decisions</h2>\n<ul class=\"items\">\n");
     for d in &a.decisions {
         b.push_str(&format!(
             "<li>{} {}</li>\n",

@@ -2,6 +2,7 @@
 //! as links.
 
 mod catalogue;
+pub mod changes;
 mod decision;
 pub mod entry;
 mod index;

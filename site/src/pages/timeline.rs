@@ -10,7 +10,7 @@ use crate::svg::{timeline, Bar, Lane};
 
 /// How a member is named to a reader: an entry by its English name when it has one (`Hengqin`,
 /// not `hengqin`), an enum value as written.
-fn member_name(m: &Model, domain: Domain, v: u32) -> String {
+pub(super) fn member_name(m: &Model, domain: Domain, v: u32) -> String {
     match domain {
         Domain::Entity(t) => {
             let (id, name, _) = m.entity_label(t, v);
