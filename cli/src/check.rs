@@ -85,7 +85,8 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, Outcome> {
         .into_iter()
         .filter(|w| !w.files.is_empty())
         .map(|workspace| {
-            let analysis = read(&workspace.files).map_err(usage)?;
+            let mut analysis = read(&workspace.files).map_err(usage)?;
+            analysis.set_lints(workspace.lints());
             Ok(Loaded {
                 workspace,
                 analysis,
@@ -104,7 +105,8 @@ pub fn load(paths: &[PathBuf], command: &str) -> Result<Loaded, Outcome> {
             shown.join(", ")
         )));
     }
-    let analysis = read(&workspace.files).map_err(usage)?;
+    let mut analysis = read(&workspace.files).map_err(usage)?;
+    analysis.set_lints(workspace.lints());
     Ok(Loaded {
         workspace,
         analysis,

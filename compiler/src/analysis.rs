@@ -12,6 +12,7 @@ use crate::check::{check_file, ModelItem};
 use crate::db::{Database, Db, SourceFile, Workspace};
 use crate::diagnostic::{Code, Diagnostic};
 
+mod labels;
 mod sets;
 mod syntax;
 mod tables;
@@ -30,6 +31,9 @@ pub fn file_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<Vec
     all.extend(check_file(db, ws, file).diagnostics.iter().cloned());
     all.extend(set_diagnostics(db, ws, file));
     all.extend(unused_diagnostics(db, ws, file));
+    if ws.lints(db).missing_labels {
+        all.extend(labels::missing_labels(db, ws, file));
+    }
     all.sort_by_key(Diagnostic::sort_key);
     all.dedup();
     Arc::new(all)
@@ -74,7 +78,7 @@ impl Default for Analysis {
 
 impl Analysis {
     pub fn new(db: Database) -> Analysis {
-        let ws = Workspace::new(&db, Vec::new());
+        let ws = Workspace::new(&db, Vec::new(), crate::db::Lints::default());
         Analysis {
             db,
             ws,
@@ -89,6 +93,13 @@ impl Analysis {
 
     pub fn workspace(&self) -> Workspace {
         self.ws
+    }
+
+    /// Turns the workspace's lints on or off (from its `edict.toml`).
+    pub fn set_lints(&mut self, lints: crate::db::Lints) {
+        if *self.ws.lints(&self.db) != lints {
+            self.ws.set_lints(&mut self.db).to(lints);
+        }
     }
 
     /// Adds or replaces a file's text.

@@ -9,6 +9,7 @@ mod coverage;
 mod decisions;
 mod expr;
 mod items;
+mod labels;
 mod sets;
 mod test_items;
 mod values;

@@ -29,6 +29,15 @@ pub struct SourceFile {
 pub struct Workspace {
     #[returns(ref)]
     pub files: Vec<SourceFile>,
+    pub lints: Lints,
+}
+
+/// The lints a workspace turns on in its `edict.toml` (`[lints]`); each is off by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Lints {
+    /// `missing_labels = "warn"`: W0505 where the published site would show a name without
+    /// a label in English and Chinese.
+    pub missing_labels: bool,
 }
 
 /// The database trait queries are written against.

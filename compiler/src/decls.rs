@@ -408,6 +408,7 @@ pub fn file_decls(db: &dyn Db, file: SourceFile) -> Arc<FileDecls> {
                     decision: r.decision.name.clone(),
                 },
             ),
+            ItemKind::Labels(_) => {}
             ItemKind::Error => {
                 let text = file.text(db);
                 if let Some((keyword, name)) = text

@@ -178,6 +178,7 @@ codes! {
     E0112, Error, "two entries identified alike";
     E0113, Error, "a source that differs from itself";
     E0114, Error, "item texts that do not match the items";
+    E0115, Error, "label text that cannot be shown";
     E0201, Error, "type mismatch";
     E0202, Error, "incompatible units";
     E0203, Error, "invalid date or time";
@@ -209,6 +210,7 @@ codes! {
     W0502, Warning, "rule without a citation";
     W0503, Warning, "dated value without a citation";
     W0504, Warning, "fact cited only to a source known to say otherwise";
+    W0505, Warning, "shown to readers without a label";
 }
 
 impl Code {

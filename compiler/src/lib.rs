@@ -10,6 +10,7 @@ pub mod db;
 pub mod decls;
 pub mod diagnostic;
 pub mod interp;
+pub mod labels;
 pub mod lower;
 pub mod testing;
 pub use edict_runtime::fuzzy;
@@ -25,5 +26,5 @@ pub mod workspaces;
 
 pub use analysis::{compile, file_diagnostics, utf8_diagnostic, Analysis};
 pub use check::{check_file, decl_span, FileCheck, ModelItem};
-pub use db::{Database, Db, SourceFile, Workspace};
+pub use db::{Database, Db, Lints, SourceFile, Workspace};
 pub use diagnostic::{Code, Diagnostic, Label, Severity, Suggestion};

@@ -29,6 +29,8 @@ pub const MANIFEST: &str = "edict.toml";
 pub struct Manifest {
     /// `edict fmt`'s line width (`width`, at top level or under `[format]`).
     pub width: Option<usize>,
+    /// The lints turned on under `[lints]`.
+    pub lints: crate::db::Lints,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
 }
@@ -40,6 +42,13 @@ struct RawManifest {
     include: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     format: Option<RawFormat>,
+    lints: Option<RawLints>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLints {
+    missing_labels: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -107,8 +116,20 @@ impl Manifest {
                 .map(Some)
                 .map_err(|e| (line_of(key), format!("`{key}`: {e}")))
         };
+        let lint = |key: &str, level: Option<String>| match level.as_deref() {
+            None | Some("allow") => Ok(false),
+            Some("warn") => Ok(true),
+            Some(other) => Err((
+                line_of(key),
+                format!("`{key}` is \"allow\" or \"warn\", not \"{other}\""),
+            )),
+        };
+        let lints = crate::db::Lints {
+            missing_labels: lint("missing_labels", raw.lints.and_then(|l| l.missing_labels))?,
+        };
         Ok(Manifest {
             width,
+            lints,
             include: globs("include", raw.include)?,
             exclude: globs("exclude", raw.exclude)?,
         })

@@ -44,7 +44,8 @@ pub fn for_each_ref(file: &ParsedFile, f: &mut dyn FnMut(&Ident)) {
     for item in &file.items {
         match &item.kind {
             ItemKind::Source(s) => s.fields.iter().for_each(|fi| expr(&fi.value, f)),
-            ItemKind::Enum(_) | ItemKind::Error => {}
+            // A label does not use what it labels: an unused rule stays unused when labelled.
+            ItemKind::Enum(_) | ItemKind::Labels(_) | ItemKind::Error => {}
             ItemKind::Entity(e) => {
                 if let Some(p) = &e.parent {
                     type_ref(p, f);

@@ -62,6 +62,11 @@ impl Workspace {
     }
 
     /// Whether reports are narrowed to part of the workspace.
+    /// The lints its `edict.toml` turns on (none without one).
+    pub fn lints(&self) -> crate::db::Lints {
+        self.manifest.as_ref().map(|m| m.lints).unwrap_or_default()
+    }
+
     pub fn is_narrowed(&self) -> bool {
         self.scope.is_some()
     }

@@ -58,6 +58,7 @@ module.exports = grammar({
       $.request_declaration,
       $.value_declaration,
       $.relation_declaration,
+      $.labels_declaration,
     ),
 
     comment: _ => token(seq('//', /[^\n]*/)),
@@ -158,6 +159,15 @@ module.exports = grammar({
     source_declaration: $ => seq(
       'source', field('name', $.identifier),
       '{', optional(loose($.field_initializer)), '}',
+    ),
+
+    // `labels { transit_entry { en: "Visa-free transit", zh: "过境免签" } }`
+    labels_declaration: $ => seq('labels', '{', repeat($.label_entry), '}'),
+
+    label_entry: $ => seq(
+      field('name', $.identifier),
+      optional(seq(token.immediate('.'), field('member', $.identifier))),
+      field('texts', $.record),
     ),
 
     enum_declaration: $ => seq(

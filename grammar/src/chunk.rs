@@ -23,6 +23,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "value",
     "relation",
     "request",
+    "labels",
 ];
 
 /// A stretch of the file holding at most one item.

@@ -397,6 +397,7 @@ impl<'s> Fmt<'s> {
             ItemKind::Test(t) => self.test_item(item, t),
             ItemKind::Request(r) => self.request_item(item, r),
             ItemKind::Value(v) => self.value_item(item, v),
+            ItemKind::Labels(l) => self.labels_item(item, l),
             ItemKind::Error => false,
         }
     }

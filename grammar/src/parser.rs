@@ -580,6 +580,7 @@ impl Builder {
     fn item(&mut self, p: P<'_>) -> ItemKind {
         match p.as_rule() {
             Rule::source_decl => self.source(p),
+            Rule::labels_decl => self.labels(p),
             Rule::enum_decl => self.enum_decl(p),
             Rule::entity_decl => self.entity(p),
             Rule::record_decl => self.record(p),

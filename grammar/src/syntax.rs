@@ -139,7 +139,9 @@ impl Item {
             ItemKind::Condition(d) => Some(&d.name),
             ItemKind::Value(d) => Some(&d.name),
             ItemKind::Request(d) => Some(&d.name),
-            ItemKind::Catalogue(_) | ItemKind::Amend(_) | ItemKind::Error => None,
+            ItemKind::Catalogue(_) | ItemKind::Amend(_) | ItemKind::Labels(_) | ItemKind::Error => {
+                None
+            }
         }
     }
 
@@ -160,6 +162,7 @@ impl Item {
             ItemKind::Value(v) if v.key.is_some() => "relation",
             ItemKind::Value(_) => "value",
             ItemKind::Request(_) => "request",
+            ItemKind::Labels(_) => "labels",
             ItemKind::Error => "error",
         }
     }
@@ -182,6 +185,8 @@ pub enum ItemKind {
     Value(ValueDecl),
     /// A request several tests of one decision start from.
     Request(RequestDecl),
+    /// The words readers see for declared names, in each language.
+    Labels(LabelsDecl),
     /// An item that did not parse; its error is in [`ParsedFile::errors`].
     Error,
 }
@@ -191,6 +196,34 @@ pub enum ItemKind {
 pub struct SourceDecl {
     pub name: Ident,
     pub fields: Vec<FieldInit>,
+}
+
+/// `labels { transit_entry { en: "Visa-free transit", zh: "过境免签" } }`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LabelsDecl {
+    pub entries: Vec<LabelEntry>,
+}
+
+/// One labelled name: `TransitTraveller.nationality { en: "Nationality", zh: "国籍" }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LabelEntry {
+    /// The declared name: a decision, rule, set, value, type...
+    pub target: Ident,
+    /// A member of it: a record's or entity's field, an enum's value.
+    pub member: Option<Ident>,
+    /// The texts by language tag: `en: "..."`, `zh: "..."`.
+    pub texts: Vec<FieldInit>,
+    pub span: Span,
+}
+
+impl LabelEntry {
+    /// The name as written: `transit_entry`, `TransitTraveller.nationality`.
+    pub fn path(&self) -> String {
+        match &self.member {
+            Some(m) => format!("{}.{}", self.target.name, m.name),
+            None => self.target.name.clone(),
+        }
+    }
 }
 
 /// `enum PortKind { airport, seaport }`

@@ -100,8 +100,29 @@ pub fn duration_words(secs: i64) -> String {
     parts.join(" = ")
 }
 
-/// The Markdown describing a target.
+/// The Markdown describing a target, with its label when it has one (what readers see).
 pub fn describe(db: &dyn Db, ws: Workspace, target: &Target, today: Date) -> Option<String> {
+    let mut out = describe_target(db, ws, target, today)?;
+    let path = match target {
+        Target::Decl(name) => name.clone(),
+        Target::Variant { enum_name, name } => format!("{enum_name}.{name}"),
+        Target::Field { owner, name } => format!("{owner}.{name}"),
+        _ => return Some(out),
+    };
+    if let Some(l) = edict_compiler::labels::workspace_labels(db, ws).get(&path) {
+        let texts: Vec<String> = [&l.en, &l.zh]
+            .into_iter()
+            .flatten()
+            .map(|t| format!("\"{t}\""))
+            .collect();
+        if !texts.is_empty() {
+            let _ = write!(out, "\n\nShown to readers as {}.", texts.join(" · "));
+        }
+    }
+    Some(out)
+}
+
+fn describe_target(db: &dyn Db, ws: Workspace, target: &Target, today: Date) -> Option<String> {
     let index = workspace_index(db, ws);
     match target {
         Target::Decl(name) => describe_decl(db, ws, index, name, today),

@@ -52,8 +52,21 @@ pub fn inlay_hints(
         }
     }
     let timelines = set_timelines(db, ws);
+    // A `labels` entry names what it labels; a hint of its value there says nothing.
+    let labels: Vec<Span> = edict_compiler::syntax::parse_file(db, file)
+        .items
+        .iter()
+        .filter(|i| matches!(i.kind, edict_grammar::ItemKind::Labels(_)))
+        .map(|i| i.span)
+        .collect();
     for o in &file_symbols(db, ws, file).occurrences {
         if o.span.start < range.start || o.span.end > range.end {
+            continue;
+        }
+        if labels
+            .iter()
+            .any(|l| l.start <= o.span.start && o.span.end <= l.end)
+        {
             continue;
         }
         let Target::Decl(name) = &o.target else {

@@ -213,6 +213,27 @@ impl Walker<'_> {
         let index = self.index;
         for item in &parsed.items {
             match &item.kind {
+                ItemKind::Labels(l) => {
+                    for e in &l.entries {
+                        self.decl_ref(&e.target);
+                        let Some(m) = &e.member else { continue };
+                        let owner = e.target.name.clone();
+                        let target = match index.kind(&owner) {
+                            Some(DeclKind::Enum { .. }) => Target::Variant {
+                                enum_name: owner,
+                                name: m.name.clone(),
+                            },
+                            Some(DeclKind::Record { .. } | DeclKind::EntityType { .. }) => {
+                                Target::Field {
+                                    owner,
+                                    name: m.name.clone(),
+                                }
+                            }
+                            _ => continue,
+                        };
+                        self.push(m, target, false);
+                    }
+                }
                 ItemKind::Source(s) => {
                     self.def(&s.name);
                     for f in &s.fields {

@@ -25,6 +25,9 @@ pub enum SymbolKind {
     Param,
     /// A dated value or a relation.
     Value,
+    /// A `labels` item, and each name it labels.
+    Labels,
+    Label,
 }
 
 /// An entry of a file's outline.
@@ -89,6 +92,31 @@ fn item_symbol(item: &Item) -> Option<Symbol> {
             field_symbols(&e.fields),
         ),
         ItemKind::Record(r) => (SymbolKind::Record, None, field_symbols(&r.fields)),
+        ItemKind::Labels(l) => {
+            let children = l
+                .entries
+                .iter()
+                .map(|e| Symbol {
+                    name: e.path(),
+                    detail: e.texts.iter().find_map(|t| match &t.value.kind {
+                        edict_grammar::ExprKind::Text(s) => Some(s.clone()),
+                        _ => None,
+                    }),
+                    kind: SymbolKind::Label,
+                    span: e.span,
+                    selection: e.target.span,
+                    children: Vec::new(),
+                })
+                .collect();
+            return Some(Symbol {
+                name: "labels".to_string(),
+                detail: Some(format!("{} names", l.entries.len())),
+                kind: SymbolKind::Labels,
+                span: item.span,
+                selection: Span::new(item.span.start as usize, item.span.start as usize + 6),
+                children,
+            });
+        }
         ItemKind::Catalogue(c) => {
             let children = c
                 .entries

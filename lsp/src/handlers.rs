@@ -209,6 +209,8 @@ fn symbol_kind(k: SymbolKind) -> lsp::SymbolKind {
         SymbolKind::Variant => lsp::SymbolKind::ENUM_MEMBER,
         SymbolKind::Param => lsp::SymbolKind::VARIABLE,
         SymbolKind::Value => lsp::SymbolKind::CONSTANT,
+        SymbolKind::Labels => lsp::SymbolKind::NAMESPACE,
+        SymbolKind::Label => lsp::SymbolKind::STRING,
     }
 }
 

@@ -120,6 +120,7 @@ impl Checker<'_> {
             ItemKind::Condition(c) => self.condition(c),
             ItemKind::Test(t) => self.test(t),
             ItemKind::Request(r) => self.request(r),
+            ItemKind::Labels(l) => self.labels(l),
             ItemKind::Error => {}
         }
     }

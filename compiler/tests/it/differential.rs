@@ -77,6 +77,14 @@ proptest! {
         }
         let errors: Vec<_> = a.diagnostics().into_iter().filter(|d| d.is_error()).collect();
         prop_assert!(errors.is_empty(), "generated workspace {} has errors: {:#?}", workspace, errors);
+        // The generator can repeat a named condition of many alternatives in one rule
+        // (`d2_named and d2_named and d2_named`: 17^3 rows); past the table's limit the
+        // workspace is refused with E0601, as documented, and there is nothing to compare.
+        let too_big = |d: &edict_compiler::Diagnostic| d.code == edict_compiler::Code::E0601
+            && d.message.contains("table rows");
+        if let Err(diags) = a.build() {
+            prop_assume!(!diags.iter().all(too_big), "over the table's row limit");
+        }
         let per_decision = total_requests() / 2 / (WORKSPACES as usize * 3);
         prop_assert_eq!(agree(&a, per_decision, requests), per_decision * 3);
     }

@@ -11,7 +11,7 @@
 ; ---- keywords ------------------------------------------------------------------------------
 [
   "source" "enum" "entity" "record" "catalogue" "set" "amend" "decision" "rule"
-  "condition" "test" "value" "relation" "request"
+  "condition" "test" "value" "relation" "request" "labels"
 ] @keyword
 
 (priority_clause "priority" @keyword)
@@ -59,6 +59,8 @@
 (member) @constant
 (catalogue_entry name: (identifier) @constant)
 (catalogue_entry parent: (identifier) @constant)
+(label_entry name: (identifier) @type)
+(label_entry member: (identifier) @variable.member)
 (relation_entry key: (identifier) @constant)
 
 (parameter name: (identifier) @variable.parameter)

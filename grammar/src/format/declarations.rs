@@ -23,6 +23,26 @@ impl Fmt<'_> {
         true
     }
 
+    /// Each entry on a line of its own, its texts inline when they fit, else one per line.
+    pub(super) fn labels_item(&mut self, item: &Item, l: &LabelsDecl) -> bool {
+        let kw_end = item.span.start as usize + "labels".len();
+        self.open("labels".to_string(), kw_end);
+        let mut elems = Vec::new();
+        for e in &l.entries {
+            if self.comments_inside(e.span) {
+                return false;
+            }
+            let head = format!("{} ", e.path());
+            let Some(text) = self.record(&e.texts, e.span, &head, 1) else {
+                return false;
+            };
+            elems.push(Elem { text, span: e.span });
+        }
+        self.elems(1, &elems);
+        self.close(item, 0);
+        true
+    }
+
     pub(super) fn enum_item(&mut self, item: &Item, e: &EnumDecl) -> bool {
         let names: Vec<&str> = e.variants.iter().map(|v| v.name.as_str()).collect();
         let inline = format!("enum {} {{ {} }}", e.name.name, names.join(", "));

@@ -90,6 +90,41 @@ impl Builder {
         }
     }
 
+    pub(super) fn labels(&mut self, p: P<'_>) -> ItemKind {
+        let entries = p
+            .into_inner()
+            .filter(|c| c.as_rule() == Rule::label_entry)
+            .map(|c| self.label_entry(c))
+            .collect();
+        ItemKind::Labels(LabelsDecl { entries })
+    }
+
+    fn label_entry(&mut self, p: P<'_>) -> LabelEntry {
+        let span = self.span(&p);
+        let mut names = Vec::new();
+        let mut texts = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::label_target => {
+                    names.extend(c.into_inner().map(|n| self.ident(n)));
+                }
+                Rule::field_init => texts.push(self.field_init(c)),
+                _ => {}
+            }
+        }
+        let mut names = names.into_iter();
+        let target = names.next().unwrap_or(Ident {
+            name: String::new(),
+            span,
+        });
+        LabelEntry {
+            target,
+            member: names.next(),
+            texts,
+            span,
+        }
+    }
+
     pub(super) fn field_decls(&mut self, p: P<'_>) -> Vec<FieldDecl> {
         p.into_inner()
             .filter(|c| c.as_rule() == Rule::field_decl)

@@ -45,6 +45,10 @@ test t1 for transit {
   expect rule r
   expect otherwise
 }
+labels {
+  transit { en: "Visa-free transit", zh: "免签过境" }
+  Traveller.port { en: "the port", zh: "口岸", }
+}
 "#;
 
 #[test]

@@ -32,11 +32,13 @@ pub(super) struct Root {
 
 impl Root {
     pub(super) fn new(dir: Option<PathBuf>, manifest: Option<Manifest>) -> Root {
+        let mut analysis = Analysis::default();
+        analysis.set_lints(manifest.as_ref().map(|m| m.lints).unwrap_or_default());
         Root {
             dir,
             loose: None,
             manifest,
-            analysis: Analysis::default(),
+            analysis,
             paths: Arc::default(),
             bad_utf8: Arc::default(),
             generation: 0,
@@ -239,7 +241,11 @@ impl Server {
             return;
         };
         match Manifest::read(&dir) {
-            Ok(m) => self.roots[root].manifest = m,
+            Ok(m) => {
+                let lints = m.as_ref().map(|m| m.lints).unwrap_or_default();
+                self.roots[root].analysis.set_lints(lints);
+                self.roots[root].manifest = m;
+            }
             Err(e) => {
                 self.log(&format!("{e}; the previous settings are kept"));
                 return;
