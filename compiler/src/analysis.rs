@@ -148,6 +148,13 @@ impl Analysis {
         self.files.keys().map(String::as_str)
     }
 
+    /// Every `labels` entry of the workspace: the words readers see for declared names.
+    pub fn labels(&self) -> crate::labels::Labels {
+        crate::labels::workspace_labels(&self.db, self.ws)
+            .as_ref()
+            .clone()
+    }
+
     /// The text of every file, for renderers.
     pub fn sources(&self) -> BTreeMap<String, String> {
         self.files

@@ -68,7 +68,12 @@ impl Lang {
             return edict_runtime::value::format_date(days);
         };
         match self {
-            Lang::En => format!("{} {} {}", d.day(), MONTHS[d.month() as usize - 1], d.year()),
+            Lang::En => format!(
+                "{} {} {}",
+                d.day(),
+                MONTHS[d.month() as usize - 1],
+                d.year()
+            ),
             Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
         }
     }
@@ -83,8 +88,9 @@ impl Lang {
         let days = (secs % 86_400 == 0).then_some(secs / 86_400);
         let hours = (secs % 3600 == 0).then_some(secs / 3600);
         match (hours, days) {
-            // Written in days by the policy, or a week or more: days alone.
-            (_, Some(d)) if d >= 7 && d % 10 != 0 => unit(d, "day", "天"),
+            // More than ten days (`30d`), or a week or more that is no round number of tens
+            // of hours: days alone; `240h` stays "240 hours (10 days)".
+            (_, Some(d)) if d > 10 || (d >= 7 && d % 10 != 0) => unit(d, "day", "天"),
             (Some(h), Some(d)) => {
                 let days = unit(d, "day", "天");
                 match self {
@@ -166,6 +172,7 @@ mod tests {
         assert_eq!(Lang::En.duration(144 * 3600), "144 hours (6 days)");
         assert_eq!(Lang::En.duration(24 * 3600), "24 hours (1 day)");
         assert_eq!(Lang::En.duration(30 * 86_400), "30 days");
+        assert_eq!(Lang::En.duration(14 * 86_400), "14 days");
         assert_eq!(Lang::En.duration(72 * 3600), "72 hours (3 days)");
         assert_eq!(Lang::En.duration(5400), "90 minutes");
         assert_eq!(Lang::En.duration(3600), "1 hour");
@@ -177,7 +184,7 @@ mod tests {
 
     #[test]
     fn dates_and_lists() {
-        let d = edict_runtime::value::date_to_days(jiff::civil::date(2025, 11, 5));
+        let d = edict_runtime::value::parse_date("2025-11-05").unwrap_or_default();
         assert_eq!(Lang::En.date(d), "5 November 2025");
         assert_eq!(Lang::Zh.date(d), "2025年11月5日");
         let items: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();

@@ -7,14 +7,18 @@
 //! served, a form asks the decision API.
 //!
 //! - [`model`]: what the pages are made from.
+//! - [`lang`]: English and Chinese: the site's own words, dates, lengths of time, lists.
+//! - [`words`]: rules and outcomes as sentences, from their structure and the labels.
 //! - [`html`]: escaping, the page frame, links.
 //! - [`svg`]: timeline charts drawn by Edict.
 //! - `pages/`: one module per kind of page.
 
 pub mod html;
+pub mod lang;
 pub mod model;
 mod pages;
 pub mod svg;
+pub mod words;
 
 use std::path::Path;
 
@@ -40,50 +44,63 @@ impl Site {
     }
 }
 
-/// Builds the site of a workspace that checks and compiles.
+/// Builds the site of a workspace that checks and compiles: every page in English at the root
+/// and in Simplified Chinese under `zh/`, at the same paths.
 pub fn build(analysis: &Analysis) -> Result<Site, String> {
-    let m = model::Model::new(analysis)?;
+    let mut m = model::Model::new(analysis)?;
     let mut site = Site::default();
-    site.add("style.css", include_str!("../assets/style.css"));
-    site.add("site.js", include_str!("../assets/site.js"));
-    let entries = pages::entry::EntryPages::new(&m);
-    site.add("search-index.js", pages::search_index(&m, &entries.entries));
-    let days = pages::changes::days(&m);
-    site.add("index.html", pages::index(&m, &days));
+    for l in lang::Lang::ALL {
+        m.lang = l;
+        pages_in(&m, l.prefix(), &mut site);
+    }
+    Ok(site)
+}
+
+/// The pages of one language, under `prefix`, with the assets they load.
+fn pages_in(m: &model::Model, prefix: &str, site: &mut Site) {
+    let mut add = |path: String, content: String| site.add(format!("{prefix}{path}"), content);
+    add(
+        "style.css".into(),
+        include_str!("../assets/style.css").into(),
+    );
+    add("site.js".into(), include_str!("../assets/site.js").into());
+    let entries = pages::entry::EntryPages::new(m);
+    add(
+        "search-index.js".into(),
+        pages::search_index(m, &entries.entries),
+    );
+    let days = pages::changes::days(m);
+    add("index.html".into(), pages::index(m, &days));
     for (day, changes) in &days {
-        site.add(
+        add(
             pages::changes::path(*day),
-            pages::changes::day(&m, *day, changes),
+            pages::changes::day(m, *day, changes),
         );
     }
     for s in &m.artifact.sources {
-        site.add(html::path("sources", &s.name), pages::source(&m, s));
+        add(html::path("sources", &s.name), pages::source(m, s));
     }
     for (i, d) in m.artifact.decisions.iter().enumerate() {
-        site.add(
+        add(
             html::path("decisions", &d.name),
-            pages::decision(&m, i as u32, d),
+            pages::decision(m, i as u32, d),
         );
     }
     for s in &m.artifact.sets {
-        site.add(html::path("sets", &s.name), pages::set(&m, s));
+        add(html::path("sets", &s.name), pages::set(m, s));
     }
     for v in &m.artifact.values {
-        site.add(html::path("values", &v.name), pages::value(&m, v));
+        add(html::path("values", &v.name), pages::value(m, v));
     }
     for &(t, e) in &entries.entries {
-        site.add(
-            pages::entry::path(&m, t, e),
-            pages::entry(&entries, &m, t, e),
-        );
+        add(pages::entry::path(m, t, e), pages::entry(&entries, m, t, e));
     }
     for (i, t) in m.artifact.catalogue.entity_types.iter().enumerate() {
-        site.add(
+        add(
             html::path("catalogues", &t.name),
-            pages::catalogue(&m, i as u32, t),
+            pages::catalogue(m, i as u32, t),
         );
     }
-    Ok(site)
 }
 
 /// Writes a site to `out`, replacing what was there only once every file is written: the

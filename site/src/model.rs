@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 
+use edict_compiler::labels::Labels;
 use edict_compiler::Analysis;
-use edict_grammar::ItemKind;
+use edict_grammar::{Expr, ItemKind};
+
+use crate::lang::Lang;
 use edict_runtime::{Artifact, Engine};
 
 /// A test as written, and whether it passes.
@@ -21,6 +24,13 @@ pub struct TestPage {
 }
 
 pub struct Model {
+    /// The language of the pages being made.
+    pub lang: Lang,
+    /// The words readers see for declared names, by name (`TransitTraveller.nationality`).
+    pub labels: Labels,
+    /// The `when` of each rule and named condition, for sentences in plain words.
+    pub whens: HashMap<String, Expr>,
+    pub conditions: HashMap<String, Expr>,
     pub artifact: Artifact,
     pub engine: Engine,
     /// Doc comments by (kind, name): `("set", "transit_ports")`.
@@ -37,9 +47,24 @@ impl Model {
         let engine = Engine::new(artifact.clone()).map_err(|e| e.to_string())?;
         let mut docs = HashMap::new();
         let mut texts: HashMap<String, (String, String, Option<String>)> = HashMap::new();
+        let mut whens = HashMap::new();
+        let mut conditions = HashMap::new();
         for (path, text) in analysis.sources() {
             let parsed = edict_grammar::parse(&text);
             for item in &parsed.items {
+                match &item.kind {
+                    ItemKind::Rule(r) => {
+                        if let Some(w) = &r.when {
+                            whens.insert(r.name.name.clone(), w.clone());
+                        }
+                    }
+                    ItemKind::Condition(c) => {
+                        if let Some(w) = &c.when {
+                            conditions.insert(c.name.name.clone(), w.clone());
+                        }
+                    }
+                    _ => {}
+                }
                 let kind = match &item.kind {
                     ItemKind::Source(_) => "source",
                     ItemKind::Enum(_) | ItemKind::Entity(_) | ItemKind::Record(_) => "type",
@@ -85,6 +110,10 @@ impl Model {
             })
             .collect();
         Ok(Model {
+            lang: Lang::En,
+            labels: analysis.labels(),
+            whens,
+            conditions,
             artifact,
             engine,
             docs,
@@ -96,6 +125,30 @@ impl Model {
         self.docs
             .get(&(kind.to_string(), name.to_string()))
             .map(String::as_str)
+    }
+
+    /// The label of a declared name (`transit_entry`, `TransitTraveller.nationality`) in the
+    /// page's language, else in the other one.
+    pub fn label(&self, path: &str) -> Option<&str> {
+        let l = self.labels.get(path)?;
+        l.get(self.lang.tag())
+            .or_else(|| l.get(self.lang.other().tag()))
+    }
+
+    /// A declared name as readers see it: its label, else the name.
+    pub fn title<'a>(&'a self, name: &'a str) -> &'a str {
+        self.label(name).unwrap_or(name)
+    }
+
+    /// An entry's name in the page's language: `Hengqin`, `横琴`; the other language's, or
+    /// the identifier, when it has none.
+    pub fn entity_name(&self, t: u32, e: u32) -> String {
+        let (id, en, zh) = self.entity_label(t, e);
+        let (first, second) = match self.lang {
+            Lang::En => (en, zh),
+            Lang::Zh => (zh, en),
+        };
+        first.or(second).unwrap_or(id)
     }
 
     /// An entity's names: its own, and its English and Chinese names when it has them.

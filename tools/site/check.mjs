@@ -4,6 +4,8 @@
 // screen only inside a box that scrolls on its own) and axe-core finds no violation; the search
 // works from the keyboard alone; the date control of a decision page changes the table shown;
 // and, served by `edict serve --docs`, the form asks the decision service and shows the answer.
+// Every page exists in English (at the root) and Chinese (under zh/); the switch between them
+// keeps the reader's choice, and the travellers' questions are answered in both.
 //
 // Environment: SITE (the folder), SERVED (the service's base URL), REQUEST and REQUEST_AIRSIDE
 // (request files for transit_entry and direct_transit), TOOLS (where playwright-core and axe-core are installed), OUT (results.json
@@ -100,7 +102,7 @@ try {
   const seen = new Map();
   const axed = pages.filter((f) => {
     const rel = path.relative(SITE, f);
-    if (!rel.startsWith('entries' + path.sep)) return true;
+    if (!/(^|[\/\\])entries[\/\\]/.test(rel)) return true;
     const dir = path.dirname(rel);
     seen.set(dir, (seen.get(dir) || 0) + 1);
     return seen.get(dir) <= 2;
@@ -139,22 +141,48 @@ try {
     said: await page.$$eval('section.rule', (ss) => ss.map((x) => x.textContent.replace(/\s+/g, ' ').trim())),
   };
 
-  // Three travellers' questions answered by following links from the index, by clicks:
-  // the day the announcement took effect, then the port; what its page says is the answer.
+  // Three travellers' questions answered by following links from the index, by clicks, in
+  // each language: the day the announcement took effect, then the port; what its page says is
+  // the answer.
   results.questions = {};
-  for (const [key, port] of [['hengqin', 'Hengqin'], ['tianjin', 'Tianjin Binhai Airport'], ['hongqiao', 'Shanghai Hongqiao Airport']]) {
-    current = `index.html (question: ${key})`;
-    await page.goto(pathToFileURL(path.join(SITE, 'index.html')).href);
-    const clicks = [];
-    for (const name of ['2025-11-05', port]) {
-      await Promise.all([page.waitForNavigation(), page.click(`main a:text-is("${name}")`)]);
-      clicks.push(path.relative(SITE, fileURLToPath(page.url())));
+  const asked = {
+    en: { index: 'index.html', day: '5 November 2025', ports: [['hengqin', 'Hengqin'], ['tianjin', 'Tianjin Binhai Airport'], ['hongqiao', 'Shanghai Hongqiao Airport']] },
+    zh: { index: 'zh/index.html', day: '2025年11月5日', ports: [['hengqin', '横琴'], ['tianjin', '天津滨海机场'], ['hongqiao', '上海虹桥机场']] },
+  };
+  for (const [lang, q] of Object.entries(asked)) {
+    results.questions[lang] = {};
+    for (const [key, port] of q.ports) {
+      current = `${q.index} (question: ${key})`;
+      await page.goto(pathToFileURL(path.join(SITE, q.index)).href);
+      const clicks = [];
+      for (const name of [q.day, port]) {
+        await Promise.all([page.waitForNavigation(), page.click(`main a:text-is("${name}")`)]);
+        clicks.push(path.relative(SITE, fileURLToPath(page.url())));
+      }
+      results.questions[lang][key] = {
+        clicks,
+        lang: await page.evaluate(() => document.documentElement.lang),
+        said: await page.$$eval('section.rule', (ss) => ss.map((x) => x.textContent.replace(/\s+/g, ' ').trim())),
+      };
     }
-    results.questions[key] = {
-      clicks,
-      said: await page.$$eval('section.rule', (ss) => ss.map((x) => x.textContent.replace(/\s+/g, ' ').trim())),
-    };
   }
+
+  // The language switch: from a page to the same page in the other language, the choice kept
+  // (the index, opened again, follows it) until switched back.
+  current = 'decisions/transit_entry.html (language switch)';
+  await page.goto(pathToFileURL(path.join(SITE, 'decisions/transit_entry.html')).href);
+  const alternates = await page.$$eval('link[rel=alternate]', (ls) => ls.map((l) => [l.hreflang, l.href.split('/').slice(-3).join('/')]));
+  await Promise.all([page.waitForNavigation(), page.click('a.lang-switch')]);
+  const switched = { alternates, to: path.relative(SITE, fileURLToPath(page.url())), lang: await page.evaluate(() => document.documentElement.lang), h1: await page.textContent('h1') };
+  await page.goto(pathToFileURL(path.join(SITE, 'index.html')).href);
+  await page.waitForLoadState('load');
+  switched.indexAfter = path.relative(SITE, fileURLToPath(page.url()));
+  await Promise.all([page.waitForNavigation(), page.click('a.lang-switch')]);
+  switched.back = path.relative(SITE, fileURLToPath(page.url()));
+  await page.goto(pathToFileURL(path.join(SITE, 'index.html')).href);
+  await page.waitForLoadState('load');
+  switched.indexAfterBack = path.relative(SITE, fileURLToPath(page.url()));
+  results.languageSwitch = switched;
 
   // A source's page quotes each item's words, in both languages.
   current = 'sources/nia_2025_11.html (item 4)';
@@ -166,11 +194,16 @@ try {
   await page.fill('#q', 'USA');
   results.searchCode = await page.$$eval('#results a', (as) => as.map((a) => a.textContent));
 
-  // The search box finds a port by its Chinese name.
+  // The search box finds a port by its Chinese name, and on a Chinese page by its English one.
   current = 'index.html (search)';
   await page.goto(pathToFileURL(path.join(SITE, 'index.html')).href);
   await page.fill('#q', '横琴');
   results.search = await page.$$eval('#results a', (as) => as.map((a) => a.textContent));
+  await page.goto(pathToFileURL(path.join(SITE, 'zh/index.html')).href);
+  await page.fill('#q', 'hengqin');
+  results.searchZh = await page.$$eval('#results a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+  await page.fill('#q', '免签');
+  results.searchZhLabel = await page.$$eval('#results a', (as) => as.map((a) => a.textContent));
 
   // The date control shows the rows of the table in force that day.
   current = 'decisions/transit_entry.html (date control)';
@@ -236,6 +269,16 @@ try {
       heading: await page.textContent('#ask-result'),
       quoted: await page.$$eval('#ask-answer blockquote.item', (qs) => qs.map((q) => ({ lang: q.lang, heading: q.firstChild.textContent }))),
     };
+    // The Chinese page's form answers in Chinese.
+    await page.goto(process.env.SERVED + '/docs/zh/decisions/transit_entry.html');
+    await page.fill('#ask-request', fs.readFileSync(process.env.REQUEST, 'utf8'));
+    await page.fill('#ask-token', process.env.TOKEN || '');
+    await page.click('#ask-button');
+    await page.waitForSelector('#ask-result', { timeout: 20000 });
+    results.served.zh = {
+      heading: await page.textContent('#ask-result'),
+      rules: await page.$$eval('#ask-rules li', (ls) => ls.map((l) => l.textContent)),
+    };
     if (process.env.SHOTS) {
       await page.evaluate(() => document.getElementById('ask').scrollIntoView());
       await page.screenshot({ path: path.join(process.env.SHOTS, 'site-ask.png') });
@@ -247,15 +290,19 @@ try {
       ['sets/transit_ports.html', 'site-set-timeline'], ['sources/nia_2025_11.html', 'site-source'], ['changes/2025-11-05.html', 'site-changes'], ['entries/Port/hengqin.html', 'site-entry'],
       ['values/transit_stay_limit.html', 'site-value'], ['catalogues/Port.html', 'site-catalogue-tree'], ['catalogues/Country.html', 'site-catalogue-table'],
     ];
-    for (const [file, name] of templates) {
-      await page.goto(pathToFileURL(path.join(SITE, file)).href);
-      await page.screenshot({ path: path.join(process.env.SHOTS, name + '.png'), fullPage: true });
-    }
-    // A phone's screen: the first screenful of each.
-    await page.setViewportSize({ width: 390, height: 844 });
-    for (const [file, name] of templates) {
-      await page.goto(pathToFileURL(path.join(SITE, file)).href);
-      await page.screenshot({ path: path.join(process.env.SHOTS, name + '-390.png') });
+    // Each template in both languages (`-zh`), whole at 1280 px and the first screenful on a
+    // phone (`-390`).
+    for (const [prefix, suffix] of [['', ''], ['zh/', '-zh']]) {
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      for (const [file, name] of templates) {
+        await page.goto(pathToFileURL(path.join(SITE, prefix + file)).href);
+        await page.screenshot({ path: path.join(process.env.SHOTS, name + suffix + '.png'), fullPage: true });
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const [file, name] of templates) {
+        await page.goto(pathToFileURL(path.join(SITE, prefix + file)).href);
+        await page.screenshot({ path: path.join(process.env.SHOTS, name + suffix + '-390.png') });
+      }
     }
   }
 } finally {

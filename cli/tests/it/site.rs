@@ -34,7 +34,7 @@ fn the_site_of_the_policies_in_a_browser() {
     let site = dir.join("site");
     let (code, _, err) = edict(&["doc", "policies", "-o", site.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("wrote 121 pages"), "{err}");
+    assert!(err.contains("wrote 242 pages"), "{err}");
     // Served, with its forms asking the service, which wants a decision token.
     let token = "a-gate-token-for-the-site-test";
     let mut child = Command::new(env!("CARGO_BIN_EXE_edict"))
@@ -96,101 +96,151 @@ fn the_site_of_the_policies_in_a_browser() {
     drop(served);
     let r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
-    assert_eq!(r["pages"], 121, "{r:#}");
+    // Every page in English and in Chinese.
+    assert_eq!(r["pages"], 242, "{r:#}");
     assert_eq!(r["consoleErrors"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["brokenLinks"], serde_json::json!([]), "{r:#}");
     // No page scrolls sideways on a phone or a wide screen, and axe-core finds nothing, on
-    // every page at both widths.
+    // every page at both widths, in both languages.
     assert_eq!(r["tooWide"], serde_json::json!([]), "{r:#}");
     assert_eq!(r["axe"], serde_json::json!([]), "{r:#}");
-    // Every page but the entries' (two of each type of entry, one template): 23 + 8.
-    assert_eq!(r["axePages"], 31, "{r:#}");
-    assert_eq!(r["axeRuns"], 62, "{r:#}");
-    // Three questions, two clicks each from the index: the day, then the port.
+    // Every page but the entries' (two of each type of entry, one template): (23 + 8) × 2.
+    assert_eq!(r["axePages"], 62, "{r:#}");
+    assert_eq!(r["axeRuns"], 124, "{r:#}");
+    // Three questions, two clicks each from the index in each language: the day, then the
+    // port; the port's page answers in words, with the item that made it so.
     let q = &r["questions"];
-    let said = |key: &str| {
-        q[key]["said"]
+    let said = |lang: &str, key: &str| {
+        q[lang][key]["said"]
             .as_array()
-            .unwrap()
+            .unwrap_or_else(|| panic!("{r:#}"))
             .iter()
             .map(|s| s.as_str().unwrap().to_string())
             .collect::<Vec<_>>()
     };
+    for (lang, prefix) in [("en", ""), ("zh", "zh/")] {
+        assert_eq!(
+            q[lang]["hengqin"]["clicks"],
+            serde_json::json!([
+                format!("{prefix}changes/2025-11-05.html"),
+                format!("{prefix}entries/Port/hengqin.html")
+            ]),
+            "{r:#}"
+        );
+        assert_eq!(
+            q[lang]["hengqin"]["lang"],
+            if lang == "en" { "en" } else { "zh-Hans" }
+        );
+    }
+    // A traveller at Hengqin from 2025-11-05: visa-free transit, 240 hours (10 days), item 4.
     assert_eq!(
-        q["hengqin"]["clicks"],
-        serde_json::json!(["changes/2025-11-05.html", "entries/Port/hengqin.html"]),
+        said("en", "hengqin"),
+        ["In the ports designated for visa-free transit from 5 November 2025 On the authority of nia_2025_11 item 4: Additional Ports for 144-Hour Visa-Free Transit. Visa-free transit, by the rule Visa-free transit at a designated port (from 17 December 2024): Entry: visa-free transit; Longest stay: 240 hours (10 days)"],
         "{r:#}"
     );
-    // A traveller at Hengqin from 2025-11-05: visa-free transit, 240 hours, item 4.
-    assert!(
-        said("hengqin")[0].contains("from 2025-11-05 On the authority of nia_2025_11 item 4")
-            && said("hengqin")[0].contains("max_stay: 240h"),
+    assert_eq!(
+        said("zh", "hengqin"),
+        ["自2025年11月5日起列入免签过境指定口岸 依据 nia_2025_11 第4项:增加144小时免签过境口岸。 免签过境,依规则“指定口岸免签过境”(自2024年12月17日起):入境: 可免签过境; 最长停留: 240小时(10天)"],
         "{r:#}"
     );
     // Changing planes airside at Tianjin Binhai: exempt from inspection under item 3.
     assert!(
-        said("tianjin")
+        said("en", "tianjin")
             .iter()
             .any(|s| s.contains("nia_2025_11 item 3")
-                && s.contains("direct_transit_24h")
-                && s.contains("exempt_from_inspection")),
+                && s.contains("24-hour direct transit without leaving the terminal")
+                && s.contains("Inspection: exempt from standard immigration inspection")),
+        "{r:#}"
+    );
+    assert!(
+        said("zh", "tianjin")
+            .iter()
+            .any(|s| s.contains("nia_2025_11 第3项") && s.contains("检查: 免于标准出入境检查")),
         "{r:#}"
     );
     // At Shanghai Hongqiao: the smart e-gates under item 2.
     assert!(
-        said("hongqiao")
+        said("en", "hongqiao")
             .iter()
-            .any(|s| s.contains("nia_2025_11 item 2") && s.contains("smart_egate")),
+            .any(|s| s.contains("nia_2025_11 item 2") && s.contains("Lane: smart e-gate")),
+        "{r:#}"
+    );
+    assert!(
+        said("zh", "hongqiao")
+            .iter()
+            .any(|s| s.contains("nia_2025_11 第2项") && s.contains("通道: 智能电子门")),
+        "{r:#}"
+    );
+    // The switch leads to the same page in the other language (`hreflang` on both), and the
+    // choice is kept: the index follows it until the reader switches back.
+    assert_eq!(
+        r["languageSwitch"],
+        serde_json::json!({
+            "alternates": [["en", "site/decisions/transit_entry.html"], ["zh-Hans", "zh/decisions/transit_entry.html"]],
+            "to": "zh/decisions/transit_entry.html",
+            "lang": "zh-Hans",
+            "h1": "免签过境",
+            "indexAfter": "zh/index.html",
+            "back": "index.html",
+            "indexAfterBack": "index.html"
+        }),
         "{r:#}"
     );
     // The source's page quotes item 4, which designated Hengqin, in both languages.
     let item4 = r["item4"].as_array().unwrap();
     assert_eq!(item4.len(), 2, "{r:#}");
-    assert_eq!(item4[0]["lang"], "", "{r:#}");
+    assert_eq!(item4[0]["lang"], "en", "{r:#}");
     assert!(
         item4[0]["text"].as_str().unwrap().contains("Hengqin"),
         "{r:#}"
     );
-    assert_eq!(item4[1]["lang"], "zh", "{r:#}");
+    assert_eq!(item4[1]["lang"], "zh-Hans", "{r:#}");
     assert!(item4[1]["text"].as_str().unwrap().contains("横琴"), "{r:#}");
     // The search from the keyboard alone reaches the port's page, which says what applies
     // there, since when and on whose authority.
     let keys = &r["keyboardSearch"];
-    assert_eq!(keys["focused"], "hengqin (Hengqin)", "{r:#}");
+    assert_eq!(keys["focused"], "Hengqin", "{r:#}");
     assert_eq!(keys["landed"], "entries/Port/hengqin.html", "{r:#}");
     assert_eq!(
         keys["said"],
-        serde_json::json!([
-            "In transit_ports from 2025-11-05 On the authority of nia_2025_11 item 4: Additional Ports for 144-Hour Visa-Free Transit. Counts for rule visa_free_transit of transit_entry (from 2024-12-17): status: visa_free_transit, max_stay: 240h"
-        ]),
+        serde_json::json!(said("en", "hengqin")),
         "{r:#}"
     );
-    // A code finds its entry.
+    // A code finds its entry; a Chinese name finds it on an English page, an English name on a
+    // Chinese page, and a label's words find the decision and the lists.
     assert_eq!(
         r["searchCode"],
-        serde_json::json!(["us (United States)"]),
+        serde_json::json!(["United States"]),
         "{r:#}"
     );
-    assert!(
-        r["search"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s.as_str().unwrap().starts_with("hengqin")),
+    assert_eq!(r["search"], serde_json::json!(["Hengqin"]), "{r:#}");
+    assert_eq!(
+        r["searchZh"],
+        serde_json::json!([["横琴", "entries/Port/hengqin.html"]]),
+        "{r:#}"
+    );
+    assert_eq!(
+        r["searchZhLabel"],
+        serde_json::json!([
+            "免签过境",
+            "免签过境适用国家",
+            "免签过境指定口岸",
+            "免签过境停留时限"
+        ]),
         "{r:#}"
     );
     // Why the table changes, day by day, and when each rule is in force.
     assert_eq!(
         r["changeDays"],
         serde_json::json!([
-            "2024-12-17: rule visa_free_transit begins, reading transit_stay_limit = 240h; set transit_ports has 13 members (nia_2024_12_17)",
-            "2025-11-05: set transit_ports has 18 members (nia_2025_11 item 4)"
+            "17 December 2024: rule Visa-free transit at a designated port begins, reading transit_stay_limit = 240h; ports designated for visa-free transit has 13 members (nia_2024_12_17)",
+            "5 November 2025: ports designated for visa-free transit has 18 members (nia_2025_11 item 4)"
         ]),
         "{r:#}"
     );
     assert_eq!(
         r["timelineLanes"],
-        serde_json::json!(["visa_free_transit"]),
+        serde_json::json!(["Visa-free transit at a designated port"]),
         "{r:#}"
     );
     let dc = &r["dateControl"];
@@ -211,11 +261,12 @@ fn the_site_of_the_policies_in_a_browser() {
     };
     for when in ["initial", "after"] {
         assert_eq!(ports(when), ["in transit_ports (18)", "-"], "{when}: {r:#}");
-        assert!(rows(when)[0].ends_with("from 2025-11-05"), "{r:#}");
+        assert!(rows(when)[0].ends_with("from 5 November 2025"), "{r:#}");
     }
     assert_eq!(ports("before"), ["in transit_ports (13)", "-"], "{r:#}");
     assert!(
-        rows("before")[0].ends_with("from 2024-12-17 until 2025-11-05 (not on that day)"),
+        rows("before")[0]
+            .ends_with("from 17 December 2024 until 5 November 2025 (not on that day)"),
         "{r:#}"
     );
     assert!(rows("before")[1].ends_with("always"), "{r:#}");
@@ -239,12 +290,16 @@ fn the_site_of_the_policies_in_a_browser() {
         "Unauthorized: this endpoint needs a bearer token (send `Authorization: Bearer TOKEN`)",
         "{r:#}"
     );
-    let heading = r["served"]["heading"].as_str().unwrap();
-    assert!(
-        heading.contains("decided")
-            && heading.contains("visa_free_transit")
-            && heading.contains("visa_free_transit"),
-        "{heading}"
+    // The answer in words, in the page's language.
+    assert_eq!(
+        r["served"]["heading"],
+        "Entry: visa-free transit; Longest stay: 240 hours (10 days) (rule visa_free_transit)",
+        "{r:#}"
+    );
+    assert_eq!(
+        r["served"]["zh"]["heading"],
+        "入境: 可免签过境; 最长停留: 240小时(10天)(规则 visa_free_transit)",
+        "{r:#}"
     );
     assert_eq!(r["served"]["noteHidden"], true);
     // Asked from the keyboard alone, an answer quotes the item its rule cites, in both
@@ -252,18 +307,16 @@ fn the_site_of_the_policies_in_a_browser() {
     // under item 3.
     let airside = &r["served"]["airside"];
     assert_eq!(airside["onButton"], "ask-button", "{r:#}");
-    assert!(
-        airside["heading"]
-            .as_str()
-            .unwrap()
-            .contains("exempt_from_inspection"),
+    assert_eq!(
+        airside["heading"],
+        "Inspection: exempt from standard immigration inspection (rule direct_transit_24h)",
         "{r:#}"
     );
     assert_eq!(
         airside["quoted"],
         serde_json::json!([
-            { "lang": "", "heading": "More 24-Hour Direct Transit Ports" },
-            { "lang": "zh", "heading": "增加24小时直接过境口岸" }
+            { "lang": "en", "heading": "More 24-Hour Direct Transit Ports" },
+            { "lang": "zh-Hans", "heading": "增加24小时直接过境口岸" }
         ]),
         "{r:#}"
     );
@@ -271,6 +324,11 @@ fn the_site_of_the_policies_in_a_browser() {
         r["served"]["rules"],
         serde_json::json!(["visa_free_transit: applies"]),
         "the explanation in words: {r:#}"
+    );
+    assert_eq!(
+        r["served"]["zh"]["rules"],
+        serde_json::json!(["visa_free_transit: 适用"]),
+        "{r:#}"
     );
 }
 
@@ -317,13 +375,13 @@ fn the_history_site_has_its_values_and_relations() {
     assert_eq!(
         changes,
         [
-            "\"2013-01-01\"2013-01-01: rule transit_within_the_limit begins, reading transit_stay_limit[v.entry_port] = 72h for beijing_capital, transit_stay_limit[v.entry_port] = 72h for shanghai_hongqiao, shanghai_pudong",
-            "\"2016-01-30\"2016-01-30: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for shanghai_hongqiao, shanghai_pudong",
-            "\"2017-12-28\"2017-12-28: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for beijing_capital",
-            "\"2019-01-01\"2019-01-01: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for kunming_changshui",
-            "\"2024-07-15\"2024-07-15: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for lijiang_sanyi, mohan_railway_port, zhengzhou_xinzheng",
-            "\"2024-12-17\"2024-12-17: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 240h for 7 keys",
-            "\"2025-11-05\"2025-11-05: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 240h for 5 keys",
+            "\"2013-01-01\"1 January 2013: rule transit_within_the_limit begins, reading transit_stay_limit[v.entry_port] = 72h for Beijing Capital International Airport, transit_stay_limit[v.entry_port] = 72h for Shanghai Hongqiao Airport, Shanghai Pudong International Airport",
+            "\"2016-01-30\"30 January 2016: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for Shanghai Hongqiao Airport, Shanghai Pudong International Airport",
+            "\"2017-12-28\"28 December 2017: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for Beijing Capital International Airport",
+            "\"2019-01-01\"1 January 2019: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for Kunming Changshui Airport",
+            "\"2024-07-15\"15 July 2024: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 144h for Lijiang Sanyi International Airport, Mohan Railway Port, Zhengzhou Xinzheng International Airport",
+            "\"2024-12-17\"17 December 2024: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 240h for 7 keys",
+            "\"2025-11-05\"5 November 2025: rule transit_within_the_limit reads transit_stay_limit[v.entry_port] = 240h for 5 keys",
         ]
     );
     for stay in ["72h", "72h / 144h", "144h", "240h"] {

@@ -7,6 +7,7 @@ use edict_runtime::artifact::EntityType;
 use edict_runtime::Value;
 
 use crate::html::{esc, page, slug};
+use crate::lang::{capitalize, Lang};
 use crate::model::Model;
 
 /// An entry with its names: `hengqin` (Hengqin Port, 横琴口岸).
@@ -19,18 +20,34 @@ fn label(m: &Model, t: u32, e: u32, anchor: bool) -> String {
     };
     let mut s = format!("<code{id}>{}</code>", esc(&name));
     if let Some(en) = en {
-        s.push_str(&format!(" {}", esc(&en)));
+        s.push_str(&format!(" <span lang=\"en\">{}</span>", esc(&en)));
     }
     if let Some(zh) = zh {
-        s.push_str(&format!(" <span lang=\"zh\">{}</span>", esc(&zh)));
+        s.push_str(&format!(" <span lang=\"zh-Hans\">{}</span>", esc(&zh)));
     }
     s
 }
 
 pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
     let a = &m.artifact;
-    let mut b = format!("<h1>Catalogue <code>{}</code></h1>\n", esc(&ty.name));
-    b.push_str(&crate::html::doc(m.doc("type", &ty.name)));
+    let l = m.lang;
+    let link = |name: &str| {
+        format!(
+            "<a href=\"../{}\">{}</a>",
+            esc(&crate::html::path("catalogues", name)),
+            esc(m.title(name))
+        )
+    };
+    let title = match l {
+        Lang::En => format!("Catalogue: {}", capitalize(m.title(&ty.name))),
+        Lang::Zh => format!("目录:{}", m.title(&ty.name)),
+    };
+    let mut b = format!(
+        "<h1>{}</h1>\n<p class=\"meta\"><code>{}</code></p>\n",
+        esc(&title),
+        esc(&ty.name)
+    );
+    b.push_str(&super::decision::notes(m, m.doc("type", &ty.name)));
     let parent = ty
         .parent_type
         .and_then(|p| a.catalogue.entity_types.get(p as usize));
@@ -40,21 +57,24 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
         .iter()
         .filter(|c| c.parent_type == Some(t))
         .collect();
-    b.push_str(&format!("<p class=\"lead\">{} entries", ty.entities.len()));
+    b.push_str(&match l {
+        Lang::En => format!("<p class=\"lead\">{} entries", ty.entities.len()),
+        Lang::Zh => format!("<p class=\"lead\">共{}项", ty.entities.len()),
+    });
     if let Some(p) = parent {
-        b.push_str(&format!(
-            ", each in a {}",
-            crate::html::link(1, "catalogues", &p.name)
-        ));
+        b.push_str(&match l {
+            Lang::En => format!(", each in a {}", link(&p.name)),
+            Lang::Zh => format!(",各属于一个{}", link(&p.name)),
+        });
     }
     if !children.is_empty() {
-        let names: Vec<String> = children
-            .iter()
-            .map(|c| crate::html::link(1, "catalogues", &c.name))
-            .collect();
-        b.push_str(&format!("; holds {}", names.join(", ")));
+        let names: Vec<String> = children.iter().map(|c| link(&c.name)).collect();
+        b.push_str(&match l {
+            Lang::En => format!("; holds {}", names.join(", ")),
+            Lang::Zh => format!(";下设{}", names.join("、")),
+        });
     }
-    b.push_str(".</p>\n");
+    b.push_str(l.tr(".</p>\n", "。</p>\n"));
     if !ty.identified_by.is_empty() {
         let ids: Vec<String> = ty
             .identified_by
@@ -62,10 +82,13 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
             .filter_map(|&i| ty.attributes.get(i as usize))
             .map(|(n, _)| format!("<code>{}</code>", esc(n)))
             .collect();
-        b.push_str(&format!(
-            "<p>Requests may name an entry by its name or by its {}.</p>\n",
-            ids.join(", ")
-        ));
+        b.push_str(&match l {
+            Lang::En => format!(
+                "<p>Requests may name an entry by its name or by its {}.</p>\n",
+                ids.join(", ")
+            ),
+            Lang::Zh => format!("<p>请求可用名称或{}指明条目。</p>\n", ids.join("、")),
+        });
     }
     if parent.is_some() {
         // A tree: the ancestors of each entry, outermost first.
@@ -87,7 +110,10 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
             chain.reverse();
             tree.entry(chain).or_default().push(e as u32);
         }
-        b.push_str("<h2>By place</h2>\n<ul class=\"tree\">\n");
+        b.push_str(&format!(
+            "<h2>{}</h2>\n<ul class=\"tree\">\n",
+            l.tr("By place", "按地区")
+        ));
         let mut open: Vec<(u32, u32)> = Vec::new();
         for (chain, entries) in &tree {
             let common = open.iter().zip(chain).take_while(|(x, y)| x == y).count();
@@ -103,7 +129,7 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
                     .map_or("", |x| x.name.as_str());
                 b.push_str(&format!(
                     "<li><span class=\"kind\">{}</span> {}<ul>\n",
-                    esc(tname),
+                    esc(m.title(tname)),
                     label(m, ct, ce, false)
                 ));
                 open.push((ct, ce));
@@ -120,7 +146,11 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
         }
         b.push_str("</ul>\n");
     } else {
-        b.push_str("<h2>Entries</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Entries\"><table>\n<thead><tr><th scope=\"col\">Entry</th>");
+        b.push_str(&format!(
+            "<h2>{0}</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{0}\"><table>\n<thead><tr><th scope=\"col\">{1}</th>",
+            l.tr("Entries", "条目"),
+            l.tr("Entry", "条目")
+        ));
         for (n, _) in &ty.attributes {
             b.push_str(&format!("<th scope=\"col\">{}</th>", esc(n)));
         }
@@ -138,7 +168,9 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
                     Some(other) => m.engine.value_json(other).to_string(),
                 };
                 let lang = if n.ends_with("_zh") {
-                    " lang=\"zh\""
+                    " lang=\"zh-Hans\""
+                } else if n == "name" {
+                    " lang=\"en\""
                 } else {
                     ""
                 };
@@ -148,5 +180,5 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
         }
         b.push_str("</tbody>\n</table></div>\n");
     }
-    page(&format!("Catalogue {}", ty.name), 1, &b)
+    page(m, &crate::html::path("catalogues", &ty.name), &title, &b)
 }

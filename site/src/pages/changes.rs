@@ -6,9 +6,12 @@ use std::collections::BTreeMap;
 use edict_runtime::artifact::{Citation, Domain};
 use edict_runtime::value::format_date;
 
-use super::{citation_html, json_words, source::item_heading, timeline::member_name};
-use crate::html::{esc, link, page};
+use super::decision::outcome_html;
+use super::{citation_html, source::item_heading, timeline::member_name};
+use crate::html::{esc, page};
+use crate::lang::Lang;
 use crate::model::Model;
+use crate::words::{literal_words, outcome_words};
 
 /// One change on a day, in words, and the citation of what made it.
 pub struct Change {
@@ -25,6 +28,7 @@ pub fn path(day: i64) -> String {
 /// begin or end; dated values and relation entries that begin or end.
 pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
     let a = &m.artifact;
+    let l = m.lang;
     let mut days: BTreeMap<i64, Vec<Change>> = BTreeMap::new();
     let mut add = |day: i64, html: String, citation: Option<&Citation>| {
         days.entry(day).or_default().push(Change {
@@ -50,7 +54,7 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
                         }
                     })
                     .collect();
-                names.join(", ")
+                names.join(l.tr(", ", "、"))
             };
             if let Some(day) = slice.from {
                 let added: Vec<u32> = slice
@@ -64,30 +68,42 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
                     .copied()
                     .filter(|x| !slice.members.contains(x))
                     .collect();
-                let set_link = link(1, "sets", &set.name);
+                let set_link = label_link(m, "sets", &set.name);
+                let n = slice.members.len();
+                let said = announced(l, slice.announced, n);
                 let html = if Some(day) == set.ended {
-                    format!("Set {set_link} ends.")
+                    match l {
+                        Lang::En => format!("The list {set_link} ends."),
+                        Lang::Zh => format!("名单{set_link}停止适用。"),
+                    }
                 } else if i == 0 {
-                    format!(
-                        "Set {set_link} begins with {} members{}: {}.",
-                        slice.members.len(),
-                        announced(slice.announced, slice.members.len()),
-                        names(added)
-                    )
+                    match l {
+                        Lang::En => format!(
+                            "The list {set_link} begins with {n}{said}: {}.",
+                            names(added)
+                        ),
+                        Lang::Zh => {
+                            format!("名单{set_link}开始适用,列有{n}个{said}:{}。", names(added))
+                        }
+                    }
                 } else {
                     let mut parts = Vec::new();
                     if !added.is_empty() {
-                        parts.push(format!("adds {}", names(added)));
+                        parts.push(format!("{} {}", l.tr("adds", "新增"), names(added)));
                     }
                     if !removed.is_empty() {
-                        parts.push(format!("removes {}", names(removed)));
+                        parts.push(format!("{} {}", l.tr("removes", "移除"), names(removed)));
                     }
-                    format!(
-                        "Set {set_link} {}; {} members from this day{}.",
-                        parts.join(" and "),
-                        slice.members.len(),
-                        announced(slice.announced, slice.members.len())
-                    )
+                    match l {
+                        Lang::En => format!(
+                            "The list {set_link} {}; {n} from this day{said}.",
+                            parts.join(" and ")
+                        ),
+                        Lang::Zh => format!(
+                            "名单{set_link}{};自当日起列有{n}个{said}。",
+                            parts.join(",")
+                        ),
+                    }
                 };
                 add(day, html, slice.citation.as_ref());
             }
@@ -102,21 +118,36 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
             }
             seen.push(&r.name);
             let rule = format!(
-                "<code>{}</code> of {}",
-                esc(&r.name),
-                link(1, "decisions", &d.name)
+                "<a href=\"../{}#rule-{}\">{}</a>",
+                esc(&crate::html::path("decisions", &d.name)),
+                crate::html::slug(&r.name),
+                esc(m.title(&r.name))
             );
             if let Some(day) = r.written.0 {
-                let outcome = json_words(&m.engine.outcome_json(d, Some(i as u32)));
+                let outcome = outcome_html(&outcome_words(
+                    m,
+                    d,
+                    &m.engine.outcome_json(d, Some(i as u32)),
+                ));
                 add(
                     day,
-                    format!("Rule {rule} begins: <strong>{}</strong>.", esc(&outcome)),
+                    match l {
+                        Lang::En => format!("The rule {rule} begins: <strong>{outcome}</strong>."),
+                        Lang::Zh => format!("规则“{rule}”开始适用:<strong>{outcome}</strong>。"),
+                    },
                     r.citation.as_ref(),
                 );
             }
             if let Some(day) = r.written.1 {
                 let by = r.ended_by.as_ref().or(r.citation.as_ref());
-                add(day, format!("Rule {rule} ends."), by);
+                add(
+                    day,
+                    match l {
+                        Lang::En => format!("The rule {rule} ends."),
+                        Lang::Zh => format!("规则“{rule}”停止适用。"),
+                    },
+                    by,
+                );
             }
         }
     }
@@ -124,15 +155,20 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
         for e in &v.entries {
             let what = format!(
                 "{}{}",
-                link(1, "values", &v.name),
-                e.key
-                    .as_ref()
-                    .map_or(String::new(), |k| format!(" for <code>{}</code>", esc(k)))
+                label_link(m, "values", &v.name),
+                e.key.as_ref().map_or(String::new(), |k| match l {
+                    Lang::En => format!(" for {}", esc(&super::timeline::key_name(m, k))),
+                    Lang::Zh => format!("({})", esc(&super::timeline::key_name(m, k))),
+                })
             );
+            let value = literal_words(l, &e.value);
             if let Some(day) = e.from {
                 add(
                     day,
-                    format!("{what} is <code>{}</code>.", esc(&e.value)),
+                    match l {
+                        Lang::En => format!("The {what} is <strong>{value}</strong>."),
+                        Lang::Zh => format!("{what}为<strong>{value}</strong>。"),
+                    },
                     e.citation.as_ref(),
                 );
             }
@@ -140,7 +176,10 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
                 let by = e.ended_by.as_ref().or(e.citation.as_ref());
                 add(
                     day,
-                    format!("{what} is no longer <code>{}</code>.", esc(&e.value)),
+                    match l {
+                        Lang::En => format!("The {what} is no longer {value}."),
+                        Lang::Zh => format!("{what}不再为{value}。"),
+                    },
                     by,
                 );
             }
@@ -150,18 +189,24 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
 }
 
 pub fn day(m: &Model, day: i64, changes: &[Change]) -> String {
-    let date = format_date(day);
-    let mut b = format!("<h1>What changed on {date}</h1>\n");
-    b.push_str(&format!(
-        "<p class=\"lead\">{} {} in the policy, by the item of the source that made {}.</p>\n",
-        changes.len(),
-        if changes.len() == 1 {
-            "change"
-        } else {
-            "changes"
-        },
-        if changes.len() == 1 { "it" } else { "each" }
-    ));
+    let l = m.lang;
+    let date = l.date(day);
+    let title = match l {
+        Lang::En => format!("What changed on {date}"),
+        Lang::Zh => format!("{date}的变化"),
+    };
+    let mut b = format!("<h1>{title}</h1>\n");
+    let n = changes.len();
+    b.push_str(&match l {
+        Lang::En => format!(
+            "<p class=\"lead\">{n} {} in the policy, by the item of the source that made {}.</p>\n",
+            if n == 1 { "change" } else { "changes" },
+            if n == 1 { "it" } else { "each" }
+        ),
+        Lang::Zh => {
+            format!("<p class=\"lead\">政策共有 {n} 处变化,按作出变化的来源条目分列。</p>\n")
+        }
+    });
     // Grouped by what made them: a source's item, a source as a whole, or nothing cited.
     let mut groups: BTreeMap<(Option<&str>, Option<u32>), Vec<&Change>> = BTreeMap::new();
     for c in changes {
@@ -174,17 +219,17 @@ pub fn day(m: &Model, day: i64, changes: &[Change]) -> String {
     for (_, group) in groups {
         match group.first().and_then(|c| c.citation.as_ref()) {
             Some(c) => {
-                b.push_str(&format!("<h2>{}</h2>\n", citation_html(c, 1)));
+                b.push_str(&format!("<h2>{}</h2>\n", citation_html(l, c, 1)));
                 let heading = c.item.and_then(|i| {
                     let src = m.artifact.sources.iter().find(|s| s.name == c.source)?;
-                    item_heading(src, i)
+                    item_heading(l, src, i)
                 });
                 match heading {
                     Some(h) => b.push_str(&format!("<p><q>{}</q></p>\n", esc(&h))),
                     None => b.push_str(&format!("<p>{}</p>\n", esc(&c.title))),
                 }
             }
-            None => b.push_str("<h2>Not cited</h2>\n"),
+            None => b.push_str(&format!("<h2>{}</h2>\n", l.tr("Not cited", "未注明来源"))),
         }
         b.push_str("<ul>\n");
         for c in group {
@@ -192,11 +237,12 @@ pub fn day(m: &Model, day: i64, changes: &[Change]) -> String {
         }
         b.push_str("</ul>\n");
     }
-    page(&format!("What changed on {date}"), 1, &b)
+    page(m, &path(day), &title, &b)
 }
 
 /// The days that have a page, as links, for the index.
-pub fn list(days: &BTreeMap<i64, Vec<Change>>) -> String {
+pub fn list(m: &Model, days: &BTreeMap<i64, Vec<Change>>) -> String {
+    let l = m.lang;
     let mut b = String::from("<ul class=\"items\">\n");
     for (day, changes) in days {
         let mut sources: Vec<&str> = changes
@@ -208,17 +254,17 @@ pub fn list(days: &BTreeMap<i64, Vec<Change>>) -> String {
         b.push_str(&format!(
             "<li><a href=\"{}\">{}</a> <span class=\"meta\">{} {}{}</span></li>\n",
             esc(&path(*day)),
-            format_date(*day),
+            l.date(*day),
             changes.len(),
-            if changes.len() == 1 {
-                "change"
-            } else {
-                "changes"
+            match (l, changes.len()) {
+                (Lang::Zh, _) => "处变化",
+                (_, 1) => "change",
+                _ => "changes",
             },
             if sources.is_empty() {
                 String::new()
             } else {
-                format!(", citing {}", esc(&sources.join(", ")))
+                format!("{} {}", l.tr(", citing", ",依据"), esc(&sources.join(", ")))
             }
         ));
     }
@@ -227,9 +273,21 @@ pub fn list(days: &BTreeMap<i64, Vec<Change>>) -> String {
 }
 
 /// The count the source announced, where it differs from the members listed.
-fn announced(announced: Option<u64>, listed: usize) -> String {
-    match announced {
-        Some(n) if n as usize != listed => format!(" listed (the source announces {n})"),
+fn announced(l: Lang, announced: Option<u64>, listed: usize) -> String {
+    match (l, announced) {
+        (Lang::En, Some(n)) if n as usize != listed => {
+            format!(" listed (the source announces {n})")
+        }
+        (Lang::Zh, Some(n)) if n as usize != listed => format!("(来源公布共{n}个)"),
         _ => String::new(),
     }
+}
+
+/// A link from a page one folder down to an item's page, named by its label.
+fn label_link(m: &Model, kind: &str, name: &str) -> String {
+    format!(
+        "<a href=\"../{}\">{}</a>",
+        esc(&crate::html::path(kind, name)),
+        esc(m.title(name))
+    )
 }

@@ -7,55 +7,60 @@ use edict_runtime::value::format_date;
 use edict_runtime::TypeDesc;
 use serde_json::{json, Map, Value as Json};
 
+use edict_runtime::artifact::Hit;
+
 use super::{citation_html, json_words, type_html};
 use crate::html::{esc, page, scroll_box};
+use crate::lang::{capitalize, Lang};
 use crate::model::Model;
+use crate::words::Words;
 
 pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
     let a = &m.artifact;
-    let mut b = format!("<h1>Decision <code>{}</code></h1>\n", esc(&d.name));
-    b.push_str(&crate::html::doc(m.doc("decision", &d.name)));
-    // The question: inputs and outcome.
-    b.push_str("<h2>The question</h2>\n<dl class=\"facts\">\n");
-    for (name, ty) in &d.params {
-        b.push_str(&format!(
-            "<dt>Input <code>{}</code></dt><dd>{}</dd>\n",
-            esc(name),
-            type_html(m, ty, 1)
-        ));
-    }
-    let output = a.records.get(d.output as usize);
+    let l = m.lang;
+    let words = Words::new(m, d, 1);
+    let mut b = format!(
+        "<h1>{}</h1>\n<p class=\"meta\">{} <code>{}</code></p>\n",
+        esc(m.title(&d.name)),
+        l.tr("Decision", "决定"),
+        esc(&d.name)
+    );
+    b.push_str(&notes(m, m.doc("decision", &d.name)));
+    // The question in words: what it asks about, what it answers.
     b.push_str(&format!(
-        "<dt>Outcome</dt><dd><code>{}</code></dd>\n<dt>Decided as of</dt><dd>the day of <code>{}</code>: the rules and sets in force that day apply</dd>\n<dt>When several rules apply</dt><dd>{}</dd>\n</dl>\n",
-        esc(output.map_or("?", |r| r.name.as_str())),
-        esc(&d.as_of.text),
-        match d.hit {
-            edict_runtime::artifact::Hit::Unique => "at most one may (<code>hit unique</code>): two at once is a conflict",
-            edict_runtime::artifact::Hit::First => "the first written decides (<code>hit first</code>)",
-            edict_runtime::artifact::Hit::Priority => "the one of highest priority decides (<code>hit priority</code>)",
-            edict_runtime::artifact::Hit::Collect => "all of them are reported (<code>hit collect</code>)",
-        }
+        "<h2>{}</h2>\n",
+        l.tr("What it asks", "需要回答的问题")
     ));
-    for (name, ty) in &d.params {
+    let mut asked = Vec::new();
+    for (_, ty) in &d.params {
         if let TypeDesc::Record(r) = ty {
             if let Some(rec) = a.records.get(*r as usize) {
-                let mut t = String::new();
-                t.push_str(&format!("<table class=\"fields\">\n<caption><code>{}</code>: <code>{}</code></caption>\n<thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Type</th></tr></thead>\n<tbody>\n", esc(name), esc(&rec.name)));
-                for (f, fty) in &rec.fields {
-                    t.push_str(&format!(
-                        "<tr><td><code>{}.{}</code></td><td>{}</td></tr>\n",
-                        esc(name),
-                        esc(f),
-                        type_html(m, fty, 1)
-                    ));
+                for (f, _) in &rec.fields {
+                    let label = m
+                        .label(&format!("{}.{f}", rec.name))
+                        .map_or_else(|| f.replace('_', " "), str::to_string);
+                    asked.push(format!("<li>{}</li>", esc(&capitalize(&label))));
                 }
-                t.push_str("</tbody>\n</table>\n");
-                b.push_str(&scroll_box(&format!("The fields of {name}"), &t));
             }
         }
     }
+    b.push_str(&format!(
+        "<p>{}</p>\n<ul class=\"asked\">{}</ul>\n",
+        l.tr(
+            "It is answered from what the traveller or applicant states:",
+            "根据旅客或申请人提供的以下信息作答:"
+        ),
+        asked.join("")
+    ));
+    b.push_str(&format!(
+        "<p>{}</p>\n",
+        l.tr(
+            "The rules in force on that day apply, with the sets and values of that day.",
+            "适用当日有效的规则,以及当日的名单与数值。"
+        )
+    ));
     // The rules, in words; versions of a rule (one per period of the values it reads) together.
-    b.push_str("<h2>The rules</h2>\n");
+    b.push_str(&format!("<h2>{}</h2>\n", l.tr("The rules", "规则")));
     let mut names: Vec<&str> = Vec::new();
     for r in &d.rules {
         if !names.contains(&r.name.as_str()) {
@@ -70,71 +75,54 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
             .filter(|(_, r)| r.name == name)
             .map(|(i, r)| (i as u32, r))
             .collect();
-        let (first_i, first) = versions[0];
+        let first = versions[0].1;
         b.push_str(&format!(
-            "<section class=\"rule\" id=\"rule-{0}\">\n<h3>Rule <code>{1}</code></h3>\n",
+            "<section class=\"rule\" id=\"rule-{}\">\n<h3>{}</h3>\n",
             crate::html::slug(name),
-            esc(name)
+            esc(m.title(name))
         ));
-        b.push_str(&crate::html::doc(m.doc("rule", name)));
-        let conditions: Vec<String> = first
-            .conditions
-            .iter()
-            .filter(|c| c.selects.is_none())
-            .map(|c| format!("<li><code>{}</code></li>", esc(&c.text)))
-            .collect();
-        if conditions.is_empty() {
-            b.push_str("<p>It applies to every request.</p>\n");
-        } else {
-            b.push_str(&format!(
-                "<p>It applies when all of these hold:</p>\n<ul class=\"conditions\">{}</ul>\n",
-                conditions.join("")
-            ));
+        // When it applies, in sentences.
+        match m.whens.get(name) {
+            Some(when) => b.push_str(&format!(
+                "<p>{}</p>\n<ul class=\"conditions\">{}</ul>\n",
+                l.tr(
+                    "It applies when all of these hold:",
+                    "同时满足以下各项时适用:"
+                ),
+                words
+                    .conditions(when)
+                    .iter()
+                    .map(|c| format!("<li>{c}</li>"))
+                    .collect::<String>()
+            )),
+            None => b.push_str(&format!(
+                "<p>{}</p>\n",
+                l.tr("It applies to every request.", "适用于所有请求。")
+            )),
         }
+        // What it answers, and when, on whose authority: one line per distinct version.
         let mut seen = Vec::new();
         for (i, r) in &versions {
-            let outcome = json_words(&m.engine.outcome_json(d, Some(*i)));
-            let reads: Vec<String> = r
-                .bindings
-                .iter()
-                .map(|bd| {
-                    let mut read = format!("<code>{} = {}</code>", esc(&bd.read), esc(&bd.value));
-                    if let Some(c) = &bd.citation {
-                        read.push_str(&format!(" ({})", citation_html(c, 1)));
-                    }
-                    // Where another source says otherwise, the reader sees both.
-                    for x in &bd.differs {
-                        let kind = x
-                            .kind
-                            .map_or(String::new(), |k| format!(", {}", esc(k.describe())));
-                        read.push_str(&format!(
-                            " but {}{kind} says <code>{}</code>",
-                            citation_html(&x.citation, 1),
-                            esc(&x.says)
-                        ));
-                    }
-                    read
-                })
-                .collect();
+            let outcome = outcome_html(&words.outcome(&m.engine.outcome_json(d, Some(*i))));
+            let cites = r.citation.as_ref().map_or(String::new(), |c| {
+                format!(
+                    "; {} {}",
+                    l.tr("on the authority of", "依据"),
+                    citation_html(l, c, 1)
+                )
+            });
             let ended = match &r.ended_by {
-                Some(c) if r.until.is_some() && r.until == r.written.1 => {
-                    format!(" (ended by {})", citation_html(c, 1))
-                }
+                Some(c) if r.until.is_some() && r.until == r.written.1 => format!(
+                    " ({} {})",
+                    l.tr("ended by", "终止依据"),
+                    citation_html(l, c, 1)
+                ),
                 _ => String::new(),
             };
             let line = format!(
-                "<li>then <strong>{}</strong>; in force {}{ended}{}{}</li>",
-                esc(&outcome),
-                esc(&super::period(r.from, r.until)),
-                if reads.is_empty() {
-                    String::new()
-                } else {
-                    format!("; reads {}", reads.join(", "))
-                },
-                r.citation.as_ref().map_or(String::new(), |c| format!(
-                    "; cites {}",
-                    citation_html(c, 1)
-                ))
+                "<li>{} <strong>{outcome}</strong>; {}{ended}{cites}</li>",
+                l.tr("Then:", "结果:"),
+                esc(&super::period(l, r.from, r.until)),
             );
             if !seen.contains(&line) {
                 seen.push(line);
@@ -144,46 +132,251 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
             "<ul class=\"versions\">{}</ul>\n",
             seen.join("\n")
         ));
-        b.push_str(&format!(
-            "<p class=\"meta\">Written at <code>{}:{}</code>.</p>\n</section>\n",
-            esc(&first.location.file),
-            first.location.line
-        ));
-        let _ = first_i;
+        b.push_str(&notes(m, m.doc("rule", name)));
+        b.push_str(&code_view(m, d, name, &versions));
+        b.push_str("</section>\n");
+        let _ = first;
     }
     if d.otherwise.is_some() {
         b.push_str(&format!(
-            "<p>When no rule applies: <strong>{}</strong>.</p>\n",
-            esc(&json_words(&m.engine.outcome_json(d, None)))
+            "<p>{} <strong>{}</strong>.</p>\n",
+            l.tr("When no rule applies:", "不适用任何规则时:"),
+            outcome_html(&words.outcome(&m.engine.outcome_json(d, None)))
         ));
     } else {
-        b.push_str("<p>When no rule applies, the decision says so: it has no <code>otherwise</code>.</p>\n");
+        b.push_str(&format!(
+            "<p>{}</p>\n",
+            l.tr(
+                "When no rule applies, the decision says so: it has no <code>otherwise</code>.",
+                "不适用任何规则时,决定即如此说明(未写 <code>otherwise</code>)。"
+            )
+        ));
     }
+    b.push_str(&officials(m, d));
     b.push_str(&super::table::table_section(m, id, d));
     b.push_str(&tests_section(m, d));
     b.push_str(&ask_section(m, d));
-    page(&format!("Decision {}", d.name), 1, &b)
+    page(
+        m,
+        &crate::html::path("decisions", &d.name),
+        m.title(&d.name),
+        &b,
+    )
+}
+
+/// An outcome's parts as "Heading: value; Heading: value".
+pub fn outcome_html(parts: &[(String, String)]) -> String {
+    parts
+        .iter()
+        .map(|(h, v)| format!("{}: {}", esc(h), esc(v)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A doc comment: officials' notes, in English; on a Chinese page marked as English.
+pub fn notes(m: &Model, doc: Option<&str>) -> String {
+    let html = crate::html::doc(doc);
+    if html.is_empty() || m.lang == Lang::En {
+        return html;
+    }
+    format!(
+        "<div class=\"notes\" lang=\"en\"><p class=\"meta\" lang=\"zh-Hans\">政策编写说明(英文):</p>\n{html}</div>\n"
+    )
+}
+
+/// A rule as written, one click away: its conditions as code, the values each version reads
+/// with their citations, where it is written.
+fn code_view(
+    m: &Model,
+    d: &DecisionTable,
+    name: &str,
+    versions: &[(u32, &edict_runtime::artifact::RuleInfo)],
+) -> String {
+    let l = m.lang;
+    let first = versions[0].1;
+    let mut s = format!(
+        "<details class=\"code\"><summary>{} <code>{}</code></summary>\n",
+        l.tr("The rule as written:", "规则原文:"),
+        esc(name)
+    );
+    let conditions: Vec<String> = first
+        .conditions
+        .iter()
+        .filter(|c| c.selects.is_none())
+        .map(|c| format!("<li><code>{}</code></li>", esc(&c.text)))
+        .collect();
+    if !conditions.is_empty() {
+        s.push_str(&format!(
+            "<ul class=\"conditions\">{}</ul>\n",
+            conditions.join("")
+        ));
+    }
+    let mut seen = Vec::new();
+    for (i, r) in versions {
+        let outcome = json_words(&m.engine.outcome_json(d, Some(*i)));
+        let reads: Vec<String> = r
+            .bindings
+            .iter()
+            .map(|bd| {
+                let mut read = format!("<code>{} = {}</code>", esc(&bd.read), esc(&bd.value));
+                if let Some(c) = &bd.citation {
+                    read.push_str(&format!(" ({})", citation_html(l, c, 1)));
+                }
+                // Where another source says otherwise, the reader sees both.
+                for x in &bd.differs {
+                    let kind = x
+                        .kind
+                        .map_or(String::new(), |k| format!(", {}", esc(k.describe())));
+                    read.push_str(&format!(
+                        " {} {}{kind} {} <code>{}</code>",
+                        l.tr("but", "但"),
+                        citation_html(l, &x.citation, 1),
+                        l.tr("says", "称"),
+                        esc(&x.says)
+                    ));
+                }
+                read
+            })
+            .collect();
+        let line = format!(
+            "<li><code>then {}</code>; {}{}{}</li>",
+            esc(&outcome),
+            esc(&super::period(l, r.from, r.until)),
+            if reads.is_empty() {
+                String::new()
+            } else {
+                format!("; {} {}", l.tr("reads", "读取"), reads.join(", "))
+            },
+            r.citation.as_ref().map_or(String::new(), |c| format!(
+                "; cite {}",
+                citation_html(l, c, 1)
+            ))
+        );
+        if !seen.contains(&line) {
+            seen.push(line);
+        }
+    }
+    s.push_str(&format!(
+        "<ul class=\"versions\">{}</ul>\n",
+        seen.join("\n")
+    ));
+    s.push_str(&format!(
+        "<p class=\"meta\">{} <code>{}:{}</code>.</p>\n</details>\n",
+        l.tr("Written at", "位于"),
+        esc(&first.location.file),
+        first.location.line
+    ));
+    s
+}
+
+/// The question as the service reads it: inputs and outcome by type, the as-of input, the hit
+/// policy; the fields of each input.
+fn officials(m: &Model, d: &DecisionTable) -> String {
+    let a = &m.artifact;
+    let l = m.lang;
+    let mut b = format!(
+        "<h2>{}</h2>\n<dl class=\"facts\">\n",
+        l.tr(
+            "For officials: the question as the service reads it",
+            "供官员参考:服务读取的问题"
+        )
+    );
+    for (name, ty) in &d.params {
+        b.push_str(&format!(
+            "<dt>{} <code>{}</code></dt><dd>{}</dd>\n",
+            l.tr("Input", "输入"),
+            esc(name),
+            type_html(m, ty, 1)
+        ));
+    }
+    let output = a.records.get(d.output as usize);
+    b.push_str(&format!(
+        "<dt>{}</dt><dd><code>{}</code></dd>\n<dt>{}</dt><dd>{} <code>{}</code></dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n",
+        l.tr("Outcome", "结果"),
+        esc(output.map_or("?", |r| r.name.as_str())),
+        l.tr("Decided as of", "判定日期"),
+        l.tr("the day of", "取自"),
+        esc(&d.as_of.text),
+        l.tr("When several rules apply", "多条规则同时适用时"),
+        match (l, d.hit) {
+            (Lang::En, Hit::Unique) => "at most one may (<code>hit unique</code>): two at once is a conflict",
+            (Lang::En, Hit::First) => "the first written decides (<code>hit first</code>)",
+            (Lang::En, Hit::Priority) => "the one of highest priority decides (<code>hit priority</code>)",
+            (Lang::En, Hit::Collect) => "all of them are reported (<code>hit collect</code>)",
+            (Lang::Zh, Hit::Unique) => "至多一条适用(<code>hit unique</code>):两条同时适用即为冲突",
+            (Lang::Zh, Hit::First) => "以先写的一条为准(<code>hit first</code>)",
+            (Lang::Zh, Hit::Priority) => "以优先级最高的一条为准(<code>hit priority</code>)",
+            (Lang::Zh, Hit::Collect) => "全部列出(<code>hit collect</code>)",
+        }
+    ));
+    for (name, ty) in &d.params {
+        if let TypeDesc::Record(r) = ty {
+            if let Some(rec) = a.records.get(*r as usize) {
+                let mut t = String::new();
+                t.push_str(&format!(
+                    "<table class=\"fields\">\n<caption><code>{}</code>: <code>{}</code></caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+                    esc(name),
+                    esc(&rec.name),
+                    l.tr("Field", "字段"),
+                    l.tr("Type", "类型"),
+                    l.tr("Shown as", "显示为"),
+                ));
+                for (f, fty) in &rec.fields {
+                    t.push_str(&format!(
+                        "<tr><td><code>{}.{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                        esc(name),
+                        esc(f),
+                        type_html(m, fty, 1),
+                        esc(m.label(&format!("{}.{f}", rec.name)).unwrap_or(""))
+                    ));
+                }
+                t.push_str("</tbody>\n</table>\n");
+                b.push_str(&scroll_box(
+                    &format!("{} {name}", l.tr("The fields of", "字段:")),
+                    &t,
+                ));
+            }
+        }
+    }
+    b
 }
 
 fn tests_section(m: &Model, d: &DecisionTable) -> String {
+    let l = m.lang;
     let tests: Vec<_> = m.tests.iter().filter(|t| t.decision == d.name).collect();
-    let mut s = String::from("<h2 id=\"examples\">Worked examples</h2>\n");
+    let mut s = format!(
+        "<h2 id=\"examples\">{}</h2>\n",
+        l.tr("Worked examples", "示例")
+    );
     if tests.is_empty() {
-        s.push_str("<p>No test asks this decision yet.</p>\n");
+        s.push_str(&format!(
+            "<p>{}</p>\n",
+            l.tr("No test asks this decision yet.", "尚无测试用例。")
+        ));
         return s;
     }
-    s.push_str("<p>The policy's tests of this decision, as written; each is run when the site is made.</p>\n");
+    s.push_str(&format!(
+        "<p>{}</p>\n",
+        l.tr(
+            "The policy's tests of this decision, as written; each is run when the site is made.",
+            "政策为此决定编写的测试(原文);生成本站时逐一运行。"
+        )
+    ));
     for t in tests {
         s.push_str(&format!(
             "<section class=\"example\" id=\"test-{}\">\n<h3><code>{}</code> <span class=\"{}\">{}</span></h3>\n",
             crate::html::slug(&t.name),
             esc(&t.name),
             if t.passed { "pass" } else { "fail" },
-            if t.passed { "passes" } else { "fails" }
+            if t.passed {
+                l.tr("passes", "通过")
+            } else {
+                l.tr("fails", "未通过")
+            }
         ));
-        s.push_str(&crate::html::doc(t.doc.as_deref()));
+        s.push_str(&notes(m, t.doc.as_deref()));
         s.push_str(&scroll_box(
-            &format!("The test {} as written", t.name),
+            &format!("{} {}", l.tr("The test as written:", "测试原文:"), t.name),
             &format!("<pre><code>{}</code></pre>\n", esc(&t.text)),
         ));
         s.push_str(&format!(
@@ -191,7 +384,10 @@ fn tests_section(m: &Model, d: &DecisionTable) -> String {
             esc(&t.file),
             t.line,
             if t.cases > 0 {
-                format!(", {} cases", t.cases)
+                match l {
+                    Lang::En => format!(", {} cases", t.cases),
+                    Lang::Zh => format!(",{} 个用例", t.cases),
+                }
             } else {
                 String::new()
             }
@@ -272,8 +468,42 @@ fn ask_section(m: &Model, d: &DecisionTable) -> String {
         }
     }
     let words = Json::Object(words).to_string().replace("</", "<\\/");
+    // The outcome's fields and enum values in the page's words, for the answer.
+    let mut labels = Map::new();
+    if let Some(rec) = m.artifact.records.get(d.output as usize) {
+        for (f, ty) in &rec.fields {
+            let heading = m
+                .label(&format!("{}.{f}", rec.name))
+                .map_or_else(|| f.clone(), capitalize);
+            let mut values = Map::new();
+            let ty = match ty {
+                TypeDesc::Optional(t) => t.as_ref(),
+                t => t,
+            };
+            if let TypeDesc::Enum(e) = ty {
+                if let Some(en) = m.artifact.catalogue.enums.get(*e as usize) {
+                    for v in &en.variants {
+                        if let Some(w) = m.label(&format!("{}.{v}", en.name)) {
+                            values.insert(v.clone(), json!(w));
+                        }
+                    }
+                }
+            }
+            labels.insert(f.clone(), json!({ "heading": heading, "values": values }));
+        }
+    }
+    let labels = Json::Object(labels).to_string().replace("</", "<\\/");
+    let l = m.lang;
     format!(
-        "<h2 id=\"ask\">Ask</h2>\n<form id=\"ask-form\" data-decision=\"{name}\">\n<p class=\"note\" id=\"ask-note\">Served by <code>edict serve --docs</code>, this form asks the decision service and shows its answer and explanation. Opened from disk, it cannot ask: run <code>edict eval --decision {name}</code> with the same request instead.</p>\n<label for=\"ask-request\">Request (JSON)</label>\n<textarea id=\"ask-request\" rows=\"{rows}\" spellcheck=\"false\">{text}</textarea>\n<label for=\"ask-token\">Bearer token, only if the service asks for one</label>\n<input type=\"password\" id=\"ask-token\" autocomplete=\"off\" spellcheck=\"false\">\n<p><button type=\"submit\" id=\"ask-button\">Ask <code>{name}</code></button></p>\n<div id=\"ask-answer\" aria-live=\"polite\"></div>\n</form>\n<script type=\"application/json\" id=\"ask-words\">{words}</script>\n",
+        "<h2 id=\"ask\">{ask}</h2>\n<form id=\"ask-form\" data-decision=\"{name}\">\n<p class=\"note\" id=\"ask-note\">{note}</p>\n<label for=\"ask-request\">{request}</label>\n<textarea id=\"ask-request\" rows=\"{rows}\" spellcheck=\"false\">{text}</textarea>\n<label for=\"ask-token\">{token}</label>\n<input type=\"password\" id=\"ask-token\" autocomplete=\"off\" spellcheck=\"false\">\n<p><button type=\"submit\" id=\"ask-button\">{button} <code>{name}</code></button></p>\n<div id=\"ask-answer\" aria-live=\"polite\"></div>\n</form>\n<script type=\"application/json\" id=\"ask-words\">{words}</script>\n<script type=\"application/json\" id=\"ask-labels\">{labels}</script>\n",
+        ask = l.tr("Ask", "查询"),
+        note = match l {
+            Lang::En => format!("Served by <code>edict serve --docs</code>, this form asks the decision service and shows its answer and explanation. Opened from disk, it cannot ask: run <code>edict eval --decision {}</code> with the same request instead.", esc(&d.name)),
+            Lang::Zh => format!("由 <code>edict serve --docs</code> 提供时,此表单会向决定服务查询并显示答复与解释。从本地文件打开时无法查询:请改用 <code>edict eval --decision {}</code> 提交同一请求。", esc(&d.name)),
+        },
+        request = l.tr("Request (JSON)", "请求(JSON)"),
+        token = l.tr("Bearer token, only if the service asks for one", "Bearer 令牌(仅当服务要求时)"),
+        button = l.tr("Ask", "查询"),
         name = esc(&d.name),
         rows = text.lines().count() + 1,
         text = esc(&text)

@@ -4,11 +4,13 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use edict_runtime::artifact::{Domain, SetTimeline, Test};
-use edict_runtime::value::format_date;
 
-use super::{citation_html, json_words, source::item_heading};
-use crate::html::{esc, link, page};
+use super::decision::outcome_html;
+use super::{citation_html, source::item_heading};
+use crate::html::{esc, page};
+use crate::lang::{capitalize, Lang};
 use crate::model::Model;
+use crate::words::outcome_words;
 
 /// What the entry pages are made from, found once for all of them.
 pub struct EntryPages {
@@ -84,10 +86,15 @@ fn lineage(m: &Model, t: u32, e: u32) -> Vec<(u32, u32)> {
     out
 }
 
-/// A name for a reader: the English name when there is one, with the Chinese beside it.
+/// A name for a reader: the name in the page's language, with the other language's beside it.
 fn display(m: &Model, t: u32, e: u32) -> (String, Option<String>) {
-    let (id, en, zh) = m.entity_label(t, e);
-    (en.unwrap_or(id), zh)
+    let (_, en, zh) = m.entity_label(t, e);
+    let here = m.entity_name(t, e);
+    let other = match m.lang {
+        Lang::En => zh,
+        Lang::Zh => en,
+    };
+    (here.clone(), other.filter(|o| *o != here))
 }
 
 /// The periods in which `member` is in `set`: (from, until, index of the slice that added it).
@@ -154,13 +161,24 @@ fn rules_testing(m: &Model) -> Vec<Vec<String>> {
                 out.push((first, negate));
             }
         }
+        let l = m.lang;
+        let decision = format!(
+            "<a href=\"../../{}\">{}</a>",
+            esc(&crate::html::path("decisions", &d.name)),
+            esc(m.title(&d.name))
+        );
         for (all, found) in out.iter_mut().zip(of_decision) {
             if found.len() > LISTED {
-                all.push(format!(
-                    "<li>Tested by {} rules of {}: their outcomes and periods are on its page</li>\n",
-                    found.len(),
-                    link(2, "decisions", &d.name)
-                ));
+                all.push(match l {
+                    Lang::En => format!(
+                        "<li>Tested by {} rules of {decision}: their outcomes and periods are on its page</li>\n",
+                        found.len()
+                    ),
+                    Lang::Zh => format!(
+                        "<li>{decision}有{}条规则涉及它:结果与有效期见该页</li>\n",
+                        found.len()
+                    ),
+                });
                 continue;
             }
             for (first, negate) in found {
@@ -170,19 +188,32 @@ fn rules_testing(m: &Model) -> Vec<Vec<String>> {
                 let Some(&(_, from, until)) = rules.get(r.name.as_str()) else {
                     continue;
                 };
-                let outcome = json_words(&m.engine.outcome_json(d, Some(first as u32)));
-                all.push(format!(
-                    "<li>{} rule <code>{}</code> of {} ({}): <strong>{}</strong></li>\n",
-                    if negate {
-                        "Keeps it out of"
-                    } else {
-                        "Counts for"
-                    },
-                    esc(&r.name),
-                    link(2, "decisions", &d.name),
-                    esc(&super::period(from, until)),
-                    esc(&outcome)
+                let outcome = outcome_html(&outcome_words(
+                    m,
+                    d,
+                    &m.engine.outcome_json(d, Some(first as u32)),
                 ));
+                let rule = format!(
+                    "<a href=\"../../{}#rule-{}\">{}</a>",
+                    esc(&crate::html::path("decisions", &d.name)),
+                    crate::html::slug(&r.name),
+                    esc(m.title(&r.name))
+                );
+                let period = esc(&super::period(l, from, until));
+                all.push(match (l, negate) {
+                    (Lang::En, false) => format!(
+                        "<li>{decision}, by the rule {rule} ({period}): <strong>{outcome}</strong></li>\n"
+                    ),
+                    (Lang::En, true) => format!(
+                        "<li>{decision}: being in this list keeps the rule {rule} ({period}) from giving <strong>{outcome}</strong></li>\n"
+                    ),
+                    (Lang::Zh, false) => format!(
+                        "<li>{decision},依规则“{rule}”({period}):<strong>{outcome}</strong></li>\n"
+                    ),
+                    (Lang::Zh, true) => format!(
+                        "<li>{decision}:列入此名单即不适用规则“{rule}”({period})的<strong>{outcome}</strong></li>\n"
+                    ),
+                });
             }
         }
     }
@@ -191,14 +222,20 @@ fn rules_testing(m: &Model) -> Vec<Vec<String>> {
 
 pub fn entry(pages: &EntryPages, m: &Model, t: u32, e: u32) -> String {
     let a = &m.artifact;
+    let l = m.lang;
+    let here = path(m, t, e);
     let Some(ty) = a.catalogue.entity_types.get(t as usize) else {
-        return page("?", 2, "");
+        return page(m, &here, "?", "");
     };
-    let (name, zh) = display(m, t, e);
+    let (name, other) = display(m, t, e);
     let id = ty.entities.get(e as usize).map_or("", |x| x.name.as_str());
     let mut b = format!("<h1>{}", esc(&name));
-    if let Some(z) = &zh {
-        b.push_str(&format!(" <span lang=\"zh\">{}</span>", esc(z)));
+    if let Some(o) = &other {
+        b.push_str(&format!(
+            " <span lang=\"{}\">{}</span>",
+            l.other().html(),
+            esc(o)
+        ));
     }
     b.push_str("</h1>\n");
     let within: Vec<String> = lineage(m, t, e)
@@ -206,17 +243,32 @@ pub fn entry(pages: &EntryPages, m: &Model, t: u32, e: u32) -> String {
         .skip(1)
         .map(|(pt, pe)| esc(&display(m, pt, pe).0))
         .collect();
-    b.push_str(&format!(
-        "<p class=\"lead\">{} <code>{}</code>{} in the {} catalogue.</p>\n",
-        esc(&ty.name),
-        esc(id),
-        if within.is_empty() {
-            String::new()
-        } else {
-            format!(", in {},", within.join(", "))
-        },
-        link(2, "catalogues", &ty.name)
-    ));
+    let kind = esc(&capitalize(m.title(&ty.name)));
+    let catalogue = format!(
+        "<a href=\"../../{}\">{}</a>",
+        esc(&crate::html::path("catalogues", &ty.name)),
+        esc(m.title(&ty.name))
+    );
+    b.push_str(&match l {
+        Lang::En => format!(
+            "<p class=\"lead\">{kind} <code>{}</code>{} in the catalogue {catalogue}.</p>\n",
+            esc(id),
+            if within.is_empty() {
+                String::new()
+            } else {
+                format!(", in {},", within.join(", "))
+            },
+        ),
+        Lang::Zh => format!(
+            "<p class=\"lead\">{kind} <code>{}</code>{},见目录{catalogue}。</p>\n",
+            esc(id),
+            if within.is_empty() {
+                String::new()
+            } else {
+                format!(",位于{}", within.join("、"))
+            },
+        ),
+    });
     // Its codes: every text attribute besides the names.
     let codes: Vec<String> = ty
         .attributes
@@ -240,7 +292,10 @@ pub fn entry(pages: &EntryPages, m: &Model, t: u32, e: u32) -> String {
             codes.join("\n")
         ));
     }
-    b.push_str("<h2>What the policy says of it</h2>\n");
+    b.push_str(&format!(
+        "<h2>{}</h2>\n",
+        l.tr("What the policy says of it", "政策中与其相关的内容")
+    ));
     let mut said = 0;
     for (through, (lt, le)) in lineage(m, t, e).into_iter().enumerate() {
         for (sid, set) in a.sets.iter().enumerate() {
@@ -261,9 +316,12 @@ pub fn entry(pages: &EntryPages, m: &Model, t: u32, e: u32) -> String {
         }
     }
     if said == 0 {
-        b.push_str("<p>No set of the policy names it.</p>\n");
+        b.push_str(&format!(
+            "<p>{}</p>\n",
+            l.tr("No list of the policy names it.", "政策的名单中没有它。")
+        ));
     }
-    page(&format!("{} ({})", name, ty.name), 2, &b)
+    page(m, &here, &format!("{} ({})", name, m.title(&ty.name)), &b)
 }
 
 /// One stretch of membership of the entry (or of an ancestor, `through` > 0) in a set, with the
@@ -276,35 +334,52 @@ fn membership(
     through: usize,
     (lt, le): (u32, u32),
 ) -> String {
-    let when = match (from, until) {
-        (None, None) => String::new(),
-        (Some(f), None) => format!("from {}", format_date(f)),
-        (None, Some(u)) => format!("until {}", format_date(u)),
-        (Some(f), Some(u)) => format!("from {} until {}", format_date(f), format_date(u)),
+    let l = m.lang;
+    let when = if from.is_none() && until.is_none() {
+        String::new()
+    } else {
+        super::period(l, from, until)
     };
     let via = if through > 0 {
-        format!(" (through {})", esc(&display(m, lt, le).0))
+        match l {
+            Lang::En => format!(" (through {})", esc(&display(m, lt, le).0)),
+            Lang::Zh => format!("(通过{})", esc(&display(m, lt, le).0)),
+        }
     } else {
         String::new()
     };
-    let mut s = format!(
-        "<section class=\"rule\">\n<h3>In {}{}{via}</h3>\n",
-        link(2, "sets", &set.name),
-        if when.is_empty() {
-            String::new()
-        } else {
-            format!(" {when}")
-        }
+    let list = format!(
+        "<a href=\"../../{}\">{}</a>",
+        esc(&crate::html::path("sets", &set.name)),
+        esc(m.title(&set.name))
     );
+    let mut s = match l {
+        Lang::En => format!(
+            "<section class=\"rule\">\n<h3>In the {list}{}{via}</h3>\n",
+            if when.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", esc(&when))
+            }
+        ),
+        Lang::Zh => format!(
+            "<section class=\"rule\">\n<h3>{}列入{list}{via}</h3>\n",
+            esc(&when)
+        ),
+    };
     if let Some(c) = set.slices.get(at).and_then(|x| x.citation.as_ref()) {
-        s.push_str(&format!("<p>On the authority of {}", citation_html(c, 2)));
+        s.push_str(&format!(
+            "<p>{} {}",
+            l.tr("On the authority of", "依据"),
+            citation_html(l, c, 2)
+        ));
         if let Some(h) = c.item.and_then(|i| {
             let src = m.artifact.sources.iter().find(|x| x.name == c.source)?;
-            item_heading(src, i)
+            item_heading(l, src, i)
         }) {
-            s.push_str(&format!(": <q>{}</q>", esc(&h)));
+            s.push_str(&format!("{}<q>{}</q>", l.tr(": ", ":"), esc(&h)));
         }
-        s.push_str(".</p>\n");
+        s.push_str(l.tr(".</p>\n", "。</p>\n"));
     }
     if !testing.is_empty() {
         s.push_str("<ul>\n");

@@ -22,6 +22,7 @@ use edict_runtime::TypeDesc;
 use serde_json::Value as Json;
 
 use crate::html::esc;
+use crate::lang::Lang;
 use crate::model::Model;
 
 /// A type as the policy writes it: `Port`, `Date`, `Country?`, `Range<Date>`.
@@ -86,9 +87,12 @@ pub fn json_words(j: &Json) -> String {
 }
 
 /// A citation as a link to its source's item.
-pub fn citation_html(c: &Citation, depth: usize) -> String {
+pub fn citation_html(l: Lang, c: &Citation, depth: usize) -> String {
     let up = "../".repeat(depth);
-    let item = c.item.map_or(String::new(), |i| format!(" item {i}"));
+    let item = c.item.map_or(String::new(), |i| match l {
+        Lang::En => format!(" item {i}"),
+        Lang::Zh => format!(" 第{i}项"),
+    });
     let anchor = c.item.map_or(String::new(), |i| format!("#item-{i}"));
     format!(
         "<a href=\"{up}{}{anchor}\" title=\"{}\">{}{item}</a>",
@@ -98,17 +102,21 @@ pub fn citation_html(c: &Citation, depth: usize) -> String {
     )
 }
 
-/// A period in words: "from 2025-11-05", "until 2026-01-01", "always".
-pub fn period(from: Option<i64>, until: Option<i64>) -> String {
-    use edict_runtime::value::format_date;
-    match (from, until) {
-        (None, None) => "always".into(),
-        (Some(f), None) => format!("from {}", format_date(f)),
-        (None, Some(u)) => format!("until {} (not on that day)", format_date(u)),
-        (Some(f), Some(u)) => format!(
-            "from {} until {} (not on that day)",
-            format_date(f),
-            format_date(u)
-        ),
+/// A period in words: "from 5 November 2025", "until 1 January 2026 (not on that day)",
+/// "always"; "自2025年11月5日起".
+pub fn period(l: Lang, from: Option<i64>, until: Option<i64>) -> String {
+    match (l, from, until) {
+        (Lang::En, None, None) => "always".into(),
+        (Lang::En, Some(f), None) => format!("from {}", l.date(f)),
+        (Lang::En, None, Some(u)) => format!("until {} (not on that day)", l.date(u)),
+        (Lang::En, Some(f), Some(u)) => {
+            format!("from {} until {} (not on that day)", l.date(f), l.date(u))
+        }
+        (Lang::Zh, None, None) => "一直有效".into(),
+        (Lang::Zh, Some(f), None) => format!("自{}起", l.date(f)),
+        (Lang::Zh, None, Some(u)) => format!("至{}前(不含当日)", l.date(u)),
+        (Lang::Zh, Some(f), Some(u)) => {
+            format!("自{}起至{}前(不含当日)", l.date(f), l.date(u))
+        }
     }
 }

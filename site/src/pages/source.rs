@@ -3,41 +3,71 @@
 use std::collections::BTreeMap;
 
 use edict_runtime::artifact::Source;
-use edict_runtime::value::format_date;
 
-use crate::html::{esc, link, page};
+use crate::html::{esc, page};
+use crate::lang::Lang;
 use crate::model::Model;
+use crate::words::literal_words;
 
 pub fn source(m: &Model, s: &Source) -> String {
     let a = &m.artifact;
-    let mut b = format!("<h1>Source <code>{}</code></h1>\n", esc(&s.name));
-    b.push_str(&format!("<p class=\"lead\">{}</p>\n", esc(&s.title)));
-    if let Some(z) = &s.title_zh {
-        b.push_str(&format!("<p class=\"lead\" lang=\"zh\">{}</p>\n", esc(z)));
+    let l = m.lang;
+    let (title, other) = match (l, &s.title_zh) {
+        (Lang::Zh, Some(z)) => (z.clone(), Some(s.title.clone())),
+        (_, z) => (s.title.clone(), z.clone()),
+    };
+    let mut b = format!(
+        "<h1>{}</h1>\n<p class=\"meta\">{} <code>{}</code></p>\n",
+        esc(&title),
+        l.tr("Source", "来源"),
+        esc(&s.name)
+    );
+    if let Some(o) = &other {
+        b.push_str(&format!(
+            "<p class=\"lead\" lang=\"{}\">{}</p>\n",
+            l.other().html(),
+            esc(o)
+        ));
     }
     b.push_str("<dl class=\"facts\">\n");
     if let Some(p) = s.published {
-        b.push_str(&format!("<dt>Published</dt><dd>{}</dd>\n", format_date(p)));
+        b.push_str(&format!(
+            "<dt>{}</dt><dd>{}</dd>\n",
+            l.tr("Published", "发布日期"),
+            l.date(p)
+        ));
     }
     if let Some(e) = s.effective {
-        b.push_str(&format!("<dt>In effect</dt><dd>{}</dd>\n", format_date(e)));
+        b.push_str(&format!(
+            "<dt>{}</dt><dd>{}</dd>\n",
+            l.tr("In effect", "生效日期"),
+            l.date(e)
+        ));
     }
     if let Some(n) = s.items {
-        b.push_str(&format!("<dt>Items</dt><dd>{n}</dd>\n"));
+        b.push_str(&format!(
+            "<dt>{}</dt><dd>{n}</dd>\n",
+            l.tr("Items", "条目数")
+        ));
     }
     if let Some(u) = &s.url {
         // Only web addresses become links (a `javascript:` one would run in the site).
         if u.starts_with("https://") || u.starts_with("http://") {
             b.push_str(&format!(
-                "<dt>Text</dt><dd><a href=\"{0}\" rel=\"noreferrer\">{0}</a></dd>\n",
-                esc(u)
+                "<dt>{1}</dt><dd><a href=\"{0}\" rel=\"noreferrer\">{0}</a></dd>\n",
+                esc(u),
+                l.tr("Text", "原文")
             ));
         } else {
-            b.push_str(&format!("<dt>Text</dt><dd>{}</dd>\n", esc(u)));
+            b.push_str(&format!(
+                "<dt>{}</dt><dd>{}</dd>\n",
+                l.tr("Text", "原文"),
+                esc(u)
+            ));
         }
     }
     b.push_str("</dl>\n");
-    b.push_str(&crate::html::doc(m.doc("source", &s.name)));
+    b.push_str(&super::decision::notes(m, m.doc("source", &s.name)));
     // What cites it, by item (`None`: the source as a whole).
     let mut by_item: BTreeMap<Option<u32>, Vec<String>> = BTreeMap::new();
     for d in &a.decisions {
@@ -50,14 +80,19 @@ pub fn source(m: &Model, s: &Source) -> String {
                 continue;
             }
             ended.push(r.name.clone());
-            by_item.entry(c.item).or_default().push(format!(
-                "the end of rule <code>{}</code> of {}{}",
-                esc(&r.name),
-                link(1, "decisions", &d.name),
-                r.written
-                    .1
-                    .map_or(String::new(), |u| format!(" on {}", format_date(u)))
-            ));
+            let on = r.written.1.map_or(String::new(), |u| l.date(u));
+            by_item.entry(c.item).or_default().push(match l {
+                Lang::En => format!(
+                    "the end of the rule {} of {} on {on}",
+                    esc(m.title(&r.name)),
+                    link_to(m, "decisions", &d.name)
+                ),
+                Lang::Zh => format!(
+                    "{}的规则“{}”于{on}停止适用",
+                    link_to(m, "decisions", &d.name),
+                    esc(m.title(&r.name))
+                ),
+            });
         }
         let mut seen = Vec::new();
         for r in &d.rules {
@@ -68,12 +103,19 @@ pub fn source(m: &Model, s: &Source) -> String {
                 continue;
             }
             seen.push(r.name.clone());
-            by_item.entry(c.item).or_default().push(format!(
-                "rule <code>{}</code> of {} ({})",
-                esc(&r.name),
-                link(1, "decisions", &d.name),
-                esc(&super::period(r.from, r.until))
-            ));
+            let period = esc(&super::period(l, r.from, r.until));
+            by_item.entry(c.item).or_default().push(match l {
+                Lang::En => format!(
+                    "the rule {} of {} ({period})",
+                    esc(m.title(&r.name)),
+                    link_to(m, "decisions", &d.name)
+                ),
+                Lang::Zh => format!(
+                    "{}的规则“{}”({period})",
+                    link_to(m, "decisions", &d.name),
+                    esc(m.title(&r.name))
+                ),
+            });
         }
     }
     for set in &a.sets {
@@ -82,28 +124,35 @@ pub fn source(m: &Model, s: &Source) -> String {
                 continue;
             };
             let what = if i == 0 {
-                "the set"
+                l.tr("the list", "名单")
             } else if slice.from.is_some() && slice.from == set.ended {
-                "the end of"
+                l.tr("the end of the list", "名单终止:")
             } else {
-                "an amendment of"
+                l.tr("an amendment of the list", "名单修订:")
             };
-            by_item.entry(c.item).or_default().push(format!(
-                "{what} {}{}: {} members{}",
-                link(1, "sets", &set.name),
-                slice
-                    .from
-                    .map_or(String::new(), |f| format!(" from {}", format_date(f))),
-                slice.members.len(),
-                slice.announced.map_or(String::new(), |n| format!(
-                    ", {n} announced{}",
-                    if slice.partial {
-                        " (the source lists only some)"
-                    } else {
-                        ""
-                    }
-                ))
-            ));
+            let from = slice.from.map_or(String::new(), |f| match l {
+                Lang::En => format!(" from {}", l.date(f)),
+                Lang::Zh => format!(",自{}起", l.date(f)),
+            });
+            let n = slice.members.len();
+            let announced = slice
+                .announced
+                .map_or(String::new(), |a| match (l, slice.partial) {
+                    (Lang::En, true) => format!(", {a} announced (the source lists only some)"),
+                    (Lang::En, false) => format!(", {a} announced"),
+                    (Lang::Zh, true) => format!(",公布{a}个(来源只列出部分)"),
+                    (Lang::Zh, false) => format!(",公布{a}个"),
+                });
+            by_item.entry(c.item).or_default().push(match l {
+                Lang::En => format!(
+                    "{what} {}{from}: {n} members{announced}",
+                    link_to(m, "sets", &set.name)
+                ),
+                Lang::Zh => format!(
+                    "{what}{}{from}:列有{n}个{announced}",
+                    link_to(m, "sets", &set.name)
+                ),
+            });
         }
     }
     for v in &a.values {
@@ -111,29 +160,36 @@ pub fn source(m: &Model, s: &Source) -> String {
             let Some(c) = e.ended_by.as_ref().filter(|c| c.source == s.name) else {
                 continue;
             };
-            by_item.entry(c.item).or_default().push(format!(
-                "the end of {}{} = <code>{}</code>{}",
-                link(1, "values", &v.name),
-                e.key
-                    .as_ref()
-                    .map_or(String::new(), |k| format!("[{}]", esc(k))),
-                esc(&e.value),
-                e.until
-                    .map_or(String::new(), |u| format!(" on {}", format_date(u)))
-            ));
+            let key = e.key.as_ref().map_or(String::new(), |k| {
+                format!(" ({})", esc(&super::timeline::key_name(m, k)))
+            });
+            let on = e.until.map_or(String::new(), |u| l.date(u));
+            by_item.entry(c.item).or_default().push(match l {
+                Lang::En => format!(
+                    "the end of {}{key} = {} on {on}",
+                    link_to(m, "values", &v.name),
+                    literal_words(l, &e.value)
+                ),
+                Lang::Zh => format!(
+                    "{}{key}为{}的条目于{on}终止",
+                    link_to(m, "values", &v.name),
+                    literal_words(l, &e.value)
+                ),
+            });
         }
         for e in &v.entries {
             let Some(c) = e.citation.as_ref().filter(|c| c.source == s.name) else {
                 continue;
             };
+            let key = e.key.as_ref().map_or(String::new(), |k| {
+                format!(" ({})", esc(&super::timeline::key_name(m, k)))
+            });
             by_item.entry(c.item).or_default().push(format!(
-                "{}{} = <code>{}</code> {}",
-                link(1, "values", &v.name),
-                e.key
-                    .as_ref()
-                    .map_or(String::new(), |k| format!("[{}]", esc(k))),
-                esc(&e.value),
-                esc(&super::period(e.from, e.until))
+                "{}{key}{}{} {}",
+                link_to(m, "values", &v.name),
+                l.tr(" = ", "为"),
+                literal_words(l, &e.value),
+                esc(&super::period(l, e.from, e.until))
             ));
         }
     }
@@ -143,24 +199,45 @@ pub fn source(m: &Model, s: &Source) -> String {
     for i in 1..=quoted {
         by_item.entry(Some(i)).or_default();
     }
-    b.push_str(if quoted > 0 {
-        "<h2>Its items, and what cites each</h2>\n"
-    } else {
-        "<h2>What cites it</h2>\n"
-    });
+    b.push_str(&format!(
+        "<h2>{}</h2>\n",
+        if quoted > 0 {
+            l.tr("Its items, and what cites each", "各条目及引用它们的内容")
+        } else {
+            l.tr("What cites it", "引用它的内容")
+        }
+    ));
     if !cited {
-        b.push_str("<p>Nothing in the policy cites this source yet.</p>\n");
+        b.push_str(&format!(
+            "<p>{}</p>\n",
+            l.tr(
+                "Nothing in the policy cites this source yet.",
+                "政策中尚无内容引用此来源。"
+            )
+        ));
     }
     for (item, things) in by_item {
         match item {
             Some(i) => {
-                b.push_str(&format!("<h3 id=\"item-{i}\">Item {i}</h3>\n"));
-                b.push_str(&item_words(s, i));
+                b.push_str(&match l {
+                    Lang::En => format!("<h3 id=\"item-{i}\">Item {i}</h3>\n"),
+                    Lang::Zh => format!("<h3 id=\"item-{i}\">第{i}项</h3>\n"),
+                });
+                b.push_str(&item_words(l, s, i));
             }
-            None => b.push_str("<h3 id=\"whole\">The source as a whole</h3>\n"),
+            None => b.push_str(&format!(
+                "<h3 id=\"whole\">{}</h3>\n",
+                l.tr("The source as a whole", "整份来源")
+            )),
         }
         if things.is_empty() {
-            b.push_str("<p class=\"meta\">Nothing in the policy cites this item.</p>\n");
+            b.push_str(&format!(
+                "<p class=\"meta\">{}</p>\n",
+                l.tr(
+                    "Nothing in the policy cites this item.",
+                    "政策中没有内容引用此条目。"
+                )
+            ));
             continue;
         }
         b.push_str("<ul>\n");
@@ -169,12 +246,21 @@ pub fn source(m: &Model, s: &Source) -> String {
         }
         b.push_str("</ul>\n");
     }
-    page(&format!("Source {}", s.name), 1, &b)
+    page(m, &crate::html::path("sources", &s.name), &title, &b)
 }
 
-/// Item `i`'s words as the source gives them, in English and Chinese, where the policy quotes
-/// them.
-pub fn item_words(s: &Source, i: u32) -> String {
+/// A link from a page one folder down to an item's page, named by its label.
+fn link_to(m: &Model, kind: &str, name: &str) -> String {
+    format!(
+        "<a href=\"../{}\">{}</a>",
+        esc(&crate::html::path(kind, name)),
+        esc(&crate::lang::capitalize(m.title(name)))
+    )
+}
+
+/// Item `i`'s words as the source gives them, where the policy quotes them: the page's
+/// language first.
+pub fn item_words(l: Lang, s: &Source, i: u32) -> String {
     let at = |texts: &[String]| {
         texts
             .get((i as usize).checked_sub(1)?)
@@ -186,20 +272,26 @@ pub fn item_words(s: &Source, i: u32) -> String {
         let paragraphs: String = t.lines().map(|l| format!("<p>{}</p>", esc(l))).collect();
         format!("<blockquote class=\"item\"{lang}>{paragraphs}</blockquote>\n")
     };
-    let mut out = String::new();
-    if let Some(t) = at(&s.item_texts) {
-        out.push_str(&quote(t, ""));
-    }
-    if let Some(t) = at(&s.item_texts_zh) {
-        out.push_str(&quote(t, " lang=\"zh\""));
-    }
-    out
+    let en = at(&s.item_texts).map(|t| quote(t, " lang=\"en\""));
+    let zh = at(&s.item_texts_zh).map(|t| quote(t, " lang=\"zh-Hans\""));
+    let (first, second) = match l {
+        Lang::En => (en, zh),
+        Lang::Zh => (zh, en),
+    };
+    first.into_iter().chain(second).collect()
 }
 
-/// Item `i`'s heading (the first line of its words), where the policy quotes them.
-pub fn item_heading(s: &Source, i: u32) -> Option<String> {
-    s.item_texts
-        .get((i as usize).checked_sub(1)?)
-        .and_then(|t| t.lines().next())
-        .map(str::to_string)
+/// Item `i`'s heading (the first line of its words, in the page's language where quoted).
+pub fn item_heading(l: Lang, s: &Source, i: u32) -> Option<String> {
+    let at = |texts: &[String]| {
+        texts
+            .get((i as usize).checked_sub(1)?)
+            .and_then(|t| t.lines().next())
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    match l {
+        Lang::Zh => at(&s.item_texts_zh).or_else(|| at(&s.item_texts)),
+        Lang::En => at(&s.item_texts),
+    }
 }

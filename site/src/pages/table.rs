@@ -41,7 +41,11 @@ fn day_of((from, until): Stretch) -> i64 {
 pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
     let stretches = stretches(d);
     let rules = rules_by_name(d);
-    let mut s = String::from("<h2 id=\"table\">The decision table</h2>\n");
+    let l = m.lang;
+    let mut s = format!(
+        "<h2 id=\"table\">{}</h2>\n",
+        l.tr("For officials: the decision table", "供官员参考:决策表")
+    );
     let mut headers: Vec<String> = Vec::new();
     let mut rows: Vec<Row> = Vec::new();
     // The row written last for each label, to extend while its text stays the same.
@@ -82,25 +86,36 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
     rows.sort_by_key(|r| (r.rank.0, r.first, r.rank.1));
     let dated = stretches.len() > 1;
     if dated {
-        s.push_str(&rules_timeline(d, &rules, &stretches));
-        s.push_str("<p>The table changes on these days:</p>\n<ul class=\"changes\">\n");
+        s.push_str(&rules_timeline(m, d, &rules, &stretches));
+        s.push_str(&format!(
+            "<p>{}</p>\n<ul class=\"changes\">\n",
+            l.tr("The table changes on these days:", "决策表在以下日期变化:")
+        ));
         for b in &d.boundaries {
             s.push_str(&format!(
-                "<li><a href=\"#table\" data-asof=\"{0}\">{0}</a>: {1}</li>\n",
+                "<li><a href=\"#table\" data-asof=\"{0}\">{2}</a>: {1}</li>\n",
                 format_date(*b),
-                changes_on(m, d, &rules, *b).join("; ")
+                changes_on(m, d, &rules, *b).join("; "),
+                l.date(*b)
             ));
         }
-        s.push_str(
-            "</ul>\n<p>Each row of the table says on which days it is part of it; a rule whose \
-             sets or values change has a row for each stretch.</p>\n",
-        );
         s.push_str(&format!(
-            "<p class=\"control\"><label for=\"asof\">Show the table as of</label> <input type=\"date\" id=\"asof\" value=\"{}\"> <span id=\"asof-shown\" aria-live=\"polite\"></span></p>\n",
+            "</ul>\n<p>{}</p>\n",
+            l.tr(
+                "Each row of the table says on which days it is part of it; a rule whose sets or values change has a row for each stretch.",
+                "表中每一行注明其适用的日期;名单或数值发生变化的规则,每一时段各占一行。"
+            )
+        ));
+        s.push_str(&format!(
+            "<p class=\"control\"><label for=\"asof\">{}</label> <input type=\"date\" id=\"asof\" value=\"{}\"> <span id=\"asof-shown\" aria-live=\"polite\"></span></p>\n",
+            l.tr("Show the table as of", "显示该日期的决策表"),
             d.boundaries.last().copied().map(format_date).unwrap_or_default()
         ));
     } else {
-        s.push_str("<p>The table is the same on every day.</p>\n");
+        s.push_str(&format!(
+            "<p>{}</p>\n",
+            l.tr("The table is the same on every day.", "决策表每天相同。")
+        ));
     }
     if headers.is_empty() {
         return s;
@@ -112,13 +127,17 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     s.push_str(&format!(
-        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"The decision table\"><table class=\"grid\" id=\"grid\" data-boundaries=\"{bounds}\">\n<thead><tr>"
+        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table class=\"grid\" id=\"grid\" data-boundaries=\"{bounds}\">\n<thead><tr>",
+        l.tr("The decision table", "决策表")
     ));
     for h in &headers {
         s.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
     }
     if dated {
-        s.push_str("<th scope=\"col\">days in the table</th>");
+        s.push_str(&format!(
+            "<th scope=\"col\">{}</th>",
+            l.tr("days in the table", "适用日期")
+        ));
     }
     s.push_str("</tr></thead>\n<tbody>\n");
     for r in &rows {
@@ -137,7 +156,7 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
             }
         }
         if dated {
-            s.push_str(&format!("<td>{}</td>", esc(&super::period(from, until))));
+            s.push_str(&format!("<td>{}</td>", esc(&super::period(l, from, until))));
         }
         s.push_str("</tr>\n");
     }
@@ -151,6 +170,7 @@ const LANES: usize = 40;
 /// When each rule is in force, one lane per rule (each version a bar, with the values it reads),
 /// and a dashed line on each day the table changes; nothing for decisions of many rules.
 fn rules_timeline(
+    m: &Model,
     d: &DecisionTable,
     rules: &[(&str, Vec<&RuleInfo>)],
     stretches: &[Stretch],
@@ -185,7 +205,7 @@ fn rules_timeline(
                 }
             }
             Lane {
-                label: (*name).to_string(),
+                label: m.title(name).to_string(),
                 bars,
             }
         })
@@ -193,12 +213,22 @@ fn rules_timeline(
     let marks: Vec<(i64, String)> = d
         .boundaries
         .iter()
-        .map(|b| (*b, "the table changes".to_string()))
+        .map(|b| (*b, m.lang.tr("the table changes", "决策表变化").to_string()))
         .collect();
     format!(
-        "<figure>\n{}<figcaption>One row per rule, a bar while it is in force (with the values it \
-         reads); dashed lines are the days the table changes, listed below.</figcaption>\n</figure>\n",
-        timeline(&format!("When the rules of {} are in force", d.name), &lanes, &marks)
+        "<figure>\n{}<figcaption>{}</figcaption>\n</figure>\n",
+        timeline(
+            &match m.lang {
+                crate::lang::Lang::En => format!("When the rules of {} are in force", m.title(&d.name)),
+                crate::lang::Lang::Zh => format!("{}各规则的有效期", m.title(&d.name)),
+            },
+            &lanes,
+            &marks
+        ),
+        m.lang.tr(
+            "One row per rule, a bar while it is in force (with the values it reads); dashed lines are the days the table changes, listed below.",
+            "每条规则一行,横条表示其有效期(及所读取的数值);虚线为决策表变化的日期,列于下方。"
+        )
     )
 }
 
@@ -220,14 +250,12 @@ fn rules_by_name(d: &DecisionTable) -> Vec<(&str, Vec<&RuleInfo>)> {
 
 /// `rule <code>a</code>` or `rules <code>a</code>, <code>b</code>`, then the verb in the
 /// singular or plural.
-fn rules_that(names: &[&str], one: &str, many: &str) -> Option<String> {
-    let listed: Vec<String> = names
-        .iter()
-        .map(|n| format!("<code>{}</code>", esc(n)))
-        .collect();
-    match listed.len() {
-        0 => None,
-        1 => Some(format!("rule {} {one}", listed[0])),
+fn rules_that(m: &Model, names: &[&str], one: &str, many: &str, zh: &str) -> Option<String> {
+    let listed: Vec<String> = names.iter().map(|n| esc(m.title(n))).collect();
+    match (m.lang, listed.len()) {
+        (_, 0) => None,
+        (crate::lang::Lang::Zh, _) => Some(format!("规则{}{zh}", listed.join("、"))),
+        (_, 1) => Some(format!("rule {} {one}", listed[0])),
         _ => Some(format!("rules {} {many}", listed.join(", "))),
     }
 }
@@ -253,10 +281,18 @@ fn changes_on(
         // The values the versions starting that day read, each once.
         let mut reads: Vec<String> = Vec::new();
         for b in starting.iter().flat_map(|v| &v.bindings) {
-            let keys = match &b.keys {
-                Some(k) if k.len() <= 3 => format!(" for {}", k.join(", ")),
-                Some(k) => format!(" for {} keys", k.len()),
-                None => String::new(),
+            let keys = match (&b.keys, m.lang) {
+                (Some(k), l) if k.len() <= 3 => {
+                    let names: Vec<String> =
+                        k.iter().map(|k| super::timeline::key_name(m, k)).collect();
+                    match l {
+                        crate::lang::Lang::En => format!(" for {}", names.join(", ")),
+                        crate::lang::Lang::Zh => format!("(适用于{})", names.join("、")),
+                    }
+                }
+                (Some(k), crate::lang::Lang::En) => format!(" for {} keys", k.len()),
+                (Some(k), crate::lang::Lang::Zh) => format!("(适用于{}个键)", k.len()),
+                (None, _) => String::new(),
             };
             let text = format!(
                 "<code>{} = {}</code>{}",
@@ -269,25 +305,37 @@ fn changes_on(
             }
         }
         match (on(day - 1), on(day)) {
-            (false, true) if !reads.is_empty() => out.push(format!(
-                "rule <code>{}</code> begins, reading {}",
-                esc(name),
-                reads.join(", ")
-            )),
+            (false, true) if !reads.is_empty() => out.push(match m.lang {
+                crate::lang::Lang::En => format!(
+                    "rule {} begins, reading {}",
+                    esc(m.title(name)),
+                    reads.join(", ")
+                ),
+                crate::lang::Lang::Zh => {
+                    format!(
+                        "规则{}开始适用,读取{}",
+                        esc(m.title(name)),
+                        reads.join("、")
+                    )
+                }
+            }),
             (false, true) => begin.push(name),
             (true, false) => end.push(name),
-            (true, true) if !reads.is_empty() => out.push(format!(
-                "rule <code>{}</code> reads {}",
-                esc(name),
-                reads.join(", ")
-            )),
+            (true, true) if !reads.is_empty() => out.push(match m.lang {
+                crate::lang::Lang::En => {
+                    format!("rule {} reads {}", esc(m.title(name)), reads.join(", "))
+                }
+                crate::lang::Lang::Zh => {
+                    format!("规则{}读取{}", esc(m.title(name)), reads.join("、"))
+                }
+            }),
             (true, true) if !starting.is_empty() || ending => change.push(name),
             _ => {}
         }
     }
-    out.extend(rules_that(&begin, "begins", "begin"));
-    out.extend(rules_that(&end, "ends", "end"));
-    out.extend(rules_that(&change, "changes", "change"));
+    out.extend(rules_that(m, &begin, "begins", "begin", "开始适用"));
+    out.extend(rules_that(m, &end, "ends", "end", "停止适用"));
+    out.extend(rules_that(m, &change, "changes", "change", "变化"));
     // The sets the decision's rows test.
     let mut tested: Vec<u32> = d
         .rows
@@ -308,17 +356,27 @@ fn changes_on(
             continue;
         };
         let cite = slice.citation.as_ref().map_or(String::new(), |c| {
-            format!(" ({})", super::citation_html(c, 1))
+            format!(" ({})", super::citation_html(m.lang, c, 1))
         });
-        out.push(format!(
-            "set <a href=\"../{}\"><code>{}</code></a> has {} members{cite}",
+        let link = format!(
+            "<a href=\"../{}\">{}</a>",
             esc(&crate::html::path("sets", &set.name)),
-            esc(&set.name),
-            slice.members.len()
-        ));
+            esc(m.title(&set.name))
+        );
+        out.push(match m.lang {
+            crate::lang::Lang::En => format!("{link} has {} members{cite}", slice.members.len()),
+            crate::lang::Lang::Zh => format!("{link}列有{}个{cite}", slice.members.len()),
+        });
     }
     if out.is_empty() {
-        out.push("a dated value or set the rules read changes".into());
+        out.push(
+            m.lang
+                .tr(
+                    "a dated value or set the rules read changes",
+                    "规则读取的数值或名单发生变化",
+                )
+                .into(),
+        );
     }
     out
 }

@@ -2,51 +2,69 @@
 //! date and citation.
 
 use edict_runtime::artifact::{Domain, SetTimeline, ValueTimeline};
-use edict_runtime::value::format_date;
 
 use crate::html::{esc, page, scroll_box};
+use crate::lang::{capitalize, Lang};
 use crate::model::Model;
 use crate::svg::{timeline, Bar, Lane};
+use crate::words::{literal_plain, literal_words};
 
 /// How a member is named to a reader: an entry by its English name when it has one (`Hengqin`,
 /// not `hengqin`), an enum value as written.
 pub(super) fn member_name(m: &Model, domain: Domain, v: u32) -> String {
     match domain {
-        Domain::Entity(t) => {
-            let (id, name, _) = m.entity_label(t, v);
-            name.unwrap_or(id)
+        Domain::Entity(t) => m.entity_name(t, v),
+        Domain::Enum(e) => {
+            let value = m
+                .artifact
+                .catalogue
+                .member_name(domain, v)
+                .unwrap_or_default();
+            let en = m
+                .artifact
+                .catalogue
+                .enums
+                .get(e as usize)
+                .map_or("", |e| e.name.as_str());
+            m.label(&format!("{en}.{value}"))
+                .unwrap_or(value)
+                .to_string()
         }
-        Domain::Enum(_) => m
-            .artifact
-            .catalogue
-            .member_name(domain, v)
-            .unwrap_or_default()
-            .to_string(),
     }
 }
 
 /// A relation's key as a reader names it: an entry of the key's catalogue by its English name.
-fn key_name(m: &Model, v: &ValueTimeline, key: &str) -> String {
-    let types = &m.artifact.catalogue.entity_types;
-    v.key
-        .as_deref()
-        .and_then(|ty| types.iter().position(|t| t.name == ty))
-        .and_then(|t| {
-            let e = types[t].entities.iter().position(|e| e.name == key)?;
-            m.entity_label(t as u32, e as u32).1
-        })
-        .unwrap_or_else(|| key.to_string())
+pub(super) fn key_name(m: &Model, key: &str) -> String {
+    for (t, ty) in m.artifact.catalogue.entity_types.iter().enumerate() {
+        if let Some(e) = ty.entities.iter().position(|e| e.name == key) {
+            return m.entity_name(t as u32, e as u32);
+        }
+    }
+    key.to_string()
 }
 
 pub fn set(m: &Model, s: &SetTimeline) -> String {
-    let mut b = format!("<h1>Set <code>{}</code></h1>\n", esc(&s.name));
+    let l = m.lang;
+    let mut b = format!(
+        "<h1>{}</h1>\n<p class=\"meta\">{} <code>{}</code></p>\n",
+        esc(&capitalize(m.title(&s.name))),
+        l.tr("List", "名单"),
+        esc(&s.name)
+    );
     let of = match s.domain {
-        Domain::Entity(t) => m
-            .artifact
-            .catalogue
-            .entity_types
-            .get(t as usize)
-            .map_or("?".into(), |t| crate::html::link(1, "catalogues", &t.name)),
+        Domain::Entity(t) => {
+            m.artifact
+                .catalogue
+                .entity_types
+                .get(t as usize)
+                .map_or("?".into(), |t| {
+                    format!(
+                        "<a href=\"../{}\">{}</a>",
+                        esc(&crate::html::path("catalogues", &t.name)),
+                        esc(m.title(&t.name))
+                    )
+                })
+        }
         Domain::Enum(e) => m
             .artifact
             .catalogue
@@ -54,8 +72,11 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
             .get(e as usize)
             .map_or("?".into(), |e| format!("<code>{}</code>", esc(&e.name))),
     };
-    b.push_str(&format!("<p class=\"lead\">A set of {of}.</p>\n"));
-    b.push_str(&crate::html::doc(m.doc("set", &s.name)));
+    b.push_str(&match l {
+        Lang::En => format!("<p class=\"lead\">A list of entries of the catalogue {of}.</p>\n"),
+        Lang::Zh => format!("<p class=\"lead\">取自目录{of}的名单。</p>\n"),
+    });
+    b.push_str(&super::decision::notes(m, m.doc("set", &s.name)));
     // Membership periods, member by member, in order of first appearance.
     let mut order: Vec<u32> = Vec::new();
     let mut periods: Vec<(u32, Option<i64>, Option<i64>)> = Vec::new();
@@ -111,27 +132,49 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
             ))
         })
         .collect();
-    b.push_str("<h2>Members over time</h2>\n");
+    b.push_str(&format!(
+        "<h2>{}</h2>\n",
+        l.tr("Members over time", "成员变化")
+    ));
     if s.slices.iter().all(|x| x.from.is_none()) && s.ended.is_none() {
         // No date to draw: a chart of bars with no start and no end says nothing.
         let names: Vec<String> = lanes.iter().map(|l| l.label.clone()).collect();
         b.push_str(&format!(
-            "<p>The same {} members throughout: the policy gives the set no start date and no amendment.</p>\n<p class=\"members\">{}</p>\n",
-            names.len(),
-            esc(&names.join(", "))
+            "<p>{}</p>\n<p class=\"members\">{}</p>\n",
+            match l {
+                Lang::En => format!("The same {} members throughout: the policy gives the list no start date and no amendment.", names.len()),
+                Lang::Zh => format!("始终为同样的{}个成员:政策未给出起始日期,也无修订。", names.len()),
+            },
+            esc(&names.join(l.tr(", ", "、")))
         ));
     } else {
         b.push_str("<figure>\n");
         b.push_str(&timeline(
-            &format!("Members of {} over time", s.name),
+            &match l {
+                Lang::En => format!("Members of {} over time", m.title(&s.name)),
+                Lang::Zh => format!("{}的成员变化", m.title(&s.name)),
+            },
             &lanes,
             &marks,
         ));
-        b.push_str("<figcaption>One row per member, a bar while it is in the set; dashed lines are amendments, each dated above the chart or in the versions below.</figcaption>\n</figure>\n");
+        b.push_str(&format!(
+            "<figcaption>{}</figcaption>\n</figure>\n",
+            l.tr(
+                "One row per member, a bar while it is in the list; dashed lines are amendments, each dated above the chart or in the versions below.",
+                "每个成员一行,横条表示其在名单中的时段;虚线为修订,日期标在图上方或列于下方版本表。"
+            )
+        ));
     }
-    b.push_str("<h2>Versions</h2>\n");
+    b.push_str(&format!("<h2>{}</h2>\n", l.tr("Versions", "版本")));
     let table = b.len();
-    b.push_str("<table>\n<thead><tr><th scope=\"col\">From</th><th scope=\"col\">Cited</th><th scope=\"col\">Listed</th><th scope=\"col\">Announced</th><th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
+    b.push_str(&format!(
+        "<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+        l.tr("From", "起始"),
+        l.tr("On the authority of", "依据"),
+        l.tr("Listed", "列出"),
+        l.tr("Announced", "公布数量"),
+        l.tr("Change", "变化")
+    ));
     let mut before: Vec<u32> = Vec::new();
     for slice in &s.slices {
         let added: Vec<String> = slice
@@ -147,26 +190,40 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
             .collect();
         let mut change = Vec::new();
         if !added.is_empty() {
-            change.push(format!("added {}", esc(&added.join(", "))));
+            change.push(format!(
+                "{} {}",
+                l.tr("added", "新增"),
+                esc(&added.join(l.tr(", ", "、")))
+            ));
         }
         if !removed.is_empty() {
-            change.push(format!("removed {}", esc(&removed.join(", "))));
+            change.push(format!(
+                "{} {}",
+                l.tr("removed", "移除"),
+                esc(&removed.join(l.tr(", ", "、")))
+            ));
         }
-        let announced = match slice.announced {
-            Some(n) if slice.partial => format!("{n} (the source lists only some)"),
-            Some(n) if n as usize != slice.members.len() => {
+        let announced = match (l, slice.announced) {
+            (Lang::En, Some(n)) if slice.partial => format!("{n} (the source lists only some)"),
+            (Lang::Zh, Some(n)) if slice.partial => format!("{n}(来源只列出部分)"),
+            (Lang::En, Some(n)) if n as usize != slice.members.len() => {
                 format!("{n} (listed: {})", slice.members.len())
             }
-            Some(n) => n.to_string(),
-            None => "not stated".into(),
+            (Lang::Zh, Some(n)) if n as usize != slice.members.len() => {
+                format!("{n}(列出:{})", slice.members.len())
+            }
+            (_, Some(n)) => n.to_string(),
+            (_, None) => l.tr("not stated", "未说明").into(),
         };
         b.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            slice.from.map_or("the beginning".into(), format_date),
+            slice
+                .from
+                .map_or(l.tr("the beginning", "起初").into(), |d| l.date(d)),
             slice
                 .citation
                 .as_ref()
-                .map_or("—".into(), |c| super::citation_html(c, 1)),
+                .map_or("—".into(), |c| super::citation_html(l, c, 1)),
             slice.members.len(),
             esc(&announced),
             change.join("; ")
@@ -175,25 +232,39 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
     }
     b.push_str("</tbody>\n</table>\n");
     let t = b.split_off(table);
-    b.push_str(&scroll_box("Versions", &t));
-    page(&format!("Set {}", s.name), 1, &b)
+    b.push_str(&scroll_box(l.tr("Versions", "版本"), &t));
+    page(
+        m,
+        &crate::html::path("sets", &s.name),
+        &capitalize(m.title(&s.name)),
+        &b,
+    )
 }
 
 pub fn value(m: &Model, v: &ValueTimeline) -> String {
-    let kind = if v.key.is_some() {
-        "Relation"
-    } else {
-        "Dated value"
+    let l = m.lang;
+    let kind = match (l, v.key.is_some()) {
+        (Lang::En, true) => "Relation",
+        (Lang::En, false) => "Dated value",
+        (Lang::Zh, true) => "对应关系",
+        (Lang::Zh, false) => "随日期变化的数值",
     };
-    let mut b = format!("<h1>{kind} <code>{}</code></h1>\n", esc(&v.name));
+    let mut b = format!(
+        "<h1>{}</h1>\n<p class=\"meta\">{kind} <code>{}</code></p>\n",
+        esc(&capitalize(m.title(&v.name))),
+        esc(&v.name)
+    );
     b.push_str(&format!(
         "<p class=\"lead\">{}</p>\n",
-        esc(&match &v.key {
-            Some(k) => format!("For each {k}: a {} that changes by date.", v.ty),
-            None => format!("A {} that changes by date.", v.ty),
+        esc(&match (l, &v.key) {
+            (Lang::En, Some(k)) =>
+                format!("For each {}: a value that changes by date.", m.title(k)),
+            (Lang::En, None) => "A value that changes by date.".to_string(),
+            (Lang::Zh, Some(k)) => format!("每个{}对应一个随日期变化的数值。", m.title(k)),
+            (Lang::Zh, None) => "随日期变化的数值。".to_string(),
         })
     ));
-    b.push_str(&crate::html::doc(m.doc("value", &v.name)));
+    b.push_str(&super::decision::notes(m, m.doc("value", &v.name)));
     let mut keys: Vec<Option<String>> = Vec::new();
     for e in &v.entries {
         if !keys.contains(&e.key) {
@@ -205,7 +276,7 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
         .map(|k| Lane {
             label: k
                 .as_deref()
-                .map_or_else(|| v.name.clone(), |k| key_name(m, v, k)),
+                .map_or_else(|| m.title(&v.name).to_string(), |k| key_name(m, k)),
             bars: v
                 .entries
                 .iter()
@@ -213,7 +284,7 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
                 .map(|e| Bar {
                     from: e.from,
                     until: e.until,
-                    text: Some(e.value.clone()),
+                    text: Some(literal_plain(l, &e.value)),
                 })
                 .collect(),
         })
@@ -221,41 +292,71 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
     let mut marks: Vec<(i64, String)> = v
         .entries
         .iter()
-        .filter_map(|e| Some((e.from?, e.value.clone())))
+        .filter_map(|e| Some((e.from?, literal_plain(l, &e.value))))
         .collect();
     marks.sort();
     marks.dedup_by_key(|m| m.0);
-    b.push_str("<h2>Values over time</h2>\n<figure>\n");
+    b.push_str(&format!(
+        "<h2>{}</h2>\n<figure>\n",
+        l.tr("Values over time", "数值变化")
+    ));
     b.push_str(&timeline(
-        &format!("Values of {} over time", v.name),
+        &match l {
+            Lang::En => format!("Values of {} over time", m.title(&v.name)),
+            Lang::Zh => format!("{}的数值变化", m.title(&v.name)),
+        },
         &lanes,
         &marks,
     ));
-    b.push_str("<figcaption>One row per key; each bar is a value and the period it holds.</figcaption>\n</figure>\n");
+    b.push_str(&format!(
+        "<figcaption>{}</figcaption>\n</figure>\n",
+        l.tr(
+            "One row per key; each bar is a value and the period it holds.",
+            "每个键一行;每个横条为一个数值及其适用时段。"
+        )
+    ));
     if let Some(o) = &v.otherwise {
         b.push_str(&format!(
-            "<p>Any other key, or a day no entry covers: <code>{}</code>.</p>\n",
-            esc(o)
+            "<p>{} <strong>{}</strong>.</p>\n",
+            l.tr(
+                "Any other key, or a day no entry covers:",
+                "其他键或无条目覆盖的日期:"
+            ),
+            literal_words(l, o)
         ));
     } else if v.key.is_some() {
-        b.push_str("<p>A key or a day no entry covers has no value, and a rule that reads it does not apply.</p>\n");
+        b.push_str(&format!(
+            "<p>{}</p>\n",
+            l.tr(
+                "A key or a day no entry covers has no value, and a rule that reads it does not apply.",
+                "无条目覆盖的键或日期没有数值,读取它的规则不适用。"
+            )
+        ));
     }
-    b.push_str("<h2>Entries</h2>\n");
+    b.push_str(&format!("<h2>{}</h2>\n", l.tr("Entries", "条目")));
     let table = b.len();
     b.push_str("<table>\n<thead><tr>");
     if v.key.is_some() {
-        b.push_str("<th scope=\"col\">Key</th>");
+        b.push_str(&format!("<th scope=\"col\">{}</th>", l.tr("Key", "键")));
     }
-    b.push_str("<th scope=\"col\">Value</th><th scope=\"col\">Period</th><th scope=\"col\">Cited</th></tr></thead>\n<tbody>\n");
+    b.push_str(&format!(
+        "<th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+        l.tr("Value", "数值"),
+        l.tr("Period", "时段"),
+        l.tr("On the authority of", "依据")
+    ));
     for e in &v.entries {
         b.push_str("<tr>");
         if v.key.is_some() {
-            b.push_str(&format!("<td>{}</td>", esc(e.key.as_deref().unwrap_or(""))));
+            b.push_str(&format!(
+                "<td>{}</td>",
+                esc(&e.key.as_deref().map(|k| key_name(m, k)).unwrap_or_default())
+            ));
         }
         let mut cited = e
             .citation
             .as_ref()
-            .map_or("—".into(), |c| super::citation_html(c, 1));
+            .map_or("—".into(), |c| super::citation_html(l, c, 1));
         // Sources that say otherwise, after the one followed.
         for d in &e.differs {
             let kind = d
@@ -266,19 +367,27 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
                 .as_ref()
                 .map_or(String::new(), |q| format!(": <q>{}</q>", esc(q)));
             cited.push_str(&format!(
-                "<p class=\"differs\">but {}{kind} says <code>{}</code>{quote}</p>",
-                super::citation_html(&d.citation, 1),
-                esc(&d.says)
+                "<p class=\"differs\">{} {}{kind} {} <strong>{}</strong>{quote}</p>",
+                l.tr("but", "但"),
+                super::citation_html(l, &d.citation, 1),
+                l.tr("says", "称"),
+                literal_words(l, &d.says)
             ));
         }
         b.push_str(&format!(
-            "<td><code>{}</code></td><td>{}</td><td>{cited}</td></tr>\n",
+            "<td><strong>{}</strong> <code>{}</code></td><td>{}</td><td>{cited}</td></tr>\n",
+            literal_words(l, &e.value),
             esc(&e.value),
-            esc(&super::period(e.from, e.until)),
+            esc(&super::period(l, e.from, e.until)),
         ));
     }
     b.push_str("</tbody>\n</table>\n");
     let t = b.split_off(table);
-    b.push_str(&scroll_box("Entries", &t));
-    page(&format!("{kind} {}", v.name), 1, &b)
+    b.push_str(&scroll_box(l.tr("Entries", "条目"), &t));
+    page(
+        m,
+        &crate::html::path("values", &v.name),
+        &capitalize(m.title(&v.name)),
+        &b,
+    )
 }
