@@ -100,105 +100,185 @@
     show();
   }
 
-  // Ask the decision service, when the page is served by it.
+  // The answer, in words: the outcome with its headings, the rule and its citation with the
+  // cited item's words, the explanation, and the whole answer as JSON. `prefix` names the ids
+  // (`ask-result`, `trip-result`).
+  var wordsScript = document.getElementById('ask-words');
+  var words = {};
+  try { words = JSON.parse(wordsScript ? wordsScript.textContent : '{}'); } catch (e) { words = {}; }
+  // The outcome's fields and values in the reader's words (`status` → "Entry").
+  var labelsScript = document.getElementById('ask-labels');
+  var labels = {};
+  try { labels = JSON.parse(labelsScript ? labelsScript.textContent : '{}'); } catch (e) { labels = {}; }
+  var inWords = function (field, value) {
+    var l = labels[field] || {};
+    var v = (l.values && l.values[value]) || value;
+    var h = /^(\d+)h$/.exec(value);
+    var d = /^(\d+)d$/.exec(value);
+    if (h) {
+      var hours = +h[1];
+      v = T(hours + ' hours', hours + '小时');
+      if (hours % 24 === 0) v += T(' (' + hours / 24 + (hours === 24 ? ' day)' : ' days)'), '(' + hours / 24 + '天)');
+    } else if (d) {
+      v = T(d[1] + ' days', d[1] + '天');
+    }
+    return (l.heading || field) + ': ' + v;
+  };
+  var ruleTitle = function (name) { return (labels._rules || {})[name] || name; };
+  var show = function (answer, j, prefix) {
+    answer.textContent = '';
+    var h = document.createElement('h3');
+    if (j.status && j.title) {
+      h.textContent = j.title + ': ' + j.detail + (j.hint ? ' (' + j.hint + ')' : '');
+    } else {
+      var outcome = j.outcome ? Object.keys(j.outcome).filter(function (k) { return j.outcome[k] !== null; }).map(function (k) { return inWords(k, String(j.outcome[k])); }).join('; ') : T('no outcome', '无结果');
+      h.textContent = outcome + (j.rule ? T(' (by the rule “', '(依据规则“') + ruleTitle(j.rule.name) + T('”)', '”)') : '');
+    }
+    h.id = prefix + '-result';
+    answer.appendChild(h);
+    if (j.rule && j.rule.citation) {
+      var cite = document.createElement('p');
+      var sourceTitle = (labels._sources || {})[j.rule.citation.source] || j.rule.citation.title;
+      cite.textContent = T('On the authority of ', '依据 ') + j.rule.citation.source + (j.rule.citation.item ? T(' item ', ' 第') + j.rule.citation.item + T('', '项') : '') + T(': ', ':') + sourceTitle;
+      answer.appendChild(cite);
+      // The item's words, as the page has them, the page's language first.
+      var item = words[j.rule.citation.source + ' ' + j.rule.citation.item];
+      if (item) {
+        var pairs = [['en', item.en], ['zh-Hans', item.zh]];
+        if (zh) pairs.reverse();
+        pairs.forEach(function (pair) {
+          if (!pair[1]) return;
+          var q = document.createElement('blockquote');
+          q.className = 'item';
+          q.lang = pair[0];
+          pair[1].split('\n').forEach(function (line) {
+            var p = document.createElement('p');
+            p.textContent = line;
+            q.appendChild(p);
+          });
+          answer.appendChild(q);
+        });
+      }
+    }
+    // The explanation in words: each rule, and why it did or did not apply.
+    var rules = (j.explanation && j.explanation.rules) || [];
+    if (rules.length) {
+      var ul = document.createElement('ul');
+      ul.id = prefix + '-rules';
+      rules.forEach(function (r) {
+        var li = document.createElement('li');
+        var why = r.status === 'matched' ? T('applies', '适用')
+          : r.status === 'not_in_force' ? T('not in force: ', '未生效:') + r.reason
+          : T('does not apply: ', '不适用:') + r.reason + T(' is false', ' 不成立');
+        li.textContent = ruleTitle(r.rule) + ': ' + why;
+        ul.appendChild(li);
+      });
+      answer.appendChild(ul);
+    }
+    var details = document.createElement('details');
+    var summary = document.createElement('summary');
+    summary.textContent = T('The answer as JSON', '答复(JSON)');
+    var pre = document.createElement('pre');
+    pre.textContent = JSON.stringify(j, null, 2);
+    details.appendChild(summary);
+    details.appendChild(pre);
+    answer.appendChild(details);
+  };
+  var served = location.protocol !== 'file:';
+  var ask = function (decision, body, answer, prefix) {
+    answer.textContent = T('Asking…', '查询中…');
+    var url = '/v1/decisions/' + encodeURIComponent(decision) + '?explain=true';
+    var headers = { 'Content-Type': 'application/json' };
+    var tokenBox = document.getElementById('ask-token');
+    var token = tokenBox ? tokenBox.value.trim() : '';
+    if (token) headers.Authorization = 'Bearer ' + token;
+    fetch(url, { method: 'POST', headers: headers, body: body })
+      .then(function (r) { return r.json(); })
+      .then(function (j) { show(answer, j, prefix); })
+      .catch(function (err) { answer.textContent = T('The service did not answer: ', '服务未答复:') + err; });
+  };
+
+  // Check your trip: the questions, checked, as a request.
+  var trip = document.getElementById('trip-form');
+  if (trip) {
+    var namesScript = document.getElementById('trip-names');
+    var names = {};
+    try { names = JSON.parse(namesScript ? namesScript.textContent : '{}'); } catch (e) { names = {}; }
+    var tripAnswer = document.getElementById('trip-answer');
+    trip.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var request = {};
+      var firstBad = null;
+      var controls = trip.querySelectorAll('[data-path]');
+      for (var i = 0; i < controls.length; i++) {
+        var c = controls[i];
+        var kind = c.getAttribute('data-kind');
+        var value = null;
+        var problem = '';
+        if (kind === 'bool') {
+          var checked = c.querySelector('input:checked');
+          value = checked ? checked.value === 'true' : null;
+        } else {
+          var text = c.value.trim();
+          if (text && kind === 'entity') {
+            value = (names[c.getAttribute('data-type')] || {})[text.toLowerCase()] || null;
+            if (!value) problem = T('Choose one from the list.', '请从列表中选择。');
+          } else if (text) {
+            value = text;
+          }
+        }
+        var required = kind === 'bool' ? !!c.querySelector('input[required]') : c.required;
+        if (value === null && !problem && required) problem = T('Please answer this question.', '请填写此项。');
+        var error = document.getElementById(c.id + '-error');
+        if (error) { error.textContent = problem; error.hidden = !problem; }
+        if (problem) {
+          c.setAttribute('aria-invalid', 'true');
+          if (error) c.setAttribute('aria-describedby', error.id);
+          if (!firstBad) firstBad = c;
+          continue;
+        }
+        c.removeAttribute('aria-invalid');
+        var path = c.getAttribute('data-path').split('.');
+        request[path[0]] = request[path[0]] || {};
+        if (value !== null) request[path[0]][path[1]] = value;
+      }
+      if (firstBad) {
+        (firstBad.querySelector ? (firstBad.querySelector('input') || firstBad) : firstBad).focus();
+        return;
+      }
+      var body = JSON.stringify(request, null, 2);
+      var decision = trip.getAttribute('data-decision');
+      if (served) {
+        ask(decision, body, tripAnswer, 'trip');
+        return;
+      }
+      // From disk the page cannot ask: the request, and how to ask it.
+      tripAnswer.textContent = '';
+      var p = document.createElement('p');
+      p.id = 'trip-result';
+      p.textContent = T('Opened from disk, this page cannot ask the service. Save this request as request.json and run: ', '从本地文件打开时无法查询服务。请将此请求保存为 request.json 并运行:')
+        + 'edict eval policies --decision ' + decision + ' --input request.json';
+      var pre = document.createElement('pre');
+      pre.id = 'trip-request';
+      pre.textContent = body;
+      tripAnswer.appendChild(p);
+      tripAnswer.appendChild(pre);
+    });
+  }
+
+  // Ask with a request written as JSON (for officials), when the page is served.
   var form = document.getElementById('ask-form');
   if (form) {
     var note = document.getElementById('ask-note');
     var button = document.getElementById('ask-button');
     var answer = document.getElementById('ask-answer');
-    var wordsScript = document.getElementById('ask-words');
-    var words = {};
-    try { words = JSON.parse(wordsScript ? wordsScript.textContent : '{}'); } catch (e) { words = {}; }
-    // The outcome's fields and values in the reader's words (`status` → "Entry").
-    var labelsScript = document.getElementById('ask-labels');
-    var labels = {};
-    try { labels = JSON.parse(labelsScript ? labelsScript.textContent : '{}'); } catch (e) { labels = {}; }
-    var inWords = function (field, value) {
-      var l = labels[field] || {};
-      var v = (l.values && l.values[value]) || value;
-      var h = /^(\d+)h$/.exec(value);
-      var d = /^(\d+)d$/.exec(value);
-      if (h) {
-        var hours = +h[1];
-        v = T(hours + ' hours', hours + '小时');
-        if (hours % 24 === 0) v += T(' (' + hours / 24 + (hours === 24 ? ' day)' : ' days)'), '(' + hours / 24 + '天)');
-      } else if (d) {
-        v = T(d[1] + ' days', d[1] + '天');
-      }
-      return (l.heading || field) + ': ' + v;
-    };
-    if (location.protocol === 'file:') {
+    if (!served) {
       button.disabled = true;
     } else {
       note.hidden = true;
       form.addEventListener('submit', function (e) {
         e.preventDefault();
-        answer.textContent = T('Asking…', '查询中…');
-        var url = '/v1/decisions/' + encodeURIComponent(form.getAttribute('data-decision')) + '?explain=true';
-        var headers = { 'Content-Type': 'application/json' };
-        var token = document.getElementById('ask-token').value.trim();
-        if (token) headers.Authorization = 'Bearer ' + token;
-        fetch(url, { method: 'POST', headers: headers, body: document.getElementById('ask-request').value })
-          .then(function (r) { return r.json(); })
-          .then(function (j) {
-            answer.textContent = '';
-            var h = document.createElement('h3');
-            if (j.status && j.title) {
-              h.textContent = j.title + ': ' + j.detail + (j.hint ? ' (' + j.hint + ')' : '');
-            } else {
-              var outcome = j.outcome ? Object.keys(j.outcome).filter(function (k) { return j.outcome[k] !== null; }).map(function (k) { return inWords(k, String(j.outcome[k])); }).join('; ') : T('no outcome', '无结果');
-              h.textContent = outcome + (j.rule ? T(' (rule ', '(规则 ') + j.rule.name + T(')', ')') : '');
-            }
-            h.id = 'ask-result';
-            answer.appendChild(h);
-            if (j.rule && j.rule.citation) {
-              var cite = document.createElement('p');
-              cite.textContent = T('On the authority of ', '依据 ') + j.rule.citation.source + (j.rule.citation.item ? T(' item ', ' 第') + j.rule.citation.item + T('', '项') : '') + T(': ', ':') + j.rule.citation.title;
-              answer.appendChild(cite);
-              // The item's words, as the page has them, in both languages.
-              var item = words[j.rule.citation.source + ' ' + j.rule.citation.item];
-              if (item) {
-                var pairs = [['en', item.en], ['zh-Hans', item.zh]];
-                if (zh) pairs.reverse();
-                pairs.forEach(function (pair) {
-                  if (!pair[1]) return;
-                  var q = document.createElement('blockquote');
-                  q.className = 'item';
-                  q.lang = pair[0];
-                  pair[1].split('\n').forEach(function (line) {
-                    var p = document.createElement('p');
-                    p.textContent = line;
-                    q.appendChild(p);
-                  });
-                  answer.appendChild(q);
-                });
-              }
-            }
-            // The explanation in words: each rule, and why it did or did not apply.
-            var rules = (j.explanation && j.explanation.rules) || [];
-            if (rules.length) {
-              var ul = document.createElement('ul');
-              ul.id = 'ask-rules';
-              rules.forEach(function (r) {
-                var li = document.createElement('li');
-                var why = r.status === 'matched' ? T('applies', '适用')
-                  : r.status === 'not_in_force' ? T('not in force: ', '未生效:') + r.reason
-                  : T('does not apply: ', '不适用:') + r.reason + T(' is false', ' 不成立');
-                li.textContent = r.rule + ': ' + why;
-                ul.appendChild(li);
-              });
-              answer.appendChild(ul);
-            }
-            var details = document.createElement('details');
-            var summary = document.createElement('summary');
-            summary.textContent = T('The answer as JSON', '答复(JSON)');
-            var pre = document.createElement('pre');
-            pre.textContent = JSON.stringify(j, null, 2);
-            details.appendChild(summary);
-            details.appendChild(pre);
-            answer.appendChild(details);
-          })
-          .catch(function (err) { answer.textContent = T('The service did not answer: ', '服务未答复:') + err; });
+        ask(form.getAttribute('data-decision'), document.getElementById('ask-request').value, answer, 'ask');
       });
     }
   }

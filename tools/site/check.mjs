@@ -222,6 +222,37 @@ try {
   await page.dispatchEvent('#asof', 'change');
   results.dateControl.after = await visible();
   results.dateControl.formOffline = await page.isDisabled('#ask-button');
+
+  // Check your trip, from disk: nothing is filled in beforehand; sent empty, every question
+  // says it needs an answer; answered (a port and countries picked by name from the lists,
+  // date-times from the pickers), it shows the request and the command that answers it.
+  current = 'decisions/transit_entry.html (check your trip)';
+  const fillTrip = async (answers) => {
+    for (const [id, value] of Object.entries(answers)) {
+      if (value === true || value === false) await page.check(`#${id} input[value="${value}"]`);
+      else if ((await page.$eval(`#${id}`, (e) => e.tagName)) === 'SELECT') await page.selectOption(`#${id}`, value);
+      else await page.fill(`#${id}`, value);
+    }
+  };
+  const usAtHengqin = {
+    'trip-t-nationality': 'United States', 'trip-t-origin': 'United States', 'trip-t-arrival_port': 'Hengqin',
+    'trip-t-arrival': '2025-11-06T10:00', 'trip-t-onward_destination': 'Japan', 'trip-t-onward_departure': '2025-11-11T09:00',
+  };
+  results.trip = {
+    prefilled: await page.$$eval('#trip-form [data-path]', (cs) => cs.filter((c) => c.value || c.querySelector?.('input:checked')).map((c) => c.id)),
+  };
+  await page.click('#trip-button');
+  results.trip.errors = await page.$$eval('#trip-form .error:not([hidden])', (es) => es.map((e) => e.textContent));
+  results.trip.focused = await page.evaluate(() => document.activeElement.id);
+  await fillTrip({ ...usAtHengqin, 'trip-t-arrival_port': 'Nowhere' });
+  await page.click('#trip-button');
+  results.trip.unknownPort = await page.$$eval('#trip-form .error:not([hidden])', (es) => es.map((e) => e.textContent));
+  await fillTrip(usAtHengqin);
+  await page.click('#trip-button');
+  results.trip.offline = {
+    said: await page.textContent('#trip-result'),
+    request: JSON.parse(await page.textContent('#trip-request')),
+  };
   if (process.env.SHOTS) {
     await page.fill('#asof', '2025-11-05');
     await page.dispatchEvent('#asof', 'change');
@@ -269,6 +300,48 @@ try {
       heading: await page.textContent('#ask-result'),
       quoted: await page.$$eval('#ask-answer blockquote.item', (qs) => qs.map((q) => ({ lang: q.lang, heading: q.firstChild.textContent }))),
     };
+    // Check your trip, served, in both languages: the three travellers of the acceptance,
+    // each answered in words with the item's text.
+    const airside = {
+      'trip-p-arrival_port': 'Tianjin Binhai Airport', 'trip-p-arrival': '2025-11-06T08:00',
+      'trip-p-onward_departure': '2025-11-06T20:00', 'trip-p-onward_international_flight_confirmed': true, 'trip-p-stays_airside': true,
+    };
+    const egate = {
+      'trip-a-residency': 'hong_kong', 'trip-a-nationality': 'United Kingdom', 'trip-a-port': 'Shanghai Hongqiao Airport',
+      'trip-a-date': '2025-11-06', 'trip-a-consents_to_face_capture': true, 'trip-a-consents_to_fingerprint_capture': true,
+    };
+    results.served.trip = {};
+    for (const [lang, prefix, names] of [['en', '', {}], ['zh', 'zh/', { 'trip-p-arrival_port': '天津滨海机场', 'trip-a-port': '上海虹桥机场', 'trip-a-nationality': '英国', 'trip-t-arrival_port': '横琴', 'trip-t-nationality': '美国', 'trip-t-origin': '美国', 'trip-t-onward_destination': '日本' }]]) {
+      const asked = {};
+      for (const [decision, answers] of [['transit_entry', usAtHengqin], ['direct_transit', airside], ['clearance_lane', egate]]) {
+        current = `served ${prefix}${decision} (check your trip)`;
+        await page.goto(`${process.env.SERVED}/docs/${prefix}decisions/${decision}.html`);
+        await page.fill('#ask-token', process.env.TOKEN || '');
+        const mine = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, names[k] || v]));
+        await fillTrip(mine);
+        await page.click('#trip-button');
+        await page.waitForSelector('#trip-result', { timeout: 20000 });
+        await page.waitForFunction(() => !document.getElementById('trip-answer').textContent.startsWith('Asking') && !document.getElementById('trip-answer').textContent.startsWith('查询中'));
+        asked[decision] = {
+          heading: await page.textContent('#trip-result'),
+          quoted: await page.$$eval('#trip-answer blockquote.item', (qs) => qs.map((q) => q.lang + ': ' + q.firstChild.textContent)),
+        };
+      }
+      results.served.trip[lang] = asked;
+    }
+    if (process.env.SHOTS) {
+      await page.goto(`${process.env.SERVED}/docs/zh/decisions/direct_transit.html`);
+      await page.fill('#ask-token', process.env.TOKEN || '');
+      await fillTrip({ ...airside, 'trip-p-arrival_port': '天津滨海机场' });
+      await page.click('#trip-button');
+      await page.waitForSelector('#trip-result blockquote, #trip-answer blockquote', { timeout: 20000 });
+      await page.evaluate(() => document.getElementById('trip').scrollIntoView());
+      await page.screenshot({ path: path.join(process.env.SHOTS, 'site-trip-zh.png'), fullPage: false });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.evaluate(() => document.getElementById('trip').scrollIntoView());
+      await page.screenshot({ path: path.join(process.env.SHOTS, 'site-trip-zh-390.png') });
+      await page.setViewportSize({ width: 1280, height: 1000 });
+    }
     // The Chinese page's form answers in Chinese.
     await page.goto(process.env.SERVED + '/docs/zh/decisions/transit_entry.html');
     await page.fill('#ask-request', fs.readFileSync(process.env.REQUEST, 'utf8'));

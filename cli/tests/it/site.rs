@@ -293,12 +293,12 @@ fn the_site_of_the_policies_in_a_browser() {
     // The answer in words, in the page's language.
     assert_eq!(
         r["served"]["heading"],
-        "Entry: visa-free transit; Longest stay: 240 hours (10 days) (rule visa_free_transit)",
+        "Entry: visa-free transit; Longest stay: 240 hours (10 days) (by the rule “Visa-free transit at a designated port”)",
         "{r:#}"
     );
     assert_eq!(
         r["served"]["zh"]["heading"],
-        "入境: 可免签过境; 最长停留: 240小时(10天)(规则 visa_free_transit)",
+        "入境: 可免签过境; 最长停留: 240小时(10天)(依据规则“指定口岸免签过境”)",
         "{r:#}"
     );
     assert_eq!(r["served"]["noteHidden"], true);
@@ -309,7 +309,7 @@ fn the_site_of_the_policies_in_a_browser() {
     assert_eq!(airside["onButton"], "ask-button", "{r:#}");
     assert_eq!(
         airside["heading"],
-        "Inspection: exempt from standard immigration inspection (rule direct_transit_24h)",
+        "Inspection: exempt from standard immigration inspection (by the rule “24-hour direct transit without leaving the terminal”)",
         "{r:#}"
     );
     assert_eq!(
@@ -322,12 +322,81 @@ fn the_site_of_the_policies_in_a_browser() {
     );
     assert_eq!(
         r["served"]["rules"],
-        serde_json::json!(["visa_free_transit: applies"]),
+        serde_json::json!(["Visa-free transit at a designated port: applies"]),
         "the explanation in words: {r:#}"
     );
     assert_eq!(
         r["served"]["zh"]["rules"],
-        serde_json::json!(["visa_free_transit: 适用"]),
+        serde_json::json!(["指定口岸免签过境: 适用"]),
+        "{r:#}"
+    );
+    // Check your trip, from disk: nothing filled in; every question asks for its answer and
+    // the first takes the focus; a name not in the list is refused; answered, the request and
+    // the command that answers it.
+    let trip = &r["trip"];
+    assert_eq!(trip["prefilled"], serde_json::json!([]), "{r:#}");
+    assert_eq!(
+        trip["errors"],
+        serde_json::json!(vec!["Please answer this question."; 6]),
+        "{r:#}"
+    );
+    assert_eq!(trip["focused"], "trip-t-nationality", "{r:#}");
+    assert_eq!(
+        trip["unknownPort"],
+        serde_json::json!(["Choose one from the list."]),
+        "{r:#}"
+    );
+    assert!(
+        trip["offline"]["said"]
+            .as_str()
+            .unwrap()
+            .ends_with("edict eval policies --decision transit_entry --input request.json"),
+        "{r:#}"
+    );
+    assert_eq!(
+        trip["offline"]["request"],
+        serde_json::json!({ "t": {
+            "nationality": "us", "origin": "us", "arrival_port": "hengqin",
+            "arrival": "2025-11-06T10:00", "onward_destination": "jp",
+            "onward_departure": "2025-11-11T09:00"
+        }}),
+        "{r:#}"
+    );
+    // Served, in both languages: a US citizen at Hengqin for five days from 2025-11-06, an
+    // airside transfer at Tianjin Binhai within 24 hours, a Hong Kong resident at Shanghai
+    // Hongqiao's e-gates; each answered in words, with the cited item's words.
+    assert_eq!(
+        r["served"]["trip"],
+        serde_json::json!({
+            "en": {
+                "transit_entry": {
+                    "heading": "Entry: visa-free transit; Longest stay: 240 hours (10 days) (by the rule “Visa-free transit at a designated port”)",
+                    "quoted": []
+                },
+                "direct_transit": {
+                    "heading": "Inspection: exempt from standard immigration inspection (by the rule “24-hour direct transit without leaving the terminal”)",
+                    "quoted": ["en: More 24-Hour Direct Transit Ports", "zh-Hans: 增加24小时直接过境口岸"]
+                },
+                "clearance_lane": {
+                    "heading": "Lane: smart e-gate (by the rule “Smart e-gates at the newly equipped ports”)",
+                    "quoted": ["en: Wider Adoption of Smart Border Clearance", "zh-Hans: 更广泛采用智能边境通关"]
+                }
+            },
+            "zh": {
+                "transit_entry": {
+                    "heading": "入境: 可免签过境; 最长停留: 240小时(10天)(依据规则“指定口岸免签过境”)",
+                    "quoted": []
+                },
+                "direct_transit": {
+                    "heading": "检查: 免于标准出入境检查(依据规则“24小时直接过境(不出航站楼)”)",
+                    "quoted": ["zh-Hans: 增加24小时直接过境口岸", "en: More 24-Hour Direct Transit Ports"]
+                },
+                "clearance_lane": {
+                    "heading": "通道: 智能电子门(依据规则“新增口岸的智能电子门”)",
+                    "quoted": ["zh-Hans: 更广泛采用智能边境通关", "en: Wider Adoption of Smart Border Clearance"]
+                }
+            }
+        }),
         "{r:#}"
     );
 }

@@ -3,7 +3,6 @@
 //! (served) a form that asks the decision API.
 
 use edict_runtime::artifact::DecisionTable;
-use edict_runtime::value::format_date;
 use edict_runtime::TypeDesc;
 use serde_json::{json, Map, Value as Json};
 
@@ -59,6 +58,9 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
             "适用当日有效的规则,以及当日的名单与数值。"
         )
     ));
+    if let Some(form) = super::trip::trip_section(m, d) {
+        b.push_str(&form);
+    }
     // The rules, in words; versions of a rule (one per period of the values it reads) together.
     b.push_str(&format!("<h2>{}</h2>\n", l.tr("The rules", "规则")));
     let mut names: Vec<&str> = Vec::new();
@@ -396,57 +398,28 @@ fn tests_section(m: &Model, d: &DecisionTable) -> String {
     s
 }
 
-/// A sample request from the input types: the first entry of each catalogue, the day the
-/// table last changed.
-fn sample(m: &Model, d: &DecisionTable, ty: &TypeDesc) -> Json {
-    let a = &m.artifact;
-    let day = d.boundaries.last().copied().unwrap_or(20_397);
+/// The shape of a request, every value left to fill in (an empty text; `null` where the
+/// input may be absent): nothing that would answer on its own.
+fn sample(m: &Model, ty: &TypeDesc) -> Json {
     match ty {
-        TypeDesc::Bool => json!(false),
-        TypeDesc::Int => json!(0),
-        TypeDesc::Text => json!(""),
-        TypeDesc::Date => json!(format_date(day)),
-        TypeDesc::DateTime => json!(format!("{}T10:00", format_date(day))),
-        TypeDesc::Duration => json!("24h"),
-        TypeDesc::Period => json!("1y"),
-        TypeDesc::Range(t) => {
-            let one = sample(m, d, t);
-            json!(format!(
-                "{}..{}",
-                one.as_str().unwrap_or(""),
-                one.as_str().unwrap_or("")
-            ))
-        }
         TypeDesc::Optional(_) => Json::Null,
-        TypeDesc::Entity(t) => json!(a
-            .catalogue
-            .entity_types
-            .get(*t as usize)
-            .and_then(|t| t.entities.first())
-            .map_or("", |e| e.name.as_str())),
-        TypeDesc::Enum(e) => json!(a
-            .catalogue
-            .enums
-            .get(*e as usize)
-            .and_then(|e| e.variants.first())
-            .cloned()
-            .unwrap_or_default()),
         TypeDesc::Record(r) => {
             let mut o = Map::new();
-            if let Some(rec) = a.records.get(*r as usize) {
+            if let Some(rec) = m.artifact.records.get(*r as usize) {
                 for (f, fty) in &rec.fields {
-                    o.insert(f.clone(), sample(m, d, fty));
+                    o.insert(f.clone(), sample(m, fty));
                 }
             }
             Json::Object(o)
         }
+        _ => json!(""),
     }
 }
 
 fn ask_section(m: &Model, d: &DecisionTable) -> String {
     let mut req = Map::new();
     for (name, ty) in &d.params {
-        req.insert(name.clone(), sample(m, d, ty));
+        req.insert(name.clone(), sample(m, ty));
     }
     let text = serde_json::to_string_pretty(&Json::Object(req)).unwrap_or_default();
     // The words of each item the decision's rules cite, for the answer to quote: keyed by
@@ -469,6 +442,7 @@ fn ask_section(m: &Model, d: &DecisionTable) -> String {
     }
     let words = Json::Object(words).to_string().replace("</", "<\\/");
     // The outcome's fields and enum values in the page's words, for the answer.
+    let l = m.lang;
     let mut labels = Map::new();
     if let Some(rec) = m.artifact.records.get(d.output as usize) {
         for (f, ty) in &rec.fields {
@@ -492,11 +466,30 @@ fn ask_section(m: &Model, d: &DecisionTable) -> String {
             labels.insert(f.clone(), json!({ "heading": heading, "values": values }));
         }
     }
+    // The rules by their titles and the sources by their titles, in the page's language.
+    let rules: Map<String, Json> = d
+        .rules
+        .iter()
+        .map(|r| (r.name.clone(), json!(m.title(&r.name))))
+        .collect();
+    let sources: Map<String, Json> = m
+        .artifact
+        .sources
+        .iter()
+        .map(|s| {
+            let title = match (l, &s.title_zh) {
+                (Lang::Zh, Some(z)) => z.clone(),
+                _ => s.title.clone(),
+            };
+            (s.name.clone(), json!(title))
+        })
+        .collect();
+    labels.insert("_rules".into(), Json::Object(rules));
+    labels.insert("_sources".into(), Json::Object(sources));
     let labels = Json::Object(labels).to_string().replace("</", "<\\/");
-    let l = m.lang;
     format!(
         "<h2 id=\"ask\">{ask}</h2>\n<form id=\"ask-form\" data-decision=\"{name}\">\n<p class=\"note\" id=\"ask-note\">{note}</p>\n<label for=\"ask-request\">{request}</label>\n<textarea id=\"ask-request\" rows=\"{rows}\" spellcheck=\"false\">{text}</textarea>\n<label for=\"ask-token\">{token}</label>\n<input type=\"password\" id=\"ask-token\" autocomplete=\"off\" spellcheck=\"false\">\n<p><button type=\"submit\" id=\"ask-button\">{button} <code>{name}</code></button></p>\n<div id=\"ask-answer\" aria-live=\"polite\"></div>\n</form>\n<script type=\"application/json\" id=\"ask-words\">{words}</script>\n<script type=\"application/json\" id=\"ask-labels\">{labels}</script>\n",
-        ask = l.tr("Ask", "查询"),
+        ask = l.tr("For officials: ask with a request in JSON", "供官员参考:以 JSON 请求查询"),
         note = match l {
             Lang::En => format!("Served by <code>edict serve --docs</code>, this form asks the decision service and shows its answer and explanation. Opened from disk, it cannot ask: run <code>edict eval --decision {}</code> with the same request instead.", esc(&d.name)),
             Lang::Zh => format!("由 <code>edict serve --docs</code> 提供时,此表单会向决定服务查询并显示答复与解释。从本地文件打开时无法查询:请改用 <code>edict eval --decision {}</code> 提交同一请求。", esc(&d.name)),

@@ -9,6 +9,7 @@ mod index;
 mod source;
 mod table;
 mod timeline;
+mod trip;
 
 pub use catalogue::catalogue;
 pub use decision::decision;
