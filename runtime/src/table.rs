@@ -125,13 +125,20 @@ pub fn grid(engine: &Engine, decision: u32, as_of: Option<&str>) -> Result<Grid,
     }
     let mut rows = Vec::new();
     let mut in_force = std::collections::BTreeSet::new();
+    // Each rule's rows, found in one pass (not a pass over every row for each rule).
+    let mut by_rule: Vec<Vec<&crate::artifact::Row>> = vec![Vec::new(); d.rules.len()];
+    for r in &d.rows {
+        if let Some(own) = by_rule.get_mut(r.rule as usize) {
+            own.push(r);
+        }
+    }
     for (ri, rule) in d.rules.iter().enumerate() {
         let active = rule.from.is_none_or(|f| f <= day) && rule.until.is_none_or(|u| day < u);
         if !active {
             continue;
         }
         in_force.insert(rule.name.as_str());
-        let own: Vec<_> = d.rows.iter().filter(|r| r.rule as usize == ri).collect();
+        let own = &by_rule[ri];
         for (k, row) in own.iter().enumerate() {
             let label = if own.len() > 1 {
                 format!("{} ({}/{})", rule.name, k + 1, own.len())

@@ -47,13 +47,28 @@ impl Site {
 /// Builds the site of a workspace that checks and compiles: every page in English at the root
 /// and in Simplified Chinese under `zh/`, at the same paths.
 pub fn build(analysis: &Analysis) -> Result<Site, String> {
-    let mut m = model::Model::new(analysis)?;
-    let mut site = Site::default();
-    for l in lang::Lang::ALL {
-        m.lang = l;
-        pages_in(&m, l.prefix(), &mut site);
+    let policy = model::Policy::new(analysis)?;
+    // The two languages' pages are made side by side, one thread each.
+    let made: Vec<Site> = std::thread::scope(|s| {
+        let handles: Vec<_> = lang::Lang::ALL
+            .into_iter()
+            .map(|lang| {
+                let policy = &policy;
+                s.spawn(move || {
+                    let mut site = Site::default();
+                    pages_in(&model::Model { lang, policy }, lang.prefix(), &mut site);
+                    site
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    if made.len() != lang::Lang::ALL.len() {
+        return Err("making the pages of one language failed".into());
     }
-    Ok(site)
+    Ok(Site {
+        files: made.into_iter().flat_map(|s| s.files).collect(),
+    })
 }
 
 /// The pages of one language, under `prefix`, with the assets they load.
@@ -118,14 +133,28 @@ pub fn write(site: &Site, out: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
     let tmp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    for (path, content) in &site.files {
-        let p = tmp.join(path);
-        if let Some(dir) = p.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    // Two writers, each every other file: on two cores the pages are written in about half
+    // the time.
+    let write_every = |from: usize| -> Result<(), String> {
+        for (path, content) in site.files.iter().skip(from).step_by(2) {
+            let p = tmp.join(path);
+            if let Some(dir) = p.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+            }
+            std::fs::write(&p, content)
+                .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
         }
-        std::fs::write(&p, content).map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
-    }
+        Ok(())
+    };
+    std::thread::scope(|s| {
+        let other = s.spawn(|| write_every(1));
+        let mine = write_every(0);
+        let other = other
+            .join()
+            .unwrap_or_else(|_| Err("a writer of the site failed".into()));
+        mine.and(other)
+    })?;
     let old = parent.join(format!(".{name}.{}.old", std::process::id()));
     if out.exists() {
         std::fs::rename(out, &old)

@@ -23,9 +23,24 @@ pub struct TestPage {
     pub cases: usize,
 }
 
-pub struct Model {
+/// What every page of one language reads: the policy, and the language.
+pub struct Model<'p> {
     /// The language of the pages being made.
     pub lang: Lang,
+    pub policy: &'p Policy,
+}
+
+impl std::ops::Deref for Model<'_> {
+    type Target = Policy;
+    fn deref(&self) -> &Policy {
+        self.policy
+    }
+}
+
+/// The policy as the pages show it, the same in both languages.
+pub struct Policy {
+    /// Every catalogue entry by its name: (entity type, entity).
+    pub entries: HashMap<String, (u32, u32)>,
     /// The words readers see for declared names, by name (`TransitTraveller.nationality`).
     pub labels: Labels,
     /// The `when` of each rule and named condition, for sentences in plain words.
@@ -38,8 +53,8 @@ pub struct Model {
     pub tests: Vec<TestPage>,
 }
 
-impl Model {
-    pub fn new(analysis: &Analysis) -> Result<Model, String> {
+impl Policy {
+    pub fn new(analysis: &Analysis) -> Result<Policy, String> {
         let artifact = analysis.build().map_err(|diags| {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             format!("the policy does not compile ({errors} errors): run `edict check`")
@@ -109,8 +124,16 @@ impl Model {
                 }
             })
             .collect();
-        Ok(Model {
-            lang: Lang::En,
+        let mut entries = HashMap::new();
+        for (t, ty) in artifact.catalogue.entity_types.iter().enumerate() {
+            for (e, ent) in ty.entities.iter().enumerate() {
+                entries
+                    .entry(ent.name.clone())
+                    .or_insert((t as u32, e as u32));
+            }
+        }
+        Ok(Policy {
+            entries,
             labels: analysis.labels(),
             whens,
             conditions,
@@ -127,6 +150,29 @@ impl Model {
             .map(String::as_str)
     }
 
+    /// An entity's names: its own, and its English and Chinese names when it has them.
+    pub fn entity_label(&self, t: u32, e: u32) -> (String, Option<String>, Option<String>) {
+        let Some(ty) = self.artifact.catalogue.entity_types.get(t as usize) else {
+            return (String::new(), None, None);
+        };
+        let Some(ent) = ty.entities.get(e as usize) else {
+            return (String::new(), None, None);
+        };
+        let attr = |want: &str| {
+            ty.attributes
+                .iter()
+                .position(|(n, _)| n == want)
+                .and_then(|i| ent.attributes.get(i))
+                .and_then(|v| match v {
+                    edict_runtime::Value::Text(s) => Some(s.clone()),
+                    _ => None,
+                })
+        };
+        (ent.name.clone(), attr("name"), attr("name_zh"))
+    }
+}
+
+impl Model<'_> {
     /// The label of a declared name (`transit_entry`, `TransitTraveller.nationality`) in the
     /// page's language, else in the other one.
     pub fn label(&self, path: &str) -> Option<&str> {
@@ -149,26 +195,5 @@ impl Model {
             Lang::Zh => (zh, en),
         };
         first.or(second).unwrap_or(id)
-    }
-
-    /// An entity's names: its own, and its English and Chinese names when it has them.
-    pub fn entity_label(&self, t: u32, e: u32) -> (String, Option<String>, Option<String>) {
-        let Some(ty) = self.artifact.catalogue.entity_types.get(t as usize) else {
-            return (String::new(), None, None);
-        };
-        let Some(ent) = ty.entities.get(e as usize) else {
-            return (String::new(), None, None);
-        };
-        let attr = |want: &str| {
-            ty.attributes
-                .iter()
-                .position(|(n, _)| n == want)
-                .and_then(|i| ent.attributes.get(i))
-                .and_then(|v| match v {
-                    edict_runtime::Value::Text(s) => Some(s.clone()),
-                    _ => None,
-                })
-        };
-        (ent.name.clone(), attr("name"), attr("name_zh"))
     }
 }

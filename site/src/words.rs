@@ -19,13 +19,13 @@ use crate::model::Model;
 
 /// Sentences about one decision's inputs, for pages `depth` folders below the root.
 pub struct Words<'a> {
-    m: &'a Model,
+    m: &'a Model<'a>,
     d: &'a DecisionTable,
     depth: usize,
 }
 
 impl<'a> Words<'a> {
-    pub fn new(m: &'a Model, d: &'a DecisionTable, depth: usize) -> Words<'a> {
+    pub fn new(m: &'a Model<'a>, d: &'a DecisionTable, depth: usize) -> Words<'a> {
         Words { m, d, depth }
     }
 
@@ -232,10 +232,8 @@ impl<'a> Words<'a> {
                         },
                     };
                 }
-                for (t, ty) in a.catalogue.entity_types.iter().enumerate() {
-                    if let Some(e) = ty.entities.iter().position(|x| x.name == n.name) {
-                        return esc(&self.m.entity_name(t as u32, e as u32));
-                    }
+                if let Some(&(t, e)) = self.m.entries.get(&n.name) {
+                    return esc(&self.m.entity_name(t, e));
                 }
                 for en in &a.catalogue.enums {
                     if en.variants.contains(&n.name) {
@@ -371,12 +369,8 @@ pub fn outcome_words(m: &Model, d: &DecisionTable, outcome: &Json) -> Vec<(Strin
 }
 
 fn entity_named(m: &Model, name: &str) -> Option<String> {
-    for (t, ty) in m.artifact.catalogue.entity_types.iter().enumerate() {
-        if let Some(e) = ty.entities.iter().position(|x| x.name == name) {
-            return Some(m.entity_name(t as u32, e as u32));
-        }
-    }
-    None
+    let &(t, e) = m.entries.get(name)?;
+    Some(m.entity_name(t, e))
 }
 
 /// A literal in the reader's units, as HTML.

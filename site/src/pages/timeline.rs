@@ -35,12 +35,10 @@ pub(super) fn member_name(m: &Model, domain: Domain, v: u32) -> String {
 
 /// A relation's key as a reader names it: an entry of the key's catalogue by its English name.
 pub(super) fn key_name(m: &Model, key: &str) -> String {
-    for (t, ty) in m.artifact.catalogue.entity_types.iter().enumerate() {
-        if let Some(e) = ty.entities.iter().position(|e| e.name == key) {
-            return m.entity_name(t as u32, e as u32);
-        }
+    match m.entries.get(key) {
+        Some(&(t, e)) => m.entity_name(t, e),
+        None => key.to_string(),
     }
-    key.to_string()
 }
 
 pub fn set(m: &Model, s: &SetTimeline) -> String {
