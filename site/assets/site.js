@@ -88,7 +88,7 @@
       var start = after[after.length - 1];
       var end = bounds[after.length];
       var stretch = !start ? T('until ', '至') + end : end ? T('from ' + start + ' until ' + end, start + '至' + end) : T('from ' + start, '自' + start + '起');
-      if (shownLabel) shownLabel.textContent = zh ? '显示 ' + n + ' 行,' + stretch + '的决策表' : 'showing ' + n + (n === 1 ? ' row' : ' rows') + ', the table ' + stretch;
+      if (shownLabel) shownLabel.textContent = zh ? '显示 ' + n + ' 行，' + stretch + '的决策表' : 'showing ' + n + (n === 1 ? ' row' : ' rows') + ', the table ' + stretch;
     };
     asof.addEventListener('change', show);
     asof.addEventListener('input', show);
@@ -118,11 +118,11 @@
     if (h) {
       var hours = +h[1];
       v = T(hours + ' hours', hours + '小时');
-      if (hours % 24 === 0) v += T(' (' + hours / 24 + (hours === 24 ? ' day)' : ' days)'), '(' + hours / 24 + '天)');
+      if (hours % 24 === 0) v += T(' (' + hours / 24 + (hours === 24 ? ' day)' : ' days)'), '（' + hours / 24 + '天）');
     } else if (d) {
       v = T(d[1] + ' days', d[1] + '天');
     }
-    return (l.heading || field) + ': ' + v;
+    return (l.heading || field) + T(': ', '：') + v;
   };
   var ruleTitle = function (name) { return (labels._rules || {})[name] || name; };
   var show = function (answer, j, prefix) {
@@ -131,8 +131,8 @@
     if (j.status && j.title) {
       h.textContent = j.title + ': ' + j.detail + (j.hint ? ' (' + j.hint + ')' : '');
     } else {
-      var outcome = j.outcome ? Object.keys(j.outcome).filter(function (k) { return j.outcome[k] !== null; }).map(function (k) { return inWords(k, String(j.outcome[k])); }).join('; ') : T('no outcome', '无结果');
-      h.textContent = outcome + (j.rule ? T(' (by the rule “', '(依据规则“') + ruleTitle(j.rule.name) + T('”)', '”)') : '');
+      var outcome = j.outcome ? Object.keys(j.outcome).filter(function (k) { return j.outcome[k] !== null; }).map(function (k) { return inWords(k, String(j.outcome[k])); }).join(T('; ', '；')) : T('no outcome', '无结果');
+      h.textContent = outcome + (j.rule ? T(' (by the rule “', '（依据规则“') + ruleTitle(j.rule.name) + T('”)', '”）') : '');
     }
     h.id = prefix + '-result';
     answer.appendChild(h);
@@ -168,16 +168,16 @@
       rules.forEach(function (r) {
         var li = document.createElement('li');
         var why = r.status === 'matched' ? T('applies', '适用')
-          : r.status === 'not_in_force' ? T('not in force: ', '未生效:') + r.reason
-          : T('does not apply: ', '不适用:') + r.reason + T(' is false', ' 不成立');
-        li.textContent = ruleTitle(r.rule) + ': ' + why;
+          : r.status === 'not_in_force' ? T('not in force: ', '未生效：') + r.reason
+          : T('does not apply: ', '不适用：') + r.reason + T(' is false', ' 不成立');
+        li.textContent = ruleTitle(r.rule) + T(': ', '：') + why;
         ul.appendChild(li);
       });
       answer.appendChild(ul);
     }
     var details = document.createElement('details');
     var summary = document.createElement('summary');
-    summary.textContent = T('The answer as JSON', '答复(JSON)');
+    summary.textContent = T('The answer as JSON', '答复（JSON）');
     var pre = document.createElement('pre');
     pre.textContent = JSON.stringify(j, null, 2);
     details.appendChild(summary);
@@ -195,7 +195,7 @@
     fetch(url, { method: 'POST', headers: headers, body: body })
       .then(function (r) { return r.json(); })
       .then(function (j) { show(answer, j, prefix); })
-      .catch(function (err) { answer.textContent = T('The service did not answer: ', '服务未答复:') + err; });
+      .catch(function (err) { answer.textContent = T('The service did not answer: ', '服务未答复：') + err; });
   };
 
   // Check your trip: the questions, checked, as a request.
@@ -256,7 +256,7 @@
       tripAnswer.textContent = '';
       var p = document.createElement('p');
       p.id = 'trip-result';
-      p.textContent = T('Opened from disk, this page cannot ask the service. Save this request as request.json and run: ', '从本地文件打开时无法查询服务。请将此请求保存为 request.json 并运行:')
+      p.textContent = T('Opened from disk, this page cannot ask the service. Save this request as request.json and run: ', '从本地文件打开时无法查询服务。请将此请求保存为 request.json 并运行：')
         + 'edict eval policies --decision ' + decision + ' --input request.json';
       var pre = document.createElement('pre');
       pre.id = 'trip-request';

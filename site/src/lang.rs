@@ -95,7 +95,7 @@ impl Lang {
                 let days = unit(d, "day", "天");
                 match self {
                     Lang::En => format!("{} ({days})", unit(h, "hour", "小时")),
-                    Lang::Zh => format!("{}({days})", unit(h, "hour", "小时")),
+                    Lang::Zh => format!("{}（{days}）", unit(h, "hour", "小时")),
                 }
             }
             (Some(h), None) => unit(h, "hour", "小时"),
@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(Lang::En.duration(72 * 3600), "72 hours (3 days)");
         assert_eq!(Lang::En.duration(5400), "90 minutes");
         assert_eq!(Lang::En.duration(3600), "1 hour");
-        assert_eq!(Lang::Zh.duration(240 * 3600), "240小时(10天)");
+        assert_eq!(Lang::Zh.duration(240 * 3600), "240小时（10天）");
         assert_eq!(Lang::Zh.duration(30 * 86_400), "30天");
         assert_eq!(Lang::En.period(60), "5 years");
         assert_eq!(Lang::Zh.period(12), "1年");

@@ -119,10 +119,10 @@ impl<'a> Words<'a> {
             (Lang::En, true, false) => format!("{who} is not one of the {count} {link}"),
             (Lang::En, false, true) => format!("{who} is in one of the {count} {link}"),
             (Lang::En, true, true) => format!("{who} is in none of the {count} {link}"),
-            (Lang::Zh, false, false) => format!("{who}属于{link}(共{count}个)"),
-            (Lang::Zh, true, false) => format!("{who}不属于{link}(共{count}个)"),
-            (Lang::Zh, false, true) => format!("{who}位于{link}(共{count}个)之一"),
-            (Lang::Zh, true, true) => format!("{who}不在{link}(共{count}个)之内"),
+            (Lang::Zh, false, false) => format!("{who}属于{link}（共{count}个）"),
+            (Lang::Zh, true, false) => format!("{who}不属于{link}（共{count}个）"),
+            (Lang::Zh, false, true) => format!("{who}位于{link}（共{count}个）之一"),
+            (Lang::Zh, true, true) => format!("{who}不在{link}（共{count}个）之内"),
         }
     }
 
@@ -224,7 +224,7 @@ impl<'a> Words<'a> {
                     return match values.as_slice() {
                         [one] => match l {
                             Lang::En => format!("{} (the {link})", self.literal(one)),
-                            Lang::Zh => format!("{}({link})", self.literal(one)),
+                            Lang::Zh => format!("{}（{link}）", self.literal(one)),
                         },
                         _ => match l {
                             Lang::En => format!("the {link}"),

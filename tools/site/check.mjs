@@ -253,6 +253,29 @@ try {
     said: await page.textContent('#trip-result'),
     request: JSON.parse(await page.textContent('#trip-request')),
   };
+  // The same from the keyboard alone: Tab to the first question, type each answer (a name
+  // from the list; a date-time's date, Tab, its time), Tab on, and Enter on the button.
+  await page.goto(pathToFileURL(path.join(SITE, 'decisions/transit_entry.html')).href);
+  const active = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+  let presses = 0;
+  while (presses < 60 && (await active()) !== 'trip-t-nationality') { await page.keyboard.press('Tab'); presses++; }
+  const typed = [['United States'], ['United States'], ['Hengqin'], ['11062025', '1000AM'], ['Japan'], ['11112025', '0900AM']];
+  for (const parts of typed) {
+    const field = await active();
+    for (const [k, part] of parts.entries()) {
+      if (k > 0) await page.keyboard.press('Tab');
+      await page.keyboard.type(part);
+    }
+    // On to the next control (a date-time's AM/PM is a stop of its own).
+    while ((await active()) === field) await page.keyboard.press('Tab');
+  }
+  const onTripButton = await active();
+  await page.keyboard.press('Enter');
+  results.trip.keyboard = {
+    tabsToFirst: presses,
+    onButton: onTripButton,
+    request: JSON.parse(await page.textContent('#trip-request')),
+  };
   if (process.env.SHOTS) {
     await page.fill('#asof', '2025-11-05');
     await page.dispatchEvent('#asof', 'change');

@@ -140,7 +140,7 @@ fn the_site_of_the_policies_in_a_browser() {
     );
     assert_eq!(
         said("zh", "hengqin"),
-        ["自2025年11月5日起列入免签过境指定口岸 依据 nia_2025_11 第4项:增加144小时免签过境口岸。 免签过境,依规则“指定口岸免签过境”(自2024年12月17日起):入境: 可免签过境; 最长停留: 240小时(10天)"],
+        ["自2025年11月5日起列入免签过境指定口岸 依据 nia_2025_11 第4项：增加144小时免签过境口岸。 免签过境，依规则“指定口岸免签过境”（自2024年12月17日起）：入境：可免签过境；最长停留：240小时（10天）"],
         "{r:#}"
     );
     // Changing planes airside at Tianjin Binhai: exempt from inspection under item 3.
@@ -155,7 +155,7 @@ fn the_site_of_the_policies_in_a_browser() {
     assert!(
         said("zh", "tianjin")
             .iter()
-            .any(|s| s.contains("nia_2025_11 第3项") && s.contains("检查: 免于标准出入境检查")),
+            .any(|s| s.contains("nia_2025_11 第3项") && s.contains("检查：免于标准出入境检查")),
         "{r:#}"
     );
     // At Shanghai Hongqiao: the smart e-gates under item 2.
@@ -168,7 +168,7 @@ fn the_site_of_the_policies_in_a_browser() {
     assert!(
         said("zh", "hongqiao")
             .iter()
-            .any(|s| s.contains("nia_2025_11 第2项") && s.contains("通道: 智能电子门")),
+            .any(|s| s.contains("nia_2025_11 第2项") && s.contains("通道：智能电子门")),
         "{r:#}"
     );
     // The switch leads to the same page in the other language (`hreflang` on both), and the
@@ -298,7 +298,7 @@ fn the_site_of_the_policies_in_a_browser() {
     );
     assert_eq!(
         r["served"]["zh"]["heading"],
-        "入境: 可免签过境; 最长停留: 240小时(10天)(依据规则“指定口岸免签过境”)",
+        "入境：可免签过境；最长停留：240小时（10天）（依据规则“指定口岸免签过境”）",
         "{r:#}"
     );
     assert_eq!(r["served"]["noteHidden"], true);
@@ -327,7 +327,7 @@ fn the_site_of_the_policies_in_a_browser() {
     );
     assert_eq!(
         r["served"]["zh"]["rules"],
-        serde_json::json!(["指定口岸免签过境: 适用"]),
+        serde_json::json!(["指定口岸免签过境：适用"]),
         "{r:#}"
     );
     // Check your trip, from disk: nothing filled in; every question asks for its answer and
@@ -362,6 +362,12 @@ fn the_site_of_the_policies_in_a_browser() {
         }}),
         "{r:#}"
     );
+    // From the keyboard alone, the same request.
+    assert_eq!(trip["keyboard"]["onButton"], "trip-button", "{r:#}");
+    assert_eq!(
+        trip["keyboard"]["request"], trip["offline"]["request"],
+        "{r:#}"
+    );
     // Served, in both languages: a US citizen at Hengqin for five days from 2025-11-06, an
     // airside transfer at Tianjin Binhai within 24 hours, a Hong Kong resident at Shanghai
     // Hongqiao's e-gates; each answered in words, with the cited item's words.
@@ -384,15 +390,15 @@ fn the_site_of_the_policies_in_a_browser() {
             },
             "zh": {
                 "transit_entry": {
-                    "heading": "入境: 可免签过境; 最长停留: 240小时(10天)(依据规则“指定口岸免签过境”)",
+                    "heading": "入境：可免签过境；最长停留：240小时（10天）（依据规则“指定口岸免签过境”）",
                     "quoted": []
                 },
                 "direct_transit": {
-                    "heading": "检查: 免于标准出入境检查(依据规则“24小时直接过境(不出航站楼)”)",
+                    "heading": "检查：免于标准出入境检查（依据规则“24小时直接过境（不出航站楼）”）",
                     "quoted": ["zh-Hans: 增加24小时直接过境口岸", "en: More 24-Hour Direct Transit Ports"]
                 },
                 "clearance_lane": {
-                    "heading": "通道: 智能电子门(依据规则“新增口岸的智能电子门”)",
+                    "heading": "通道：智能电子门（依据规则“新增口岸的智能电子门”）",
                     "quoted": ["zh-Hans: 更广泛采用智能边境通关", "en: Wider Adoption of Smart Border Clearance"]
                 }
             }

@@ -40,7 +40,7 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
     };
     let title = match l {
         Lang::En => format!("Catalogue: {}", capitalize(m.title(&ty.name))),
-        Lang::Zh => format!("目录:{}", m.title(&ty.name)),
+        Lang::Zh => format!("目录：{}", m.title(&ty.name)),
     };
     let mut b = format!(
         "<h1>{}</h1>\n<p class=\"meta\"><code>{}</code></p>\n",
@@ -64,14 +64,14 @@ pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
     if let Some(p) = parent {
         b.push_str(&match l {
             Lang::En => format!(", each in a {}", link(&p.name)),
-            Lang::Zh => format!(",各属于一个{}", link(&p.name)),
+            Lang::Zh => format!("，各属于一个{}", link(&p.name)),
         });
     }
     if !children.is_empty() {
         let names: Vec<String> = children.iter().map(|c| link(&c.name)).collect();
         b.push_str(&match l {
             Lang::En => format!("; holds {}", names.join(", ")),
-            Lang::Zh => format!(";下设{}", names.join("、")),
+            Lang::Zh => format!("；下设{}", names.join("、")),
         });
     }
     b.push_str(l.tr(".</p>\n", "。</p>\n"));

@@ -83,7 +83,10 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
                             names(added)
                         ),
                         Lang::Zh => {
-                            format!("名单{set_link}开始适用,列有{n}个{said}:{}。", names(added))
+                            format!(
+                                "名单{set_link}开始适用，列有{n}个{said}：{}。",
+                                names(added)
+                            )
                         }
                     }
                 } else {
@@ -100,7 +103,7 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
                             parts.join(" and ")
                         ),
                         Lang::Zh => format!(
-                            "名单{set_link}{};自当日起列有{n}个{said}。",
+                            "名单{set_link}{}；自当日起列有{n}个{said}。",
                             parts.join(",")
                         ),
                     }
@@ -124,16 +127,15 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
                 esc(m.title(&r.name))
             );
             if let Some(day) = r.written.0 {
-                let outcome = outcome_html(&outcome_words(
-                    m,
-                    d,
-                    &m.engine.outcome_json(d, Some(i as u32)),
-                ));
+                let outcome = outcome_html(
+                    m.lang,
+                    &outcome_words(m, d, &m.engine.outcome_json(d, Some(i as u32))),
+                );
                 add(
                     day,
                     match l {
                         Lang::En => format!("The rule {rule} begins: <strong>{outcome}</strong>."),
-                        Lang::Zh => format!("规则“{rule}”开始适用:<strong>{outcome}</strong>。"),
+                        Lang::Zh => format!("规则“{rule}”开始适用：<strong>{outcome}</strong>。"),
                     },
                     r.citation.as_ref(),
                 );
@@ -158,7 +160,7 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
                 label_link(m, "values", &v.name),
                 e.key.as_ref().map_or(String::new(), |k| match l {
                     Lang::En => format!(" for {}", esc(&super::timeline::key_name(m, k))),
-                    Lang::Zh => format!("({})", esc(&super::timeline::key_name(m, k))),
+                    Lang::Zh => format!("（{}）", esc(&super::timeline::key_name(m, k))),
                 })
             );
             let value = literal_words(l, &e.value);
@@ -204,7 +206,7 @@ pub fn day(m: &Model, day: i64, changes: &[Change]) -> String {
             if n == 1 { "it" } else { "each" }
         ),
         Lang::Zh => {
-            format!("<p class=\"lead\">政策共有 {n} 处变化,按作出变化的来源条目分列。</p>\n")
+            format!("<p class=\"lead\">政策共有 {n} 处变化，按作出变化的来源条目分列。</p>\n")
         }
     });
     // Grouped by what made them: a source's item, a source as a whole, or nothing cited.
@@ -264,7 +266,11 @@ pub fn list(m: &Model, days: &BTreeMap<i64, Vec<Change>>) -> String {
             if sources.is_empty() {
                 String::new()
             } else {
-                format!("{} {}", l.tr(", citing", ",依据"), esc(&sources.join(", ")))
+                format!(
+                    "{} {}",
+                    l.tr(", citing", "，依据"),
+                    esc(&sources.join(", "))
+                )
             }
         ));
     }
@@ -278,7 +284,7 @@ fn announced(l: Lang, announced: Option<u64>, listed: usize) -> String {
         (Lang::En, Some(n)) if n as usize != listed => {
             format!(" listed (the source announces {n})")
         }
-        (Lang::Zh, Some(n)) if n as usize != listed => format!("(来源公布共{n}个)"),
+        (Lang::Zh, Some(n)) if n as usize != listed => format!("（来源公布共{n}个）"),
         _ => String::new(),
     }
 }

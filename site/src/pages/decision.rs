@@ -47,7 +47,7 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
         "<p>{}</p>\n<ul class=\"asked\">{}</ul>\n",
         l.tr(
             "It is answered from what the traveller or applicant states:",
-            "根据旅客或申请人提供的以下信息作答:"
+            "根据旅客或申请人提供的以下信息作答："
         ),
         asked.join("")
     ));
@@ -55,7 +55,7 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
         "<p>{}</p>\n",
         l.tr(
             "The rules in force on that day apply, with the sets and values of that day.",
-            "适用当日有效的规则,以及当日的名单与数值。"
+            "适用当日有效的规则，以及当日的名单与数值。"
         )
     ));
     if let Some(form) = super::trip::trip_section(m, d) {
@@ -89,7 +89,7 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
                 "<p>{}</p>\n<ul class=\"conditions\">{}</ul>\n",
                 l.tr(
                     "It applies when all of these hold:",
-                    "同时满足以下各项时适用:"
+                    "同时满足以下各项时适用："
                 ),
                 words
                     .conditions(when)
@@ -105,7 +105,7 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
         // What it answers, and when, on whose authority: one line per distinct version.
         let mut seen = Vec::new();
         for (i, r) in &versions {
-            let outcome = outcome_html(&words.outcome(&m.engine.outcome_json(d, Some(*i))));
+            let outcome = outcome_html(l, &words.outcome(&m.engine.outcome_json(d, Some(*i))));
             let cites = r.citation.as_ref().map_or(String::new(), |c| {
                 format!(
                     "; {} {}",
@@ -123,7 +123,7 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
             };
             let line = format!(
                 "<li>{} <strong>{outcome}</strong>; {}{ended}{cites}</li>",
-                l.tr("Then:", "结果:"),
+                l.tr("Then:", "结果："),
                 esc(&super::period(l, r.from, r.until)),
             );
             if !seen.contains(&line) {
@@ -142,15 +142,15 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
     if d.otherwise.is_some() {
         b.push_str(&format!(
             "<p>{} <strong>{}</strong>.</p>\n",
-            l.tr("When no rule applies:", "不适用任何规则时:"),
-            outcome_html(&words.outcome(&m.engine.outcome_json(d, None)))
+            l.tr("When no rule applies:", "不适用任何规则时："),
+            outcome_html(l, &words.outcome(&m.engine.outcome_json(d, None)))
         ));
     } else {
         b.push_str(&format!(
             "<p>{}</p>\n",
             l.tr(
                 "When no rule applies, the decision says so: it has no <code>otherwise</code>.",
-                "不适用任何规则时,决定即如此说明(未写 <code>otherwise</code>)。"
+                "不适用任何规则时，决定即如此说明（未写 <code>otherwise</code>）。"
             )
         ));
     }
@@ -166,13 +166,13 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
     )
 }
 
-/// An outcome's parts as "Heading: value; Heading: value".
-pub fn outcome_html(parts: &[(String, String)]) -> String {
+/// An outcome's parts as "Heading: value; Heading: value" ("标题：值；标题：值").
+pub fn outcome_html(l: Lang, parts: &[(String, String)]) -> String {
     parts
         .iter()
-        .map(|(h, v)| format!("{}: {}", esc(h), esc(v)))
+        .map(|(h, v)| format!("{}{}{}", esc(h), l.tr(": ", "："), esc(v)))
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(l.tr("; ", "；"))
 }
 
 /// A doc comment: officials' notes, in English; on a Chinese page marked as English.
@@ -182,7 +182,7 @@ pub fn notes(m: &Model, doc: Option<&str>) -> String {
         return html;
     }
     format!(
-        "<div class=\"notes\" lang=\"en\"><p class=\"meta\" lang=\"zh-Hans\">政策编写说明(英文):</p>\n{html}</div>\n"
+        "<div class=\"notes\" lang=\"en\"><p class=\"meta\" lang=\"zh-Hans\">政策编写说明（英文）：</p>\n{html}</div>\n"
     )
 }
 
@@ -198,7 +198,7 @@ fn code_view(
     let first = versions[0].1;
     let mut s = format!(
         "<details class=\"code\"><summary>{} <code>{}</code></summary>\n",
-        l.tr("The rule as written:", "规则原文:"),
+        l.tr("The rule as written:", "规则原文："),
         esc(name)
     );
     let conditions: Vec<String> = first
@@ -280,7 +280,7 @@ fn officials(m: &Model, d: &DecisionTable) -> String {
         "<h2>{}</h2>\n<dl class=\"facts\">\n",
         l.tr(
             "For officials: the question as the service reads it",
-            "供官员参考:服务读取的问题"
+            "供官员参考：服务读取的问题"
         )
     );
     for (name, ty) in &d.params {
@@ -305,10 +305,10 @@ fn officials(m: &Model, d: &DecisionTable) -> String {
             (Lang::En, Hit::First) => "the first written decides (<code>hit first</code>)",
             (Lang::En, Hit::Priority) => "the one of highest priority decides (<code>hit priority</code>)",
             (Lang::En, Hit::Collect) => "all of them are reported (<code>hit collect</code>)",
-            (Lang::Zh, Hit::Unique) => "至多一条适用(<code>hit unique</code>):两条同时适用即为冲突",
-            (Lang::Zh, Hit::First) => "以先写的一条为准(<code>hit first</code>)",
-            (Lang::Zh, Hit::Priority) => "以优先级最高的一条为准(<code>hit priority</code>)",
-            (Lang::Zh, Hit::Collect) => "全部列出(<code>hit collect</code>)",
+            (Lang::Zh, Hit::Unique) => "至多一条适用（<code>hit unique</code>）：两条同时适用即为冲突",
+            (Lang::Zh, Hit::First) => "以先写的一条为准（<code>hit first</code>）",
+            (Lang::Zh, Hit::Priority) => "以优先级最高的一条为准（<code>hit priority</code>）",
+            (Lang::Zh, Hit::Collect) => "全部列出（<code>hit collect</code>）",
         }
     ));
     for (name, ty) in &d.params {
@@ -334,7 +334,7 @@ fn officials(m: &Model, d: &DecisionTable) -> String {
                 }
                 t.push_str("</tbody>\n</table>\n");
                 b.push_str(&scroll_box(
-                    &format!("{} {name}", l.tr("The fields of", "字段:")),
+                    &format!("{} {name}", l.tr("The fields of", "字段：")),
                     &t,
                 ));
             }
@@ -361,7 +361,7 @@ fn tests_section(m: &Model, d: &DecisionTable) -> String {
         "<p>{}</p>\n",
         l.tr(
             "The policy's tests of this decision, as written; each is run when the site is made.",
-            "政策为此决定编写的测试(原文);生成本站时逐一运行。"
+            "政策为此决定编写的测试（原文）；生成本站时逐一运行。"
         )
     ));
     for t in tests {
@@ -378,7 +378,7 @@ fn tests_section(m: &Model, d: &DecisionTable) -> String {
         ));
         s.push_str(&notes(m, t.doc.as_deref()));
         s.push_str(&scroll_box(
-            &format!("{} {}", l.tr("The test as written:", "测试原文:"), t.name),
+            &format!("{} {}", l.tr("The test as written:", "测试原文："), t.name),
             &format!("<pre><code>{}</code></pre>\n", esc(&t.text)),
         ));
         s.push_str(&format!(
@@ -388,7 +388,7 @@ fn tests_section(m: &Model, d: &DecisionTable) -> String {
             if t.cases > 0 {
                 match l {
                     Lang::En => format!(", {} cases", t.cases),
-                    Lang::Zh => format!(",{} 个用例", t.cases),
+                    Lang::Zh => format!("，{} 个用例", t.cases),
                 }
             } else {
                 String::new()
@@ -489,13 +489,13 @@ fn ask_section(m: &Model, d: &DecisionTable) -> String {
     let labels = Json::Object(labels).to_string().replace("</", "<\\/");
     format!(
         "<h2 id=\"ask\">{ask}</h2>\n<form id=\"ask-form\" data-decision=\"{name}\">\n<p class=\"note\" id=\"ask-note\">{note}</p>\n<label for=\"ask-request\">{request}</label>\n<textarea id=\"ask-request\" rows=\"{rows}\" spellcheck=\"false\">{text}</textarea>\n<label for=\"ask-token\">{token}</label>\n<input type=\"password\" id=\"ask-token\" autocomplete=\"off\" spellcheck=\"false\">\n<p><button type=\"submit\" id=\"ask-button\">{button} <code>{name}</code></button></p>\n<div id=\"ask-answer\" aria-live=\"polite\"></div>\n</form>\n<script type=\"application/json\" id=\"ask-words\">{words}</script>\n<script type=\"application/json\" id=\"ask-labels\">{labels}</script>\n",
-        ask = l.tr("For officials: ask with a request in JSON", "供官员参考:以 JSON 请求查询"),
+        ask = l.tr("For officials: ask with a request in JSON", "供官员参考：以 JSON 请求查询"),
         note = match l {
             Lang::En => format!("Served by <code>edict serve --docs</code>, this form asks the decision service and shows its answer and explanation. Opened from disk, it cannot ask: run <code>edict eval --decision {}</code> with the same request instead.", esc(&d.name)),
-            Lang::Zh => format!("由 <code>edict serve --docs</code> 提供时,此表单会向决定服务查询并显示答复与解释。从本地文件打开时无法查询:请改用 <code>edict eval --decision {}</code> 提交同一请求。", esc(&d.name)),
+            Lang::Zh => format!("由 <code>edict serve --docs</code> 提供时，此表单会向决定服务查询并显示答复与解释。从本地文件打开时无法查询：请改用 <code>edict eval --decision {}</code> 提交同一请求。", esc(&d.name)),
         },
-        request = l.tr("Request (JSON)", "请求(JSON)"),
-        token = l.tr("Bearer token, only if the service asks for one", "Bearer 令牌(仅当服务要求时)"),
+        request = l.tr("Request (JSON)", "请求（JSON）"),
+        token = l.tr("Bearer token, only if the service asks for one", "Bearer 令牌（仅当服务要求时）"),
         button = l.tr("Ask", "查询"),
         name = esc(&d.name),
         rows = text.lines().count() + 1,

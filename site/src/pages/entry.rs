@@ -175,7 +175,7 @@ fn rules_testing(m: &Model) -> Vec<Vec<String>> {
                         found.len()
                     ),
                     Lang::Zh => format!(
-                        "<li>{decision}有{}条规则涉及它:结果与有效期见该页</li>\n",
+                        "<li>{decision}有{}条规则涉及它：结果与有效期见该页</li>\n",
                         found.len()
                     ),
                 });
@@ -188,11 +188,10 @@ fn rules_testing(m: &Model) -> Vec<Vec<String>> {
                 let Some(&(_, from, until)) = rules.get(r.name.as_str()) else {
                     continue;
                 };
-                let outcome = outcome_html(&outcome_words(
-                    m,
-                    d,
-                    &m.engine.outcome_json(d, Some(first as u32)),
-                ));
+                let outcome = outcome_html(
+                    m.lang,
+                    &outcome_words(m, d, &m.engine.outcome_json(d, Some(first as u32))),
+                );
                 let rule = format!(
                     "<a href=\"../../{}#rule-{}\">{}</a>",
                     esc(&crate::html::path("decisions", &d.name)),
@@ -208,10 +207,10 @@ fn rules_testing(m: &Model) -> Vec<Vec<String>> {
                         "<li>{decision}: being in this list keeps the rule {rule} ({period}) from giving <strong>{outcome}</strong></li>\n"
                     ),
                     (Lang::Zh, false) => format!(
-                        "<li>{decision},依规则“{rule}”({period}):<strong>{outcome}</strong></li>\n"
+                        "<li>{decision}，依规则“{rule}”（{period}）：<strong>{outcome}</strong></li>\n"
                     ),
                     (Lang::Zh, true) => format!(
-                        "<li>{decision}:列入此名单即不适用规则“{rule}”({period})的<strong>{outcome}</strong></li>\n"
+                        "<li>{decision}：列入此名单即不适用规则“{rule}”（{period}）的<strong>{outcome}</strong></li>\n"
                     ),
                 });
             }
@@ -260,12 +259,12 @@ pub fn entry(pages: &EntryPages, m: &Model, t: u32, e: u32) -> String {
             },
         ),
         Lang::Zh => format!(
-            "<p class=\"lead\">{kind} <code>{}</code>{},见目录{catalogue}。</p>\n",
+            "<p class=\"lead\">{kind} <code>{}</code>{}，见目录{catalogue}。</p>\n",
             esc(id),
             if within.is_empty() {
                 String::new()
             } else {
-                format!(",位于{}", within.join("、"))
+                format!("，位于{}", within.join("、"))
             },
         ),
     });
@@ -343,7 +342,7 @@ fn membership(
     let via = if through > 0 {
         match l {
             Lang::En => format!(" (through {})", esc(&display(m, lt, le).0)),
-            Lang::Zh => format!("(通过{})", esc(&display(m, lt, le).0)),
+            Lang::Zh => format!("（通过{}）", esc(&display(m, lt, le).0)),
         }
     } else {
         String::new()
@@ -377,7 +376,7 @@ fn membership(
             let src = m.artifact.sources.iter().find(|x| x.name == c.source)?;
             item_heading(l, src, i)
         }) {
-            s.push_str(&format!("{}<q>{}</q>", l.tr(": ", ":"), esc(&h)));
+            s.push_str(&format!("{}<q>{}</q>", l.tr(": ", "："), esc(&h)));
         }
         s.push_str(l.tr(".</p>\n", "。</p>\n"));
     }

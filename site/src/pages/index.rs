@@ -35,7 +35,7 @@ pub fn index(
             a.decisions.len(), a.sets.len(), a.values.len(), a.sources.len()
         ),
         Lang::Zh => format!(
-            "<p>{} 项决定、{rules} 条规则、{} 份名单、{} 项随日期变化的数值与对应关系,出自 {} 份来源。每条规则都注明其依据的来源条目。</p>\n",
+            "<p>{} 项决定、{rules} 条规则、{} 份名单、{} 项随日期变化的数值与对应关系，出自 {} 份来源。每条规则都注明其依据的来源条目。</p>\n",
             a.decisions.len(), a.sets.len(), a.values.len(), a.sources.len()
         ),
     });
@@ -85,7 +85,7 @@ pub fn index(
     }
     b.push_str(&format!(
         "</ul>\n<h2 id=\"sets\">{}</h2>\n<ul class=\"items\">\n",
-        l.tr("Lists: ports, countries, regions", "名单:口岸、国家、地区")
+        l.tr("Lists: ports, countries, regions", "名单：口岸、国家、地区")
     ));
     for s in &a.sets {
         let now = s.slices.last().map_or(0, |x| x.members.len());

@@ -115,9 +115,9 @@ pub fn period(l: Lang, from: Option<i64>, until: Option<i64>) -> String {
         }
         (Lang::Zh, None, None) => "一直有效".into(),
         (Lang::Zh, Some(f), None) => format!("自{}起", l.date(f)),
-        (Lang::Zh, None, Some(u)) => format!("至{}前(不含当日)", l.date(u)),
+        (Lang::Zh, None, Some(u)) => format!("至{}前（不含当日）", l.date(u)),
         (Lang::Zh, Some(f), Some(u)) => {
-            format!("自{}起至{}前(不含当日)", l.date(f), l.date(u))
+            format!("自{}起至{}前（不含当日）", l.date(f), l.date(u))
         }
     }
 }

@@ -111,7 +111,7 @@ pub fn source(m: &Model, s: &Source) -> String {
                     link_to(m, "decisions", &d.name)
                 ),
                 Lang::Zh => format!(
-                    "{}的规则“{}”({period})",
+                    "{}的规则“{}”（{period}）",
                     link_to(m, "decisions", &d.name),
                     esc(m.title(&r.name))
                 ),
@@ -126,13 +126,13 @@ pub fn source(m: &Model, s: &Source) -> String {
             let what = if i == 0 {
                 l.tr("the list", "名单")
             } else if slice.from.is_some() && slice.from == set.ended {
-                l.tr("the end of the list", "名单终止:")
+                l.tr("the end of the list", "名单终止：")
             } else {
-                l.tr("an amendment of the list", "名单修订:")
+                l.tr("an amendment of the list", "名单修订：")
             };
             let from = slice.from.map_or(String::new(), |f| match l {
                 Lang::En => format!(" from {}", l.date(f)),
-                Lang::Zh => format!(",自{}起", l.date(f)),
+                Lang::Zh => format!("，自{}起", l.date(f)),
             });
             let n = slice.members.len();
             let announced = slice
@@ -140,8 +140,8 @@ pub fn source(m: &Model, s: &Source) -> String {
                 .map_or(String::new(), |a| match (l, slice.partial) {
                     (Lang::En, true) => format!(", {a} announced (the source lists only some)"),
                     (Lang::En, false) => format!(", {a} announced"),
-                    (Lang::Zh, true) => format!(",公布{a}个(来源只列出部分)"),
-                    (Lang::Zh, false) => format!(",公布{a}个"),
+                    (Lang::Zh, true) => format!("，公布{a}个（来源只列出部分）"),
+                    (Lang::Zh, false) => format!("，公布{a}个"),
                 });
             by_item.entry(c.item).or_default().push(match l {
                 Lang::En => format!(
@@ -149,7 +149,7 @@ pub fn source(m: &Model, s: &Source) -> String {
                     link_to(m, "sets", &set.name)
                 ),
                 Lang::Zh => format!(
-                    "{what}{}{from}:列有{n}个{announced}",
+                    "{what}{}{from}：列有{n}个{announced}",
                     link_to(m, "sets", &set.name)
                 ),
             });

@@ -44,7 +44,7 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
     let l = m.lang;
     let mut s = format!(
         "<h2 id=\"table\">{}</h2>\n",
-        l.tr("For officials: the decision table", "供官员参考:决策表")
+        l.tr("For officials: the decision table", "供官员参考：决策表")
     );
     let mut headers: Vec<String> = Vec::new();
     let mut rows: Vec<Row> = Vec::new();
@@ -89,7 +89,7 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
         s.push_str(&rules_timeline(m, d, &rules, &stretches));
         s.push_str(&format!(
             "<p>{}</p>\n<ul class=\"changes\">\n",
-            l.tr("The table changes on these days:", "决策表在以下日期变化:")
+            l.tr("The table changes on these days:", "决策表在以下日期变化：")
         ));
         for b in &d.boundaries {
             s.push_str(&format!(
@@ -103,7 +103,7 @@ pub fn table_section(m: &Model, id: u32, d: &DecisionTable) -> String {
             "</ul>\n<p>{}</p>\n",
             l.tr(
                 "Each row of the table says on which days it is part of it; a rule whose sets or values change has a row for each stretch.",
-                "表中每一行注明其适用的日期;名单或数值发生变化的规则,每一时段各占一行。"
+                "表中每一行注明其适用的日期；名单或数值发生变化的规则，每一时段各占一行。"
             )
         ));
         s.push_str(&format!(
@@ -227,7 +227,7 @@ fn rules_timeline(
         ),
         m.lang.tr(
             "One row per rule, a bar while it is in force (with the values it reads); dashed lines are the days the table changes, listed below.",
-            "每条规则一行,横条表示其有效期(及所读取的数值);虚线为决策表变化的日期,列于下方。"
+            "每条规则一行，横条表示其有效期（及所读取的数值）；虚线为决策表变化的日期，列于下方。"
         )
     )
 }
@@ -287,11 +287,11 @@ fn changes_on(
                         k.iter().map(|k| super::timeline::key_name(m, k)).collect();
                     match l {
                         crate::lang::Lang::En => format!(" for {}", names.join(", ")),
-                        crate::lang::Lang::Zh => format!("(适用于{})", names.join("、")),
+                        crate::lang::Lang::Zh => format!("（适用于{}）", names.join("、")),
                     }
                 }
                 (Some(k), crate::lang::Lang::En) => format!(" for {} keys", k.len()),
-                (Some(k), crate::lang::Lang::Zh) => format!("(适用于{}个键)", k.len()),
+                (Some(k), crate::lang::Lang::Zh) => format!("（适用于{}个键）", k.len()),
                 (None, _) => String::new(),
             };
             let text = format!(
@@ -313,7 +313,7 @@ fn changes_on(
                 ),
                 crate::lang::Lang::Zh => {
                     format!(
-                        "规则{}开始适用,读取{}",
+                        "规则{}开始适用，读取{}",
                         esc(m.title(name)),
                         reads.join("、")
                     )

@@ -141,7 +141,7 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
             "<p>{}</p>\n<p class=\"members\">{}</p>\n",
             match l {
                 Lang::En => format!("The same {} members throughout: the policy gives the list no start date and no amendment.", names.len()),
-                Lang::Zh => format!("始终为同样的{}个成员:政策未给出起始日期,也无修订。", names.len()),
+                Lang::Zh => format!("始终为同样的{}个成员：政策未给出起始日期，也无修订。", names.len()),
             },
             esc(&names.join(l.tr(", ", "、")))
         ));
@@ -159,7 +159,7 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
             "<figcaption>{}</figcaption>\n</figure>\n",
             l.tr(
                 "One row per member, a bar while it is in the list; dashed lines are amendments, each dated above the chart or in the versions below.",
-                "每个成员一行,横条表示其在名单中的时段;虚线为修订,日期标在图上方或列于下方版本表。"
+                "每个成员一行，横条表示其在名单中的时段；虚线为修订，日期标在图上方或列于下方版本表。"
             )
         ));
     }
@@ -203,12 +203,12 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
         }
         let announced = match (l, slice.announced) {
             (Lang::En, Some(n)) if slice.partial => format!("{n} (the source lists only some)"),
-            (Lang::Zh, Some(n)) if slice.partial => format!("{n}(来源只列出部分)"),
+            (Lang::Zh, Some(n)) if slice.partial => format!("{n}（来源只列出部分）"),
             (Lang::En, Some(n)) if n as usize != slice.members.len() => {
                 format!("{n} (listed: {})", slice.members.len())
             }
             (Lang::Zh, Some(n)) if n as usize != slice.members.len() => {
-                format!("{n}(列出:{})", slice.members.len())
+                format!("{n}（列出：{}）", slice.members.len())
             }
             (_, Some(n)) => n.to_string(),
             (_, None) => l.tr("not stated", "未说明").into(),
@@ -310,7 +310,7 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
         "<figcaption>{}</figcaption>\n</figure>\n",
         l.tr(
             "One row per key; each bar is a value and the period it holds.",
-            "每个键一行;每个横条为一个数值及其适用时段。"
+            "每个键一行；每个横条为一个数值及其适用时段。"
         )
     ));
     if let Some(o) = &v.otherwise {
@@ -318,7 +318,7 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
             "<p>{} <strong>{}</strong>.</p>\n",
             l.tr(
                 "Any other key, or a day no entry covers:",
-                "其他键或无条目覆盖的日期:"
+                "其他键或无条目覆盖的日期："
             ),
             literal_words(l, o)
         ));
@@ -327,7 +327,7 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
             "<p>{}</p>\n",
             l.tr(
                 "A key or a day no entry covers has no value, and a rule that reads it does not apply.",
-                "无条目覆盖的键或日期没有数值,读取它的规则不适用。"
+                "无条目覆盖的键或日期没有数值，读取它的规则不适用。"
             )
         ));
     }

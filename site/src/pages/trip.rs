@@ -41,7 +41,7 @@ pub fn trip_section(m: &Model, d: &DecisionTable) -> Option<String> {
             let hint = if optional {
                 format!(
                     " <span class=\"meta\">{}</span>",
-                    l.tr("(leave empty if none)", "(没有可不填)")
+                    l.tr("(leave empty if none)", "（没有可不填）")
                 )
             } else {
                 String::new()
@@ -159,12 +159,12 @@ pub fn trip_section(m: &Model, d: &DecisionTable) -> Option<String> {
         "<h2 id=\"trip\">{title}</h2>\n<form id=\"trip-form\" data-decision=\"{decision}\" novalidate>\n<p>{intro}</p>\n{fields}<p><button type=\"submit\" id=\"trip-button\">{button}</button></p>\n<div id=\"trip-answer\" aria-live=\"polite\"></div>\n</form>\n{datalists}<script type=\"application/json\" id=\"trip-names\">{names}</script>\n",
         title = match l {
             Lang::En => format!("Check your trip: {}", m.title(&d.name)),
-            Lang::Zh => format!("查询您的行程:{}", m.title(&d.name)),
+            Lang::Zh => format!("查询您的行程：{}", m.title(&d.name)),
         },
         decision = esc(&d.name),
         intro = l.tr(
             "Answer each question; the answer says what applies, on whose authority, with the words of the announcement.",
-            "请逐项填写;答复将说明适用的结果、依据,并引用公告原文。"
+            "请逐项填写；答复将说明适用的结果、依据，并引用公告原文。"
         ),
         button = l.tr("Check", "查询"),
     ))
