@@ -100,6 +100,15 @@ impl Engine {
         if depth > MAX_DEPTH {
             return None;
         }
+        // An entry or enum value is read by its name alone, as the JSON path reads it: a name
+        // this engine does not know is not read, without building the error (and its "did you
+        // mean", a search over every name) that the JSON path would make and drop.
+        if matches!(
+            (ty, v),
+            (TypeDesc::Entity(_), Value::Entity(..)) | (TypeDesc::Enum(_), Value::Enum(..))
+        ) {
+            return self.read_scalar(ty, from, v);
+        }
         self.read_scalar(ty, from, v)
             .or_else(|| self.value(ty, &from.value_json(v), "", depth).ok())
     }
