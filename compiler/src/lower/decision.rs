@@ -139,7 +139,12 @@ impl<'a> Lowerer<'a> {
                     for (i, conj) in conjuncts(w).into_iter().enumerate() {
                         match cx.dnf(conj, false) {
                             Ok(c) => {
-                                dnf = match product(&dnf, &c) {
+                                // A condition written twice (`c and c`) is `c` once: the rows
+                                // already hold it, and multiplying them by it again would only
+                                // make rows that say the same.
+                                let again = conditions.iter().any(|k: &Condition| k.dnf == c);
+                                let multiplied = if again { Some(dnf) } else { product(&dnf, &c) };
+                                dnf = match multiplied {
                                     Some(p) => p,
                                     None => {
                                         errors.push(self.err(*rfile, w.span, format!("this condition expands to more than {MAX_ROWS_PER_RULE} table rows")));

@@ -208,7 +208,11 @@ impl TableBuilder<'_, '_> {
             ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
                 let (x, y) = (self.dnf(a, neg)?, self.dnf(b, neg)?);
                 let conjunctive = (*op == BinOp::And) != neg;
-                if conjunctive {
+                if conjunctive && x == y {
+                    // `c and c` is `c`: its product would multiply the rows of `c` by
+                    // themselves (a named condition written twice in one rule).
+                    Ok(x)
+                } else if conjunctive {
                     product(&x, &y).ok_or_else(|| self.err(e, format!("this condition expands to more than {MAX_ROWS_PER_RULE} table rows")))
                 } else {
                     let mut v = x;
