@@ -104,6 +104,18 @@ impl Lang {
         }
     }
 
+    /// How directly a source gives the authority's words, in the reader's language.
+    pub fn source_kind(self, k: edict_runtime::artifact::SourceKind) -> &'static str {
+        use edict_runtime::artifact::SourceKind;
+        match (self, k) {
+            (Lang::En, k) => k.describe(),
+            (Lang::Zh, SourceKind::Notice) => "主管部门自己的公告",
+            (Lang::Zh, SourceKind::Report) => "对主管部门公告的报道",
+            (Lang::Zh, SourceKind::Translation) => "译文",
+            (Lang::Zh, SourceKind::Aggregator) => "转载汇编的文字",
+        }
+    }
+
     /// A calendar length: "5 years", "6 months"; "5年", "6个月".
     pub fn period(self, months: i64) -> String {
         match (self, months % 12 == 0) {

@@ -226,9 +226,9 @@ fn code_view(
                 }
                 // Where another source says otherwise, the reader sees both.
                 for x in &bd.differs {
-                    let kind = x
-                        .kind
-                        .map_or(String::new(), |k| format!(", {}", esc(k.describe())));
+                    let kind = x.kind.map_or(String::new(), |k| {
+                        format!("{}{}", l.tr(", ", "，"), esc(l.source_kind(k)))
+                    });
                     read.push_str(&format!(
                         " {} {}{kind} {} <code>{}</code>",
                         l.tr("but", "但"),

@@ -357,9 +357,10 @@ pub fn value(m: &Model, v: &ValueTimeline) -> String {
             .map_or("—".into(), |c| super::citation_html(l, c, 1));
         // Sources that say otherwise, after the one followed.
         for d in &e.differs {
-            let kind = d
-                .kind
-                .map_or(String::new(), |k| format!(" ({})", esc(k.describe())));
+            let kind = d.kind.map_or(String::new(), |k| match l {
+                Lang::En => format!(" ({})", esc(l.source_kind(k))),
+                Lang::Zh => format!("（{}）", esc(l.source_kind(k))),
+            });
             let quote = d
                 .quote
                 .as_ref()
