@@ -115,6 +115,11 @@
     var v = (l.values && l.values[value]) || value;
     var h = /^(\d+)h$/.exec(value);
     var d = /^(\d+)d$/.exec(value);
+    // As the pages say them (`Lang::duration`): hours with days up to ten days, days beyond.
+    if (h && +h[1] % 24 === 0 && +h[1] / 24 > 10) {
+      d = [null, String(+h[1] / 24)];
+      h = null;
+    }
     if (h) {
       var hours = +h[1];
       v = T(hours + ' hours', hours + '小时');

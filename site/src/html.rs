@@ -38,11 +38,16 @@ pub fn slug(name: &str) -> String {
 
 /// A link from a page in a folder (`depth` 1) or at the root (0) to an item's page.
 pub fn link(depth: usize, kind: &str, name: &str) -> String {
+    titled_link(depth, kind, name, name)
+}
+
+/// A link to an item's page that shows `title` (its label) instead of its name.
+pub fn titled_link(depth: usize, kind: &str, name: &str, title: &str) -> String {
     format!(
         "<a href=\"{}{}\">{}</a>",
         "../".repeat(depth),
         esc(&path(kind, name)),
-        esc(name)
+        esc(title)
     )
 }
 

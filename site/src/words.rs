@@ -13,7 +13,7 @@ use edict_runtime::value::{parse_date, parse_datetime, parse_duration};
 use edict_runtime::{TypeDesc, Value};
 use serde_json::Value as Json;
 
-use crate::html::esc;
+use crate::html::{esc, titled_link};
 use crate::lang::Lang;
 use crate::model::Model;
 
@@ -102,13 +102,7 @@ impl<'a> Words<'a> {
             .slices
             .last()
             .map_or(0, |x| x.announced.map_or(x.members.len(), |a| a as usize));
-        let name = self.m.label(&set.name).unwrap_or(&set.name).to_string();
-        let link = format!(
-            "<a href=\"{}{}\">{}</a>",
-            "../".repeat(self.depth),
-            esc(&crate::html::path("sets", &set.name)),
-            esc(&name)
-        );
+        let link = titled_link(self.depth, "sets", &set.name, self.m.title(&set.name));
         // A city tested against regions: it lies in one of them.
         let inside = self.entity_type_of(a).is_some_and(|t| match set.domain {
             edict_runtime::artifact::Domain::Entity(st) => st != t,
@@ -207,13 +201,7 @@ impl<'a> Words<'a> {
             ExprKind::Name(n) => {
                 let a = &self.m.artifact;
                 if let Some(v) = a.values.iter().find(|v| v.name == n.name) {
-                    let label = self.m.label(&v.name).unwrap_or(&v.name).to_string();
-                    let link = format!(
-                        "<a href=\"{}{}\">{}</a>",
-                        "../".repeat(self.depth),
-                        esc(&crate::html::path("values", &v.name)),
-                        esc(&label)
-                    );
+                    let link = titled_link(self.depth, "values", &v.name, self.m.title(&v.name));
                     // A value that never changed is said; one that did is named.
                     let values: Vec<&str> = v
                         .entries

@@ -23,12 +23,12 @@ impl Checker<'_> {
     /// The entry names a declaration that has a label, and a member of it when it names one.
     fn label_target(&mut self, e: &LabelEntry) {
         let Some(kind) = self.index.kind(&e.target.name).cloned() else {
-            let names = self.names_where(|k| labelled(k, false));
+            let names = self.names_where(labelled);
             self.unknown(&e.target, "name", names);
             return;
         };
         let Some(member) = &e.member else {
-            if !labelled(&kind, false) {
+            if !labelled(&kind) {
                 let help = match kind {
                     DeclKind::Entity { .. } => {
                         "a catalogue entry's words are its `name` and `name_zh` fields"
@@ -174,15 +174,18 @@ impl Checker<'_> {
     }
 }
 
-/// Can a declaration of this kind be labelled (as a whole, or with `member`)?
-pub(crate) fn labelled(kind: &DeclKind, member: bool) -> bool {
+/// Can a declaration of this kind be labelled as a whole? (Members are labelled where the kind
+/// has them: `label_target` says which.)
+fn labelled(kind: &DeclKind) -> bool {
     match kind {
-        DeclKind::Record { .. } | DeclKind::EntityType { .. } | DeclKind::Enum { .. } => true,
-        DeclKind::Decision { .. }
+        DeclKind::Record { .. }
+        | DeclKind::EntityType { .. }
+        | DeclKind::Enum { .. }
+        | DeclKind::Decision { .. }
         | DeclKind::Rule { .. }
         | DeclKind::Condition { .. }
         | DeclKind::Set { .. }
-        | DeclKind::Value { .. } => !member,
+        | DeclKind::Value { .. } => true,
         DeclKind::Source { .. }
         | DeclKind::Entity { .. }
         | DeclKind::Test { .. }

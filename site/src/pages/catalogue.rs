@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use edict_runtime::artifact::EntityType;
 use edict_runtime::Value;
 
-use crate::html::{esc, page, slug};
+use crate::html::{esc, page, slug, titled_link};
 use crate::lang::{capitalize, Lang};
 use crate::model::Model;
 
@@ -31,13 +31,7 @@ fn label(m: &Model, t: u32, e: u32, anchor: bool) -> String {
 pub fn catalogue(m: &Model, t: u32, ty: &EntityType) -> String {
     let a = &m.artifact;
     let l = m.lang;
-    let link = |name: &str| {
-        format!(
-            "<a href=\"../{}\">{}</a>",
-            esc(&crate::html::path("catalogues", name)),
-            esc(m.title(name))
-        )
-    };
+    let link = |name: &str| titled_link(1, "catalogues", name, m.title(name));
     let title = match l {
         Lang::En => format!("Catalogue: {}", capitalize(m.title(&ty.name))),
         Lang::Zh => format!("目录：{}", m.title(&ty.name)),

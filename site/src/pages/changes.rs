@@ -8,7 +8,7 @@ use edict_runtime::value::format_date;
 
 use super::decision::outcome_html;
 use super::{citation_html, source::item_heading, timeline::member_name};
-use crate::html::{esc, page};
+use crate::html::{esc, page, titled_link};
 use crate::lang::Lang;
 use crate::model::Model;
 use crate::words::{literal_words, outcome_words};
@@ -68,7 +68,7 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
                     .copied()
                     .filter(|x| !slice.members.contains(x))
                     .collect();
-                let set_link = label_link(m, "sets", &set.name);
+                let set_link = titled_link(1, "sets", &set.name, m.title(&set.name));
                 let n = slice.members.len();
                 let said = announced(l, slice.announced, n);
                 let html = if Some(day) == set.ended {
@@ -157,7 +157,7 @@ pub fn days(m: &Model) -> BTreeMap<i64, Vec<Change>> {
         for e in &v.entries {
             let what = format!(
                 "{}{}",
-                label_link(m, "values", &v.name),
+                titled_link(1, "values", &v.name, m.title(&v.name)),
                 e.key.as_ref().map_or(String::new(), |k| match l {
                     Lang::En => format!(" for {}", esc(&super::timeline::key_name(m, k))),
                     Lang::Zh => format!("（{}）", esc(&super::timeline::key_name(m, k))),
@@ -287,13 +287,4 @@ fn announced(l: Lang, announced: Option<u64>, listed: usize) -> String {
         (Lang::Zh, Some(n)) if n as usize != listed => format!("（来源公布共{n}个）"),
         _ => String::new(),
     }
-}
-
-/// A link from a page one folder down to an item's page, named by its label.
-fn label_link(m: &Model, kind: &str, name: &str) -> String {
-    format!(
-        "<a href=\"../{}\">{}</a>",
-        esc(&crate::html::path(kind, name)),
-        esc(m.title(name))
-    )
 }

@@ -7,7 +7,7 @@ use edict_runtime::artifact::{Domain, SetTimeline, Test};
 
 use super::decision::outcome_html;
 use super::{citation_html, source::item_heading};
-use crate::html::{esc, page};
+use crate::html::{esc, page, titled_link};
 use crate::lang::{capitalize, Lang};
 use crate::model::Model;
 use crate::words::outcome_words;
@@ -162,11 +162,7 @@ fn rules_testing(m: &Model) -> Vec<Vec<String>> {
             }
         }
         let l = m.lang;
-        let decision = format!(
-            "<a href=\"../../{}\">{}</a>",
-            esc(&crate::html::path("decisions", &d.name)),
-            esc(m.title(&d.name))
-        );
+        let decision = titled_link(2, "decisions", &d.name, m.title(&d.name));
         for (all, found) in out.iter_mut().zip(of_decision) {
             if found.len() > LISTED {
                 all.push(match l {
@@ -243,11 +239,7 @@ pub fn entry(pages: &EntryPages, m: &Model, t: u32, e: u32) -> String {
         .map(|(pt, pe)| esc(&display(m, pt, pe).0))
         .collect();
     let kind = esc(&capitalize(m.title(&ty.name)));
-    let catalogue = format!(
-        "<a href=\"../../{}\">{}</a>",
-        esc(&crate::html::path("catalogues", &ty.name)),
-        esc(m.title(&ty.name))
-    );
+    let catalogue = titled_link(2, "catalogues", &ty.name, m.title(&ty.name));
     b.push_str(&match l {
         Lang::En => format!(
             "<p class=\"lead\">{kind} <code>{}</code>{} in the catalogue {catalogue}.</p>\n",
@@ -347,11 +339,7 @@ fn membership(
     } else {
         String::new()
     };
-    let list = format!(
-        "<a href=\"../../{}\">{}</a>",
-        esc(&crate::html::path("sets", &set.name)),
-        esc(m.title(&set.name))
-    );
+    let list = titled_link(2, "sets", &set.name, m.title(&set.name));
     let mut s = match l {
         Lang::En => format!(
             "<section class=\"rule\">\n<h3>In the {list}{}{via}</h3>\n",

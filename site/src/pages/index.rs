@@ -149,11 +149,7 @@ fn link_to(m: &Model, kind: &str, name: &str) -> String {
     } else {
         String::new()
     };
-    format!(
-        "<a href=\"{}\">{}</a>{id}",
-        esc(&crate::html::path(kind, name)),
-        esc(&title)
-    )
+    format!("{}{id}", crate::html::titled_link(0, kind, name, &title))
 }
 
 /// `window.EDICT_INDEX`: every named thing with its Chinese name and page, for the search box

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use edict_runtime::artifact::Source;
 
-use crate::html::{esc, page};
+use crate::html::{esc, page, titled_link};
+use crate::lang::capitalize;
 use crate::lang::Lang;
 use crate::model::Model;
 use crate::words::literal_words;
@@ -85,11 +86,11 @@ pub fn source(m: &Model, s: &Source) -> String {
                 Lang::En => format!(
                     "the end of the rule {} of {} on {on}",
                     esc(m.title(&r.name)),
-                    link_to(m, "decisions", &d.name)
+                    titled_link(1, "decisions", &d.name, &capitalize(m.title(&d.name)))
                 ),
                 Lang::Zh => format!(
                     "{}的规则“{}”于{on}停止适用",
-                    link_to(m, "decisions", &d.name),
+                    titled_link(1, "decisions", &d.name, &capitalize(m.title(&d.name))),
                     esc(m.title(&r.name))
                 ),
             });
@@ -108,11 +109,11 @@ pub fn source(m: &Model, s: &Source) -> String {
                 Lang::En => format!(
                     "the rule {} of {} ({period})",
                     esc(m.title(&r.name)),
-                    link_to(m, "decisions", &d.name)
+                    titled_link(1, "decisions", &d.name, &capitalize(m.title(&d.name)))
                 ),
                 Lang::Zh => format!(
                     "{}的规则“{}”（{period}）",
-                    link_to(m, "decisions", &d.name),
+                    titled_link(1, "decisions", &d.name, &capitalize(m.title(&d.name))),
                     esc(m.title(&r.name))
                 ),
             });
@@ -146,11 +147,11 @@ pub fn source(m: &Model, s: &Source) -> String {
             by_item.entry(c.item).or_default().push(match l {
                 Lang::En => format!(
                     "{what} {}{from}: {n} members{announced}",
-                    link_to(m, "sets", &set.name)
+                    titled_link(1, "sets", &set.name, &capitalize(m.title(&set.name)))
                 ),
                 Lang::Zh => format!(
                     "{what}{}{from}：列有{n}个{announced}",
-                    link_to(m, "sets", &set.name)
+                    titled_link(1, "sets", &set.name, &capitalize(m.title(&set.name)))
                 ),
             });
         }
@@ -167,12 +168,12 @@ pub fn source(m: &Model, s: &Source) -> String {
             by_item.entry(c.item).or_default().push(match l {
                 Lang::En => format!(
                     "the end of {}{key} = {} on {on}",
-                    link_to(m, "values", &v.name),
+                    titled_link(1, "values", &v.name, &capitalize(m.title(&v.name))),
                     literal_words(l, &e.value)
                 ),
                 Lang::Zh => format!(
                     "{}{key}为{}的条目于{on}终止",
-                    link_to(m, "values", &v.name),
+                    titled_link(1, "values", &v.name, &capitalize(m.title(&v.name))),
                     literal_words(l, &e.value)
                 ),
             });
@@ -186,7 +187,7 @@ pub fn source(m: &Model, s: &Source) -> String {
             });
             by_item.entry(c.item).or_default().push(format!(
                 "{}{key}{}{} {}",
-                link_to(m, "values", &v.name),
+                titled_link(1, "values", &v.name, &capitalize(m.title(&v.name))),
                 l.tr(" = ", "为"),
                 literal_words(l, &e.value),
                 esc(&super::period(l, e.from, e.until))
@@ -247,15 +248,6 @@ pub fn source(m: &Model, s: &Source) -> String {
         b.push_str("</ul>\n");
     }
     page(m, &crate::html::path("sources", &s.name), &title, &b)
-}
-
-/// A link from a page one folder down to an item's page, named by its label.
-fn link_to(m: &Model, kind: &str, name: &str) -> String {
-    format!(
-        "<a href=\"../{}\">{}</a>",
-        esc(&crate::html::path(kind, name)),
-        esc(&crate::lang::capitalize(m.title(name)))
-    )
 }
 
 /// Item `i`'s words as the source gives them, where the policy quotes them: the page's

@@ -358,11 +358,7 @@ fn changes_on(
         let cite = slice.citation.as_ref().map_or(String::new(), |c| {
             format!(" ({})", super::citation_html(m.lang, c, 1))
         });
-        let link = format!(
-            "<a href=\"../{}\">{}</a>",
-            esc(&crate::html::path("sets", &set.name)),
-            esc(m.title(&set.name))
-        );
+        let link = crate::html::titled_link(1, "sets", &set.name, m.title(&set.name));
         out.push(match m.lang {
             crate::lang::Lang::En => format!("{link} has {} members{cite}", slice.members.len()),
             crate::lang::Lang::Zh => format!("{link}列有{}个{cite}", slice.members.len()),

@@ -50,19 +50,14 @@ pub fn set(m: &Model, s: &SetTimeline) -> String {
         esc(&s.name)
     );
     let of = match s.domain {
-        Domain::Entity(t) => {
-            m.artifact
-                .catalogue
-                .entity_types
-                .get(t as usize)
-                .map_or("?".into(), |t| {
-                    format!(
-                        "<a href=\"../{}\">{}</a>",
-                        esc(&crate::html::path("catalogues", &t.name)),
-                        esc(m.title(&t.name))
-                    )
-                })
-        }
+        Domain::Entity(t) => m
+            .artifact
+            .catalogue
+            .entity_types
+            .get(t as usize)
+            .map_or("?".into(), |t| {
+                crate::html::titled_link(1, "catalogues", &t.name, m.title(&t.name))
+            }),
         Domain::Enum(e) => m
             .artifact
             .catalogue

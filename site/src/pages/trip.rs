@@ -4,7 +4,7 @@
 //! in beforehand, the answer in words with its citation and the item's text. Served, it asks
 //! the decision service; from disk, it shows the request and the command that answers it.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use edict_runtime::artifact::DecisionTable;
 use edict_runtime::TypeDesc;
@@ -21,7 +21,7 @@ pub fn trip_section(m: &Model, d: &DecisionTable) -> Option<String> {
     let a = &m.artifact;
     let mut fields = String::new();
     // The entity types the form offers, each once as a list of names.
-    let mut lists: BTreeMap<u32, ()> = BTreeMap::new();
+    let mut lists: BTreeSet<u32> = BTreeSet::new();
     for (param, ty) in &d.params {
         let TypeDesc::Record(r) = ty else {
             return None;
@@ -50,7 +50,7 @@ pub fn trip_section(m: &Model, d: &DecisionTable) -> Option<String> {
             let data = format!("data-path=\"{}\"", esc(&path));
             let control = match inner {
                 TypeDesc::Entity(t) => {
-                    lists.insert(*t, ());
+                    lists.insert(*t);
                     let ty_name = a
                         .catalogue
                         .entity_types
@@ -114,7 +114,7 @@ pub fn trip_section(m: &Model, d: &DecisionTable) -> Option<String> {
     // identifier and codes), and the map from each back to the entry.
     let mut datalists = String::new();
     let mut names = Map::new();
-    for &t in lists.keys() {
+    for &t in &lists {
         let Some(ty) = a.catalogue.entity_types.get(t as usize) else {
             continue;
         };
