@@ -185,3 +185,86 @@ fn interpreter_single(bencher: divan::Bencher) {
             .unwrap()
     });
 }
+
+/// 100,000 distinct requests over every entry of the catalogues (`transit::realistic_requests`),
+/// with their JSON bytes: the traffic a real service sees, which no cache holds.
+struct Realistic {
+    requests: Vec<Vec<Value>>,
+    json: Vec<Vec<u8>>,
+}
+
+fn realistic() -> &'static Realistic {
+    static REALISTIC: OnceLock<Realistic> = OnceLock::new();
+    REALISTIC.get_or_init(|| {
+        let s = setup();
+        let requests = edict_bench::transit::realistic_requests(&s.artifact, 100_000, 11)
+            .expect("realistic requests");
+        let json = requests
+            .iter()
+            .map(|r| serde_json::to_vec(&s.engine.request_json(s.decision, r)).unwrap())
+            .collect();
+        Realistic { requests, json }
+    })
+}
+
+/// One decision per request, each of the 100,000 realistic requests in turn.
+#[divan::bench]
+fn realistic_table_single(bencher: divan::Bencher) {
+    let s = setup();
+    let r = realistic();
+    let mut i = 0;
+    bencher.bench_local(|| {
+        i = (i + 1) % r.requests.len();
+        s.engine
+            .decide(s.decision, divan::black_box(&r.requests[i]))
+            .unwrap()
+    });
+}
+
+/// JSON bytes in, answer bytes out, on the realistic requests (the fast decoder).
+#[divan::bench(sample_count = 200, sample_size = 200)]
+fn realistic_json_in_json_out(bencher: divan::Bencher) {
+    let s = setup();
+    let r = realistic();
+    let mut out = Vec::with_capacity(1024);
+    let mut i = 0;
+    bencher.bench_local(|| {
+        i = (i + 1) % r.json.len();
+        out.clear();
+        s.engine
+            .decide_json(s.decision, divan::black_box(&r.json[i]), &mut out)
+            .unwrap();
+        out.len()
+    });
+}
+
+/// The general path on the realistic requests: a JSON tree, `parse_request`, `decide`, the
+/// answer's tree written out.
+#[divan::bench(sample_count = 200, sample_size = 200)]
+fn realistic_json_through_a_tree(bencher: divan::Bencher) {
+    let s = setup();
+    let r = realistic();
+    let mut i = 0;
+    bencher.bench_local(|| {
+        i = (i + 1) % r.json.len();
+        let json: serde_json::Value = serde_json::from_slice(divan::black_box(&r.json[i])).unwrap();
+        let inputs = s.engine.parse_request(s.decision, &json).unwrap();
+        let answer = s.engine.decide(s.decision, &inputs).unwrap();
+        serde_json::to_vec(&s.engine.answer_json(&answer))
+            .unwrap()
+            .len()
+    });
+}
+
+/// All 100,000 realistic requests as one batch.
+#[divan::bench(sample_count = 20)]
+fn realistic_batch_100k(bencher: divan::Bencher) {
+    let s = setup();
+    let r = realistic();
+    bencher
+        .counter(divan::counter::ItemsCount::new(r.requests.len()))
+        .bench_local(|| {
+            s.engine
+                .decide_batch(s.decision, divan::black_box(&r.requests))
+        });
+}

@@ -36,6 +36,18 @@ impl Side {
     /// The shipped transit decision, with the hand-written Cedar and Rego policies, on `n`
     /// varied requests.
     pub fn transit(n: usize, seed: u64) -> Result<Side, String> {
+        Side::transit_on(|a| transit::requests(a, n, seed))
+    }
+
+    /// The shipped transit decision on `n` realistic requests (every entry of the catalogues,
+    /// [`transit::realistic_requests`]).
+    pub fn transit_realistic(n: usize, seed: u64) -> Result<Side, String> {
+        Side::transit_on(|a| transit::realistic_requests(a, n, seed))
+    }
+
+    fn transit_on(
+        requests: impl FnOnce(&Artifact) -> Result<Vec<Vec<Value>>, String>,
+    ) -> Result<Side, String> {
         let analysis = crate::policies();
         let artifact = analysis
             .build()
@@ -55,7 +67,7 @@ impl Side {
                 "transit_countries is amended; update benches/policies/transit.cedar".into(),
             );
         }
-        let requests = transit::requests(&artifact, n, seed)?;
+        let requests = requests(&artifact)?;
         let cedar_text = bench_policy("transit.cedar")?;
         let rego_text = bench_policy("transit.rego")?;
         let d = artifact
@@ -140,7 +152,7 @@ impl Side {
         rego_text: String,
         rego: RegoDecision,
     ) -> Result<Side, String> {
-        let engine = Engine::new(artifact)?;
+        let engine = Engine::new(artifact).map_err(|e| e.to_string())?;
         let id = engine
             .decision_id(decision)
             .ok_or_else(|| format!("no decision `{decision}`"))?;

@@ -184,3 +184,120 @@ pub fn requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<Value>>, St
     }
     Ok(out)
 }
+
+/// The share of realistic requests drawn as eligible travellers: 60%, the share of foreign
+/// arrivals that entered China visa-free in the third quarter of 2024 (4.885 million of 8.186
+/// million, 59.7%: National Immigration Administration, quarterly figures of 2024-10-18).
+/// The transit decision is asked of travellers who consider it, so the share of those who
+/// qualify is not lower than among all foreign arrivals; the figure is a floor, not a model.
+pub const REALISTIC_ELIGIBLE_PERCENT: usize = 60;
+
+/// `n` distinct requests of the transit decision drawn over every entry of the catalogues:
+/// [`REALISTIC_ELIGIBLE_PERCENT`] of them built to be eligible (a listed nationality, a port
+/// designated on the day of arrival, onward travel to a third country, a stay within 240
+/// hours), the others with every field drawn uniformly over its whole catalogue (all 271
+/// countries, every port) and arrivals over 14 months around both versions of the port list,
+/// stays from 48 hours before arrival to 20 days after. Unlike [`requests`], no value is
+/// favoured, so a decision cannot be served from a few hot cache lines. Deterministic for a
+/// seed; no two requests are equal.
+pub fn realistic_requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<Value>>, String> {
+    let d = a
+        .decisions
+        .iter()
+        .find(|d| d.name == DECISION)
+        .ok_or_else(|| format!("no decision `{DECISION}`"))?;
+    let f = Fields {
+        count: record_fields(a, d)?.len(),
+        nationality: field(a, d, "nationality")?,
+        origin: field(a, d, "origin")?,
+        port: field(a, d, "arrival_port")?,
+        arrival: field(a, d, "arrival")?,
+        destination: field(a, d, "onward_destination")?,
+        departure: field(a, d, "onward_departure")?,
+    };
+    let country = entity_type(a, "Country")?;
+    let port = entity_type(a, "Port")?;
+    let n_countries = a.catalogue.entity_types[country as usize].entities.len();
+    let n_ports = a.catalogue.entity_types[port as usize].entities.len();
+    let cn = a.catalogue.entity_types[country as usize]
+        .entities
+        .iter()
+        .position(|e| e.name == "cn")
+        .ok_or("no country `cn`")? as u32;
+    let listed = set_slices(a, "transit_countries")?
+        .last()
+        .map(|s| s.1.clone())
+        .unwrap_or_default();
+    let ports = set_slices(a, "transit_ports")?;
+    let begun = ports
+        .first()
+        .and_then(|s| s.0)
+        .ok_or("transit_ports has no first day")?;
+    if listed.is_empty() || ports.iter().any(|s| s.1.is_empty()) || n_countries < 3 {
+        return Err("the transit sets are empty".into());
+    }
+    let day = 86_400;
+    let (first_day, last_day) = (begun - 30, begun + 14 * 30);
+    let mut rng = Rng::new(seed);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(n);
+    let mut attempts = 0usize;
+    while out.len() < n {
+        attempts += 1;
+        if attempts > n.saturating_mul(4).max(1000) {
+            return Err(format!(
+                "only {} distinct requests in {attempts} draws",
+                out.len()
+            ));
+        }
+        let eligible = rng.below(100) < REALISTIC_ELIGIBLE_PERCENT;
+        let (nationality, arrival_port, arrival, origin, destination, stay);
+        if eligible {
+            nationality = listed[rng.below(listed.len())];
+            let arrival_day = begun + rng.below((last_day - begun) as usize) as i64;
+            let in_force = ports
+                .iter()
+                .rev()
+                .find(|s| s.0.is_none_or(|f| f <= arrival_day))
+                .map(|s| s.1.as_slice())
+                .unwrap_or_default();
+            arrival_port = in_force[rng.below(in_force.len())];
+            arrival = arrival_day * day + rng.below(24 * 60) as i64 * 60;
+            origin = rng.below(n_countries) as u32;
+            destination = loop {
+                let c = rng.below(n_countries) as u32;
+                if c != origin && c != cn {
+                    break c;
+                }
+            };
+            stay = 60 + rng.below(240 * 60) as i64 * 60;
+        } else {
+            nationality = rng.below(n_countries) as u32;
+            arrival_port = rng.below(n_ports) as u32;
+            let arrival_day = first_day + rng.below((last_day - first_day) as usize) as i64;
+            arrival = arrival_day * day + rng.below(24 * 60) as i64 * 60;
+            origin = rng.below(n_countries) as u32;
+            destination = rng.below(n_countries) as u32;
+            stay = (rng.below(22 * 24 * 60) as i64 - 48 * 60) * 60;
+        }
+        if !seen.insert((
+            nationality,
+            arrival_port,
+            arrival,
+            origin,
+            destination,
+            stay,
+        )) {
+            continue;
+        }
+        let mut fields = vec![Value::Absent; f.count];
+        fields[f.nationality] = Value::Entity(country, nationality);
+        fields[f.origin] = Value::Entity(country, origin);
+        fields[f.port] = Value::Entity(port, arrival_port);
+        fields[f.arrival] = Value::DateTime(arrival);
+        fields[f.destination] = Value::Entity(country, destination);
+        fields[f.departure] = Value::DateTime(arrival + stay);
+        out.push(vec![Value::Record(fields)]);
+    }
+    Ok(out)
+}

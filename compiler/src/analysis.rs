@@ -61,6 +61,27 @@ pub fn compile(
     Arc::new(crate::lower::Lowerer::new(db, ws).lower())
 }
 
+/// The threads a new analysis checks with: `EDICT_CHECK_THREADS`, else the machine's cores.
+fn default_threads() -> usize {
+    std::env::var("EDICT_CHECK_THREADS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
+        .clamp(1, 8)
+}
+
+/// The rounds of a parallel check.
+#[derive(Clone, Copy)]
+enum Round {
+    Declarations,
+    Diagnostics,
+}
+
+/// Workspaces of at least this many files are checked on several threads.
+const PARALLEL_FILES: usize = 16;
+
 /// The handle a tool holds: a database, a workspace and its files by path.
 pub struct Analysis {
     db: Database,
@@ -68,6 +89,8 @@ pub struct Analysis {
     files: BTreeMap<String, SourceFile>,
     /// Files that were not valid UTF-8: the offset of the first bad byte.
     bad_utf8: BTreeMap<String, usize>,
+    /// How many threads check the files (see [`Analysis::set_threads`]).
+    threads: usize,
 }
 
 impl Default for Analysis {
@@ -84,7 +107,15 @@ impl Analysis {
             ws,
             files: BTreeMap::new(),
             bad_utf8: BTreeMap::new(),
+            threads: default_threads(),
         }
+    }
+
+    /// Sets how many threads check the files (at least 1, at most 8). The default is the
+    /// machine's cores, or `EDICT_CHECK_THREADS` when set (`1`: one thread). The diagnostics
+    /// are the same whatever the number.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.clamp(1, 8);
     }
 
     pub fn db(&self) -> &Database {
@@ -179,6 +210,7 @@ impl Analysis {
     /// The diagnostics of every file: the syntax errors of every file first (a name error is
     /// often their consequence), then the others, each group in path order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.warm_in_parallel();
         let mut all: Vec<Diagnostic> = self
             .files
             .keys()
@@ -186,6 +218,44 @@ impl Analysis {
             .collect();
         all.sort_by_key(|d| !d.code.is_syntax());
         all
+    }
+
+    /// Runs every file's diagnostics query on the machine's cores before they are read in
+    /// order: each thread holds a clone of the database (salsa runs each query once; a thread
+    /// that needs a result another is computing waits for it), so parsing and checking the
+    /// files, and the workspace-wide queries they share, spread over the cores. Results that
+    /// are already memoized cost a lookup, so an incremental re-check redoes only what the
+    /// edit changed. Small workspaces stay on one thread: starting threads would cost more.
+    fn warm_in_parallel(&self) {
+        let threads = self.threads;
+        if threads < 2 || self.files.len() < PARALLEL_FILES {
+            return;
+        }
+        let files: Vec<SourceFile> = self.files.values().copied().collect();
+        // Two rounds: first each file's own queries (parsing and its declarations, which the
+        // workspace index reads from every file: left to the first file's check, one thread
+        // would parse them all while the others wait), then each file's diagnostics.
+        for round in [Round::Declarations, Round::Diagnostics] {
+            std::thread::scope(|scope| {
+                for t in 0..threads {
+                    let db = self.db.clone();
+                    let (files, ws) = (&files, self.ws);
+                    scope.spawn(move || {
+                        for &file in files.iter().skip(t).step_by(threads) {
+                            match round {
+                                Round::Declarations => {
+                                    crate::decls::file_decls(&db, file);
+                                    crate::decls::file_refs(&db, file);
+                                }
+                                Round::Diagnostics => {
+                                    file_diagnostics(&db, ws, file);
+                                }
+                            }
+                        }
+                    });
+                }
+            });
+        }
     }
 
     /// The checked model of one file.

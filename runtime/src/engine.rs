@@ -5,7 +5,9 @@
 //! column: value → rows that accept it, with the positions of its non-zero 64-row words.
 //! Deciding is then a binary search for the slice, one lookup per column, and an AND of the
 //! columns' row sets over the non-zero words of the sparsest of them only; no rule is scanned,
-//! and a large table costs little more than a small one when one column is selective.
+//! and a large table costs little more than a small one when one column is selective. A table
+//! of at most 128 rows is also laid out densely (`dense.rs`): each slice's row sets in one
+//! array, read at offsets computed from the request, with no pointer to follow.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,6 +18,7 @@ use crate::artifact::{
 use crate::bitset::RowSet;
 use crate::value::{TypeDesc, Value};
 
+mod dense;
 mod index;
 mod names;
 
@@ -278,11 +281,31 @@ impl Engine {
             .collect()
     }
 
+    /// Decides by the sparse scan alone, even for a table laid out densely: for the tests that
+    /// hold the two layouts to the same answers.
+    #[doc(hidden)]
+    pub fn decide_sparse(&self, decision: u32, inputs: &[Value]) -> Result<Answer, EvalError> {
+        self.decide_on(decision, inputs, false)
+    }
+
+    #[inline]
     fn decide_with(&self, decision: u32, inputs: &[Value]) -> Result<Answer, EvalError> {
+        self.decide_on(decision, inputs, true)
+    }
+
+    fn decide_on(&self, decision: u32, inputs: &[Value], dense: bool) -> Result<Answer, EvalError> {
         let d = self
             .decision(decision)
             .ok_or_else(|| EvalError::UnknownDecision(decision.to_string()))?;
         let c = &self.compiled[decision as usize];
+        if let Some(dense) = c.dense.as_ref().filter(|_| dense) {
+            let (verdict, day) = self.decide_dense(d, c, dense, inputs)?;
+            return Ok(Answer {
+                decision,
+                verdict,
+                day,
+            });
+        }
         let day = self.day_of(d, inputs)?;
         let slice = &c.slices[d.boundaries.partition_point(|b| *b <= day)];
         let n = d.columns.len();

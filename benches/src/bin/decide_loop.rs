@@ -1,8 +1,11 @@
 //! `decide_loop`: decides the same requests many times and nothing else, for profilers
 //! (`valgrind --tool=callgrind target/release/decide_loop transit 200000`).
 //!
-//! `decide_loop transit|batch|RULES [DECISIONS [DISTINCT]]`: the transit decision one request at a time,
-//! in batches, or the scaling family with RULES rules.
+//! `decide_loop transit|realistic|batch|realistic-batch|json|RULES [DECISIONS [DISTINCT]]`: the
+//! transit decision one request at a time on the 10,000 benchmark requests or on 100,000
+//! realistic ones (every entry of the catalogues, `transit::realistic_requests`), in batches of
+//! either, JSON bytes in and out on the realistic requests, or the scaling family with RULES
+//! rules.
 
 use std::process::ExitCode;
 
@@ -17,12 +20,18 @@ fn main() -> ExitCode {
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
     let (engine, d, requests) = match what {
-        "transit" | "batch" => {
+        "transit" | "batch" | "realistic" | "realistic-batch" | "json" => {
             let Some(artifact) = edict_bench::artifact(&edict_bench::policies()) else {
                 eprintln!("error: policies/ does not build");
                 return ExitCode::FAILURE;
             };
-            let requests = match transit::requests(&artifact, 10_000, 7) {
+            let requests = match what {
+                "realistic" | "realistic-batch" | "json" => {
+                    transit::realistic_requests(&artifact, 100_000, 11)
+                }
+                _ => transit::requests(&artifact, 10_000, 7),
+            };
+            let requests = match requests {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -39,7 +48,7 @@ fn main() -> ExitCode {
         }
         rules => {
             let Ok(rules) = rules.parse::<usize>() else {
-                eprintln!("usage: decide_loop transit|batch|RULES [DECISIONS]");
+                eprintln!("usage: decide_loop transit|realistic|batch|realistic-batch|json|RULES [DECISIONS]");
                 return ExitCode::FAILURE;
             };
             let Ok(artifact) = family::analysis(rules).build() else {
@@ -70,7 +79,24 @@ fn main() -> ExitCode {
     }
     let start = std::time::Instant::now();
     let mut matched = 0usize;
-    if what == "batch" {
+    if what == "json" {
+        let bodies: Vec<Vec<u8>> = requests
+            .iter()
+            .filter_map(|r| serde_json::to_vec(&engine.request_json(d, r)).ok())
+            .collect();
+        let start = std::time::Instant::now();
+        let mut out = Vec::with_capacity(1024);
+        for i in 0..n {
+            out.clear();
+            if let Ok(a) = engine.decide_json(d, &bodies[i % bodies.len()], &mut out) {
+                matched += usize::from(a.verdict != edict_runtime::Verdict::Otherwise);
+            }
+        }
+        let ns = start.elapsed().as_secs_f64() * 1e9 / n as f64;
+        println!("{what}: {n} decisions, {matched} matched, {ns:.1} ns per decision");
+        return ExitCode::SUCCESS;
+    }
+    if what.ends_with("batch") {
         for _ in 0..n.div_ceil(requests.len()) {
             matched += engine
                 .decide_batch(d, &requests)

@@ -2,9 +2,12 @@
 //! and against the yardstick (a minimal hyper server answering a fixed body), in the same run,
 //! alternating; then the batch endpoint. Prints a Markdown table for BENCHMARKS.md.
 //!
-//! `load EDICT_BINARY [--seconds S] [--concurrency C,C,...] [--rates F,F,...] [--batch-lines N]`
-//! (run from the repository root: it serves `policies/`). The requests are 10,000 different
-//! random requests of the transit decision, in turn. Besides the closed loop (clients sending
+//! `load EDICT_BINARY [--seconds S] [--concurrency C,C,...] [--rates F,F,...] [--batch-lines N]
+//! [--traffic realistic|benchmark] [--startup RUNS]` (run from the repository root: it serves
+//! `policies/`). The requests are, in turn, the 100,000 realistic requests of the transit
+//! decision (`transit::realistic_requests`: every entry of the catalogues) or, with
+//! `--traffic benchmark`, the 10,000 requests the other benchmarks use. `--startup RUNS` first
+//! times the start of `edict serve --artifact` to its first answer, RUNS times. Besides the closed loop (clients sending
 //! back to back), an open loop at fixed rates (`--rates`, fractions of each server's measured
 //! maximum: 0.25, 0.5, 0.9) reports p50, p99 and p99.9 latency counted from each request's
 //! scheduled time.
@@ -284,6 +287,65 @@ async fn batch(addr: &str, body: Bytes) -> Result<(f64, usize), String> {
     Ok((lines as f64 / t.elapsed().as_secs_f64(), lines))
 }
 
+/// Times `edict serve --artifact` from the start of the process to its first answer (a
+/// decision over a new connection), `runs` times, and prints the median and range.
+fn startup(edict: &std::path::Path, body: &[u8], runs: usize) -> Result<(), String> {
+    use std::io::{Read, Write};
+    let dir = std::env::temp_dir().join(format!("edict-startup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let artifact = dir.join("policy.edictc");
+    let built = Command::new(edict)
+        .args(["build", "policies", "-o"])
+        .arg(&artifact)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !built.status.success() {
+        return Err(format!(
+            "edict build failed: {}",
+            String::from_utf8_lossy(&built.stderr)
+        ));
+    }
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let mut e = Command::new(edict);
+        e.args(["serve", "--artifact"]).arg(&artifact).args([
+            "--listen",
+            "127.0.0.1:0",
+            "--no-decision-log",
+        ]);
+        let served = spawn(e, "listening on http://")?;
+        let mut s = std::net::TcpStream::connect(&served.addr).map_err(|e| e.to_string())?;
+        let head = format!(
+            "POST /v1/decisions/transit_entry HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            served.addr,
+            body.len()
+        );
+        s.write_all(head.as_bytes())
+            .and_then(|()| s.write_all(body))
+            .map_err(|e| e.to_string())?;
+        let mut answer = Vec::new();
+        s.read_to_end(&mut answer).map_err(|e| e.to_string())?;
+        let took = start.elapsed();
+        if !answer.starts_with(b"HTTP/1.1 200") {
+            return Err(format!(
+                "the first answer was not 200: {}",
+                String::from_utf8_lossy(&answer)
+            ));
+        }
+        times.push(took.as_secs_f64() * 1e3);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    times.sort_by(f64::total_cmp);
+    println!(
+        "start-up of `edict serve --artifact` to its first answer: median {:.1} ms (range {:.1} to {:.1}, {runs} runs)",
+        times[times.len() / 2],
+        times[0],
+        times[times.len() - 1]
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let edict =
@@ -292,6 +354,7 @@ fn main() -> Result<(), String> {
         )?);
     let (mut seconds, mut levels, mut batch_lines) = (5.0, vec![32usize, 64], 1_000_000usize);
     let mut rates = vec![0.25, 0.5, 0.9];
+    let (mut realistic, mut startup_runs) = (true, 0usize);
     while let Some(a) = args.next() {
         let v = args.next().ok_or(format!("{a} needs a value"))?;
         match a.as_str() {
@@ -299,22 +362,36 @@ fn main() -> Result<(), String> {
             "--concurrency" => levels = v.split(',').filter_map(|c| c.parse().ok()).collect(),
             "--batch-lines" => batch_lines = v.parse().map_err(|_| "bad --batch-lines")?,
             "--rates" => rates = v.split(',').filter_map(|c| c.parse().ok()).collect(),
+            "--traffic" => realistic = v == "realistic",
+            "--startup" => startup_runs = v.parse().map_err(|_| "bad --startup")?,
             _ => return Err(format!("unknown option {a}")),
         }
     }
-    // 10,000 different requests of the transit decision, as clients send them.
+    // The requests of the transit decision, as clients send them.
     let analysis = edict_bench::policies();
-    let engine = edict_runtime::Engine::new(
-        edict_bench::artifact(&analysis).ok_or("policies/ does not build")?,
-    )
-    .map_err(|e| e.to_string())?;
+    let artifact = edict_bench::artifact(&analysis).ok_or("policies/ does not build")?;
+    let requests = if realistic {
+        edict_bench::transit::realistic_requests(&artifact, 100_000, 11)?
+    } else {
+        edict_bench::transit::requests(&artifact, 10_000, 7)?
+    };
+    let engine = edict_runtime::Engine::new(artifact).map_err(|e| e.to_string())?;
     let d = engine
         .decision_id("transit_entry")
         .ok_or("no transit_entry")?;
-    let bodies: Vec<Bytes> = edict_bench::requests(&engine, d, 10_000, 7)
+    let bodies: Vec<Bytes> = requests
         .iter()
         .map(|r| Bytes::from(engine.request_json(d, r).to_string()))
         .collect();
+    println!(
+        "{} requests ({}), {} bytes each on average",
+        bodies.len(),
+        if realistic { "realistic" } else { "benchmark" },
+        bodies.iter().map(Bytes::len).sum::<usize>() / bodies.len().max(1)
+    );
+    if startup_runs > 0 {
+        startup(&edict, &bodies[0], startup_runs)?;
+    }
     let bodies = Arc::new(bodies);
     // Each server gets one worker thread; the load generator the other core.
     let yard_bin = std::env::current_exe()

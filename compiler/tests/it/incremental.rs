@@ -96,3 +96,33 @@ fn an_edit_cancels_queries_running_on_a_snapshot() {
     assert!(outcome.is_err(), "the worker was not cancelled");
     assert!(a.diagnostics().iter().all(|d| !d.is_error()));
 }
+
+/// Checking on several threads gives exactly what one thread gives, errors included: every
+/// file's queries run once whichever thread gets there first, and the results are read in
+/// path order.
+#[test]
+fn a_check_on_several_threads_reports_what_one_thread_reports() {
+    let mut files = edict_testkit::generate(&edict_testkit::Shape::with_rules(2_000));
+    assert!(files.len() >= 20, "{} files", files.len());
+    // Errors in some files: an unknown name, a syntax error, a duplicate.
+    for (i, (_, text)) in files.iter_mut().enumerate() {
+        match i % 7 {
+            1 => text.push_str("\nrule stray for no_such_decision { when true then { } }\n"),
+            4 => text.push_str("\nrule {\n"),
+            _ => {}
+        }
+    }
+    let load = |threads: usize| {
+        let mut a = Analysis::default();
+        a.set_threads(threads);
+        for (name, text) in &files {
+            a.set_file(name, text.clone());
+        }
+        a
+    };
+    let one = load(1).diagnostics();
+    assert!(one.iter().filter(|d| d.is_error()).count() >= 4, "{one:#?}");
+    for threads in [2, 4] {
+        assert_eq!(load(threads).diagnostics(), one, "{threads} threads");
+    }
+}

@@ -2,6 +2,7 @@
 //! accept it, with the positions of its non-zero 64-row words), built once per version of the
 //! sets a column tests and shared between slices.
 
+use super::dense::{Dense, Shape};
 use super::*;
 
 /// A column's index in one time slice.
@@ -37,12 +38,14 @@ pub(super) struct Compiled {
     pub(super) slices: Vec<SliceIndex>,
     /// Rows appear in rule order, so under `hit first` the first matching row decides.
     pub(super) rows_in_rule_order: bool,
+    /// The slices laid out densely, for a table of at most two 64-row words.
+    pub(super) dense: Option<Dense>,
 }
 
 impl ColumnIndex {
     /// Every row set of the index, in a fixed order: values then absent, regions then absent,
     /// false, true, absent.
-    fn row_sets(&self) -> Vec<&RowSet> {
+    pub(super) fn row_sets(&self) -> Vec<&RowSet> {
         match self {
             ColumnIndex::Category(by) => by.iter().collect(),
             ColumnIndex::Number {
@@ -52,31 +55,26 @@ impl ColumnIndex {
         }
     }
 
+    /// How a key finds its row set in this index.
+    pub(super) fn shape(&self) -> Shape<'_> {
+        match self {
+            ColumnIndex::Category(by) => Shape::Category(by.len()),
+            ColumnIndex::Number { breaks, .. } => Shape::Number(breaks),
+            ColumnIndex::Flag(_) => Shape::Flag,
+        }
+    }
+
     /// The row set for a key, and its position in [`ColumnIndex::row_sets`].
     pub(super) fn lookup(&self, key: Key) -> Option<(&RowSet, usize)> {
-        match (self, key) {
-            (ColumnIndex::Category(by), Key::Category(v)) => {
-                by.get(v as usize).map(|r| (r, v as usize))
-            }
-            (ColumnIndex::Category(by), _) => by.last().map(|r| (r, by.len() - 1)),
-            (
-                ColumnIndex::Number {
-                    breaks, regions, ..
-                },
-                Key::Number(n),
-            ) => {
-                let i = breaks.partition_point(|b| *b <= n);
-                regions.get(i).map(|r| (r, i))
-            }
-            (
-                ColumnIndex::Number {
-                    regions, absent, ..
-                },
-                _,
-            ) => Some((absent, regions.len())),
-            (ColumnIndex::Flag(f), Key::Flag(b)) => Some((&f[usize::from(b)], usize::from(b))),
-            (ColumnIndex::Flag(f), _) => Some((&f[2], 2)),
-        }
+        let k = self.shape().position(key)?;
+        let rows = match self {
+            ColumnIndex::Category(by) => by.get(k),
+            ColumnIndex::Number {
+                regions, absent, ..
+            } => regions.get(k).or((k == regions.len()).then_some(absent)),
+            ColumnIndex::Flag(f) => f.get(k),
+        }?;
+        Some((rows, k))
     }
 }
 
@@ -160,9 +158,11 @@ impl Engine {
             });
         }
         let rows_in_rule_order = d.rows.windows(2).all(|w| w[0].rule <= w[1].rule);
+        let dense = Dense::new(d, &slices);
         Compiled {
             slices,
             rows_in_rule_order,
+            dense,
         }
     }
 
