@@ -85,40 +85,94 @@ pub fn set_slices(a: &Artifact, name: &str) -> Result<Vec<SetVersion>, String> {
         .collect())
 }
 
+/// What the request generators draw from: the decision's fields, the catalogues' sizes, and
+/// the sets the rule tests.
+struct Catalogue {
+    fields: Fields,
+    country: u32,
+    port: u32,
+    n_countries: usize,
+    n_ports: usize,
+    /// Mainland China, which onward travel may not go to.
+    cn: u32,
+    /// The eligible nationalities (the last version of `transit_countries`).
+    listed: Vec<u32>,
+    /// The versions of `transit_ports`.
+    ports: Vec<SetVersion>,
+}
+
+impl Catalogue {
+    fn of(a: &Artifact) -> Result<Catalogue, String> {
+        let d = a
+            .decisions
+            .iter()
+            .find(|d| d.name == DECISION)
+            .ok_or_else(|| format!("no decision `{DECISION}`"))?;
+        let fields = Fields {
+            count: record_fields(a, d)?.len(),
+            nationality: field(a, d, "nationality")?,
+            origin: field(a, d, "origin")?,
+            port: field(a, d, "arrival_port")?,
+            arrival: field(a, d, "arrival")?,
+            destination: field(a, d, "onward_destination")?,
+            departure: field(a, d, "onward_departure")?,
+        };
+        let country = entity_type(a, "Country")?;
+        let port = entity_type(a, "Port")?;
+        let cn = a.catalogue.entity_types[country as usize]
+            .entities
+            .iter()
+            .position(|e| e.name == "cn")
+            .ok_or("no country `cn`")? as u32;
+        Ok(Catalogue {
+            fields,
+            country,
+            port,
+            n_countries: a.catalogue.entity_types[country as usize].entities.len(),
+            n_ports: a.catalogue.entity_types[port as usize].entities.len(),
+            cn,
+            listed: set_slices(a, "transit_countries")?
+                .last()
+                .map(|s| s.1.clone())
+                .unwrap_or_default(),
+            ports: set_slices(a, "transit_ports")?,
+        })
+    }
+
+    /// One request: the traveller record with these values.
+    fn request(&self, t: Traveller) -> Vec<Value> {
+        let f = &self.fields;
+        let mut fields = vec![Value::Absent; f.count];
+        fields[f.nationality] = Value::Entity(self.country, t.nationality);
+        fields[f.origin] = Value::Entity(self.country, t.origin);
+        fields[f.port] = Value::Entity(self.port, t.port);
+        fields[f.arrival] = Value::DateTime(t.arrival);
+        fields[f.destination] = Value::Entity(self.country, t.destination);
+        fields[f.departure] = Value::DateTime(t.arrival + t.stay);
+        vec![Value::Record(fields)]
+    }
+}
+
+/// One traveller of a generated request: entries by index, times in seconds.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Traveller {
+    nationality: u32,
+    port: u32,
+    arrival: i64,
+    origin: u32,
+    destination: u32,
+    stay: i64,
+}
+
 /// `n` varied requests of the transit decision, deterministic for a seed.
 pub fn requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<Value>>, String> {
-    let d = a
-        .decisions
-        .iter()
-        .find(|d| d.name == DECISION)
-        .ok_or_else(|| format!("no decision `{DECISION}`"))?;
-    let f = Fields {
-        count: record_fields(a, d)?.len(),
-        nationality: field(a, d, "nationality")?,
-        origin: field(a, d, "origin")?,
-        port: field(a, d, "arrival_port")?,
-        arrival: field(a, d, "arrival")?,
-        destination: field(a, d, "onward_destination")?,
-        departure: field(a, d, "onward_departure")?,
-    };
-    let country = entity_type(a, "Country")?;
-    let port = entity_type(a, "Port")?;
-    let n_countries = a.catalogue.entity_types[country as usize].entities.len();
-    let n_ports = a.catalogue.entity_types[port as usize].entities.len();
-    let cn = a.catalogue.entity_types[country as usize]
-        .entities
-        .iter()
-        .position(|e| e.name == "cn")
-        .ok_or("no country `cn`")? as u32;
-
-    let listed = set_slices(a, "transit_countries")?
-        .last()
-        .map(|s| s.1.clone())
-        .unwrap_or_default();
+    let c = Catalogue::of(a)?;
+    let (n_countries, n_ports, cn) = (c.n_countries, c.n_ports, c.cn);
+    let listed = &c.listed;
     let unlisted: Vec<u32> = (0..n_countries as u32)
-        .filter(|c| !listed.contains(c))
+        .filter(|x| !listed.contains(x))
         .collect();
-    let ports = set_slices(a, "transit_ports")?;
+    let ports = &c.ports;
     let base = ports.first().map(|s| s.1.clone()).unwrap_or_default();
     let latest = ports.last().map(|s| s.1.clone()).unwrap_or_default();
     let added: Vec<u32> = latest
@@ -143,7 +197,7 @@ pub fn requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<Value>>, St
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let nationality = if rng.below(10) < 6 {
-            pick(&mut rng, &listed, n_countries)
+            pick(&mut rng, listed, n_countries)
         } else {
             pick(&mut rng, &unlisted, n_countries)
         };
@@ -173,14 +227,14 @@ pub fn requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<Value>>, St
             17 => 0,
             _ => -(rng.below(48 * 60) as i64 + 1) * 60,
         };
-        let mut fields = vec![Value::Absent; f.count];
-        fields[f.nationality] = Value::Entity(country, nationality);
-        fields[f.origin] = Value::Entity(country, origin);
-        fields[f.port] = Value::Entity(port, arrival_port);
-        fields[f.arrival] = Value::DateTime(arrival);
-        fields[f.destination] = Value::Entity(country, destination);
-        fields[f.departure] = Value::DateTime(arrival + stay);
-        out.push(vec![Value::Record(fields)]);
+        out.push(c.request(Traveller {
+            nationality,
+            port: arrival_port,
+            arrival,
+            origin,
+            destination,
+            stay,
+        }));
     }
     Ok(out)
 }
@@ -201,34 +255,9 @@ pub const REALISTIC_ELIGIBLE_PERCENT: usize = 60;
 /// favoured, so a decision cannot be served from a few hot cache lines. Deterministic for a
 /// seed; no two requests are equal.
 pub fn realistic_requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<Value>>, String> {
-    let d = a
-        .decisions
-        .iter()
-        .find(|d| d.name == DECISION)
-        .ok_or_else(|| format!("no decision `{DECISION}`"))?;
-    let f = Fields {
-        count: record_fields(a, d)?.len(),
-        nationality: field(a, d, "nationality")?,
-        origin: field(a, d, "origin")?,
-        port: field(a, d, "arrival_port")?,
-        arrival: field(a, d, "arrival")?,
-        destination: field(a, d, "onward_destination")?,
-        departure: field(a, d, "onward_departure")?,
-    };
-    let country = entity_type(a, "Country")?;
-    let port = entity_type(a, "Port")?;
-    let n_countries = a.catalogue.entity_types[country as usize].entities.len();
-    let n_ports = a.catalogue.entity_types[port as usize].entities.len();
-    let cn = a.catalogue.entity_types[country as usize]
-        .entities
-        .iter()
-        .position(|e| e.name == "cn")
-        .ok_or("no country `cn`")? as u32;
-    let listed = set_slices(a, "transit_countries")?
-        .last()
-        .map(|s| s.1.clone())
-        .unwrap_or_default();
-    let ports = set_slices(a, "transit_ports")?;
+    let c = Catalogue::of(a)?;
+    let (n_countries, n_ports, cn) = (c.n_countries, c.n_ports, c.cn);
+    let (listed, ports) = (&c.listed, &c.ports);
     let begun = ports
         .first()
         .and_then(|s| s.0)
@@ -280,24 +309,17 @@ pub fn realistic_requests(a: &Artifact, n: usize, seed: u64) -> Result<Vec<Vec<V
             destination = rng.below(n_countries) as u32;
             stay = (rng.below(22 * 24 * 60) as i64 - 48 * 60) * 60;
         }
-        if !seen.insert((
+        let t = Traveller {
             nationality,
-            arrival_port,
+            port: arrival_port,
             arrival,
             origin,
             destination,
             stay,
-        )) {
-            continue;
+        };
+        if seen.insert(t) {
+            out.push(c.request(t));
         }
-        let mut fields = vec![Value::Absent; f.count];
-        fields[f.nationality] = Value::Entity(country, nationality);
-        fields[f.origin] = Value::Entity(country, origin);
-        fields[f.port] = Value::Entity(port, arrival_port);
-        fields[f.arrival] = Value::DateTime(arrival);
-        fields[f.destination] = Value::Entity(country, destination);
-        fields[f.departure] = Value::DateTime(arrival + stay);
-        out.push(vec![Value::Record(fields)]);
     }
     Ok(out)
 }

@@ -64,6 +64,21 @@ impl Pick {
         false
     }
 
+    /// Adds the matching rows of 64-row word `w` (the bits of `x`), lowest first; `true` when
+    /// no later row can change the verdict.
+    fn add_word(&mut self, d: &DecisionTable, w: usize, mut x: u64, in_rule_order: bool) -> bool {
+        while x != 0 {
+            let row = w * 64 + x.trailing_zeros() as usize;
+            x &= x - 1;
+            if let Some(r) = d.rows.get(row) {
+                if self.add(d, r.rule, in_rule_order) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     fn finish(mut self, d: &DecisionTable) -> Verdict {
         let none = || {
             if d.otherwise.is_some() {
@@ -391,14 +406,8 @@ impl Engine {
                     continue 'words;
                 }
             }
-            while x != 0 {
-                let row = w * 64 + x.trailing_zeros() as usize;
-                x &= x - 1;
-                if let Some(r) = d.rows.get(row) {
-                    if pick.add(d, r.rule, c.rows_in_rule_order) {
-                        break 'words;
-                    }
-                }
+            if pick.add_word(d, w, x, c.rows_in_rule_order) {
+                break;
             }
         }
         pick.finish(d)

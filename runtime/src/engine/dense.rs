@@ -382,15 +382,9 @@ impl Engine {
             }
         }
         let mut pick = self.pick(d);
-        'words: for (i, mut w) in x.into_iter().enumerate() {
-            while w != 0 {
-                let row = i * 64 + w.trailing_zeros() as usize;
-                w &= w - 1;
-                if let Some(r) = d.rows.get(row) {
-                    if pick.add(d, r.rule, c.rows_in_rule_order) {
-                        break 'words;
-                    }
-                }
+        for (i, w) in x.into_iter().enumerate() {
+            if pick.add_word(d, i, w, c.rows_in_rule_order) {
+                break;
             }
         }
         pick.finish(d)
