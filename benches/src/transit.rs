@@ -1,7 +1,8 @@
 //! The benchmark requests of the 240-hour transit decision: varied on purpose, so that every
 //! condition both holds and fails (nationals of listed and unlisted countries, designated and
 //! other ports, arrivals before and after the five ports were added on 2025-11-05, onward travel
-//! back to the origin or to mainland China, stays under, at and over 240 hours).
+//! back to the origin or to mainland China, stays under, at and over 240 hours); and the
+//! realistic requests, drawn over every entry of the catalogues (`realistic_requests`).
 
 use edict_runtime::artifact::{Artifact, DecisionTable, Domain};
 use edict_runtime::value::parse_datetime;

@@ -52,11 +52,12 @@ struct RecordReads {
 }
 
 /// A column's read of the record fused with the lookup of its entry: the position of the
-/// request's row set among the column's, as [`Shape::position`] gives for the key
-/// [`Read::key`] reads, without the key in between.
+/// request's row set among the column's, the one [`Shape::position`] gives for the key
+/// [`Engine::key`] reads (values then absent, regions then absent, false, true, absent),
+/// without the key in between. The differential test holds the two to the same answers.
 #[derive(Clone, Debug)]
 enum Op {
-    /// An entity or enum field, of a domain with `n - 1` values (entry `n - 1`: absent).
+    /// `t.f`, an entity or enum, of a domain with `n - 1` values (entry `n - 1`: absent).
     Category { field: usize, n: usize },
     /// `t.a - t.b` against breakpoints.
     Difference {
@@ -64,17 +65,6 @@ enum Op {
         b: usize,
         breaks: Box<[i64]>,
     },
-    /// Any other read (a flag, an equality): through the key.
-    Keyed(Read, usize),
-}
-
-/// How a column reads the record's fields.
-#[derive(Clone, Copy, Debug)]
-enum Read {
-    /// `t.f`, an entity or enum.
-    Category(usize),
-    /// `t.a - t.b`.
-    Difference(usize, usize),
     /// `t.a == t.b`.
     Same(usize, usize),
     /// `t.f`, true or false.
@@ -145,64 +135,35 @@ impl RecordReads {
             return None;
         }
         let field = |p: &Path| one_field(p).filter(|(q, _)| *q == param).map(|(_, f)| f);
-        let reads = d
+        let ops = d
             .columns
             .iter()
-            .map(|col| match col {
-                Column::Category { path, .. } => field(path).map(Read::Category),
-                Column::Flag { path } => field(path).map(Read::Flag),
-                Column::Same { a, b } => Some(Read::Same(field(a)?, field(b)?)),
-                Column::Number {
-                    expr: NumExpr::Sub(a, b),
-                    ..
-                } => match (a.as_ref(), b.as_ref()) {
-                    (NumExpr::Path(a), NumExpr::Path(b)) => {
-                        Some(Read::Difference(field(a)?, field(b)?))
-                    }
+            .zip(columns)
+            .map(|(col, column)| match (col, &column.shape) {
+                (Column::Category { path, .. }, OwnedShape::Category(n)) => Some(Op::Category {
+                    field: field(path)?,
+                    n: *n,
+                }),
+                (Column::Flag { path }, OwnedShape::Flag) => Some(Op::Flag(field(path)?)),
+                (Column::Same { a, b }, OwnedShape::Flag) => Some(Op::Same(field(a)?, field(b)?)),
+                (
+                    Column::Number {
+                        expr: NumExpr::Sub(a, b),
+                        ..
+                    },
+                    OwnedShape::Number(breaks),
+                ) => match (a.as_ref(), b.as_ref()) {
+                    (NumExpr::Path(a), NumExpr::Path(b)) => Some(Op::Difference {
+                        a: field(a)?,
+                        b: field(b)?,
+                        breaks: breaks.clone(),
+                    }),
                     _ => None,
                 },
-                Column::Number { .. } => None,
+                _ => None,
             })
-            .collect::<Option<Vec<Read>>>()?;
-        let ops = reads
-            .into_iter()
-            .zip(columns)
-            .enumerate()
-            .map(|(i, (read, column))| match (read, &column.shape) {
-                (Read::Category(field), OwnedShape::Category(n)) => Op::Category { field, n: *n },
-                (Read::Difference(a, b), OwnedShape::Number(breaks)) => Op::Difference {
-                    a,
-                    b,
-                    breaks: breaks.clone(),
-                },
-                (read, _) => Op::Keyed(read, i),
-            })
-            .collect();
+            .collect::<Option<Box<[Op]>>>()?;
         Some(RecordReads { param, as_of, ops })
-    }
-}
-
-impl Read {
-    /// The key [`Engine::key`] reads for the column, from the record's fields.
-    #[inline(always)]
-    fn key(self, fields: &[Value]) -> Key {
-        match self {
-            Read::Category(f) => match fields.get(f) {
-                Some(Value::Entity(_, e) | Value::Enum(_, e)) => Key::Category(*e),
-                _ => Key::Absent,
-            },
-            Read::Flag(f) => match fields.get(f) {
-                Some(Value::Bool(b)) => Key::Flag(*b),
-                _ => Key::Absent,
-            },
-            Read::Difference(a, b) => difference(fields, a, b).map_or(Key::Absent, Key::Number),
-            Read::Same(a, b) => match (fields.get(a), fields.get(b)) {
-                (Some(Value::Absent), _) | (_, Some(Value::Absent)) | (None, _) | (_, None) => {
-                    Key::Absent
-                }
-                (Some(x), Some(y)) => Key::Flag(x == y),
-            },
-        }
     }
 }
 
@@ -217,10 +178,10 @@ fn difference(fields: &[Value], a: usize, b: usize) -> Option<i64> {
 }
 
 impl Op {
-    /// The position of the request's row set among the column's (`columns[i]` for
-    /// [`Op::Keyed`]); `None` for a value outside the column's domain.
+    /// The position of the request's row set among the column's; `None` for a value outside
+    /// the column's domain.
     #[inline(always)]
-    fn position(&self, fields: &[Value], columns: &[DenseColumn]) -> Option<usize> {
+    fn position(&self, fields: &[Value]) -> Option<usize> {
         match self {
             Op::Category { field, n } => match fields.get(*field) {
                 Some(Value::Entity(_, e) | Value::Enum(_, e)) => {
@@ -232,7 +193,14 @@ impl Op {
                 Some(x) => breaks.partition_point(|b| *b <= x),
                 None => breaks.len() + 1,
             }),
-            Op::Keyed(read, i) => columns.get(*i)?.shape().position(read.key(fields)),
+            Op::Same(a, b) => Some(match (fields.get(*a), fields.get(*b)) {
+                (Some(Value::Absent), _) | (_, Some(Value::Absent)) | (None, _) | (_, None) => 2,
+                (Some(x), Some(y)) => usize::from(x == y),
+            }),
+            Op::Flag(f) => Some(match fields.get(*f) {
+                Some(Value::Bool(b)) => usize::from(*b),
+                _ => 2,
+            }),
         }
     }
 }
@@ -323,7 +291,7 @@ impl Engine {
         };
         let verdict = match fields {
             Some((r, fields)) => {
-                let position = |i: usize| r.ops.get(i)?.position(fields, &dense.columns);
+                let position = |i: usize| r.ops.get(i)?.position(fields);
                 self.dense_verdict(d, c, dense, words, position)?
             }
             None => {
