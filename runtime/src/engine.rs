@@ -201,7 +201,7 @@ impl Engine {
                 e.variants
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| (v.clone(), i as u32))
+                    .map(|(i, v)| (v.as_str(), i as u32))
                     .collect()
             })
             .collect();
@@ -290,9 +290,17 @@ impl Engine {
         decision: u32,
         requests: &[Vec<Value>],
     ) -> Vec<Result<Answer, EvalError>> {
+        // The decision is looked up once for the whole batch.
+        let (Some(d), Some(c)) = (
+            self.decision(decision),
+            self.compiled.get(decision as usize),
+        ) else {
+            let unknown = EvalError::UnknownDecision(decision.to_string());
+            return vec![Err(unknown); requests.len()];
+        };
         requests
             .iter()
-            .map(|r| self.decide_with(decision, r))
+            .map(|r| self.decide_table(decision, d, c, r, true))
             .collect()
     }
 
@@ -309,10 +317,25 @@ impl Engine {
     }
 
     fn decide_on(&self, decision: u32, inputs: &[Value], dense: bool) -> Result<Answer, EvalError> {
-        let d = self
-            .decision(decision)
-            .ok_or_else(|| EvalError::UnknownDecision(decision.to_string()))?;
-        let c = &self.compiled[decision as usize];
+        let (Some(d), Some(c)) = (
+            self.decision(decision),
+            self.compiled.get(decision as usize),
+        ) else {
+            return Err(EvalError::UnknownDecision(decision.to_string()));
+        };
+        self.decide_table(decision, d, c, inputs, dense)
+    }
+
+    /// Decides one request on a decision's table and its compiled index.
+    #[inline(always)]
+    fn decide_table(
+        &self,
+        decision: u32,
+        d: &DecisionTable,
+        c: &Compiled,
+        inputs: &[Value],
+        dense: bool,
+    ) -> Result<Answer, EvalError> {
         if let Some(dense) = c.dense.as_ref().filter(|_| dense) {
             let (verdict, day) = self.decide_dense(d, c, dense, inputs)?;
             return Ok(Answer {

@@ -244,7 +244,7 @@ impl Engine {
                     Some(v) => Ok(Value::Enum(*e, *v)),
                     None => {
                         let hint = names
-                            .and_then(|n| best_match(s, n.keys().map(String::as_str)))
+                            .and_then(|n| best_match(s, n.keys()))
                             .map(|b| format!("did you mean `{b}`?"))
                             .or_else(expected);
                         fail(field, format!("`{s}` is not a value of this field"), hint)
@@ -580,7 +580,7 @@ impl Engine {
         let names = self.entity_names.get(t as usize)?;
         let mut candidates: Vec<(String, usize)> = names
             .iter()
-            .map(|(n, i)| (n.clone(), *i as usize))
+            .map(|(n, i)| (n.to_string(), i as usize))
             .collect();
         for (i, e) in ty.entities.iter().enumerate() {
             for &a in &text_attrs {

@@ -123,7 +123,7 @@ impl Engine {
                     return json!({ "type": "string" });
                 };
                 if !defs.contains_key(&et.name) {
-                    let mut names: Vec<&String> = self
+                    let mut names: Vec<&str> = self
                         .entity_names
                         .get(*t as usize)
                         .map(|n| n.keys().collect())

@@ -165,6 +165,18 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// [`days_from_civil`] for the years 1 to 9999 in unsigned arithmetic (no rounding toward
+/// negative infinity to correct for): the fast readers' dates.
+#[inline(always)]
+fn days_from_civil_ad(y: u64, m: u64, d: u64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let (era, yoe) = (y / 400, y % 400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe) as i64 - 719_468
+}
+
 fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
@@ -174,26 +186,32 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
-/// The number written by `digits` ASCII digits, or `None`.
+/// The number written by `digits` ASCII digits, or `None`. No branch per digit: the slices
+/// are two or four bytes long, and the loop unrolls.
+#[inline(always)]
 fn number(b: &[u8]) -> Option<i64> {
-    b.iter().try_fold(0i64, |n, &c| {
-        c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
-    })
+    let (mut n, mut bad) = (0i64, false);
+    for &c in b {
+        let digit = c.wrapping_sub(b'0');
+        bad |= digit > 9;
+        n = n * 10 + i64::from(digit);
+    }
+    (!bad).then_some(n)
 }
 
 /// `YYYY-MM-DD` for years 1 to 9999 read without the general parser; `None` for anything else
 /// (the general parser then decides).
-fn fast_date(b: &[u8]) -> Option<i64> {
+pub(crate) fn fast_date(b: &[u8]) -> Option<i64> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
     let (y, m, d) = (number(&b[0..4])?, number(&b[5..7])?, number(&b[8..10])?);
     let valid = y >= 1 && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m);
-    valid.then(|| days_from_civil(y, m, d))
+    valid.then(|| days_from_civil_ad(y as u64, m as u64, d as u64))
 }
 
 /// `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, as [`fast_date`].
-fn fast_datetime(b: &[u8]) -> Option<i64> {
+pub(crate) fn fast_datetime(b: &[u8]) -> Option<i64> {
     if !(b.len() == 16 || (b.len() == 19 && b[16] == b':')) || b[10] != b'T' || b[13] != b':' {
         return None;
     }
@@ -317,6 +335,30 @@ pub fn format_period(months: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_unsigned_day_count_is_the_signed_one_in_every_month_of_the_years_1_to_9999() {
+        for y in 1..=9999 {
+            for m in 1..=12 {
+                for d in [1, 15, days_in_month(y, m)] {
+                    assert_eq!(
+                        days_from_civil_ad(y as u64, m as u64, d as u64),
+                        days_from_civil(y, m, d),
+                        "{y}-{m}-{d}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_number_is_its_digits_and_nothing_else() {
+        assert_eq!(number(b"2025"), Some(2025));
+        assert_eq!(number(b"09"), Some(9));
+        for bad in [&b"2O25"[..], b"1:", b"/0", b"-1", b" 1"] {
+            assert_eq!(number(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn the_quick_date_readers_agree_with_jiff() {

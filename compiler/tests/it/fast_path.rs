@@ -59,7 +59,8 @@ fn variants(engine: &Engine, d: u32, request: &Json, rng: &mut Rng) -> Vec<Vec<u
         }
     };
     for _ in 0..6 {
-        // A string in upper case, in lower case, with a letter escaped, emptied, as a number.
+        // A string in upper case, in lower case, with a letter escaped, emptied, with a tab,
+        // as a number.
         mutate(
             &|t, (a, b)| format!("{}{}{}", &t[..a], t[a..=b].to_uppercase(), &t[b + 1..]),
             rng,
@@ -87,6 +88,9 @@ fn variants(engine: &Engine, d: u32, request: &Json, rng: &mut Rng) -> Vec<Vec<u
             rng,
         );
         mutate(&|t, (a, b)| format!("{}\"\"{}", &t[..a], &t[b + 1..]), rng);
+        // A raw control character in a string, which JSON refuses (the fast reader looks for
+        // one only where it could pass).
+        mutate(&|t, (a, _)| format!("{}\t{}", &t[..=a], &t[a + 1..]), rng);
         mutate(&|t, (a, b)| format!("{}1.0{}", &t[..a], &t[b + 1..]), rng);
         mutate(&|t, (a, b)| format!("{}null{}", &t[..a], &t[b + 1..]), rng);
         mutate(
@@ -261,5 +265,43 @@ proptest! {
         }
         let (total, _) = agree(&a, 60, requests);
         prop_assert!(total > 0);
+    }
+}
+
+/// A raw control character in a string is refused by JSON: the fast reader, which looks for
+/// one only where it could pass unnoticed (in text, in a name that holds one), agrees.
+#[test]
+fn a_raw_control_character_in_text_is_refused_on_both_paths() {
+    let mut analysis = Analysis::default();
+    analysis.set_file(
+        "note.edict",
+        r#"source s { title: "S", published: 2025-01-01 }
+enum Status { ok, no }
+record Note { text: Text, day: Date }
+record Out { status: Status }
+decision noted(n: Note) -> Out {
+  as of n.day
+  otherwise { status: no }
+}
+rule plain for noted {
+  cite s
+  when n.day >= 2025-01-01
+  then { status: ok }
+}
+"#
+        .to_string(),
+    );
+    let engine = Engine::new(analysis.build().unwrap()).unwrap();
+    let d = engine.decision_id("noted").unwrap();
+    let plain = br#"{"n":{"text":"a b","day":"2025-11-05"}}"#;
+    assert!(engine.decode_fast(d, plain).is_some());
+    for bad in [
+        &b"{\"n\":{\"text\":\"a\tb\",\"day\":\"2025-11-05\"}}"[..],
+        b"{\"n\":{\"text\":\"a\nb\",\"day\":\"2025-11-05\"}}",
+    ] {
+        let shown = String::from_utf8_lossy(bad);
+        assert!(engine.decode_fast(d, bad).is_none(), "{shown}");
+        assert!(general(&engine, d, bad).is_err(), "{shown}");
+        assert_eq!(engine.decode_request(d, bad), general(&engine, d, bad));
     }
 }

@@ -48,7 +48,15 @@ struct RecordReads {
     /// The field holding the as-of date or date-time.
     as_of: usize,
     /// How each column reads the record and finds its entry, in column order.
-    ops: Box<[Op]>,
+    reads: Box<[Read]>,
+}
+
+/// One column's read: how it finds its entry, and where the column's entries start.
+#[derive(Debug)]
+struct Read {
+    op: Op,
+    /// The first word of the column's first entry ([`DenseColumn::base`]).
+    base: usize,
 }
 
 /// A column's read of the record fused with the lookup of its entry: the position of the
@@ -135,35 +143,49 @@ impl RecordReads {
             return None;
         }
         let field = |p: &Path| one_field(p).filter(|(q, _)| *q == param).map(|(_, f)| f);
-        let ops = d
+        let reads = d
             .columns
             .iter()
             .zip(columns)
-            .map(|(col, column)| match (col, &column.shape) {
-                (Column::Category { path, .. }, OwnedShape::Category(n)) => Some(Op::Category {
-                    field: field(path)?,
-                    n: *n,
-                }),
-                (Column::Flag { path }, OwnedShape::Flag) => Some(Op::Flag(field(path)?)),
-                (Column::Same { a, b }, OwnedShape::Flag) => Some(Op::Same(field(a)?, field(b)?)),
-                (
-                    Column::Number {
-                        expr: NumExpr::Sub(a, b),
-                        ..
+            .map(|(col, column)| {
+                let op = match (col, &column.shape) {
+                    (Column::Category { path, .. }, OwnedShape::Category(n)) => {
+                        Some(Op::Category {
+                            field: field(path)?,
+                            n: *n,
+                        })
+                    }
+                    (Column::Flag { path }, OwnedShape::Flag) => Some(Op::Flag(field(path)?)),
+                    (Column::Same { a, b }, OwnedShape::Flag) => {
+                        Some(Op::Same(field(a)?, field(b)?))
+                    }
+                    (
+                        Column::Number {
+                            expr: NumExpr::Sub(a, b),
+                            ..
+                        },
+                        OwnedShape::Number(breaks),
+                    ) => match (a.as_ref(), b.as_ref()) {
+                        (NumExpr::Path(a), NumExpr::Path(b)) => Some(Op::Difference {
+                            a: field(a)?,
+                            b: field(b)?,
+                            breaks: breaks.clone(),
+                        }),
+                        _ => None,
                     },
-                    OwnedShape::Number(breaks),
-                ) => match (a.as_ref(), b.as_ref()) {
-                    (NumExpr::Path(a), NumExpr::Path(b)) => Some(Op::Difference {
-                        a: field(a)?,
-                        b: field(b)?,
-                        breaks: breaks.clone(),
-                    }),
                     _ => None,
-                },
-                _ => None,
+                }?;
+                Some(Read {
+                    op,
+                    base: column.base,
+                })
             })
-            .collect::<Option<Box<[Op]>>>()?;
-        Some(RecordReads { param, as_of, ops })
+            .collect::<Option<Box<[Read]>>>()?;
+        Some(RecordReads {
+            param,
+            as_of,
+            reads,
+        })
     }
 }
 
@@ -194,6 +216,9 @@ impl Op {
                 None => breaks.len() + 1,
             }),
             Op::Same(a, b) => Some(match (fields.get(*a), fields.get(*b)) {
+                (Some(Value::Entity(s, x)), Some(Value::Entity(t, y))) => {
+                    usize::from(s == t && x == y)
+                }
                 (Some(Value::Absent), _) | (_, Some(Value::Absent)) | (None, _) | (_, None) => 2,
                 (Some(x), Some(y)) => usize::from(x == y),
             }),
@@ -260,8 +285,11 @@ fn padded(w: &[u64], n: usize) -> impl Iterator<Item = u64> + '_ {
 
 impl Engine {
     /// Decides on the dense layout: the as-of day, its slice, then the rows in force ANDed
-    /// with each column's entry for the request, column by column, stopping at the first
-    /// column that accepts no row (as the sparse scan does, which then reads no later column).
+    /// with each column's entry for the request. Through a record's reads, every column is
+    /// read with no branch on the rows left (the AND is the same whichever column empties
+    /// it); otherwise, and for a value outside a column's domain, column by column, stopping
+    /// at the first column that accepts no row (as the sparse scan does, which then reads no
+    /// later column and so reports no error for it).
     #[inline]
     pub(super) fn decide_dense(
         &self,
@@ -291,8 +319,23 @@ impl Engine {
         };
         let verdict = match fields {
             Some((r, fields)) => {
-                let position = |i: usize| r.ops.get(i)?.position(fields);
-                self.dense_verdict(d, c, dense, words, position)?
+                let rows =
+                    match dense.words {
+                        1 => record_rows::<1>(&r.reads, fields, words)
+                            .map(|x| self.verdict_of(d, c, x)),
+                        _ => record_rows::<2>(&r.reads, fields, words)
+                            .map(|x| self.verdict_of(d, c, x)),
+                    };
+                match rows {
+                    Some(verdict) => verdict,
+                    // A value outside a column's domain: the column by column reading says
+                    // whether a column before it already accepted no row, or which column
+                    // refuses the request.
+                    None => {
+                        let position = |i: usize| r.reads.get(i)?.op.position(fields);
+                        self.dense_verdict(d, c, dense, words, position)?
+                    }
+                }
             }
             None => {
                 let position = |i: usize| {
@@ -390,6 +433,29 @@ fn and_columns<const N: usize>(
         }
     }
     Ok(Some(x))
+}
+
+/// The rows in force ANDed with every column's entry, read from the record's fields with no
+/// branch on the rows (which column empties them changes nothing: the AND is the same);
+/// `None` for a value outside a column's domain.
+#[inline(always)]
+fn record_rows<const N: usize>(
+    reads: &[Read],
+    fields: &[Value],
+    words: &[u64],
+) -> Option<[u64; N]> {
+    let mut x = [0u64; N];
+    for (x, w) in x.iter_mut().zip(words) {
+        *x = *w;
+    }
+    for read in reads {
+        let at = read.base + read.op.position(fields)? * N;
+        let w = words.get(at..at + N)?;
+        for (x, w) in x.iter_mut().zip(w) {
+            *x &= *w;
+        }
+    }
+    Some(x)
 }
 
 /// The verdict when no rule matches.

@@ -3,9 +3,59 @@
 
 use super::*;
 
-/// Names to indices. Names are short and the tables are built from the artifact, not from
-/// requests, so FNV-1a (a few nanoseconds on a port's name) replaces SipHash here.
-pub(crate) type NameMap = HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>;
+/// Names to indices, keyed by the names' bytes, so that the request decoder looks a name up
+/// where it lies in the request, with no UTF-8 check (a name's bytes match only valid text).
+/// Names are short and the tables are built from the artifact, not from requests, so FNV-1a
+/// (a few nanoseconds on a port's name) replaces SipHash here.
+#[derive(Debug, Default)]
+pub(crate) struct NameMap {
+    names: HashMap<Box<[u8]>, u32, std::hash::BuildHasherDefault<Fnv>>,
+    /// Whether a name holds a control character (an attribute's text may).
+    control: bool,
+}
+
+impl NameMap {
+    /// Adds a name unless it is already there (the first entry named so wins).
+    pub(crate) fn insert_first(&mut self, name: &str, index: u32) {
+        self.control |= name.bytes().any(|c| c < 0x20);
+        self.names.entry(name.as_bytes().into()).or_insert(index);
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&u32> {
+        self.names.get(name.as_bytes())
+    }
+
+    /// The index of a name given as a JSON string's raw bytes: a string with a control
+    /// character is no JSON string, and names none.
+    pub(crate) fn get_plain(&self, name: &[u8]) -> Option<&u32> {
+        if self.control && name.iter().any(|&c| c < 0x20) {
+            return None;
+        }
+        self.names.get(name)
+    }
+
+    /// Every name and its index, in no order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        // Every key was inserted from a `&str`.
+        self.names
+            .iter()
+            .filter_map(|(k, i)| Some((std::str::from_utf8(k).ok()?, *i)))
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.iter().map(|(k, _)| k)
+    }
+}
+
+impl<'a> FromIterator<(&'a str, u32)> for NameMap {
+    fn from_iter<I: IntoIterator<Item = (&'a str, u32)>>(names: I) -> NameMap {
+        let mut out = NameMap::default();
+        for (name, index) in names {
+            out.insert_first(name, index);
+        }
+        out
+    }
+}
 
 /// The 64-bit FNV-1a hash.
 #[derive(Default)]
@@ -36,7 +86,7 @@ impl std::hash::Hasher for Fnv {
 pub(super) fn entity_lookup(t: &crate::artifact::EntityType) -> NameMap {
     let mut out = NameMap::default();
     for (i, e) in t.entities.iter().enumerate() {
-        out.entry(e.name.clone()).or_insert(i as u32);
+        out.insert_first(&e.name, i as u32);
     }
     let identifiers = || {
         t.entities.iter().enumerate().flat_map(|(i, e)| {
@@ -49,10 +99,10 @@ pub(super) fn entity_lookup(t: &crate::artifact::EntityType) -> NameMap {
         })
     };
     for (text, i) in identifiers() {
-        out.entry(text).or_insert(i);
+        out.insert_first(&text, i);
     }
     for (text, i) in identifiers() {
-        out.entry(text.to_lowercase()).or_insert(i);
+        out.insert_first(&text.to_lowercase(), i);
     }
     out
 }

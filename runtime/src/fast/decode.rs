@@ -8,7 +8,9 @@
 
 use crate::artifact::RecordType;
 use crate::engine::Engine;
-use crate::value::{parse_date, parse_datetime, parse_duration, TypeDesc, Value};
+use crate::value::{
+    fast_date, fast_datetime, parse_date, parse_datetime, parse_duration, TypeDesc, Value,
+};
 
 /// The deepest nesting of inputs a request may have (as [`Engine::parse_request`] counts).
 const MAX_DEPTH: usize = 16;
@@ -19,6 +21,10 @@ pub(super) fn decode(
     params: &[(String, TypeDesc)],
     request: &[u8],
 ) -> Option<Vec<Value>> {
+    // A request with an escape goes the general path: then no string needs checking for one.
+    if memchr::memchr(b'\\', request).is_some() {
+        return None;
+    }
     let mut r = Reader {
         engine,
         b: request,
@@ -55,28 +61,16 @@ impl<'a> Reader<'a> {
         (self.peek()? == c).then(|| self.i += 1)
     }
 
-    /// The bytes of a string without escapes or control characters, its quotes consumed.
+    /// The bytes of a string, its quotes consumed. The request has no escape ([`decode`]
+    /// looked); a control character, which JSON refuses in a string, is looked for where it
+    /// could pass unnoticed: in text (a name or a date with one is no name or date).
     #[inline]
     fn string_bytes(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let rest = self.b.get(self.i..)?;
         let len = memchr::memchr(b'"', rest)?;
-        let body = &rest[..len];
-        // No branch per byte, so that the check runs on whole vectors.
-        let escaped_or_control = body
-            .iter()
-            .fold(false, |bad, &c| bad | (c == b'\\') | (c < 0x20));
-        if escaped_or_control {
-            return None;
-        }
         self.i += len + 1;
-        Some(body)
-    }
-
-    /// A string without escapes or control characters, its quotes consumed.
-    #[inline]
-    fn string(&mut self) -> Option<&'a str> {
-        std::str::from_utf8(self.string_bytes()?).ok()
+        rest.get(..len)
     }
 
     /// After a value: `,` then a key (`Some(Some(key))`), or `}` (`Some(None)`).
@@ -129,6 +123,11 @@ impl<'a> Reader<'a> {
             let f = named(&rec.fields, first, 0)?;
             return Some(vec![self.record_rest(rec, 0, Some(name), Some(f))?]);
         };
+        if let [(_, ty)] = params {
+            // One input, named: its value and the object's end.
+            let value = self.value(ty, 0)?;
+            return self.next_key()?.is_none().then(|| vec![value]);
+        }
         let mut values: Vec<Option<Value>> = vec![None; params.len()];
         loop {
             let slot = values.get_mut(index)?;
@@ -165,7 +164,7 @@ impl<'a> Reader<'a> {
         }
         match self.peek()? {
             b'"' => {
-                let s = self.string()?;
+                let s = self.string_bytes()?;
                 scalar(self.engine, ty, s, depth)
             }
             b'{' => {
@@ -248,7 +247,8 @@ impl<'a> Reader<'a> {
         if fields.len() > 64 {
             return None;
         }
-        let mut values: Vec<Value> = vec![Value::Absent; fields.len()];
+        let mut values: Vec<Value> = Vec::with_capacity(fields.len());
+        values.resize_with(fields.len(), || Value::Absent);
         let mut seen: u64 = 0;
         let mut next = first;
         while let Some(i) = next {
@@ -283,31 +283,43 @@ fn named(names: &[(String, TypeDesc)], key: &[u8], guess: usize) -> Option<usize
     }
 }
 
-/// A value written as a string, exactly as the general path reads it, or `None`.
-fn scalar(engine: &Engine, ty: &TypeDesc, s: &str, depth: usize) -> Option<Value> {
+/// A value written as a string (its bytes, as they lie in the request), exactly as the general
+/// path reads it, or `None`. Names and dates are read from the bytes: a name's bytes match
+/// only valid text (and a name with a control character is looked for only in a string
+/// without one), dates in the common form are digits; the rest is checked as text first.
+fn scalar(engine: &Engine, ty: &TypeDesc, s: &[u8], depth: usize) -> Option<Value> {
     if depth > MAX_DEPTH {
         return None;
     }
+    // The text of the string, when it has no control character (JSON refuses them).
+    let text = || {
+        let plain = s.iter().all(|&c| c >= 0x20);
+        plain.then(|| std::str::from_utf8(s).ok()).flatten()
+    };
     match ty {
         TypeDesc::Optional(inner) => scalar(engine, inner, s, depth + 1),
-        TypeDesc::Text => Some(Value::Text(s.to_string())),
-        TypeDesc::Date => parse_date(s).map(Value::Date),
-        TypeDesc::DateTime => parse_datetime(s).map(Value::DateTime),
-        TypeDesc::Duration => parse_duration(s).filter(|v| matches!(v, Value::Duration(_))),
-        TypeDesc::Period => parse_duration(s).filter(|v| matches!(v, Value::Period(_))),
+        TypeDesc::Text => Some(Value::Text(text()?.to_string())),
+        TypeDesc::Date => fast_date(s)
+            .or_else(|| parse_date(text()?))
+            .map(Value::Date),
+        TypeDesc::DateTime => fast_datetime(s)
+            .or_else(|| parse_datetime(text()?))
+            .map(Value::DateTime),
+        TypeDesc::Duration => parse_duration(text()?).filter(|v| matches!(v, Value::Duration(_))),
+        TypeDesc::Period => parse_duration(text()?).filter(|v| matches!(v, Value::Period(_))),
         TypeDesc::Range(inner) => {
-            let (a, b) = s.split_once("..")?;
+            let (a, b) = text()?.split_once("..")?;
             Some(Value::Range(
-                Box::new(scalar(engine, inner, a, depth + 1)?),
-                Box::new(scalar(engine, inner, b, depth + 1)?),
+                Box::new(scalar(engine, inner, a.as_bytes(), depth + 1)?),
+                Box::new(scalar(engine, inner, b.as_bytes(), depth + 1)?),
             ))
         }
         TypeDesc::Entity(t) => {
-            let e = engine.entity_names.get(*t as usize)?.get(s)?;
+            let e = engine.entity_names.get(*t as usize)?.get_plain(s)?;
             Some(Value::Entity(*t, *e))
         }
         TypeDesc::Enum(e) => {
-            let v = engine.enum_names.get(*e as usize)?.get(s)?;
+            let v = engine.enum_names.get(*e as usize)?.get_plain(s)?;
             Some(Value::Enum(*e, *v))
         }
         TypeDesc::Bool | TypeDesc::Int | TypeDesc::Record(_) => None,
