@@ -206,9 +206,10 @@ enum Command {
         /// Policy files or directories to compile (ignored with --artifact).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// The decision to ask.
         #[arg(long)]
         decision: String,
-        /// The request as JSON (`-` or absent: standard input).
+        /// A file holding the request as JSON (`-` or absent: standard input).
         #[arg(long, conflicts_with = "batch")]
         input: Option<PathBuf>,
         /// A file of requests, one JSON object per line (`-`: standard input); answers are
