@@ -291,10 +291,7 @@ impl Engine {
         requests: &[Vec<Value>],
     ) -> Vec<Result<Answer, EvalError>> {
         // The decision is looked up once for the whole batch.
-        let (Some(d), Some(c)) = (
-            self.decision(decision),
-            self.compiled.get(decision as usize),
-        ) else {
+        let Some((d, c)) = self.table(decision) else {
             let unknown = EvalError::UnknownDecision(decision.to_string());
             return vec![Err(unknown); requests.len()];
         };
@@ -317,13 +314,19 @@ impl Engine {
     }
 
     fn decide_on(&self, decision: u32, inputs: &[Value], dense: bool) -> Result<Answer, EvalError> {
-        let (Some(d), Some(c)) = (
-            self.decision(decision),
-            self.compiled.get(decision as usize),
-        ) else {
+        let Some((d, c)) = self.table(decision) else {
             return Err(EvalError::UnknownDecision(decision.to_string()));
         };
         self.decide_table(decision, d, c, inputs, dense)
+    }
+
+    /// A decision's table and its compiled index.
+    #[inline]
+    fn table(&self, decision: u32) -> Option<(&DecisionTable, &Compiled)> {
+        Some((
+            self.decision(decision)?,
+            self.compiled.get(decision as usize)?,
+        ))
     }
 
     /// Decides one request on a decision's table and its compiled index.

@@ -24,6 +24,49 @@ fn main() -> ExitCode {
 }
 
 /// Per-decision medians of the three engines on a side, over up to `n` of its requests.
+/// A side's requests checked for agreement among the three engines, with the time each step
+/// took on standard error.
+fn agreed(
+    label: &str,
+    side: impl FnOnce() -> Result<Side, String>,
+) -> Result<(Side, edict_bench::compare::Agreement), String> {
+    let (ms, side) = once_ms(side);
+    let mut side = side?;
+    let (check_ms, agreement) = once_ms(|| side.check_agreement(None));
+    let agreement = agreement?;
+    eprintln!(
+        "{label}: set up in {ms:.0} ms; {} requests agree ({} eligible) in {check_ms:.0} ms",
+        agreement.requests, agreement.matched
+    );
+    Ok((side, agreement))
+}
+
+/// Median nanoseconds per decision of a transit side.
+struct Timed {
+    edict: f64,
+    cedar: f64,
+    rego: f64,
+    batch: f64,
+}
+
+/// The three engines one request at a time, then Edict's `decide_batch` over all requests.
+fn time_transit(side: &mut Side, samples: usize, cedar_n: usize, rego_n: usize) -> Timed {
+    let [edict, cedar, rego] = time_side(side, samples, cedar_n, rego_n);
+    let d = side.decision;
+    let batch = median_ns(samples, 200, side.requests.len(), || {
+        std::hint::black_box(
+            side.engine
+                .decide_batch(d, std::hint::black_box(&side.requests)),
+        );
+    });
+    Timed {
+        edict,
+        cedar,
+        rego,
+        batch,
+    }
+}
+
 fn time_side(side: &mut Side, samples: usize, cedar_n: usize, rego_n: usize) -> [f64; 3] {
     let d = side.decision;
     let all = side.requests.len();
@@ -55,22 +98,13 @@ fn run(quick: bool) -> Result<(), String> {
     results.insert("machine".into(), json!(machine()));
 
     // 1. The transit decision, side by side.
-    let (ms, side) = once_ms(|| Side::transit(10_000, 7));
-    let mut side = side?;
-    let (check_ms, agreement) = once_ms(|| side.check_agreement(None));
-    let agreement = agreement?;
-    eprintln!(
-        "transit: set up in {ms:.0} ms; {} requests agree ({} eligible) in {check_ms:.0} ms",
-        agreement.requests, agreement.matched
-    );
-    let [edict, cedar, rego] = time_side(&mut side, samples, 2_000, 2_000);
-    let d = side.decision;
-    let batch = median_ns(samples, 200, side.requests.len(), || {
-        std::hint::black_box(
-            side.engine
-                .decide_batch(d, std::hint::black_box(&side.requests)),
-        );
-    });
+    let (mut side, agreement) = agreed("transit", || Side::transit(10_000, 7))?;
+    let Timed {
+        edict,
+        cedar,
+        rego,
+        batch,
+    } = time_transit(&mut side, samples, 2_000, 2_000);
     let _ = writeln!(
         md,
         "transit_entry, {} requests ({} eligible), all three agree\n\n| engine | median per decision | Edict is faster by |\n|---|---|---|\n| Edict (decide) | {} | |\n| Edict (decide_batch) | {} ({:.1} M decisions/s) | |\n| Cedar | {} | {:.0}x |\n| Rego (regorus) | {} | {:.0}x |\n",
@@ -97,23 +131,16 @@ fn run(quick: bool) -> Result<(), String> {
 
     // 1b. The same on realistic traffic: 100,000 distinct requests over every entry of the
     // catalogues, each decided once per pass; JSON in and out on the same requests.
-    let (ms, side) = once_ms(|| Side::transit_realistic(100_000, 11));
-    let mut side = side?;
-    let (check_ms, agreement) = once_ms(|| side.check_agreement(None));
-    let agreement = agreement?;
-    eprintln!(
-        "realistic transit: set up in {ms:.0} ms; {} requests agree ({} eligible) in {check_ms:.0} ms",
-        agreement.requests, agreement.matched
-    );
-    let [edict, cedar, rego] = time_side(&mut side, samples, 100_000, 20_000);
+    let (mut side, agreement) =
+        agreed("realistic transit", || Side::transit_realistic(100_000, 11))?;
+    let Timed {
+        edict,
+        cedar,
+        rego,
+        batch,
+    } = time_transit(&mut side, samples, 100_000, 20_000);
     let d = side.decision;
     let all = side.requests.len();
-    let batch = median_ns(samples, 200, all, || {
-        std::hint::black_box(
-            side.engine
-                .decide_batch(d, std::hint::black_box(&side.requests)),
-        );
-    });
     let bodies: Vec<Vec<u8>> = side
         .requests
         .iter()
