@@ -1,7 +1,8 @@
 //! Deciding a record batch: each bound column is read once into values (a dictionary's
 //! entries, or each distinct text, converted once), rows are grouped by their combination of
-//! values, and each distinct combination is decided once by the engine. No JSON is written or
-//! read per row.
+//! values, and each distinct combination is decided once by the engine, on one set of inputs
+//! refilled in place. No JSON is written or read per row, and nothing is allocated per
+//! combination but its answer.
 
 // foldhash's maps (DataFusion's own): the keys are the batch's codes and values, hashed for
 // every row.
@@ -40,19 +41,48 @@ impl RowError {
     }
 }
 
-/// One distinct combination of a batch's values, decided.
-#[derive(Clone, Debug)]
-pub struct Combo {
-    pub inputs: Vec<Value>,
-    pub answer: Answer,
-}
-
-/// A batch decided: the distinct combinations, and for each row the index of its own.
+/// A batch decided: each distinct combination's answer, and for each row the index of its own.
 #[derive(Debug)]
 pub struct Decided {
-    pub combos: Vec<Result<Combo, RowError>>,
+    /// Per distinct combination (in the order first met), its answer, or why its rows cannot
+    /// be decided.
+    pub answers: Vec<Result<Answer, RowError>>,
+    /// Per row, the index of its combination.
     pub rows: Vec<u32>,
+    /// Per combination, the index of each leaf's value (one per leaf, combination after
+    /// combination).
+    keys: Vec<u32>,
+    /// Per leaf, the distinct values of its column.
+    values: Vec<Vec<Result<Value, RowError>>>,
 }
+
+impl Decided {
+    /// The inputs one combination was decided on (for a row's region in the diff, or to show
+    /// it); an input that could not be read is absent.
+    pub fn inputs(&self, decider: &Decider<'_>, combo: u32) -> Vec<Value> {
+        let width = self.values.len();
+        let start = combo as usize * width;
+        let key = self.keys.get(start..start + width).unwrap_or(&[]);
+        decider.assemble(leaf_values(&self.values, key).cloned().collect())
+    }
+}
+
+/// The values a combination's key picks, one per leaf (absent where the column could not be
+/// read: such a combination is never decided).
+fn leaf_values<'a>(
+    values: &'a [Vec<Result<Value, RowError>>],
+    key: &'a [u32],
+) -> impl Iterator<Item = &'a Value> + 'a {
+    values
+        .iter()
+        .zip(key)
+        .map(|(v, id)| match v.get(*id as usize) {
+            Some(Ok(v)) => v,
+            _ => &ABSENT,
+        })
+}
+
+static ABSENT: Value = Value::Absent;
 
 /// Decides batches of one decision under one engine.
 #[derive(Debug)]
@@ -77,7 +107,9 @@ impl<'e> Decider<'e> {
         }
     }
 
-    /// Decides every row of `batch` (whose schema the binding was made for).
+    /// Decides every row of `batch` (whose schema the binding was made for). The inputs are
+    /// one set of values, refilled in place for each distinct combination: nothing is
+    /// allocated per combination unless a value is text.
     pub fn decide(&self, batch: &RecordBatch) -> Decided {
         let n = batch.num_rows();
         let columns: Vec<Column> = self
@@ -93,49 +125,44 @@ impl<'e> Decider<'e> {
                 },
             })
             .collect();
-        let mut seen: HashMap<Box<[u32]>, u32> = HashMap::new();
-        let mut rows = Vec::with_capacity(n);
-        let mut key = vec![0u32; columns.len()];
-        for r in 0..n {
-            for (k, c) in key.iter_mut().zip(&columns) {
-                *k = c.ids[r];
-            }
-            let id = match seen.get(&key[..]) {
-                Some(id) => *id,
-                None => {
-                    let id = seen.len() as u32;
-                    seen.insert(key.clone().into_boxed_slice(), id);
-                    id
+        let (rows, keys, count) = combinations(&columns, n);
+        let values: Vec<Vec<Result<Value, RowError>>> =
+            columns.into_iter().map(|c| c.values).collect();
+        let width = values.len();
+        let params: &[(String, TypeDesc)] = match self.engine.decision(self.decision) {
+            Some(d) => &d.params,
+            None => &[],
+        };
+        let mut inputs = self.assemble(Vec::new());
+        let answers = (0..count)
+            .map(|i| {
+                let key = &keys[i * width..(i + 1) * width];
+                if let Some(Err(e)) = values
+                    .iter()
+                    .zip(key)
+                    .map(|(v, id)| &v[*id as usize])
+                    .find(|v| v.is_err())
+                {
+                    return Err(e.clone());
                 }
-            };
-            rows.push(id);
-        }
-        // The combinations in the order they were met, moved out of the map.
-        let mut keys: Vec<Box<[u32]>> = vec![Box::default(); seen.len()];
-        for (k, id) in seen {
-            keys[id as usize] = k;
-        }
-        let combos = keys
-            .iter()
-            .map(|key| {
-                let mut leaves = Vec::with_capacity(key.len());
-                for (c, id) in columns.iter().zip(key.iter()) {
-                    match &c.values[*id as usize] {
-                        Ok(v) => leaves.push(v.clone()),
-                        Err(e) => return Err(e.clone()),
-                    }
+                let mut leaves = leaf_values(&values, key);
+                for ((_, ty), slot) in params.iter().zip(inputs.iter_mut()) {
+                    fill(self.engine, ty, 0, slot, &mut leaves);
                 }
-                let inputs = self.assemble(leaves);
                 self.engine
                     .decide(self.decision, &inputs)
-                    .map(|answer| Combo { inputs, answer })
                     .map_err(|e| RowError {
                         input: String::new(),
                         message: e.to_string(),
                     })
             })
             .collect();
-        Decided { combos, rows }
+        Decided {
+            answers,
+            rows,
+            keys,
+            values,
+        }
     }
 
     /// The decision's inputs from its leaves' values, in order: records built around them, an
@@ -311,8 +338,11 @@ impl<'e> Decider<'e> {
                 )
             }
         };
-        let mut index: HashMap<i64, u32> = HashMap::new();
-        let mut values = vec![null()];
+        // Sized for every row distinct (a column of times nearly is): growing the map as the
+        // values come was a tenth of the whole run.
+        let mut index: HashMap<i64, u32> = HashMap::with_capacity(n);
+        let mut values = Vec::with_capacity(n + 1);
+        values.push(null());
         let ids = numbers
             .into_iter()
             .map(|v| match v {
@@ -392,6 +422,102 @@ fn number_value(ty: &TypeDesc, v: i64) -> Value {
         TypeDesc::DateTime => Value::DateTime(v),
         TypeDesc::Duration => Value::Duration(v),
         _ => Value::Int(v),
+    }
+}
+
+/// Each row's combination of value indexes, numbered in the order first met: per row its
+/// number, and each combination's indexes (one per column, combination after combination).
+/// and how many there are. When the indexes fit in 128 bits (up to nine columns of a batch of
+/// 8,192 rows), a row's combination is one number, hashed without allocating; otherwise its
+/// slice of indexes.
+fn combinations(columns: &[Column], n: usize) -> (Vec<u32>, Vec<u32>, usize) {
+    let width = columns.len();
+    let bits: Vec<u32> = columns
+        .iter()
+        .map(|c| usize::BITS - c.values.len().saturating_sub(1).leading_zeros())
+        .collect();
+    let mut rows = Vec::with_capacity(n);
+    let mut keys = Vec::new();
+    let count = if bits.iter().sum::<u32>() <= 128 {
+        let mut packed = vec![0u128; n];
+        let mut shift = 0;
+        for (c, b) in columns.iter().zip(&bits) {
+            if *b > 0 {
+                for (k, id) in packed.iter_mut().zip(&c.ids) {
+                    *k |= u128::from(*id) << shift;
+                }
+                shift += b;
+            }
+        }
+        let mut seen: HashMap<u128, u32> = HashMap::with_capacity(n);
+        for (r, k) in packed.iter().enumerate() {
+            let next = seen.len() as u32;
+            let id = *seen.entry(*k).or_insert_with(|| {
+                keys.extend(columns.iter().map(|c| c.ids[r]));
+                next
+            });
+            rows.push(id);
+        }
+        seen.len()
+    } else {
+        let mut all = Vec::with_capacity(n * width);
+        for r in 0..n {
+            all.extend(columns.iter().map(|c| c.ids[r]));
+        }
+        let mut seen: HashMap<&[u32], u32> = HashMap::with_capacity(n);
+        for key in all.chunks(width) {
+            let next = seen.len() as u32;
+            let id = *seen.entry(key).or_insert_with(|| {
+                keys.extend_from_slice(key);
+                next
+            });
+            rows.push(id);
+        }
+        seen.len()
+    };
+    (rows, keys, count)
+}
+
+/// Refills a parameter's value in place from its leaves (taken in order from `it`), as
+/// [`build`] would make it, allocating only where the shape changes (an optional record
+/// absent before and present now).
+fn fill<'a>(
+    engine: &Engine,
+    ty: &TypeDesc,
+    depth: usize,
+    slot: &mut Value,
+    it: &mut impl Iterator<Item = &'a Value>,
+) {
+    match ty {
+        TypeDesc::Optional(inner) if matches!(**inner, TypeDesc::Record(_)) => {
+            if !matches!(slot, Value::Record(_)) {
+                *slot = build(engine, ty, depth, &mut it.cloned());
+                return;
+            }
+            fill(engine, inner, depth, slot, it);
+            if matches!(slot, Value::Record(fields) if fields.iter().all(all_absent)) {
+                *slot = Value::Absent;
+            }
+        }
+        TypeDesc::Record(r) if depth < 8 => {
+            let fields = engine
+                .artifact()
+                .records
+                .get(*r as usize)
+                .map_or(&[][..], |rec| &rec.fields[..]);
+            match slot {
+                Value::Record(values) if values.len() == fields.len() => {
+                    for (v, (_, fty)) in values.iter_mut().zip(fields) {
+                        fill(engine, fty, depth + 1, v, it);
+                    }
+                }
+                _ => *slot = build(engine, ty, depth, &mut it.cloned()),
+            }
+        }
+        _ => match it.next() {
+            Some(v) => slot.clone_from(v),
+            None => *slot = Value::Absent,
+        },
     }
 }
 

@@ -414,37 +414,69 @@ pub fn changed_schema(schema: &Schema) -> Schema {
     Schema::new(fields)
 }
 
-/// What happened to one distinct pair of combinations.
-#[derive(Clone)]
+/// What happened to the rows of one pair of combinations not answered alike.
 enum Class {
-    Same(Arc<Side>),
     Changed {
         before: Arc<Side>,
         after: Arc<Side>,
         region: Option<usize>,
     },
-    Undecided(String, RowError),
+    Undecided(&'static str, RowError),
 }
 
 /// Each side's answers in the diff's terms, by verdict: a side depends on the decision and the
 /// verdict only, so each is built (from the answer's JSON) once per task, not once per row.
+/// Sides are numbered in the order met.
 #[derive(Default)]
 struct SideMemo {
-    old: HashMap<Verdict, Arc<Side>>,
-    new: HashMap<Verdict, Arc<Side>>,
+    old: SideIds,
+    new: SideIds,
+    /// Per pair of side numbers (old, new): whether they answer alike (in status and outcome,
+    /// as the diff counts a change, not in which rule gave it).
+    alike: HashMap<(u32, u32), bool>,
 }
 
-fn side_of(
-    memo: &mut HashMap<Verdict, Arc<Side>>,
-    engine: &Engine,
-    answer: &edict_runtime::Answer,
-) -> Arc<Side> {
-    if let Some(s) = memo.get(&answer.verdict) {
-        return Arc::clone(s);
+/// A combination's side number, or why it was not decided.
+type SideOr<'d> = Result<u32, &'d RowError>;
+
+#[derive(Default)]
+struct SideIds {
+    ids: HashMap<Verdict, u32>,
+    sides: Vec<Arc<Side>>,
+}
+
+impl SideMemo {
+    /// Whether an old side and a new one answer alike.
+    fn alike(&mut self, old: u32, new: u32) -> bool {
+        let (olds, news) = (&self.old.sides, &self.new.sides);
+        *self.alike.entry((old, new)).or_insert_with(|| {
+            let (b, a) = (&olds[old as usize], &news[new as usize]);
+            (&b.status, &b.outcome) == (&a.status, &a.outcome)
+        })
     }
-    let side = Arc::new(answer_side(engine, answer).unwrap_or_else(refused_side));
-    memo.insert(answer.verdict.clone(), Arc::clone(&side));
-    side
+}
+
+impl SideIds {
+    /// The number of an answer's side.
+    fn id(&mut self, engine: &Engine, answer: &edict_runtime::Answer) -> u32 {
+        if let Some(id) = self.ids.get(&answer.verdict) {
+            return *id;
+        }
+        let side = answer_side(engine, answer).unwrap_or_else(refused_side);
+        let id = self.sides.len() as u32;
+        self.sides.push(Arc::new(side));
+        self.ids.insert(answer.verdict.clone(), id);
+        id
+    }
+
+    /// Each combination's side number, or why it was not decided.
+    fn of<'d>(&mut self, engine: &Engine, decided: &'d Decided) -> Vec<SideOr<'d>> {
+        decided
+            .answers
+            .iter()
+            .map(|a| a.as_ref().map(|a| self.id(engine, a)))
+            .collect()
+    }
 }
 
 impl Plan {
@@ -454,8 +486,14 @@ impl Plan {
         report: &mut Report,
         memo: &mut SideMemo,
     ) -> Result<(), ImpactError> {
-        let new = Decider::new(&self.new, self.new_id, self.new_binding.clone()).decide(batch);
-        let old = Decider::new(&self.old, self.old_id, self.old_binding.clone()).decide(batch);
+        let deciders = (
+            Decider::new(&self.old, self.old_id, self.old_binding.clone()),
+            Decider::new(&self.new, self.new_id, self.new_binding.clone()),
+        );
+        let old = deciders.0.decide(batch);
+        let new = deciders.1.decide(batch);
+        let old_sides = memo.old.of(&self.old, &old);
+        let new_sides = memo.new.of(&self.new, &new);
         let weights: Option<Float64Array> = match self.weight {
             Some(i) => {
                 let a = cast(batch.column(i), &DataType::Float64)?;
@@ -491,33 +529,38 @@ impl Plan {
         let example = |r: usize| -> (u64, Vec<String>) {
             hashed(self.shown.iter().map(|c| text(*c, r)).collect())
         };
-        // Each distinct pair of combinations is classified once; rows answered alike are
-        // counted per class and added to the report once per batch.
-        let mut class_index: HashMap<(u32, u32), usize> = HashMap::new();
-        let mut classes: Vec<Class> = Vec::new();
-        let mut same: Vec<Tally> = Vec::new();
+        // Rows answered alike are counted per side and added to the report once per batch;
+        // each other distinct pair of combinations is classified (and placed in its region)
+        // once.
+        let mut same: Vec<Tally> = vec![Tally::default(); memo.new.sides.len()];
+        let mut classes: HashMap<(u32, u32), Class> = HashMap::new();
         let mut keep = Vec::new();
         let mut extra: [Vec<Option<String>>; 3] = Default::default();
         let mut regions = Vec::new();
         for r in 0..batch.num_rows() {
             let pair = (old.rows[r], new.rows[r]);
-            let ci = match class_index.get(&pair) {
-                Some(&i) => i,
-                None => {
-                    classes.push(self.classify(&old, &new, pair, memo));
-                    same.push(Tally::default());
-                    class_index.insert(pair, classes.len() - 1);
-                    classes.len() - 1
-                }
-            };
             let w = weight_of(r);
             report.total.add(w);
-            match &classes[ci] {
-                Class::Same(_) => same[ci].add(w),
+            if let (Ok(os), Ok(ns)) = (old_sides[pair.0 as usize], new_sides[pair.1 as usize]) {
+                if memo.alike(os, ns) {
+                    same[ns as usize].add(w);
+                    continue;
+                }
+            }
+            let class = classes.entry(pair).or_insert_with(|| {
+                self.classify(
+                    &deciders,
+                    (&old, &new),
+                    pair,
+                    (&old_sides, &new_sides),
+                    memo,
+                )
+            });
+            match class {
                 Class::Undecided(which, e) => {
                     let u = report
                         .undecided
-                        .entry((which.clone(), e.clone()))
+                        .entry((which.to_string(), e.clone()))
                         .or_default();
                     u.tally.add(w);
                     u.examples.insert(example(r));
@@ -529,9 +572,9 @@ impl Plan {
                     region,
                 } => {
                     let region = *region;
-                    let day = new.combos[new.rows[r] as usize]
+                    let day = new.answers[pair.1 as usize]
                         .as_ref()
-                        .map(|c| c.answer.day)
+                        .map(|a| a.day)
                         .unwrap_or_default();
                     report.changed_by_day.entry(day).or_default().add(w);
                     if self.changed_rows.is_some() {
@@ -570,8 +613,8 @@ impl Plan {
                 }
             }
         }
-        for (class, tally) in classes.iter().zip(&same) {
-            if let (Class::Same(side), true) = (class, tally.rows > 0) {
+        for (side, tally) in memo.new.sides.iter().zip(&same) {
+            if tally.rows > 0 {
                 report
                     .unchanged
                     .entry(side.as_ref().clone())
@@ -611,29 +654,28 @@ impl Plan {
             .unwrap_or_default()
     }
 
-    /// Compares the two sides' answers to one pair of combinations.
+    /// Classifies one pair of combinations that is not answered alike: changed (and in which
+    /// of the diff's regions), or not decided on one side.
     fn classify(
         &self,
-        old: &Decided,
-        new: &Decided,
+        (old_decider, new_decider): &(Decider<'_>, Decider<'_>),
+        (old, new): (&Decided, &Decided),
         (o, n): (u32, u32),
-        memo: &mut SideMemo,
+        (old_sides, new_sides): (&[SideOr<'_>], &[SideOr<'_>]),
+        memo: &SideMemo,
     ) -> Class {
-        let new_combo = match &new.combos[n as usize] {
-            Ok(c) => c,
-            Err(e) => return Class::Undecided("new".into(), e.clone()),
+        let new_side = match new_sides[n as usize] {
+            Ok(id) => id,
+            Err(e) => return Class::Undecided("new", e.clone()),
         };
-        let after = side_of(&mut memo.new, &self.new, &new_combo.answer);
-        match &old.combos[o as usize] {
-            Ok(old_combo) => {
-                let before = side_of(&mut memo.old, &self.old, &old_combo.answer);
-                // Changed as the diff counts a change: in status or outcome, not in which rule
-                // gave it.
-                if (&before.status, &before.outcome) == (&after.status, &after.outcome) {
-                    return Class::Same(after);
-                }
-                let at = (self.old.as_ref(), self.old_id, old_combo.inputs.as_slice());
-                let nat = (self.new.as_ref(), self.new_id, new_combo.inputs.as_slice());
+        let after = Arc::clone(&memo.new.sides[new_side as usize]);
+        let new_inputs = new.inputs(new_decider, n);
+        match old_sides[o as usize] {
+            Ok(old_side) => {
+                let before = Arc::clone(&memo.old.sides[old_side as usize]);
+                let old_inputs = old.inputs(old_decider, o);
+                let at = (self.old.as_ref(), self.old_id, old_inputs.as_slice());
+                let nat = (self.new.as_ref(), self.new_id, new_inputs.as_slice());
                 let region = self
                     .changes
                     .iter()
@@ -651,7 +693,7 @@ impl Plan {
                 let before = Arc::new(refused_side());
                 let region = self.changes.iter().position(|c| {
                     c.before == *before
-                        && c.contains_on_new_side(&self.new, self.new_id, &new_combo.inputs)
+                        && c.contains_on_new_side(&self.new, self.new_id, &new_inputs)
                 });
                 Class::Changed {
                     before,
@@ -659,7 +701,7 @@ impl Plan {
                     region,
                 }
             }
-            Err(e) => Class::Undecided("old".into(), e.clone()),
+            Err(e) => Class::Undecided("old", e.clone()),
         }
     }
 

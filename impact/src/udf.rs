@@ -245,12 +245,12 @@ fn answers(
         error: Option<String>,
     }
     let texts: Vec<Texts> = decided
-        .combos
+        .answers
         .iter()
         .map(|c| match c {
-            Ok(combo) => {
-                let json = engine.answer_json(&combo.answer);
-                let side = answer_side(engine, &combo.answer);
+            Ok(answer) => {
+                let json = engine.answer_json(answer);
+                let side = answer_side(engine, answer);
                 let outcome = json.get("outcome").and_then(Json::as_object).map(|o| {
                     outcome_fields
                         .iter()

@@ -112,16 +112,20 @@ fn a_row_decided_in_its_batch_is_answered_as_its_json_request() {
             dict.clone()
         };
         let binding = Binding::new(&e, id, &b.schema(), &Default::default()).unwrap();
-        let decided = Decider::new(&e, id, binding).decide(&b);
+        let decider = Decider::new(&e, id, binding);
+        let decided = decider.decide(&b);
         assert_eq!(decided.rows.len(), b.num_rows());
-        assert!(decided.combos.len() <= b.num_rows());
+        assert!(decided.answers.len() <= b.num_rows());
         for r in 0..b.num_rows() {
             let via_json = e
                 .parse_request(id, &request(&b, r))
                 .map(|inputs| e.decide(id, &inputs).unwrap());
-            match (&decided.combos[decided.rows[r] as usize], via_json) {
+            match (&decided.answers[decided.rows[r] as usize], via_json) {
                 (Ok(c), Ok(a)) => {
-                    assert_eq!(e.answer_json(&c.answer), e.answer_json(&a), "row {r}");
+                    assert_eq!(e.answer_json(c), e.answer_json(&a), "row {r}");
+                    // The inputs a combination was decided on are the request's.
+                    let inputs = e.parse_request(id, &request(&b, r)).unwrap();
+                    assert_eq!(decided.inputs(&decider, decided.rows[r]), inputs, "row {r}");
                     decided_rows += 1;
                 }
                 (Err(_), Err(_)) => refused += 1,
