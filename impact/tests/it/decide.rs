@@ -56,25 +56,32 @@ fn mix(e: &edict_runtime::Engine) -> Mix {
     }
 }
 
-/// The row as a client would send it.
-fn request(b: &RecordBatch, r: usize) -> Json {
-    let text = |c: usize| -> Json {
-        let a = cast(b.column(c), &DataType::Utf8).unwrap();
-        let s = a.as_string::<i32>();
+/// Each row as a client would send it.
+fn requests(b: &RecordBatch) -> Vec<Json> {
+    let texts: Vec<ArrayRef> = (0..b.num_columns())
+        .map(|c| cast(b.column(c), &DataType::Utf8).unwrap())
+        .collect();
+    let text = |c: usize, r: usize| -> Json {
+        let s = texts[c].as_string::<i32>();
         if s.is_null(r) {
             Json::Null
         } else {
             Json::String(s.value(r).to_string())
         }
     };
-    let time = |c: usize| -> Json {
+    let time = |c: usize, r: usize| -> Json {
         let a = b.column(c).as_primitive::<TimestampSecondType>();
         Json::String(format_datetime(a.value(r)))
     };
-    json!({"t": {
-        "nationality": text(0), "origin": text(1), "arrival_port": text(2),
-        "arrival": time(3), "onward_destination": text(4), "onward_departure": time(5),
-    }})
+    (0..b.num_rows())
+        .map(|r| {
+            json!({"t": {
+                "nationality": text(0, r), "origin": text(1, r), "arrival_port": text(2, r),
+                "arrival": time(3, r), "onward_destination": text(4, r),
+                "onward_departure": time(5, r),
+            }})
+        })
+        .collect()
 }
 
 #[test]
@@ -116,15 +123,16 @@ fn a_row_decided_in_its_batch_is_answered_as_its_json_request() {
         let decided = decider.decide(&b);
         assert_eq!(decided.rows.len(), b.num_rows());
         assert!(decided.answers.len() <= b.num_rows());
-        for r in 0..b.num_rows() {
+        let requests = requests(&b);
+        for (r, request) in requests.iter().enumerate() {
             let via_json = e
-                .parse_request(id, &request(&b, r))
+                .parse_request(id, request)
                 .map(|inputs| e.decide(id, &inputs).unwrap());
             match (&decided.answers[decided.rows[r] as usize], via_json) {
                 (Ok(c), Ok(a)) => {
                     assert_eq!(e.answer_json(c), e.answer_json(&a), "row {r}");
                     // The inputs a combination was decided on are the request's.
-                    let inputs = e.parse_request(id, &request(&b, r)).unwrap();
+                    let inputs = e.parse_request(id, request).unwrap();
                     assert_eq!(decided.inputs(&decider, decided.rows[r]), inputs, "row {r}");
                     decided_rows += 1;
                 }
