@@ -500,11 +500,7 @@ fn fill<'a>(
             }
         }
         TypeDesc::Record(r) if depth < 8 => {
-            let fields = engine
-                .artifact()
-                .records
-                .get(*r as usize)
-                .map_or(&[][..], |rec| &rec.fields[..]);
+            let fields = record_fields(engine, *r);
             match slot {
                 Value::Record(values) if values.len() == fields.len() => {
                     for (v, (_, fty)) in values.iter_mut().zip(fields) {
@@ -536,11 +532,7 @@ fn build(
             }
         }
         TypeDesc::Record(r) if depth < 8 => {
-            let fields = engine
-                .artifact()
-                .records
-                .get(*r as usize)
-                .map_or(&[][..], |rec| &rec.fields[..]);
+            let fields = record_fields(engine, *r);
             Value::Record(
                 fields
                     .iter()
@@ -550,6 +542,15 @@ fn build(
         }
         _ => it.next().unwrap_or(Value::Absent),
     }
+}
+
+/// A record type's fields with their types (none for a record the artifact lacks).
+fn record_fields(engine: &Engine, record: u32) -> &[(String, TypeDesc)] {
+    engine
+        .artifact()
+        .records
+        .get(record as usize)
+        .map_or(&[][..], |rec| &rec.fields[..])
 }
 
 fn all_absent(v: &Value) -> bool {
