@@ -560,3 +560,69 @@ fn all_absent(v: &Value) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Columns of `rows` rows, the `c`-th with `sizes[c]` values. Each takes its lowest and
+    /// highest values (0, 1, size - 2, size - 1: a key's bits at both ends of its field) by a
+    /// base-4 digit of the row, so that neighbouring columns vary independently and fields
+    /// that overlapped would collide; rows repeat every 4,000, so that combinations recur.
+    fn columns(sizes: &[usize], rows: usize) -> Vec<Column> {
+        sizes
+            .iter()
+            .enumerate()
+            .map(|(c, &size)| {
+                let ends = [0, 1, size.saturating_sub(2), size - 1].map(|e| e.min(size - 1));
+                Column {
+                    ids: (0..rows)
+                        .map(|r| ends[(r % 4_000) / 4usize.pow(c as u32 % 8) % 4] as u32)
+                        .collect(),
+                    values: (0..size).map(|v| Ok(Value::Int(v as i64))).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The law of `combinations`: two rows share a combination exactly when every column
+    /// gives them the same value, numbers follow the order first met, and a combination's
+    /// key holds its rows' indexes.
+    fn check(sizes: &[usize], rows: usize) {
+        let cols = columns(sizes, rows);
+        let (ids, keys, count) = combinations(&cols, rows);
+        assert_eq!(ids.len(), rows);
+        assert_eq!(keys.len(), count * cols.len());
+        let tuple = |r: usize| -> Vec<u32> { cols.iter().map(|c| c.ids[r]).collect() };
+        let mut next = 0;
+        for (r, id) in ids.iter().enumerate() {
+            let id = *id as usize;
+            assert!(id <= next, "row {r}: combination {id} before {next}");
+            if id == next {
+                next += 1;
+            }
+            let w = cols.len();
+            assert_eq!(keys[id * w..(id + 1) * w], tuple(r)[..], "row {r}");
+        }
+        assert_eq!(next, count);
+        for r in (0..rows).step_by(7) {
+            for s in (r + 1..rows).step_by(13) {
+                assert_eq!(ids[r] == ids[s], tuple(r) == tuple(s), "rows {r} and {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn combinations_in_128_bits() {
+        // 6 columns: 1 value (no bits), 2, 3, 200, 4,097 and 8,193 values: 45 bits.
+        check(&[1, 2, 3, 200, 4_097, 8_193], 8_192);
+    }
+
+    #[test]
+    fn combinations_past_128_bits() {
+        // 11 columns of 4,097 values: 143 bits, so each combination is a slice of indexes.
+        check(&[4_097; 11], 8_192);
+        // Exactly 128 bits still packs: 8 columns of 65,536 values.
+        check(&[65_536; 8], 8_192);
+    }
+}
