@@ -426,8 +426,8 @@ fn number_value(ty: &TypeDesc, v: i64) -> Value {
 }
 
 /// Each row's combination of value indexes, numbered in the order first met: per row its
-/// number, and each combination's indexes (one per column, combination after combination).
-/// and how many there are. When the indexes fit in 128 bits (up to nine columns of a batch of
+/// number, each combination's indexes (one per column, combination after combination), and
+/// how many there are. When the indexes fit in 128 bits (up to nine columns of a batch of
 /// 8,192 rows), a row's combination is one number, hashed without allocating; otherwise its
 /// slice of indexes.
 fn combinations(columns: &[Column], n: usize) -> (Vec<u32>, Vec<u32>, usize) {
