@@ -166,8 +166,14 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) 
     }
     // Errors in a workspace's other files fail the command too: the files named do not
     // compile without them (the summary line names them).
-    if errors_elsewhere {
-        return Outcome::PolicyErrors;
-    }
-    crate::report::outcome(&reported, deny_warnings)
+    let outcome = if errors_elsewhere {
+        Outcome::PolicyErrors
+    } else {
+        crate::report::outcome(&reported, deny_warnings)
+    };
+    // The process ends with this command, and its memory goes back to the system with it:
+    // dropping the workspaces' databases (every memoised query, freed one by one on one core
+    // after the parallel work) was about 4% of a cold check of 10,000 rules.
+    std::mem::forget(loaded);
+    outcome
 }
