@@ -134,8 +134,57 @@ pub fn totals(all: &[Vec<Diagnostic>], loaded: &[Loaded]) -> String {
     format!("{} workspaces: {}", loaded.len(), summary(&diags, files))
 }
 
-pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) -> Outcome {
-    let loaded = match load_all(paths) {
+pub fn run(args: &ReportArgs, color: bool) -> Outcome {
+    report_each(args, color, "edict check", |l| {
+        let all = l.analysis.check();
+        // Errors in a workspace's other files fail the command too: the files named do not
+        // compile without them (the summary line names them).
+        let elsewhere =
+            all.iter().any(|d| d.is_error()) && !l.narrow(all.clone()).iter().any(|d| d.is_error());
+        Findings {
+            all,
+            prefix: "",
+            fails: elsewhere,
+        }
+    })
+}
+
+/// What a command found in one workspace.
+pub struct Findings {
+    /// The workspace's diagnostics, of every file.
+    pub all: Vec<Diagnostic>,
+    /// Put before the workspace's summary line (`verified: `).
+    pub prefix: &'static str,
+    /// The command fails for this workspace whatever the diagnostics of the files shown.
+    pub fails: bool,
+}
+
+/// The paths, format and exit rule of a command that reports diagnostics per workspace
+/// (`check`, `verify`).
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// Files or directories (searched recursively for `.edict` files).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit with 1 when there are warnings, not only errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Runs `find` on each workspace the paths name and reports as `tool`: in human form each
+/// workspace's diagnostics of the files named and its summary line (then the totals, for
+/// several); in the other formats one report of them all. The exit code: failure when a
+/// workspace `fails`, otherwise by the diagnostics reported.
+pub fn report_each(
+    args: &ReportArgs,
+    color: bool,
+    tool: &str,
+    find: impl Fn(&Loaded) -> Findings,
+) -> Outcome {
+    let format = args.format;
+    let loaded = match load_all(&args.paths) {
         Ok(x) => x,
         Err(o) => return o,
     };
@@ -143,15 +192,19 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) 
     let mut shown = Vec::new();
     let mut reported = Vec::new();
     let mut sources = std::collections::BTreeMap::new();
-    let mut errors_elsewhere = false;
+    let mut fails = false;
     for l in &loaded {
-        let all = l.analysis.check();
-        let diags = l.narrow(all.clone());
-        errors_elsewhere |= all.iter().any(|d| d.is_error()) && !diags.iter().any(|d| d.is_error());
+        let found = find(l);
+        fails |= found.fails;
+        let diags = l.narrow(found.all.clone());
         let s = l.analysis.sources();
         if format == Format::Human {
-            crate::report::emit(&diags, &s, format, color, "edict check");
-            stderr(&format!("{}\n", l.summary(&all, several)));
+            crate::report::emit(&diags, &s, format, color, tool);
+            stderr(&format!(
+                "{}{}\n",
+                found.prefix,
+                l.summary(&found.all, several)
+            ));
         }
         sources.extend(s);
         reported.extend(diags.iter().cloned());
@@ -162,14 +215,12 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: bool) 
             stderr(&format!("{}\n", totals(&shown, &loaded)));
         }
     } else {
-        crate::report::emit(&reported, &sources, format, color, "edict check");
+        crate::report::emit(&reported, &sources, format, color, tool);
     }
-    // Errors in a workspace's other files fail the command too: the files named do not
-    // compile without them (the summary line names them).
-    let outcome = if errors_elsewhere {
+    let outcome = if fails {
         Outcome::PolicyErrors
     } else {
-        crate::report::outcome(&reported, deny_warnings)
+        crate::report::outcome(&reported, args.deny_warnings)
     };
     // The process ends with this command, and its memory goes back to the system with it:
     // dropping the workspaces' databases (every memoised query, freed one by one on one core

@@ -51,26 +51,9 @@ pub use report::Format;
 #[derive(Subcommand)]
 enum Command {
     /// Parse and check policy files: names, types, units, amendments, counts.
-    Check {
-        /// Files or directories (searched recursively for `.edict` files).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Exit with 1 when there are warnings, not only errors.
-        #[arg(long)]
-        deny_warnings: bool,
-    },
+    Check(check::ReportArgs),
     /// Verify the decision tables: overlaps, gaps, dead, shadowed and subsumed rules.
-    Verify {
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Exit with 1 when there are warnings, not only errors.
-        #[arg(long)]
-        deny_warnings: bool,
-    },
+    Verify(check::ReportArgs),
     /// Which decisions change between two versions of the policies (directories, artifacts,
     /// or a git revision with --old-rev).
     Diff {
@@ -309,11 +292,7 @@ fn main() -> ExitCode {
     };
     let color = output::use_color(cli.color);
     let outcome = match cli.command {
-        Command::Check {
-            paths,
-            format,
-            deny_warnings,
-        } => check::run(&paths, format, deny_warnings, color),
+        Command::Check(args) => check::run(&args, color),
         Command::Build { paths, out, format } => build::run(&paths, &out, format, color),
         Command::Diff {
             paths,
@@ -440,11 +419,7 @@ fn main() -> ExitCode {
             },
             color,
         ),
-        Command::Verify {
-            paths,
-            format,
-            deny_warnings,
-        } => verify::run(&paths, format, deny_warnings, color),
+        Command::Verify(args) => verify::run(&args, color),
         Command::Eval {
             paths,
             decision,
