@@ -1,5 +1,6 @@
 //! `edict check`: find the workspaces the paths name, check each on its own, print the
-//! diagnostics of the files named, decide the exit code.
+//! diagnostics of the files named, decide the exit code. The driver (`report_each`) is shared
+//! with `edict verify`.
 
 use std::path::{Path, PathBuf};
 

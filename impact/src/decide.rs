@@ -109,7 +109,8 @@ impl<'e> Decider<'e> {
 
     /// Decides every row of `batch` (whose schema the binding was made for). The inputs are
     /// one set of values, refilled in place for each distinct combination: nothing is
-    /// allocated per combination unless a value is text.
+    /// allocated per combination unless a value is text or an optional record comes back
+    /// after being absent.
     pub fn decide(&self, batch: &RecordBatch) -> Decided {
         let n = batch.num_rows();
         let columns: Vec<Column> = self
