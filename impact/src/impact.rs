@@ -669,8 +669,12 @@ impl Plan {
             Err(e) => return Class::Undecided("new", e.clone()),
         };
         let after = Arc::clone(&memo.new.sides[new_side as usize]);
+        let old_side = match old_sides[o as usize] {
+            Err(e) if !self.only_new_catalogue(e) => return Class::Undecided("old", e.clone()),
+            side => side,
+        };
         let new_inputs = new.inputs(new_decider, n);
-        match old_sides[o as usize] {
+        match old_side {
             Ok(old_side) => {
                 let before = Arc::clone(&memo.old.sides[old_side as usize]);
                 let old_inputs = old.inputs(old_decider, o);
@@ -689,7 +693,7 @@ impl Plan {
             }
             // The new side reads the row and the old one does not: an entry only the new
             // catalogue has, which the old version refuses (as the diff says).
-            Err(e) if self.only_new_catalogue(e) => {
+            Err(_) => {
                 let before = Arc::new(refused_side());
                 let region = self.changes.iter().position(|c| {
                     c.before == *before
@@ -701,7 +705,6 @@ impl Plan {
                     region,
                 }
             }
-            Err(e) => Class::Undecided("old", e.clone()),
         }
     }
 
