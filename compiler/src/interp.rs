@@ -606,9 +606,10 @@ impl<'a> Interpreter<'a> {
                 let owner = self.record_type_of(base, env)?;
                 self.lw
                     .fields(&owner)
-                    .into_iter()
+                    .iter()
                     .find(|(n, _)| *n == f.name)?
                     .1
+                    .clone()
             }
             ExprKind::Paren(inner) => return self.record_type_of(inner, env),
             _ => return None,

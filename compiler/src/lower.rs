@@ -20,7 +20,7 @@ use edict_runtime::value::{
 use crate::check::ty_of;
 use crate::db::{Db, SourceFile, Workspace};
 use crate::decls::{workspace_index, DeclKind, Index};
-use crate::render::line_col;
+use crate::render::LineIndex;
 use crate::sets::{set_timelines, Timelines};
 use crate::syntax::parse_file;
 use crate::time::{parse_date, parse_datetime};
@@ -60,6 +60,15 @@ pub struct Lowerer<'a> {
     pub names: Names,
     /// Strip this prefix from file paths in locations (the workspace's common directory).
     pub root: String,
+    /// Each source's title by name (the first source of a name in workspace order), made when
+    /// first asked: every cited rule asks.
+    titles: std::cell::OnceCell<HashMap<String, String>>,
+    /// Each file's line starts, made when a location in it is first asked: every rule's row
+    /// has one.
+    lines: std::cell::RefCell<HashMap<SourceFile, std::rc::Rc<LineIndex>>>,
+    /// Each record or entity type's fields with their types, made when first asked: every
+    /// path through a record in every rule asks.
+    field_types: std::cell::RefCell<HashMap<String, Fields>>,
 }
 
 /// A lowering failure: a construct the tables cannot represent, with where it is.
@@ -73,6 +82,9 @@ pub struct LowerError {
 }
 
 type Dnf = Vec<Vec<Atom>>;
+
+/// A record or entity type's fields with their types, in declaration order.
+pub type Fields = std::rc::Rc<Vec<(String, Ty)>>;
 
 fn common_dir(paths: &[&str]) -> String {
     let Some(first) = paths.first() else {
@@ -155,6 +167,9 @@ impl<'a> Lowerer<'a> {
             values,
             names,
             root,
+            titles: std::cell::OnceCell::new(),
+            lines: std::cell::RefCell::default(),
+            field_types: std::cell::RefCell::default(),
         }
     }
 
@@ -177,19 +192,32 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The declared fields (name, type) of a record or entity type.
-    pub fn fields(&self, type_name: &str) -> Vec<(String, Ty)> {
-        match self.index.kind(type_name) {
+    pub fn fields(&self, type_name: &str) -> Fields {
+        if let Some(f) = self.field_types.borrow().get(type_name) {
+            return std::rc::Rc::clone(f);
+        }
+        let fields = std::rc::Rc::new(match self.index.kind(type_name) {
             Some(DeclKind::Record { fields }) | Some(DeclKind::EntityType { fields, .. }) => fields
                 .iter()
                 .map(|(n, t)| (n.clone(), ty_of(self.index, t)))
                 .collect(),
             _ => Vec::new(),
-        }
+        });
+        self.field_types
+            .borrow_mut()
+            .insert(type_name.to_string(), std::rc::Rc::clone(&fields));
+        fields
     }
 
     pub fn location(&self, file: SourceFile, span: edict_grammar::Span) -> Location {
         let text = file.text(self.db);
-        let (line, column) = line_col(text, span.start as usize);
+        let lines = std::rc::Rc::clone(
+            self.lines
+                .borrow_mut()
+                .entry(file)
+                .or_insert_with(|| std::rc::Rc::new(LineIndex::new(text))),
+        );
+        let (line, column) = lines.line_col(text, span.start as usize);
         let path = file.path(self.db);
         let path = path.strip_prefix(&self.root).unwrap_or(path);
         Location {
@@ -331,7 +359,7 @@ impl<'a> Lowerer<'a> {
     pub fn record(&self, fields: &[FieldInit], type_name: &str) -> Option<Value> {
         let declared = self.fields(type_name);
         let mut values = Vec::with_capacity(declared.len());
-        for (name, ty) in &declared {
+        for (name, ty) in declared.iter() {
             match fields.iter().find(|f| f.name.name == *name) {
                 Some(f) => values.push(self.constant(&f.value, ty)?),
                 None if matches!(ty, Ty::Optional(_)) => values.push(Value::Absent),
@@ -556,22 +584,25 @@ impl<'a> Lowerer<'a> {
     }
 
     fn source_title(&self, source: &str) -> String {
-        for (_, parsed) in self.items() {
-            for item in &parsed.items {
-                if let ItemKind::Source(s) = &item.kind {
-                    if s.name.name == source {
-                        return s.fields.iter().find(|f| f.name.name == "title").map_or(
+        let titles = self.titles.get_or_init(|| {
+            let mut titles = HashMap::new();
+            for (_, parsed) in self.items() {
+                for item in &parsed.items {
+                    if let ItemKind::Source(s) = &item.kind {
+                        let title = s.fields.iter().find(|f| f.name.name == "title").map_or(
                             String::new(),
                             |f| match &f.value.kind {
                                 ExprKind::Text(t) => t.clone(),
                                 _ => String::new(),
                             },
                         );
+                        titles.entry(s.name.name.clone()).or_insert(title);
                     }
                 }
             }
-        }
-        String::new()
+            titles
+        });
+        titles.get(source).cloned().unwrap_or_default()
     }
 
     /// The `kind` a source states, if it states a known one.

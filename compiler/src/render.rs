@@ -17,6 +17,35 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The offsets where a text's lines start, for many [`line_col`] look-ups in one text (a binary
+/// search and the characters of one line, not a scan from the start).
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// [`line_col`] of an offset in `text`, the text this index was made from.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        // The last line starting at or before the offset.
+        let line = self.starts.partition_point(|s| *s <= offset);
+        let start = self.starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -500,4 +529,34 @@ pub fn sarif_log(
         }]
     });
     serde_json::to_string_pretty(&log).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{line_col, LineIndex};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The index answers as the scan from the start does, at every offset (inside a
+        /// character, past the end) of any text of lines and multi-byte characters.
+        #[test]
+        fn the_line_index_agrees_with_the_scan(text in "[a\\n\\r é中\\u{1F600}]{0,40}") {
+            let index = LineIndex::new(&text);
+            for offset in 0..text.len() + 3 {
+                prop_assert_eq!(index.line_col(&text, offset), line_col(&text, offset));
+            }
+        }
+    }
+
+    #[test]
+    fn lines_and_columns_count_from_one() {
+        let text = "ab\nc中d\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 0), (1, 1));
+        assert_eq!(index.line_col(text, 2), (1, 3));
+        assert_eq!(index.line_col(text, 3), (2, 1));
+        // After the three bytes of 中: the third character of line 2.
+        assert_eq!(index.line_col(text, 7), (2, 3));
+        assert_eq!(index.line_col(text, 9), (3, 1));
+    }
 }

@@ -85,7 +85,7 @@ impl<'a> Lowerer<'a> {
                         .and_then(|p| self.names.entities.get(&p.name))
                         .map(|(_, i)| *i);
                     let mut values = Vec::new();
-                    for (n, ty) in &attrs {
+                    for (n, ty) in attrs.iter() {
                         let v = match entry.fields.iter().find(|f| f.name.name == *n) {
                             Some(f) => self.constant(&f.value, ty),
                             None => Some(Value::Absent),

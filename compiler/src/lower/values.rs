@@ -541,9 +541,9 @@ impl Lowerer<'_> {
                 ExprKind::Field(base, f) => match ty_of(lw, base, params)?.strip_optional() {
                     Ty::Record(r) | Ty::Entity(r) => lw
                         .fields(r)
-                        .into_iter()
+                        .iter()
                         .find(|(n, _)| *n == f.name)
-                        .map(|(_, t)| t),
+                        .map(|(_, t)| t.clone()),
                     _ => None,
                 },
                 _ => None,
