@@ -50,6 +50,29 @@ for _ in $(seq "$RUNS"); do
 done
 grep -m1 '"rows"' "$D/impact.out" || true
 
+# --- 1b. impact on a Ballista cluster ----------------------------------------------------
+# A scheduler and two executors of one core each on loopback (the same two cores), the same
+# run and file; its report must be the embedded run's byte for byte.
+echo "== impact on a cluster of two executors: $ROWS crossings =="
+"$E" cluster scheduler --bind 127.0.0.1:0 2> "$D/scheduler.err" &
+pids=($!)
+until grep -q 'listening on' "$D/scheduler.err"; do sleep 0.1; done
+sched=$(sed -n 's/.*listening on //p' "$D/scheduler.err")
+for i in 1 2; do
+  "$E" cluster executor --scheduler "$sched" --flight-port $((18260 + i)) --grpc-port $((18270 + i)) \
+    --cores 1 --work-dir "$D/work-$i" 2> "$D/executor-$i.err" &
+  pids+=($!)
+  mkdir -p "$D/work-$i"
+done
+until [ "$(cat "$D"/executor-*.err | grep -c ready)" = 2 ]; do sleep 0.1; done
+for _ in $(seq "$RUNS"); do
+  timed impact-cluster "$E" impact policies --old-before 2025-11-05 --traffic "$crossings" --format json \
+    --cluster "df://$sched"
+  timed impact "$E" impact policies --old-before 2025-11-05 --traffic "$crossings" --format json
+done
+kill "${pids[@]}" 2>/dev/null || true
+cmp "$D/impact.out" "$D/impact-cluster.out" && echo "the cluster's report is the embedded run's, byte for byte"
+
 # --- 2. replay ---------------------------------------------------------------------------
 log=$D/decisions-$LINES.jsonl
 store=$D/store-$LINES

@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex};
 use edict_impact::datafusion::prelude::{SessionConfig, SessionContext};
 use edict_impact::impact::{changed_schema, ChangedSink};
 use edict_impact::{render, ImpactError, Options, Sides};
-use edict_runtime::diff::{diff_with, DecisionDiff};
 use edict_runtime::Engine;
 
 use crate::build::write_atomically;
@@ -49,6 +48,8 @@ pub struct Args<'a> {
     pub changed_rows: Option<&'a Path>,
     pub chart: Option<&'a Path>,
     pub jobs: Option<usize>,
+    /// A Ballista cluster's scheduler (`df://host:port`) to count on, instead of this process.
+    pub cluster: Option<&'a str>,
 }
 
 /// `INPUT=COLUMN` arguments as a map.
@@ -130,16 +131,7 @@ pub fn run(args: Args, color: bool) -> Outcome {
         ));
         return Outcome::UsageOrIo;
     }
-    let changes = diff_with(&old_engine, &new_engine, Default::default())
-        .into_iter()
-        .find_map(|d| match d {
-            DecisionDiff::Changed {
-                decision: n,
-                changes,
-            } if n == decision => Some(changes),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let changes = edict_impact::impact::changes(&old_engine, &new_engine, &decision);
     let sides = Sides {
         old: Arc::new(old_engine),
         new: Arc::new(new_engine),
@@ -147,7 +139,7 @@ pub fn run(args: Args, color: bool) -> Outcome {
         changes,
     };
     let mut options = args.options.clone();
-    let bar = if crate::progress::wanted() {
+    let bar = if crate::progress::wanted() && args.cluster.is_none() {
         let progress = Arc::new(edict_impact::Progress::default());
         options.progress = Some(Arc::clone(&progress));
         let total = rt.block_on(edict_impact::source::rows_known(&table));
@@ -162,12 +154,15 @@ pub fn run(args: Args, color: bool) -> Outcome {
         },
         None => None,
     };
-    let decided = rt.block_on(edict_impact::impact(
-        sides,
-        table,
-        &options,
-        sink.clone().map(|s| s as Arc<Mutex<dyn ChangedSink>>),
-    ));
+    let decided = match args.cluster {
+        Some(url) => rt.block_on(edict_cluster::impact(url, sides, args.traffic, &options)),
+        None => rt.block_on(edict_impact::impact(
+            sides,
+            table,
+            &options,
+            sink.clone().map(|s| s as Arc<Mutex<dyn ChangedSink>>),
+        )),
+    };
     drop(bar);
     let report = match decided {
         Ok(r) => r,

@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod cluster;
 mod diff;
 mod doc;
 mod eval;
@@ -120,8 +121,19 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         chart: Option<PathBuf>,
         /// Worker threads (default: the machine's cores).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "cluster")]
         jobs: Option<usize>,
+        /// Count on a Ballista cluster of `edict cluster` processes, whose scheduler this
+        /// names (df://HOST:PORT); the traffic files must be at the same paths on every
+        /// executor (docs/impact.md).
+        #[arg(long, value_name = "URL", conflicts_with = "changed_rows")]
+        cluster: Option<String>,
+    },
+    /// Run a process of a DataFusion Ballista cluster that knows Edict's functions, for
+    /// `edict impact --cluster` (docs/impact.md).
+    Cluster {
+        #[command(subcommand)]
+        role: cluster::Role,
     },
     /// Decide a decision log again under the versions that answered it (from the artifact
     /// store `serve` keeps) and report every line answered otherwise; with --under, what a new
@@ -335,6 +347,7 @@ fn main() -> ExitCode {
             changed_rows,
             chart,
             jobs,
+            cluster,
         } => {
             let renames = match impact::renames(&columns) {
                 Ok(r) => r,
@@ -375,6 +388,7 @@ fn main() -> ExitCode {
                     changed_rows: changed_rows.as_deref(),
                     chart: chart.as_deref(),
                     jobs,
+                    cluster: cluster.as_deref(),
                 },
                 color,
             )
@@ -474,6 +488,7 @@ fn main() -> ExitCode {
             width,
         } => fmt::run(&paths, check, diff, width),
         Command::Serve(args) => serve::run(*args),
+        Command::Cluster { role } => cluster::run(role),
         Command::Replay(args) => replay::run(*args, color),
         Command::Doc { paths, out } => doc::run(&paths, &out, color),
         Command::Lsp => match edict_lsp::run_stdio() {

@@ -23,6 +23,8 @@ use futures::StreamExt;
 
 use crate::decide::{Decided, Decider, RowError};
 use crate::inputs::Binding;
+use crate::report::{hashed, keep_first};
+pub use crate::report::{RegionTally, Report, Tally, Transition, Undecided};
 use crate::ImpactError;
 
 /// What to count and how.
@@ -42,147 +44,6 @@ pub struct Options {
     pub progress: Option<Arc<crate::Progress>>,
 }
 
-/// A count of rows and their weight.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Tally {
-    pub rows: u64,
-    pub weight: f64,
-}
-
-impl Tally {
-    fn add(&mut self, weight: f64) {
-        self.rows += 1;
-        self.weight += weight;
-    }
-
-    fn merge(&mut self, other: Tally) {
-        self.rows += other.rows;
-        self.weight += other.weight;
-    }
-}
-
-/// The rows of one region (or of none, when the diff has no region for them).
-#[derive(Clone, Debug, Default)]
-pub struct RegionTally {
-    pub tally: Tally,
-    /// Per breakdown: the group's values → its count.
-    pub by: Vec<BTreeMap<Vec<String>, Tally>>,
-    /// Example rows, by a hash of their values: a spread of rows, the same whatever order
-    /// the rows were read in.
-    pub examples: BTreeSet<(u64, Vec<String>)>,
-}
-
-/// Changed rows going from one answer to another.
-#[derive(Clone, Debug, Default)]
-pub struct Transition {
-    pub tally: Tally,
-    /// By the index of the diff's change for the decision; `None`: rows no region contains.
-    pub regions: BTreeMap<Option<usize>, RegionTally>,
-}
-
-/// Rows that cannot be decided, for one reason.
-#[derive(Clone, Debug, Default)]
-pub struct Undecided {
-    pub tally: Tally,
-    pub examples: BTreeSet<(u64, Vec<String>)>,
-}
-
-/// What a table of traffic does under the two versions.
-#[derive(Clone, Debug, Default)]
-pub struct Report {
-    pub decision: String,
-    /// The columns feeding the decision's inputs: (input, column).
-    pub inputs: Vec<(String, Option<String>)>,
-    pub weight_column: Option<String>,
-    /// The breakdowns, by their columns' names.
-    pub by: Vec<Vec<String>>,
-    /// The columns of example rows.
-    pub example_columns: Vec<String>,
-    pub total: Tally,
-    /// Rows answered alike, by answer.
-    pub unchanged: BTreeMap<Side, Tally>,
-    /// Rows answered differently, by (before, after).
-    pub changed: BTreeMap<(Side, Side), Transition>,
-    /// Rows that cannot be decided on one side or both, by (side, reason).
-    pub undecided: BTreeMap<(String, RowError), Undecided>,
-    /// The changed rows' weight by their as-of day.
-    pub changed_by_day: BTreeMap<i64, Tally>,
-    /// The diff's changes for the decision, which region numbers index.
-    pub changes: Vec<Change>,
-    pub options_top: usize,
-    pub options_examples: usize,
-}
-
-impl Report {
-    pub fn changed_total(&self) -> Tally {
-        let mut t = Tally::default();
-        for tr in self.changed.values() {
-            t.merge(tr.tally);
-        }
-        t
-    }
-
-    pub fn undecided_total(&self) -> Tally {
-        let mut t = Tally::default();
-        for u in self.undecided.values() {
-            t.merge(u.tally);
-        }
-        t
-    }
-
-    fn merge(&mut self, other: Report) {
-        self.total.merge(other.total);
-        for (k, t) in other.unchanged {
-            self.unchanged.entry(k).or_default().merge(t);
-        }
-        for (k, tr) in other.changed {
-            let mine = self.changed.entry(k).or_default();
-            mine.tally.merge(tr.tally);
-            for (r, rt) in tr.regions {
-                let m = mine.regions.entry(r).or_default();
-                m.tally.merge(rt.tally);
-                if m.by.len() < rt.by.len() {
-                    m.by.resize_with(rt.by.len(), BTreeMap::new);
-                }
-                for (i, groups) in rt.by.into_iter().enumerate() {
-                    for (g, t) in groups {
-                        m.by[i].entry(g).or_default().merge(t);
-                    }
-                }
-                m.examples.extend(rt.examples);
-                keep_first(&mut m.examples, self.options_examples);
-            }
-        }
-        for (k, u) in other.undecided {
-            let m = self.undecided.entry(k).or_default();
-            m.tally.merge(u.tally);
-            m.examples.extend(u.examples);
-            keep_first(&mut m.examples, self.options_examples);
-        }
-        for (d, t) in other.changed_by_day {
-            self.changed_by_day.entry(d).or_default().merge(t);
-        }
-    }
-}
-
-/// A row's values with their hash (FNV-1a), which orders example rows.
-fn hashed(values: Vec<String>) -> (u64, Vec<String>) {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for v in &values {
-        for b in v.bytes().chain([0]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    (h, values)
-}
-
-fn keep_first(set: &mut BTreeSet<(u64, Vec<String>)>, n: usize) {
-    while set.len() > n {
-        set.pop_last();
-    }
-}
-
 /// A breakdown's column: a table column, or the as-of day's month or day.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Key {
@@ -191,8 +52,8 @@ enum Key {
     Day,
 }
 
-/// Everything a partition's task needs.
-struct Plan {
+/// Everything a partition's task needs: both versions, their columns, what to count.
+pub struct Plan {
     old: Arc<Engine>,
     new: Arc<Engine>,
     old_id: u32,
@@ -256,134 +117,17 @@ pub async fn impact(
     changed_rows: Option<Arc<Mutex<dyn ChangedSink>>>,
 ) -> Result<Report, ImpactError> {
     let schema: Schema = table.schema().as_arrow().clone();
-    let (Some(old_id), Some(new_id)) = (
-        sides.old.decision_id(&sides.decision),
-        sides.new.decision_id(&sides.decision),
-    ) else {
-        return Err(ImpactError::Usage(format!(
-            "both versions must have the decision `{}`",
-            sides.decision
-        )));
-    };
-    let new_binding = Binding::new(&sides.new, new_id, &schema, &options.renames)?;
-    let old_binding = Binding::new(&sides.old, old_id, &schema, &options.renames)?;
-    let column = |name: &str| -> Result<usize, ImpactError> {
-        // A column by its name, or by the input it feeds.
-        schema
-            .index_of(name)
-            .ok()
-            .or_else(|| {
-                new_binding
-                    .leaves
-                    .iter()
-                    .position(|l| l.path == name)
-                    .and_then(|i| new_binding.columns[i])
-            })
-            .ok_or_else(|| {
-                ImpactError::Usage(format!(
-                    "`--by {name}`: the table has no column `{name}` (nor does an input of that \
-                     name have one); give a column, an input, `month` or `day`"
-                ))
-            })
-    };
-    let weight = match &options.weight {
-        None => None,
-        Some(w) => {
-            let i = schema.index_of(w).map_err(|_| {
-                ImpactError::Usage(format!("`--weight {w}`: the table has no column `{w}`"))
-            })?;
-            let dt = schema.field(i).data_type();
-            if !(dt.is_integer() || dt.is_floating()) {
-                return Err(ImpactError::Usage(format!(
-                    "`--weight {w}`: the column is {}, not a number",
-                    crate::inputs::type_words(dt)
-                )));
-            }
-            Some(i)
-        }
-    };
-    let by_names: Vec<Vec<String>> = if options.by.is_empty() {
-        // Each entry or enum input alone, then the month.
-        let mut by: Vec<Vec<String>> = new_binding
-            .leaves
-            .iter()
-            .zip(&new_binding.columns)
-            .filter(|(l, c)| {
-                c.is_some()
-                    && matches!(
-                        l.ty.without_optional(),
-                        TypeDesc::Entity(_) | TypeDesc::Enum(_)
-                    )
-            })
-            .map(|(l, _)| vec![l.path.clone()])
-            .collect();
-        by.push(vec!["month".into()]);
-        by
-    } else {
-        options.by.clone()
-    };
-    let mut by = Vec::new();
-    for group in &by_names {
-        let mut keys = Vec::new();
-        for name in group {
-            keys.push(match name.as_str() {
-                "month" => Key::Month,
-                "day" => Key::Day,
-                other => Key::Column(column(other)?),
-            });
-        }
-        by.push(keys);
-    }
-    let mut shown: Vec<usize> = new_binding.columns.iter().flatten().copied().collect();
-    shown.extend(old_binding.columns.iter().flatten().copied());
-    shown.extend(weight);
-    let mut seen = BTreeSet::new();
-    shown.retain(|c| seen.insert(*c));
-    let template = Report {
-        decision: sides.decision.clone(),
-        inputs: new_binding
-            .leaves
-            .iter()
-            .map(|l| l.path.clone())
-            .zip(new_binding.column_names(&schema))
-            .collect(),
-        weight_column: options.weight.clone(),
-        by: by_names,
-        example_columns: shown
-            .iter()
-            .map(|c| schema.field(*c).name().clone())
-            .collect(),
-        changes: sides.changes.clone(),
-        options_top: options.top,
-        options_examples: options.examples,
-        ..Report::default()
-    };
-    let plan = Arc::new(Plan {
-        old: sides.old,
-        new: sides.new,
-        old_id,
-        new_id,
-        old_binding,
-        new_binding,
-        weight,
-        by,
-        shown,
-        changes: sides.changes,
-        template: template.clone(),
-        changed_schema: Arc::new(changed_schema(&schema)),
-        changed_rows,
-    });
+    let plan = Arc::new(Plan::new(sides, &schema, options, changed_rows)?);
     let streams = table.execute_stream_partitioned().await?;
     let mut tasks = Vec::new();
     for mut stream in streams {
         let plan = Arc::clone(&plan);
         let progress = options.progress.clone();
         tasks.push(tokio::spawn(async move {
-            let mut report = plan.template.clone();
-            let mut memo = SideMemo::default();
+            let mut part = plan.start();
             while let Some(batch) = stream.next().await {
                 let batch = batch?;
-                plan.batch(&batch, &mut report, &mut memo)?;
+                plan.add(&mut part, &batch)?;
                 if let Some(p) = &progress {
                     p.items.fetch_add(
                         batch.num_rows() as u64,
@@ -391,10 +135,10 @@ pub async fn impact(
                     );
                 }
             }
-            Ok::<Report, ImpactError>(report)
+            Ok::<Report, ImpactError>(part.report)
         }));
     }
-    let mut report = template;
+    let mut report = plan.template();
     for t in tasks {
         let part = t
             .await
@@ -402,6 +146,175 @@ pub async fn impact(
         report.merge(part);
     }
     Ok(report)
+}
+
+/// A part of the table counted: its report so far, and the sides met, numbered once per part.
+pub struct Partial {
+    pub report: Report,
+    memo: SideMemo,
+}
+
+impl Plan {
+    /// The plan for a table of this schema: binds its columns to both versions' inputs (an
+    /// error names a column that cannot feed its input), and resolves the weight and the
+    /// breakdowns.
+    pub fn new(
+        sides: Sides,
+        schema: &Schema,
+        options: &Options,
+        changed_rows: Option<Arc<Mutex<dyn ChangedSink>>>,
+    ) -> Result<Plan, ImpactError> {
+        let (Some(old_id), Some(new_id)) = (
+            sides.old.decision_id(&sides.decision),
+            sides.new.decision_id(&sides.decision),
+        ) else {
+            return Err(ImpactError::Usage(format!(
+                "both versions must have the decision `{}`",
+                sides.decision
+            )));
+        };
+        let new_binding = Binding::new(&sides.new, new_id, schema, &options.renames)?;
+        let old_binding = Binding::new(&sides.old, old_id, schema, &options.renames)?;
+        let column = |name: &str| -> Result<usize, ImpactError> {
+            // A column by its name, or by the input it feeds.
+            schema
+                .index_of(name)
+                .ok()
+                .or_else(|| {
+                    new_binding
+                        .leaves
+                        .iter()
+                        .position(|l| l.path == name)
+                        .and_then(|i| new_binding.columns[i])
+                })
+                .ok_or_else(|| {
+                    ImpactError::Usage(format!(
+                        "`--by {name}`: the table has no column `{name}` (nor does an input of that \
+                         name have one); give a column, an input, `month` or `day`"
+                    ))
+                })
+        };
+        let weight = match &options.weight {
+            None => None,
+            Some(w) => {
+                let i = schema.index_of(w).map_err(|_| {
+                    ImpactError::Usage(format!("`--weight {w}`: the table has no column `{w}`"))
+                })?;
+                let dt = schema.field(i).data_type();
+                if !(dt.is_integer() || dt.is_floating()) {
+                    return Err(ImpactError::Usage(format!(
+                        "`--weight {w}`: the column is {}, not a number",
+                        crate::inputs::type_words(dt)
+                    )));
+                }
+                Some(i)
+            }
+        };
+        let by_names: Vec<Vec<String>> = if options.by.is_empty() {
+            // Each entry or enum input alone, then the month.
+            let mut by: Vec<Vec<String>> = new_binding
+                .leaves
+                .iter()
+                .zip(&new_binding.columns)
+                .filter(|(l, c)| {
+                    c.is_some()
+                        && matches!(
+                            l.ty.without_optional(),
+                            TypeDesc::Entity(_) | TypeDesc::Enum(_)
+                        )
+                })
+                .map(|(l, _)| vec![l.path.clone()])
+                .collect();
+            by.push(vec!["month".into()]);
+            by
+        } else {
+            options.by.clone()
+        };
+        let mut by = Vec::new();
+        for group in &by_names {
+            let mut keys = Vec::new();
+            for name in group {
+                keys.push(match name.as_str() {
+                    "month" => Key::Month,
+                    "day" => Key::Day,
+                    other => Key::Column(column(other)?),
+                });
+            }
+            by.push(keys);
+        }
+        let mut shown: Vec<usize> = new_binding.columns.iter().flatten().copied().collect();
+        shown.extend(old_binding.columns.iter().flatten().copied());
+        shown.extend(weight);
+        let mut seen = BTreeSet::new();
+        shown.retain(|c| seen.insert(*c));
+        let template = Report {
+            decision: sides.decision.clone(),
+            inputs: new_binding
+                .leaves
+                .iter()
+                .map(|l| l.path.clone())
+                .zip(new_binding.column_names(schema))
+                .collect(),
+            weight_column: options.weight.clone(),
+            by: by_names,
+            example_columns: shown
+                .iter()
+                .map(|c| schema.field(*c).name().clone())
+                .collect(),
+            changes: sides.changes.clone(),
+            options_top: options.top,
+            options_examples: options.examples,
+            ..Report::default()
+        };
+        Ok(Plan {
+            old: sides.old,
+            new: sides.new,
+            old_id,
+            new_id,
+            old_binding,
+            new_binding,
+            weight,
+            by,
+            shown,
+            changes: sides.changes,
+            template,
+            changed_schema: Arc::new(changed_schema(schema)),
+            changed_rows,
+        })
+    }
+
+    /// An empty report with the run's columns, breakdowns and the diff's changes.
+    pub fn template(&self) -> Report {
+        self.template.clone()
+    }
+
+    /// A part to count batches into.
+    pub fn start(&self) -> Partial {
+        Partial {
+            report: self.template(),
+            memo: SideMemo::default(),
+        }
+    }
+
+    /// Counts one batch of the table into a part.
+    pub fn add(&self, part: &mut Partial, batch: &RecordBatch) -> Result<(), ImpactError> {
+        self.batch(batch, &mut part.report, &mut part.memo)
+    }
+}
+
+/// The diff's changes for one decision (none when it does not change), to which rows are
+/// credited.
+pub fn changes(old: &Engine, new: &Engine, decision: &str) -> Vec<Change> {
+    edict_runtime::diff::diff_with(old, new, Default::default())
+        .into_iter()
+        .find_map(|d| match d {
+            edict_runtime::diff::DecisionDiff::Changed {
+                decision: n,
+                changes,
+            } if n == decision => Some(changes),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// The changed rows' columns: the table's, then what each side answered and why it changed.

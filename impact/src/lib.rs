@@ -2,15 +2,19 @@
 //! decision log, read by Apache DataFusion into Arrow record batches and decided a column at a
 //! time. `impact` re-decides traffic under two versions and credits each change to the diff's
 //! region and citation; `replay` decides a decision log again under the versions that answered
-//! it; `udf` exposes the decisions to SQL (`edict sql`); `source` reads files;
-//! `render` writes reports; `chart` draws the changed decisions over time.
+//! it; `udf` exposes the decisions to SQL (`edict sql`); `source` reads files; `report` holds
+//! what is counted; `render` writes reports; `chart` draws the changed decisions over time;
+//! `counts` carries a part's counts to another process (a Ballista executor's, to the one that
+//! merges them).
 
 pub mod chart;
+pub mod counts;
 pub mod decide;
 pub mod impact;
 pub mod inputs;
 pub mod render;
 pub mod replay;
+pub mod report;
 pub mod source;
 pub mod traffic;
 pub mod udf;

@@ -7,14 +7,19 @@ use crate::common::{corpus_before_the_announcement, edict, root, tempdir};
 const TRAFFIC: &str = "examples/traffic/crossings-2025q4.parquet";
 
 /// `edict impact policies --old-before 2025-11-05 --traffic TRAFFIC` and more arguments.
-fn announcement(more: &[&str]) -> (i32, String, String) {
+pub fn announcement(more: &[&str]) -> (i32, String, String) {
+    announcement_over(TRAFFIC, more)
+}
+
+/// The same over other traffic.
+pub fn announcement_over(traffic: &str, more: &[&str]) -> (i32, String, String) {
     let mut args = vec![
         "impact",
         "policies",
         "--old-before",
         "2025-11-05",
         "--traffic",
-        TRAFFIC,
+        traffic,
     ];
     args.extend_from_slice(more);
     edict(&args)

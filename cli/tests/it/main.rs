@@ -1,5 +1,6 @@
 //! The command line's integration tests, against the real binary: every command and output
-//! format, diff on real histories, the service over loopback, the site in headless Chromium,
+//! format, diff on real histories, the service over loopback, impact on a Ballista cluster of
+//! the binary's own processes, the site in headless Chromium,
 //! Neovim and VS Code end to end.
 //!
 //! One test binary for the crate (as rust-analyzer has it): each file of this folder is a
@@ -7,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cli;
+mod cluster;
 mod common;
 mod diff;
 mod impact;

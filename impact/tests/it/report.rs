@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use edict_impact::datafusion::arrow::array::{ArrayRef, Date32Array, Int64Array, StringArray};
+use edict_impact::datafusion::arrow::record_batch::RecordBatch;
 use edict_impact::datafusion::prelude::DataFrame;
 use edict_impact::impact::{changed_schema, ChangedRows, ChangedSink};
 use edict_impact::{chart, render, Options, Report, Sides};
@@ -20,6 +21,11 @@ fn day(s: &str) -> i32 {
 /// Crossings at both ports around the amendment, one at a port no catalogue has, one with no
 /// day; each row stands for `count` crossings.
 fn crossings() -> DataFrame {
+    frame(crossings_batch())
+}
+
+/// The crossings as one batch.
+pub fn crossings_batch() -> RecordBatch {
     let rows: [(&str, Option<&str>, i64); 8] = [
         ("a_port", Some("2025-11-01"), 10),
         ("b_port", Some("2025-11-01"), 20),
@@ -33,7 +39,34 @@ fn crossings() -> DataFrame {
     let port: ArrayRef = Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0)));
     let days: ArrayRef = Arc::new(Date32Array::from_iter(rows.iter().map(|r| r.1.map(day))));
     let count: ArrayRef = Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.2)));
-    frame(batch(vec![("port", port), ("day", days), ("count", count)]))
+    batch(vec![("port", port), ("day", days), ("count", count)])
+}
+
+/// Both versions with the diff's changes for the decision `d`.
+pub fn sides(old: Engine, new: Engine) -> Sides {
+    let changes = diff(&old, &new)
+        .into_iter()
+        .find_map(|d| match d {
+            DecisionDiff::Changed { changes, .. } => Some(changes),
+            _ => None,
+        })
+        .unwrap_or_default();
+    Sides {
+        old: Arc::new(old),
+        new: Arc::new(new),
+        decision: "d".into(),
+        changes,
+    }
+}
+
+/// The options of these tests: rows weighted by `count`.
+pub fn options() -> Options {
+    Options {
+        weight: Some("count".into()),
+        top: 10,
+        examples: 3,
+        ..Options::default()
+    }
 }
 
 fn run(old: Engine, new: Engine, keep: bool) -> (Report, Option<ChangedRows>) {
@@ -44,25 +77,7 @@ fn run(old: Engine, new: Engine, keep: bool) -> (Report, Option<ChangedRows>) {
             batches: Vec::new(),
         }))
     });
-    let changes = diff(&old, &new)
-        .into_iter()
-        .find_map(|d| match d {
-            DecisionDiff::Changed { changes, .. } => Some(changes),
-            _ => None,
-        })
-        .unwrap_or_default();
-    let sides = Sides {
-        old: Arc::new(old),
-        new: Arc::new(new),
-        decision: "d".into(),
-        changes,
-    };
-    let options = Options {
-        weight: Some("count".into()),
-        top: 10,
-        examples: 3,
-        ..Options::default()
-    };
+    let (sides, options) = (sides(old, new), options());
     let sink = rows.clone().map(|r| r as Arc<Mutex<dyn ChangedSink>>);
     let report = block_on(edict_impact::impact(sides, table, &options, sink)).unwrap();
     let rows = rows.map(|r| Arc::try_unwrap(r).ok().unwrap().into_inner().unwrap());
