@@ -258,6 +258,38 @@ impl Analysis {
         }
     }
 
+    /// The workspace lowered into tables (`compile`), on the machine's cores: while this
+    /// thread runs `compile` (the catalogue, the sets and the sources first, then each
+    /// decision's table in name order), the other threads lower decisions' tables from the
+    /// other end, in reverse name order, each with a clone of the database and taking the next
+    /// decision not yet taken, so that `compile` meets them in the middle instead of waiting
+    /// behind them at every decision. A table another thread is lowering is waited for, never
+    /// lowered twice, and `compile` records every table as its dependency, whichever thread
+    /// lowered it. Small workspaces stay on one thread, as in [`Analysis::warm_in_parallel`].
+    fn compiled(&self) -> &Arc<Result<edict_runtime::Artifact, Vec<crate::lower::LowerError>>> {
+        let threads = self.threads;
+        if threads < 2 || self.files.len() < PARALLEL_FILES {
+            return compile(&self.db, self.ws);
+        }
+        let sites = crate::lower::decision_sites(&self.db, self.ws);
+        let names: Vec<&String> = sites.decisions.keys().rev().collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 1..threads.min(names.len()) {
+                let db = self.db.clone();
+                let (names, next, ws) = (&names, &next, self.ws);
+                scope.spawn(move || {
+                    while let Some(name) =
+                        names.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        crate::lower::decision_table(&db, ws, (*name).clone());
+                    }
+                });
+            }
+            compile(&self.db, self.ws)
+        })
+    }
+
     /// The checked model of one file.
     pub fn model(&self, path: &str) -> Vec<ModelItem> {
         match self.files.get(path) {
@@ -273,7 +305,7 @@ impl Analysis {
         if diags.iter().any(Diagnostic::is_error) {
             return Err(diags);
         }
-        let compiled: &Result<_, _> = compile(&self.db, self.ws);
+        let compiled: &Result<_, _> = self.compiled();
         compiled.clone().map_err(table_diagnostics)
     }
 
@@ -283,7 +315,7 @@ impl Analysis {
     pub fn check(&self) -> Vec<Diagnostic> {
         let mut diags = self.diagnostics();
         if !diags.iter().any(Diagnostic::is_error) {
-            if let Err(errors) = compile(&self.db, self.ws).as_ref() {
+            if let Err(errors) = self.compiled().as_ref() {
                 diags.extend(table_diagnostics(errors.clone()));
             }
         }

@@ -8,6 +8,8 @@
 //! parse_file(file) ─┬─ file_decls(file) ── workspace_index(ws) ─┬─ check_file(ws, file)
 //!                   │                       set_timelines(ws) ───┤
 //!                   └─ file_refs(file) ──── used_names(ws) ──────┴─ file_diagnostics(ws, file)
+//!
+//! parse_file, workspace_index, set_timelines ── decision_table(ws, name) ── compile(ws)
 //! ```
 //!
 //! `file_decls` and `file_refs` hold no spans, so editing the body of a rule leaves them equal

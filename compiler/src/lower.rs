@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use edict_grammar::{DecisionDecl, Expr, ExprKind, FieldInit, ItemKind, RuleDecl, TestDecl};
+use edict_grammar::{Expr, ExprKind, FieldInit, ItemKind, TestDecl};
 use edict_runtime::artifact::sha256_hex;
 use edict_runtime::artifact::{
     Artifact, Atom, Header, Location, RecordType, Source, SourceKind, FORMAT_VERSION,
@@ -20,7 +20,6 @@ use edict_runtime::value::{
 use crate::check::ty_of;
 use crate::db::{Db, SourceFile, Workspace};
 use crate::decls::{workspace_index, DeclKind, Index};
-use crate::render::LineIndex;
 use crate::sets::{set_timelines, Timelines};
 use crate::syntax::parse_file;
 use crate::time::{parse_date, parse_datetime};
@@ -29,15 +28,18 @@ use crate::types::Ty;
 mod ancestors;
 mod catalogue;
 mod decision;
+mod queries;
 mod table;
 mod values;
 
+pub use queries::{decision_sites, decision_table, DecisionSites};
 pub use table::conjuncts;
 
 /// Rows one rule may expand to before lowering gives up (a condition with many `or`s).
 pub const MAX_ROWS_PER_RULE: usize = 4096;
 
 /// Name → index maps shared by lowering, the reference interpreter and test running.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Names {
     pub entity_types: Vec<String>,
     pub entity_type_ix: HashMap<String, u32>,
@@ -57,15 +59,9 @@ pub struct Lowerer<'a> {
     pub index: &'a Index,
     pub timelines: &'a Timelines,
     pub values: &'a crate::values::ValueTimelines,
-    pub names: Names,
+    pub names: &'a Names,
     /// Strip this prefix from file paths in locations (the workspace's common directory).
     pub root: String,
-    /// Each source's title by name (the first source of a name in workspace order), made when
-    /// first asked: every cited rule asks.
-    titles: std::cell::OnceCell<HashMap<String, String>>,
-    /// Each file's line starts, made when a location in it is first asked: every rule's row
-    /// has one.
-    lines: std::cell::RefCell<HashMap<SourceFile, std::rc::Rc<LineIndex>>>,
     /// Each record or entity type's fields with their types, made when first asked: every
     /// path through a record in every rule asks.
     field_types: std::cell::RefCell<HashMap<String, Fields>>,
@@ -108,67 +104,15 @@ fn common_dir(paths: &[&str]) -> String {
 
 impl<'a> Lowerer<'a> {
     pub fn new(db: &'a dyn Db, ws: Workspace) -> Lowerer<'a> {
-        let index = workspace_index(db, ws);
-        let timelines = set_timelines(db, ws);
-        let values = crate::values::value_timelines(db, ws);
-        let mut entity_types: Vec<String> = Vec::new();
-        let mut enums = Vec::new();
-        let mut records = Vec::new();
-        let mut sets = Vec::new();
-        for (name, defs) in &index.defs {
-            match defs.first().map(|d| &d.decl.kind) {
-                Some(DeclKind::EntityType { .. }) => entity_types.push(name.clone()),
-                Some(DeclKind::Enum { .. }) => enums.push(name.clone()),
-                Some(DeclKind::Record { .. }) => records.push(name.clone()),
-                Some(DeclKind::Set { .. }) => sets.push(name.clone()),
-                _ => {}
-            }
-        }
-        let ix = |v: &[String]| {
-            v.iter()
-                .enumerate()
-                .map(|(i, n)| (n.clone(), i as u32))
-                .collect::<HashMap<_, _>>()
-        };
-        let entity_type_ix = ix(&entity_types);
-        // Entities of each type, sorted by name.
-        let mut per_type: Vec<Vec<String>> = vec![Vec::new(); entity_types.len()];
-        for (name, defs) in &index.defs {
-            if let Some(DeclKind::Entity { ty, .. }) = defs.first().map(|d| &d.decl.kind) {
-                if let Some(&t) = entity_type_ix.get(ty) {
-                    per_type[t as usize].push(name.clone());
-                }
-            }
-        }
-        let mut entities = HashMap::new();
-        for (t, names) in per_type.iter().enumerate() {
-            for (i, n) in names.iter().enumerate() {
-                entities.insert(n.clone(), (t as u32, i as u32));
-            }
-        }
         let paths: Vec<&str> = ws.files(db).iter().map(|f| f.path(db).as_str()).collect();
-        let root = common_dir(&paths);
-        let names = Names {
-            enum_ix: ix(&enums),
-            record_ix: ix(&records),
-            set_ix: ix(&sets),
-            entity_types,
-            entity_type_ix,
-            entities,
-            enums,
-            records,
-            sets,
-        };
         Lowerer {
             db,
             ws,
-            index,
-            timelines,
-            values,
-            names,
-            root,
-            titles: std::cell::OnceCell::new(),
-            lines: std::cell::RefCell::default(),
+            index: workspace_index(db, ws),
+            timelines: set_timelines(db, ws),
+            values: crate::values::value_timelines(db, ws),
+            names: queries::names(db, ws),
+            root: common_dir(&paths),
             field_types: std::cell::RefCell::default(),
         }
     }
@@ -211,13 +155,7 @@ impl<'a> Lowerer<'a> {
 
     pub fn location(&self, file: SourceFile, span: edict_grammar::Span) -> Location {
         let text = file.text(self.db);
-        let lines = std::rc::Rc::clone(
-            self.lines
-                .borrow_mut()
-                .entry(file)
-                .or_insert_with(|| std::rc::Rc::new(LineIndex::new(text))),
-        );
-        let (line, column) = lines.line_col(text, span.start as usize);
+        let (line, column) = queries::line_index(self.db, file).line_col(text, span.start as usize);
         let path = file.path(self.db);
         let path = path.strip_prefix(&self.root).unwrap_or(path);
         Location {
@@ -409,39 +347,33 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         let sets = self.sets();
+        // Each decision is its own query (`decision_table`): an edit re-lowers the decisions
+        // whose rules it touched, and `Analysis` lowers them on several threads before this.
+        let sites = decision_sites(self.db, self.ws);
         let mut decisions = Vec::new();
-        let mut decl_of: BTreeMap<String, (SourceFile, &DecisionDecl)> = BTreeMap::new();
-        let mut rules_of: BTreeMap<String, Vec<(SourceFile, &RuleDecl)>> = BTreeMap::new();
-        for (file, parsed) in &items {
-            for item in &parsed.items {
-                match &item.kind {
-                    ItemKind::Decision(d) => {
-                        decl_of.entry(d.name.name.clone()).or_insert((*file, d));
-                    }
-                    ItemKind::Rule(r) => rules_of
-                        .entry(r.decision.name.clone())
-                        .or_default()
-                        .push((*file, r)),
-                    _ => {}
-                }
-            }
-        }
-        for (name, (file, d)) in &decl_of {
-            let rules = rules_of.get(name).map(Vec::as_slice).unwrap_or(&[]);
-            match self.decision(*file, d, rules) {
+        for (name, &(file, item)) in &sites.decisions {
+            match decision_table(self.db, self.ws, name.clone()).as_ref() {
                 Ok(t) => {
+                    let zone = match parse_file(self.db, file)
+                        .items
+                        .get(item as usize)
+                        .map(|i| &i.kind)
+                    {
+                        Some(ItemKind::Decision(d)) => d.zone.as_ref().map(|z| z.span),
+                        _ => None,
+                    };
                     if let (Some(edict_runtime::artifact::ZoneSpec::Attribute(path)), Some(z)) =
-                        (&t.zone, &d.zone)
+                        (&t.zone, zone)
                     {
                         errors.extend(
-                            self.zone_values(&t, path, &catalogue, &records)
+                            self.zone_values(t, path, &catalogue, &records)
                                 .into_iter()
-                                .map(|m| self.err(*file, z.span, m)),
+                                .map(|m| self.err(file, z, m)),
                         );
                     }
-                    decisions.push(t)
+                    decisions.push(t.clone())
                 }
-                Err(e) => errors.extend(e),
+                Err(e) => errors.extend(e.iter().cloned()),
             }
         }
         if !errors.is_empty() {
@@ -584,25 +516,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn source_title(&self, source: &str) -> String {
-        let titles = self.titles.get_or_init(|| {
-            let mut titles = HashMap::new();
-            for (_, parsed) in self.items() {
-                for item in &parsed.items {
-                    if let ItemKind::Source(s) = &item.kind {
-                        let title = s.fields.iter().find(|f| f.name.name == "title").map_or(
-                            String::new(),
-                            |f| match &f.value.kind {
-                                ExprKind::Text(t) => t.clone(),
-                                _ => String::new(),
-                            },
-                        );
-                        titles.entry(s.name.name.clone()).or_insert(title);
-                    }
-                }
-            }
-            titles
-        });
-        titles.get(source).cloned().unwrap_or_default()
+        queries::source_titles(self.db, self.ws)
+            .get(source)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The `kind` a source states, if it states a known one.

@@ -19,7 +19,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// The offsets where a text's lines start, for many [`line_col`] look-ups in one text (a binary
 /// search and the characters of one line, not a scan from the start).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
 }

@@ -126,3 +126,77 @@ fn a_check_on_several_threads_reports_what_one_thread_reports() {
         assert_eq!(load(threads).diagnostics(), one, "{threads} threads");
     }
 }
+
+/// Lowering on several threads builds the artifact one thread builds, byte for byte: each
+/// decision's table is one query, whichever thread runs it, and `compile` reads them in name
+/// order. Errors a table cannot hold are reported alike.
+#[test]
+fn tables_lowered_on_several_threads_are_those_of_one_thread() {
+    let files = edict_testkit::generate(&edict_testkit::Shape::with_rules(2_000));
+    let load = |threads: usize, files: &[(String, String)]| {
+        let mut a = Analysis::default();
+        a.set_threads(threads);
+        for (name, text) in files {
+            a.set_file(name, text.clone());
+        }
+        a
+    };
+    let one = load(1, &files).build().unwrap();
+    assert!(
+        one.decisions.len() >= 4,
+        "{} decisions",
+        one.decisions.len()
+    );
+    let bytes = serde_json::to_string(&one).unwrap();
+    for threads in [2, 4] {
+        let many = load(threads, &files).build().unwrap();
+        assert_eq!(
+            serde_json::to_string(&many).unwrap(),
+            bytes,
+            "{threads} threads"
+        );
+    }
+    // A decision of its own whose rule no table can hold (a text compared with a constant):
+    // the same E0601 whatever the threads.
+    let mut files = files;
+    let rule = "record Visitor { name: Text, arrival: DateTime }\ndecision by_name(v: Visitor) -> Entry {\n  as of v.arrival\n  otherwise { status: visa_required }\n}\nrule ada for by_name {\n  cite gen item 1\n  when v.name == \"Ada\"\n  then { status: visa_free }\n}\n";
+    files.last_mut().unwrap().1.push_str(rule);
+    let one = load(1, &files).check();
+    assert!(
+        one.iter().any(|d| d.code == edict_compiler::Code::E0601),
+        "{one:#?}"
+    );
+    for threads in [2, 4] {
+        assert_eq!(load(threads, &files).check(), one, "{threads} threads");
+    }
+}
+
+/// Each decision's table is a query of its own: editing a rule of one decision lowers that
+/// decision again and not the others.
+#[test]
+fn editing_a_rule_lowers_only_its_decision_again() {
+    let mut a = Analysis::new(Database::with_execution_log());
+    a.set_file(
+        "catalogue.edict",
+        format!(
+            "{CATALOGUE}\ndecision other(t: Traveller) -> Entry {{ as of t.arrival  otherwise {{ status: visa_required }} }}\n"
+        ),
+    );
+    a.set_file("us.edict", rules("us_rule", "us"));
+    a.set_file(
+        "jp.edict",
+        rules("jp_rule", "jp").replace("for entry", "for other"),
+    );
+    assert!(a.build().is_ok(), "{:#?}", a.check());
+    let first = a.db().take_execution_log();
+    assert_eq!(count(&first, "decision_table"), 2, "{first:#?}");
+    a.set_file("us.edict", rules("us_rule", "jp"));
+    assert!(a.build().is_ok());
+    let log = a.db().take_execution_log();
+    assert_eq!(count(&log, "compile"), 1, "{log:#?}");
+    assert_eq!(
+        count(&log, "decision_table"),
+        1,
+        "only the edited rule's decision is lowered again: {log:#?}"
+    );
+}
