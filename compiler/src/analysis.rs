@@ -79,6 +79,12 @@ enum Round {
     Diagnostics,
 }
 
+/// What the other threads of a parallel lowering do, one piece at a time.
+enum Lowering<'a> {
+    Table(&'a String),
+    Durations(SourceFile),
+}
+
 /// Workspaces of at least this many files are checked on several threads.
 const PARALLEL_FILES: usize = 16;
 
@@ -222,7 +228,8 @@ impl Analysis {
 
     /// Runs every file's diagnostics query on the machine's cores before they are read in
     /// order: each thread holds a clone of the database (salsa runs each query once; a thread
-    /// that needs a result another is computing waits for it), so parsing and checking the
+    /// that needs a result another is computing waits for it) and takes the next file not yet
+    /// taken, the longest first, so that the threads finish together. Parsing and checking the
     /// files, and the workspace-wide queries they share, spread over the cores. Results that
     /// are already memoized cost a lookup, so an incremental re-check redoes only what the
     /// edit changed. Small workspaces stay on one thread: starting threads would cost more.
@@ -231,17 +238,21 @@ impl Analysis {
         if threads < 2 || self.files.len() < PARALLEL_FILES {
             return;
         }
-        let files: Vec<SourceFile> = self.files.values().copied().collect();
+        let mut files: Vec<SourceFile> = self.files.values().copied().collect();
+        files.sort_by_key(|f| std::cmp::Reverse(f.text(&self.db).len()));
         // Two rounds: first each file's own queries (parsing and its declarations, which the
         // workspace index reads from every file: left to the first file's check, one thread
         // would parse them all while the others wait), then each file's diagnostics.
         for round in [Round::Declarations, Round::Diagnostics] {
+            let next = std::sync::atomic::AtomicUsize::new(0);
             std::thread::scope(|scope| {
-                for t in 0..threads {
+                for _ in 0..threads {
                     let db = self.db.clone();
-                    let (files, ws) = (&files, self.ws);
+                    let (files, next, ws) = (&files, &next, self.ws);
                     scope.spawn(move || {
-                        for &file in files.iter().skip(t).step_by(threads) {
+                        while let Some(&file) =
+                            files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                        {
                             match round {
                                 Round::Declarations => {
                                     crate::decls::file_decls(&db, file);
@@ -260,10 +271,11 @@ impl Analysis {
 
     /// The workspace lowered into tables (`compile`), on the machine's cores: while this
     /// thread runs `compile` (the catalogue, the sets and the sources first, then each
-    /// decision's table in name order), the other threads lower decisions' tables from the
-    /// other end, in reverse name order, each with a clone of the database and taking the next
-    /// decision not yet taken, so that `compile` meets them in the middle instead of waiting
-    /// behind them at every decision. A table another thread is lowering is waited for, never
+    /// decision's table in name order, then each file's lengths of time as written), the
+    /// other threads lower decisions' tables from the other end, in reverse name order, each
+    /// with a clone of the database and taking the next decision not yet taken, so that
+    /// `compile` meets them in the middle instead of waiting behind them at every decision;
+    /// then they collect the files' lengths of time. A table another thread is lowering is waited for, never
     /// lowered twice, and `compile` records every table as its dependency, whichever thread
     /// lowered it. Small workspaces stay on one thread, as in [`Analysis::warm_in_parallel`].
     fn compiled(&self) -> &Arc<Result<edict_runtime::Artifact, Vec<crate::lower::LowerError>>> {
@@ -272,17 +284,28 @@ impl Analysis {
             return compile(&self.db, self.ws);
         }
         let sites = crate::lower::decision_sites(&self.db, self.ws);
-        let names: Vec<&String> = sites.decisions.keys().rev().collect();
+        // The decisions from the last, then each file's lengths of time as written, which
+        // `compile` reads after the tables.
+        let work: Vec<Lowering> = (sites.decisions.keys().rev().map(Lowering::Table))
+            .chain(self.files.values().map(|&f| Lowering::Durations(f)))
+            .collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
         std::thread::scope(|scope| {
-            for _ in 1..threads.min(names.len()) {
+            for _ in 1..threads {
                 let db = self.db.clone();
-                let (names, next, ws) = (&names, &next, self.ws);
+                let (work, next, ws) = (&work, &next, self.ws);
                 scope.spawn(move || {
-                    while let Some(name) =
-                        names.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    while let Some(w) =
+                        work.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                     {
-                        crate::lower::decision_table(&db, ws, (*name).clone());
+                        match *w {
+                            Lowering::Table(name) => {
+                                crate::lower::decision_table(&db, ws, name.clone());
+                            }
+                            Lowering::Durations(file) => {
+                                crate::lower::file_durations(&db, file);
+                            }
+                        }
                     }
                 });
             }

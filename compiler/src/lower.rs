@@ -32,7 +32,7 @@ mod queries;
 mod table;
 mod values;
 
-pub use queries::{decision_sites, decision_table, DecisionSites};
+pub use queries::{decision_sites, decision_table, file_durations, DecisionSites};
 pub use table::conjuncts;
 
 /// Rows one rule may expand to before lowering gives up (a condition with many `or`s).
@@ -412,43 +412,21 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Each exact length of time the rules and decisions write, as written: the spelling
-    /// written most often, the first written among equals.
+    /// written most often, the first written among equals (each file's lengths come from
+    /// [`queries::file_durations`], in workspace order).
     fn durations(&self) -> Vec<(i64, String)> {
         // length → spelling → (count, first position)
-        let mut seen: BTreeMap<i64, BTreeMap<String, (usize, usize)>> = BTreeMap::new();
+        let mut seen: BTreeMap<i64, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
         let mut position = 0;
-        for (_, parsed) in self.items() {
-            for item in &parsed.items {
-                let exprs: Vec<&Expr> = match &item.kind {
-                    ItemKind::Rule(r) => r.when.iter().chain(&r.then).collect(),
-                    ItemKind::Decision(d) => d.otherwise.iter().collect(),
-                    ItemKind::Condition(c) => c.when.iter().collect(),
-                    ItemKind::Value(v) => v
-                        .entries
-                        .iter()
-                        .map(|e| &e.value)
-                        .chain(&v.otherwise)
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                for e in exprs {
-                    e.walk(&mut |e| {
-                        if let ExprKind::Duration(amount, unit) = &e.kind {
-                            let (Ok(n), Some(secs)) =
-                                (amount.parse::<i64>(), exact_unit_seconds(unit.suffix()))
-                            else {
-                                return;
-                            };
-                            let entry = seen
-                                .entry(n.saturating_mul(secs))
-                                .or_default()
-                                .entry(format!("{amount}{}", unit.suffix()))
-                                .or_insert((0, position));
-                            entry.0 += 1;
-                            position += 1;
-                        }
-                    });
-                }
+        for &file in self.ws.files(self.db) {
+            for (len, spelling) in queries::file_durations(self.db, file).iter() {
+                let entry = seen
+                    .entry(*len)
+                    .or_default()
+                    .entry(spelling)
+                    .or_insert((0, position));
+                entry.0 += 1;
+                position += 1;
             }
         }
         seen.into_iter()
@@ -456,7 +434,7 @@ impl<'a> Lowerer<'a> {
                 let best = spellings
                     .into_iter()
                     .max_by(|(_, (n1, p1)), (_, (n2, p2))| n1.cmp(n2).then(p2.cmp(p1)))?;
-                Some((len, best.0))
+                Some((len, best.0.to_string()))
             })
             .collect()
     }

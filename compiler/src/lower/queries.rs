@@ -1,5 +1,6 @@
 //! Lowering's queries: what every decision's lowering shares (names, source titles, each file's
-//! line starts, where each decision and its rules are) and one decision's table.
+//! line starts, where each decision and its rules are), one decision's table, and each file's
+//! lengths of time as written.
 //!
 //! A decision's table is a query of its own so that an edit re-lowers only the decisions whose
 //! rules it touched, and so that [`crate::Analysis`] can lower the decisions of a large
@@ -9,8 +10,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use edict_grammar::{ExprKind, ItemKind, RuleDecl};
+use edict_grammar::{Expr, ExprKind, ItemKind, RuleDecl};
 use edict_runtime::artifact::DecisionTable;
+use edict_runtime::value::exact_unit_seconds;
 
 use super::{LowerError, Lowerer, Names};
 use crate::db::{Db, SourceFile, Workspace};
@@ -91,6 +93,40 @@ pub(super) fn source_titles(db: &dyn Db, ws: Workspace) -> Arc<HashMap<String, S
         }
     }
     Arc::new(titles)
+}
+
+/// Each exact length of time a file's rules, decisions, conditions and values write, with its
+/// spelling (`72h`), in the order written: the artifact keeps the spelling written most often
+/// for each length, for answers to say it as the policy does.
+#[salsa::tracked(returns(ref))]
+pub fn file_durations(db: &dyn Db, file: SourceFile) -> Arc<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for item in &parse_file(db, file).items {
+        let exprs: Vec<&Expr> = match &item.kind {
+            ItemKind::Rule(r) => r.when.iter().chain(&r.then).collect(),
+            ItemKind::Decision(d) => d.otherwise.iter().collect(),
+            ItemKind::Condition(c) => c.when.iter().collect(),
+            ItemKind::Value(v) => v
+                .entries
+                .iter()
+                .map(|e| &e.value)
+                .chain(&v.otherwise)
+                .collect(),
+            _ => Vec::new(),
+        };
+        for e in exprs {
+            e.walk(&mut |e| {
+                if let ExprKind::Duration(amount, unit) = &e.kind {
+                    if let (Ok(n), Some(secs)) =
+                        (amount.parse::<i64>(), exact_unit_seconds(unit.suffix()))
+                    {
+                        out.push((n.saturating_mul(secs), format!("{amount}{}", unit.suffix())));
+                    }
+                }
+            });
+        }
+    }
+    Arc::new(out)
 }
 
 /// Where a file's lines start: every rule's location is looked up in it.
