@@ -244,72 +244,82 @@ impl Analysis {
         // workspace index reads from every file: left to the first file's check, one thread
         // would parse them all while the others wait), then each file's diagnostics.
         for round in [Round::Declarations, Round::Diagnostics] {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            std::thread::scope(|scope| {
-                for _ in 0..threads {
-                    let db = self.db.clone();
-                    let (files, next, ws) = (&files, &next, self.ws);
-                    scope.spawn(move || {
-                        while let Some(&file) =
-                            files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                        {
-                            match round {
-                                Round::Declarations => {
-                                    crate::decls::file_decls(&db, file);
-                                    crate::decls::file_refs(&db, file);
-                                }
-                                Round::Diagnostics => {
-                                    file_diagnostics(&db, ws, file);
-                                }
-                            }
-                        }
-                    });
-                }
-            });
+            let ws = self.ws;
+            self.deal_out(
+                threads,
+                &files,
+                |db, &file| match round {
+                    Round::Declarations => {
+                        crate::decls::file_decls(db, file);
+                        crate::decls::file_refs(db, file);
+                    }
+                    Round::Diagnostics => {
+                        file_diagnostics(db, ws, file);
+                    }
+                },
+                || (),
+            );
         }
     }
 
     /// The workspace lowered into tables (`compile`), on the machine's cores: while this
     /// thread runs `compile` (the catalogue, the sets and the sources first, then each
     /// decision's table in name order, then each file's lengths of time as written), the
-    /// other threads lower decisions' tables from the other end, in reverse name order, each
-    /// with a clone of the database and taking the next decision not yet taken, so that
-    /// `compile` meets them in the middle instead of waiting behind them at every decision;
-    /// then they collect the files' lengths of time. A table another thread is lowering is waited for, never
-    /// lowered twice, and `compile` records every table as its dependency, whichever thread
-    /// lowered it. Small workspaces stay on one thread, as in [`Analysis::warm_in_parallel`].
+    /// other threads lower decisions' tables from the other end, in reverse name order, so
+    /// that `compile` meets them in the middle instead of waiting behind them at every
+    /// decision; then they collect the files' lengths of time. A table another thread is
+    /// lowering is waited for, never lowered twice, and `compile` records every table as its
+    /// dependency, whichever thread lowered it. Small workspaces stay on one thread, as in
+    /// [`Analysis::warm_in_parallel`].
     fn compiled(&self) -> &Arc<Result<edict_runtime::Artifact, Vec<crate::lower::LowerError>>> {
         let threads = self.threads;
         if threads < 2 || self.files.len() < PARALLEL_FILES {
             return compile(&self.db, self.ws);
         }
         let sites = crate::lower::decision_sites(&self.db, self.ws);
-        // The decisions from the last, then each file's lengths of time as written, which
-        // `compile` reads after the tables.
         let work: Vec<Lowering> = (sites.decisions.keys().rev().map(Lowering::Table))
             .chain(self.files.values().map(|&f| Lowering::Durations(f)))
             .collect();
+        let ws = self.ws;
+        self.deal_out(
+            threads - 1,
+            &work,
+            |db, piece| match *piece {
+                Lowering::Table(name) => {
+                    crate::lower::decision_table(db, ws, name.clone());
+                }
+                Lowering::Durations(file) => {
+                    crate::lower::file_durations(db, file);
+                }
+            },
+            || compile(&self.db, ws),
+        )
+    }
+
+    /// Runs `run` on every piece of `work` on `helpers` threads, each holding a clone of the
+    /// database and taking the next piece not yet taken, while this thread runs `meanwhile`;
+    /// returns what `meanwhile` returns once every piece is done.
+    fn deal_out<T: Sync, R>(
+        &self,
+        helpers: usize,
+        work: &[T],
+        run: impl Fn(&Database, &T) + Sync,
+        meanwhile: impl FnOnce() -> R,
+    ) -> R {
         let next = std::sync::atomic::AtomicUsize::new(0);
         std::thread::scope(|scope| {
-            for _ in 1..threads {
+            for _ in 0..helpers {
                 let db = self.db.clone();
-                let (work, next, ws) = (&work, &next, self.ws);
+                let (next, run) = (&next, &run);
                 scope.spawn(move || {
-                    while let Some(w) =
+                    while let Some(piece) =
                         work.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                     {
-                        match *w {
-                            Lowering::Table(name) => {
-                                crate::lower::decision_table(&db, ws, name.clone());
-                            }
-                            Lowering::Durations(file) => {
-                                crate::lower::file_durations(&db, file);
-                            }
-                        }
+                        run(&db, piece);
                     }
                 });
             }
-            compile(&self.db, self.ws)
+            meanwhile()
         })
     }
 
