@@ -426,7 +426,9 @@ pub struct DecisionTable {
     /// The time zone the decision's date-times are civil times in (`zone`), if it states one.
     pub zone: Option<ZoneSpec>,
     pub hit: Hit,
-    pub rules: Vec<RuleInfo>,
+    /// Shared, not copied: the compiler's query for this table and the artifact hold the same
+    /// rules.
+    pub rules: std::sync::Arc<[RuleInfo]>,
     pub otherwise: Option<Value>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,

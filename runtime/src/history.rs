@@ -34,7 +34,7 @@ impl Artifact {
             // Rule versions that start later go; the others are renumbered in the rows.
             let mut index = Vec::with_capacity(d.rules.len());
             let mut kept = Vec::with_capacity(d.rules.len());
-            for rule in d.rules.drain(..) {
+            for rule in d.rules.iter().cloned() {
                 if starts_later(rule.from) {
                     index.push(None);
                 } else {
@@ -53,7 +53,7 @@ impl Artifact {
                     goes_on(&mut b.until);
                 }
             }
-            d.rules = kept;
+            d.rules = kept.into();
             d.rows.retain_mut(
                 |row| match index.get(row.rule as usize).copied().flatten() {
                     Some(r) => {

@@ -234,7 +234,7 @@ pub fn validate(a: &Artifact) -> Result<(), Inconsistent> {
             }
             atoms_ok(&row.atoms)?;
         }
-        for r in &d.rules {
+        for r in d.rules.iter() {
             value(a, &r.outcome, 0)?;
             for c in &r.conditions {
                 c.dnf.iter().try_for_each(|conj| atoms_ok(conj))?;

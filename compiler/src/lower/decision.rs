@@ -255,7 +255,7 @@ impl<'a> Lowerer<'a> {
             output,
             as_of,
             hit,
-            rules: infos,
+            rules: infos.into(),
             otherwise,
             columns: cx.columns,
             rows,

@@ -244,7 +244,7 @@ mod laws {
             let Ok(artifact) = analysis(&text).build() else { return Ok(()) };
             let catalogue = &artifact.catalogue;
             for d in &artifact.decisions {
-                for rule in &d.rules {
+                for rule in d.rules.iter() {
                     let mut by_column: std::collections::BTreeMap<u32, Vec<&Test>> =
                         std::collections::BTreeMap::new();
                     for c in rule.conditions.iter().filter(|c| c.selects.is_some()) {

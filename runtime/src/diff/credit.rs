@@ -412,7 +412,7 @@ fn lost(new: &Engine, f: &Fact, after: &[Fact], day: i64) -> Option<Credit> {
             let rule = artifact
                 .decisions
                 .iter()
-                .flat_map(|d| &d.rules)
+                .flat_map(|d| d.rules.iter())
                 .find(|r| &r.name == name)?;
             let on = rule.written.1.filter(|u| *u <= day)?;
             if written.1 == Some(on) {

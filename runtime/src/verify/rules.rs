@@ -225,7 +225,7 @@ pub(super) fn by_rule(d: &DecisionTable, per_version: &[Vec<Finding>]) -> Vec<Fi
     // a hint of subsumption is given for a rule of one version only (removing it removes
     // every version).
     let mut names: Vec<&str> = Vec::new();
-    for rule in &d.rules {
+    for rule in d.rules.iter() {
         if !names.contains(&rule.name.as_str()) {
             names.push(&rule.name);
         }

@@ -64,7 +64,7 @@ pub fn decision(m: &Model, id: u32, d: &DecisionTable) -> String {
     // The rules, in words; versions of a rule (one per period of the values it reads) together.
     b.push_str(&format!("<h2>{}</h2>\n", l.tr("The rules", "规则")));
     let mut names: Vec<&str> = Vec::new();
-    for r in &d.rules {
+    for r in d.rules.iter() {
         if !names.contains(&r.name.as_str()) {
             names.push(&r.name);
         }

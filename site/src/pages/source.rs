@@ -73,7 +73,7 @@ pub fn source(m: &Model, s: &Source) -> String {
     let mut by_item: BTreeMap<Option<u32>, Vec<String>> = BTreeMap::new();
     for d in &a.decisions {
         let mut ended = Vec::new();
-        for r in &d.rules {
+        for r in d.rules.iter() {
             let Some(c) = r.ended_by.as_ref().filter(|c| c.source == s.name) else {
                 continue;
             };
@@ -96,7 +96,7 @@ pub fn source(m: &Model, s: &Source) -> String {
             });
         }
         let mut seen = Vec::new();
-        for r in &d.rules {
+        for r in d.rules.iter() {
             let Some(c) = r.citation.as_ref().filter(|c| c.source == s.name) else {
                 continue;
             };

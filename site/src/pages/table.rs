@@ -236,7 +236,7 @@ fn rules_timeline(
 fn rules_by_name(d: &DecisionTable) -> Vec<(&str, Vec<&RuleInfo>)> {
     let mut out: Vec<(&str, Vec<&RuleInfo>)> = Vec::new();
     let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for r in &d.rules {
+    for r in d.rules.iter() {
         match at.get(r.name.as_str()) {
             Some(&i) => out[i].1.push(r),
             None => {
