@@ -307,7 +307,6 @@ impl<'a> Lowerer<'a> {
         Some(Value::Record(values))
     }
 
-    /// Every file's parsed items in workspace order, with the file.
     /// The `when` of a named condition, and its file.
     pub fn condition_expr(&self, name: &str) -> Option<(SourceFile, &'a Expr)> {
         let def = self.index.get(name)?;
@@ -321,6 +320,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Every file's parsed items in workspace order, with the file.
     pub fn items(&self) -> Vec<(SourceFile, std::sync::Arc<edict_grammar::ParsedFile>)> {
         self.ws
             .files(self.db)
@@ -348,7 +348,8 @@ impl<'a> Lowerer<'a> {
             .collect();
         let sets = self.sets();
         // Each decision is its own query (`decision_table`): an edit re-lowers the decisions
-        // whose rules it touched, and `Analysis` lowers them on several threads before this.
+        // whose rules it touched, and `Analysis::compiled` has other threads lower them while
+        // this runs (a table another thread is lowering is waited for here).
         let sites = decision_sites(self.db, self.ws);
         let mut decisions = Vec::new();
         for (name, &(file, item)) in &sites.decisions {
