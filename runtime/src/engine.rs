@@ -28,7 +28,7 @@ use names::entity_lookup;
 pub(crate) use names::NameMap;
 
 /// Decisions with at most this many columns keep their columns' rows on the stack.
-const INLINE_COLUMNS: usize = 8;
+const INLINE_COLUMNS: usize = 16;
 
 /// Picks the verdict from the matching rows as they are found, without allocating unless
 /// several rules must be returned.
@@ -79,7 +79,25 @@ impl Pick {
         false
     }
 
-    fn finish(mut self, d: &DecisionTable) -> Verdict {
+    /// The verdict: the one rule picked is written in place; several rules (`hit collect`, a
+    /// `hit unique` conflict) are sorted out of line. (Out of line, a verdict returned through
+    /// memory was copied into the answer by loads wider than the stores that wrote it: a
+    /// store-forwarding stall on every decision.)
+    #[inline]
+    fn finish(self, d: &DecisionTable) -> Verdict {
+        match self.hit {
+            Hit::Collect => self.finish_many(d),
+            Hit::Unique if !self.all.is_empty() => self.finish_many(d),
+            _ => match self.best {
+                Some(rule) => Verdict::Rule(rule),
+                None if d.otherwise.is_some() => Verdict::Otherwise,
+                None => Verdict::NoMatch,
+            },
+        }
+    }
+
+    #[inline(never)]
+    fn finish_many(mut self, d: &DecisionTable) -> Verdict {
         let none = || {
             if d.otherwise.is_some() {
                 Verdict::Otherwise
@@ -340,12 +358,7 @@ impl Engine {
         dense: bool,
     ) -> Result<Answer, EvalError> {
         if let Some(dense) = c.dense.as_ref().filter(|_| dense) {
-            let (verdict, day) = self.decide_dense(d, c, dense, inputs)?;
-            return Ok(Answer {
-                decision,
-                verdict,
-                day,
-            });
+            return self.decide_dense(decision, d, c, dense, inputs);
         }
         let day = self.day_of(d, inputs)?;
         let slice = &c.slices[d.boundaries.partition_point(|b| *b <= day)];

@@ -290,14 +290,60 @@ impl Engine {
     /// it); otherwise, and for a value outside a column's domain, column by column, stopping
     /// at the first column that accepts no row (as the sparse scan does, which then reads no
     /// later column and so reports no error for it).
+    ///
+    /// The usual answer (a record's reads, then no row or one) is written here; every other
+    /// case goes to [`Engine::decide_dense_rest`], out of line, which returns its whole answer:
+    /// merging the two into one verdict to copy out cost more than the decision (the copy's
+    /// loads, of pieces just stored at other widths, stalled on store forwarding).
     #[inline]
     pub(super) fn decide_dense(
         &self,
+        decision: u32,
         d: &DecisionTable,
         c: &Compiled,
         dense: &Dense,
         inputs: &[Value],
-    ) -> Result<(Verdict, i64), EvalError> {
+    ) -> Result<Answer, EvalError> {
+        if let Some((r, Some(Value::Record(fields)))) =
+            dense.record.as_ref().map(|r| (r, inputs.get(r.param)))
+        {
+            let day = match fields.get(r.as_of) {
+                Some(Value::Date(days)) => Some(*days),
+                Some(Value::DateTime(secs)) => Some(secs.div_euclid(86_400)),
+                _ => None,
+            };
+            if let Some(day) = day {
+                let at = d.boundaries.partition_point(|b| *b <= day);
+                if let Some(words) = dense.slices.get(at) {
+                    let rows = match dense.words {
+                        1 => record_rows::<1>(&r.reads, fields, words).map(|[x]| [x, 0]),
+                        _ => record_rows::<2>(&r.reads, fields, words),
+                    };
+                    if let Some(verdict) = rows.and_then(|x| at_most_one(d, x)) {
+                        return Ok(Answer {
+                            decision,
+                            verdict,
+                            day,
+                        });
+                    }
+                }
+            }
+        }
+        self.decide_dense_rest(decision, d, c, dense, inputs)
+    }
+
+    /// [`Engine::decide_dense`] for every case but a record's reads leaving no row or one:
+    /// several rows (the hit policy picks), a value outside a column's domain, columns that
+    /// do not all read one record, a request without its as-of date.
+    #[inline(never)]
+    fn decide_dense_rest(
+        &self,
+        decision: u32,
+        d: &DecisionTable,
+        c: &Compiled,
+        dense: &Dense,
+        inputs: &[Value],
+    ) -> Result<Answer, EvalError> {
         let fields = dense
             .record
             .as_ref()
@@ -345,7 +391,11 @@ impl Engine {
                 self.dense_verdict(d, c, dense, words, position)?
             }
         };
-        Ok((verdict, day))
+        Ok(Answer {
+            decision,
+            verdict,
+            day,
+        })
     }
 
     /// The rows in force ANDed with each column's entry (by its position for the request),
@@ -373,24 +423,13 @@ impl Engine {
 
     /// The verdict from the rows left: one row is its rule's answer; several go through the
     /// hit policy.
-    #[inline(always)]
     fn verdict_of<const N: usize>(&self, d: &DecisionTable, c: &Compiled, x: [u64; N]) -> Verdict {
-        let ones: u32 = x.iter().map(|w| w.count_ones()).sum();
-        if ones == 0 {
-            return none(d);
+        let mut two = [0u64; 2];
+        for (t, x) in two.iter_mut().zip(x) {
+            *t = x;
         }
-        if ones == 1 {
-            let row = x
-                .iter()
-                .enumerate()
-                .find(|(_, w)| **w != 0)
-                .map_or(0, |(i, w)| i * 64 + w.trailing_zeros() as usize);
-            if let Some(r) = d.rows.get(row) {
-                return match d.hit {
-                    Hit::Collect => Verdict::Collect(vec![r.rule]),
-                    _ => Verdict::Rule(r.rule),
-                };
-            }
+        if let Some(verdict) = at_most_one(d, two) {
+            return verdict;
         }
         let mut pick = self.pick(d);
         for (i, w) in x.into_iter().enumerate() {
@@ -400,6 +439,24 @@ impl Engine {
         }
         pick.finish(d)
     }
+}
+
+/// The verdict when the rows left are none or one (`None` when several are: the hit policy
+/// picks among them).
+#[inline(always)]
+fn at_most_one(d: &DecisionTable, x: [u64; 2]) -> Option<Verdict> {
+    let [lo, hi] = x;
+    let row = match (lo, hi) {
+        (0, 0) => return Some(none(d)),
+        (w, 0) if w & (w - 1) == 0 => w.trailing_zeros() as usize,
+        (0, w) if w & (w - 1) == 0 => 64 + w.trailing_zeros() as usize,
+        _ => return None,
+    };
+    let rule = d.rows.get(row)?.rule;
+    Some(match d.hit {
+        Hit::Collect => Verdict::Collect(vec![rule]),
+        _ => Verdict::Rule(rule),
+    })
 }
 
 /// The rows in force ANDed with each column's entry (by its position for the request);
