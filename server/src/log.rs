@@ -1,10 +1,12 @@
 //! The decision log: one JSON line per decision, written off the request path.
 //!
 //! Requests hand their line to a bounded queue; one thread writes what the queue holds in
-//! batches, each batch of whole lines in one `write` to a file opened for appending, so a crash
-//! (even `kill -9`) leaves whole lines; a file found ending in a partial line (a full disk, a
-//! power cut) is cut back to its last whole line on start. Files rotate by size: `FILE` becomes
-//! `FILE.1`, `FILE.1` becomes `FILE.2`, and so on, keeping `keep`.
+//! batches (pausing a millisecond after each, unless answers wait for their lines, so that
+//! lines gather instead of waking it one by one), each batch of whole lines in one `write` to a
+//! file opened for appending, so a crash (even `kill -9`) leaves whole lines; a file found
+//! ending in a partial line (a full disk, a power cut) is cut back to its last whole line on
+//! start. Files rotate by size: `FILE` becomes `FILE.1`, `FILE.1` becomes `FILE.2`, and so on,
+//! keeping `keep`.
 //!
 //! What happens when the queue is full, and what a crash can lose, is the [`Durability`]:
 //! `drop` never makes a request wait (a line that finds the queue full is dropped and counted);
@@ -185,6 +187,10 @@ enum Sink {
 /// Batches at most this many bytes into one write.
 const BATCH_BYTES: usize = 256 * 1024;
 
+/// How long the writer lets lines gather after a write, when answers do not wait for their
+/// lines: the most a line waits in the queue beyond the write before it.
+const LINGER: Duration = Duration::from_millis(1);
+
 fn write_loop(rx: Receiver<Item>, mut sink: Sink, durability: Durability, metrics: &Metrics) {
     let mut batch: Vec<u8> = Vec::with_capacity(BATCH_BYTES);
     let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
@@ -242,6 +248,15 @@ fn write_loop(rx: Receiver<Item>, mut sink: Sink, durability: Durability, metric
         }
         for done in waiting.drain(..) {
             let _ = done.send(());
+        }
+        // Unless answers wait for their lines (`sync`), the lines of the next moment gather in
+        // the queue while the writer sleeps: a request that hands its line over while no
+        // writer waits on the queue wakes no thread, and the lines of many requests go in one
+        // `write`. Without this pause, at a steady rate the writer was woken, and wrote, for
+        // nearly every line: a system call on the request's path and a thread competing with
+        // the workers for the cores. A full batch means more are waiting: no pause then.
+        if !sync && batch.len() < BATCH_BYTES {
+            std::thread::sleep(LINGER);
         }
     }
 }

@@ -3,14 +3,16 @@
 //! alternating; then the batch endpoint. Prints a Markdown table for BENCHMARKS.md.
 //!
 //! `load EDICT_BINARY [--seconds S] [--concurrency C,C,...] [--rates F,F,...] [--batch-lines N]
-//! [--traffic realistic|benchmark] [--startup RUNS]` (run from the repository root: it serves
-//! `policies/`). The requests are, in turn, the 100,000 realistic requests of the transit
-//! decision (`transit::realistic_requests`: every entry of the catalogues) or, with
-//! `--traffic benchmark`, the 10,000 requests the other benchmarks use. `--startup RUNS` first
-//! times the start of `edict serve --artifact` to its first answer, RUNS times. Besides the closed loop (clients sending
-//! back to back), an open loop at fixed rates (`--rates`, fractions of each server's measured
-//! maximum: 0.25, 0.5, 0.9) reports p50, p99 and p99.9 latency counted from each request's
-//! scheduled time.
+//! [--traffic realistic|benchmark] [--startup RUNS] [--pin CLIENT_CPU,SERVER_CPU]` (run from
+//! the repository root: it serves `policies/`). The requests are, in turn, the 100,000
+//! realistic requests of the transit decision (`transit::realistic_requests`: every entry of
+//! the catalogues) or, with `--traffic benchmark`, the 10,000 requests the other benchmarks
+//! use. `--startup RUNS` first times the start of `edict serve --artifact` to its first
+//! answer, RUNS times; `--pin` keeps the load generator on one CPU and the servers of the
+//! request tables on another (the batch server keeps both). Besides the closed loop (clients
+//! sending back to back), an open loop at fixed rates (`--rates`, fractions of each server's
+//! measured maximum: 0.25, 0.5, 0.9) reports p50, p99 and p99.9 latency counted from each
+//! request's scheduled time, and the generator's own lateness in handing requests over.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -31,6 +33,36 @@ impl Drop for Proc {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A command starting a server, on the server's core when the run pins (`--pin`), through
+/// util-linux's `taskset`.
+fn server_command(program: &std::path::Path, pin: Option<&(String, String)>) -> Command {
+    match pin {
+        Some((_, cpu)) => {
+            let mut c = Command::new("taskset");
+            c.args(["-c", cpu]).arg(program);
+            c
+        }
+        None => Command::new(program),
+    }
+}
+
+/// Keeps this process (the load generator, every thread it starts from now on) on one core.
+fn pin_self(cpu: &str) -> Result<(), String> {
+    let status = Command::new("taskset")
+        .args(["-a", "-p", "-c", cpu])
+        .arg(std::process::id().to_string())
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("--pin needs `taskset` (util-linux): {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "taskset could not pin the load generator to CPU {cpu}"
+        ))
     }
 }
 
@@ -64,6 +96,9 @@ struct Run {
     failures: u64,
     /// Microseconds, one per request.
     latencies: Vec<u32>,
+    /// Microseconds from each request's scheduled time to its handing to the connection: the
+    /// load generator's own lateness, part of every latency of the open loop.
+    late: Vec<u32>,
     elapsed: Duration,
 }
 
@@ -73,10 +108,19 @@ impl Run {
     }
 
     fn percentile(&mut self, p: f64) -> f64 {
-        self.latencies.sort_unstable();
-        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
-        self.latencies.get(i).copied().unwrap_or(0) as f64
+        percentile(&mut self.latencies, p)
     }
+
+    fn late_percentile(&mut self, p: f64) -> f64 {
+        percentile(&mut self.late, p)
+    }
+}
+
+/// The `p` quantile of microsecond figures.
+fn percentile(v: &mut [u32], p: f64) -> f64 {
+    v.sort_unstable();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v.get(i).copied().unwrap_or(0) as f64
 }
 
 /// A keep-alive HTTP/1.1 connection to `addr`.
@@ -104,6 +148,8 @@ async fn ask(
         .header("content-type", "application/json")
         .body(Full::new(body.clone()));
     let Ok(req) = req else { return false };
+    run.late
+        .push(since.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
     match sender.send_request(req).await {
         Ok(resp) => {
             let ok = resp.status().is_success();
@@ -234,6 +280,7 @@ async fn constant_rate(
             out.requests += r.requests;
             out.failures += r.failures;
             out.latencies.extend(r.latencies);
+            out.late.extend(r.late);
         }
     }
     out.elapsed = start.elapsed();
@@ -355,6 +402,7 @@ fn main() -> Result<(), String> {
     let (mut seconds, mut levels, mut batch_lines) = (5.0, vec![32usize, 64], 1_000_000usize);
     let mut rates = vec![0.25, 0.5, 0.9];
     let (mut realistic, mut startup_runs) = (true, 0usize);
+    let mut pin: Option<(String, String)> = None;
     while let Some(a) = args.next() {
         let v = args.next().ok_or(format!("{a} needs a value"))?;
         match a.as_str() {
@@ -364,6 +412,12 @@ fn main() -> Result<(), String> {
             "--rates" => rates = v.split(',').filter_map(|c| c.parse().ok()).collect(),
             "--traffic" => realistic = v == "realistic",
             "--startup" => startup_runs = v.parse().map_err(|_| "bad --startup")?,
+            "--pin" => {
+                let (client, server) = v
+                    .split_once(',')
+                    .ok_or("--pin takes CLIENT_CPU,SERVER_CPU")?;
+                pin = Some((client.to_string(), server.to_string()));
+            }
             _ => return Err(format!("unknown option {a}")),
         }
     }
@@ -393,20 +447,24 @@ fn main() -> Result<(), String> {
         startup(&edict, &bodies[0], startup_runs)?;
     }
     let bodies = Arc::new(bodies);
+    if let Some((client, _)) = &pin {
+        pin_self(client)?;
+    }
     // Each server gets one worker thread; the load generator the other core.
     let yard_bin = std::env::current_exe()
         .map_err(|e| e.to_string())?
         .with_file_name("yardstick");
-    let mut y = Command::new(&yard_bin);
+    let mut y = server_command(&yard_bin, pin.as_ref());
     y.args(["127.0.0.1:0", "1"]);
     let yard = spawn(y, "listening on ")?;
     // `edict serve policies/` on a free loopback port, not watching files, with `extra`.
-    let serve = |extra: &[&std::ffi::OsStr]| {
-        let mut e = Command::new(&edict);
+    let serve_on = |extra: &[&std::ffi::OsStr], pin: Option<&(String, String)>| {
+        let mut e = server_command(&edict, pin);
         e.args(["serve", "policies", "--listen", "127.0.0.1:0", "--no-watch"])
             .args(extra);
         spawn(e, "listening on http://")
     };
+    let serve = |extra: &[&std::ffi::OsStr]| serve_on(extra, pin.as_ref());
     let one_thread = ["--threads".as_ref(), "1".as_ref()];
     let served = serve(&[&one_thread[..], &["--no-decision-log".as_ref()]].concat())?;
     // The decision log of the run, in a folder of its own removed at the end (a run writes
@@ -471,8 +529,8 @@ fn main() -> Result<(), String> {
     // loop above at the highest concurrency), open loop on 64 connections.
     if !rates.is_empty() {
         println!();
-        println!("| server | rate (of its max) | requests/s sent | p50 µs | p99 µs | p99.9 µs | failed |");
-        println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        println!("| server | rate (of its max) | requests/s sent | p50 µs | p99 µs | p99.9 µs | failed | generator late, p50 / p99 µs |");
+        println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         rt.block_on(async {
             let top = levels.iter().copied().max().unwrap_or(64);
             for (name, addr) in [
@@ -487,8 +545,9 @@ fn main() -> Result<(), String> {
                         constant_rate(addr, path, Arc::clone(&bodies), rate, seconds, 64).await;
                     let (p50, p99, p999) =
                         (r.percentile(0.5), r.percentile(0.99), r.percentile(0.999));
+                    let (l50, l99) = (r.late_percentile(0.5), r.late_percentile(0.99));
                     println!(
-                        "| {name} | {:.0}% of {max:.0}/s | {:.0} | {p50:.0} | {p99:.0} | {p999:.0} | {} |",
+                        "| {name} | {:.0}% of {max:.0}/s | {:.0} | {p50:.0} | {p99:.0} | {p999:.0} | {} | {l50:.0} / {l99:.0} |",
                         100.0 * f,
                         r.rps(),
                         r.failures
@@ -501,7 +560,7 @@ fn main() -> Result<(), String> {
     drop(served);
     drop(logged);
     let _ = std::fs::remove_dir_all(&log_dir);
-    let batch_server = serve(&["--no-decision-log".as_ref()])?;
+    let batch_server = serve_on(&["--no-decision-log".as_ref()], None)?;
     let mut body = Vec::with_capacity(batch_lines * 300);
     for i in 0..batch_lines {
         body.extend_from_slice(&bodies[i % bodies.len()]);
