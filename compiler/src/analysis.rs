@@ -145,11 +145,18 @@ impl Analysis {
         match self.files.get(path) {
             Some(&file) => {
                 if file.text(&self.db) != &text {
+                    // The parse of the text being replaced, for the new parse to reuse the
+                    // items the edit did not touch.
+                    let previous = crate::db::Previous {
+                        text: file.text(&self.db).clone(),
+                        parsed: Arc::clone(crate::syntax::parse_file(&self.db, file)),
+                    };
+                    file.set_previous(&mut self.db).to(Some(Arc::new(previous)));
                     file.set_text(&mut self.db).to(text);
                 }
             }
             None => {
-                let file = SourceFile::new(&self.db, path.to_string(), text);
+                let file = SourceFile::new(&self.db, path.to_string(), text, None);
                 self.files.insert(path.to_string(), file);
                 let list: Vec<SourceFile> = self.files.values().copied().collect();
                 self.ws.set_files(&mut self.db).to(list);

@@ -1,6 +1,8 @@
 //! The salsa database shared by the CLI and the language server: inputs and the query graph.
 //!
-//! Inputs: each [`SourceFile`]'s path and text, and the [`Workspace`] (the list of files).
+//! Inputs: each [`SourceFile`]'s path and text (and its text before the last edit, with that
+//! text's parse, which the parse of the new text reuses item by item), and the [`Workspace`]
+//! (the list of files).
 //! Everything else is a tracked query returning plain `PartialEq` data, so that an edit
 //! re-runs only what depends on it and stops where a result comes out unchanged:
 //!
@@ -24,6 +26,25 @@ pub struct SourceFile {
     pub path: String,
     #[returns(ref)]
     pub text: String,
+    /// The text before the last edit and its parse, for the parse of the new text to take
+    /// the items the edit did not touch (see [`crate::syntax::parse_file`]).
+    #[returns(ref)]
+    pub previous: Option<Arc<Previous>>,
+}
+
+/// A file's text before its last edit, and the parse of that text.
+pub struct Previous {
+    pub text: String,
+    pub parsed: Arc<edict_grammar::ParsedFile>,
+}
+
+impl std::fmt::Debug for Previous {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Previous")
+            .field("bytes", &self.text.len())
+            .field("items", &self.parsed.items.len())
+            .finish()
+    }
 }
 
 /// A directory of policy files is one workspace: declarations are visible across its files.

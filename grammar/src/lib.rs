@@ -8,11 +8,12 @@ pub mod format;
 pub mod limits;
 mod parser;
 pub mod print;
+mod shift;
 pub mod syntax;
 
 pub use chunk::ITEM_KEYWORDS;
 pub use format::{format, FormatOptions, Formatted, Unsound};
-pub use parser::{parse, unescape};
+pub use parser::{parse, parse_reusing, unescape};
 pub use syntax::*;
 
 /// Words that can never be names (they would make expressions ambiguous).

@@ -3,8 +3,11 @@
 use pest::iterators::Pair;
 use pest::Parser as _;
 
+use std::collections::HashMap;
+
 use crate::chunk;
 use crate::limits::{MAX_EXPR_DEPTH, MAX_FILE_BYTES, MAX_ITEMS, MAX_NESTING, MAX_STRING_BYTES};
+use crate::shift::Shift;
 use crate::syntax::*;
 
 mod decisions;
@@ -20,6 +23,15 @@ struct EdictParser;
 /// Parses a whole file. Never fails: errors are recorded in [`ParsedFile::errors`] and the
 /// items that failed become [`ItemKind::Error`], so every intact item is still there.
 pub fn parse(text: &str) -> ParsedFile {
+    parse_reusing(text, None)
+}
+
+/// Parses a whole file as [`parse`] does, taking from `previous` (an earlier text of the file
+/// and its parse) every item whose text is unchanged, moved to where it now stands, instead of
+/// parsing it again: after an edit, only the items it touched are parsed. The result is the
+/// one [`parse`] gives (a property test holds the two equal over random edits).
+pub fn parse_reusing(text: &str, previous: Option<(&str, &ParsedFile)>) -> ParsedFile {
+    let reusable = previous.map(|(old_text, old)| Reusable::new(old_text, old));
     let mut file = ParsedFile::default();
     if text.len() > MAX_FILE_BYTES {
         file.errors.push(SyntaxError {
@@ -84,6 +96,14 @@ pub fn parse(text: &str) -> ParsedFile {
             continue;
         }
         let doc = doc_comment_before(text, &file.comments, base);
+        if let Some((old_base, old)) = reusable.as_ref().and_then(|r| r.items.get(chunk_text)) {
+            let delta = base as i64 - i64::from(*old_base);
+            let (mut kind, mut span) = (old.kind.clone(), old.span);
+            kind.shift(delta);
+            span.shift(delta);
+            file.items.push(Item { kind, span, doc });
+            continue;
+        }
         match EdictParser::parse(Rule::item_only, chunk_text) {
             Ok(mut pairs) => {
                 let Some(top) = pairs.next() else { continue };
@@ -152,6 +172,61 @@ pub fn parse(text: &str) -> ParsedFile {
         }
     }
     file
+}
+
+/// The items of an earlier parse that a re-parse may take as they are: by the text of their
+/// chunk, with where that chunk started. Only a chunk that gave exactly one item, parsed
+/// without error and with no syntax error of its own, is taken (an item's tree depends on its
+/// chunk's text alone, and on where it starts only by that offset); its doc comment, which
+/// comes from the text before it, is read again.
+struct Reusable<'a> {
+    items: HashMap<&'a str, (u32, &'a Item)>,
+}
+
+impl<'a> Reusable<'a> {
+    fn new(old_text: &'a str, old: &'a ParsedFile) -> Reusable<'a> {
+        let mut items = HashMap::new();
+        if old_text.len() > MAX_FILE_BYTES {
+            return Reusable { items };
+        }
+        let chunks = chunk::split(old_text, MAX_NESTING);
+        let within =
+            |inner: Span, outer: Span| inner.start >= outer.start && inner.end <= outer.end;
+        let overlaps = |a: Span, b: Span| a.start < b.end && b.start < a.end;
+        let mut next = 0;
+        for c in &chunks.chunks {
+            // The items are in the order of their chunks.
+            while old
+                .items
+                .get(next)
+                .is_some_and(|i| i.span.end <= c.span.start)
+            {
+                next += 1;
+            }
+            let inside: Vec<&Item> = old.items[next..]
+                .iter()
+                .take_while(|i| within(i.span, c.span))
+                .collect();
+            let [item] = inside.as_slice() else {
+                continue;
+            };
+            if !c.starts_item
+                || c.too_deep_at.is_some()
+                || matches!(item.kind, ItemKind::Error)
+                || old
+                    .errors
+                    .iter()
+                    .any(|e| overlaps(e.span, c.span) || overlaps(e.item_span, c.span))
+            {
+                continue;
+            }
+            let Some(chunk_text) = old_text.get(c.span.range()) else {
+                continue;
+            };
+            items.entry(chunk_text).or_insert((c.span.start, *item));
+        }
+        Reusable { items }
+    }
 }
 
 /// A catalogue that does not parse as a whole, read entry by entry: `catalogue NAME {`, then

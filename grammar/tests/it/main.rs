@@ -7,3 +7,4 @@
 
 mod format;
 mod parser;
+mod reparse;
