@@ -96,6 +96,8 @@ impl Pick {
         }
     }
 
+    /// The verdict of `hit collect` (every matching rule, sorted, once each) and of `hit
+    /// unique` when several rules matched (a conflict naming them).
     #[inline(never)]
     fn finish_many(mut self, d: &DecisionTable) -> Verdict {
         let none = || {

@@ -15,14 +15,7 @@ fn fmt(text: &str) -> String {
 
 #[test]
 fn the_shipped_policies_are_formatted() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "edict"))
-        .collect();
-    names.sort();
-    for path in names {
+    for path in crate::shipped_policies() {
         let text = std::fs::read_to_string(&path).unwrap();
         let out = fmt(&text);
         assert_eq!(fmt(&out), out, "not idempotent on {}", path.display());

@@ -8,3 +8,15 @@
 mod format;
 mod parser;
 mod reparse;
+
+/// The shipped policy files (`policies/*.edict`), in name order.
+fn shipped_policies() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "edict"))
+        .collect();
+    paths.sort();
+    paths
+}

@@ -1,8 +1,6 @@
 //! A re-parse that reuses the unchanged items of the previous parse gives the tree a parse
 //! from scratch gives, over random edits of generated policies and of the shipped ones.
 
-use std::path::Path;
-
 use edict_grammar::{parse, parse_reusing};
 use proptest::prelude::*;
 
@@ -91,13 +89,7 @@ proptest! {
 
     #[test]
     fn reusing_items_parses_as_from_scratch_on_the_shipped_policies(file in 0usize..64, edits in edits()) {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-        let mut paths: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "edict"))
-            .collect();
-        paths.sort();
+        let paths = crate::shipped_policies();
         let text = std::fs::read_to_string(&paths[file % paths.len()]).unwrap();
         check_edits(&text, &edits)?;
     }
@@ -107,12 +99,7 @@ proptest! {
 /// tree of a file whose first line grew equals a fresh parse, item for item.
 #[test]
 fn an_edit_at_the_top_moves_every_later_item() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "edict") {
-            continue;
-        }
+    for path in crate::shipped_policies() {
         let text = std::fs::read_to_string(&path).unwrap();
         let old = parse(&text);
         let new_text = format!("// one more line at the top\n{text}");

@@ -307,12 +307,7 @@ impl Engine {
         if let Some((r, Some(Value::Record(fields)))) =
             dense.record.as_ref().map(|r| (r, inputs.get(r.param)))
         {
-            let day = match fields.get(r.as_of) {
-                Some(Value::Date(days)) => Some(*days),
-                Some(Value::DateTime(secs)) => Some(secs.div_euclid(86_400)),
-                _ => None,
-            };
-            if let Some(day) = day {
+            if let Some(day) = as_of_day(fields, r.as_of) {
                 let at = d.boundaries.partition_point(|b| *b <= day);
                 if let Some(words) = dense.slices.get(at) {
                     let rows = match dense.words {
@@ -352,11 +347,9 @@ impl Engine {
                 _ => None,
             });
         let day = match fields {
-            Some((r, fields)) => match fields.get(r.as_of) {
-                Some(Value::Date(days)) => *days,
-                Some(Value::DateTime(secs)) => secs.div_euclid(86_400),
-                _ => return Err(EvalError::NoDate(d.as_of.text.clone())),
-            },
+            Some((r, fields)) => {
+                as_of_day(fields, r.as_of).ok_or_else(|| EvalError::NoDate(d.as_of.text.clone()))?
+            }
             None => self.day_of(d, inputs)?,
         };
         let at = d.boundaries.partition_point(|b| *b <= day);
@@ -438,6 +431,17 @@ impl Engine {
             }
         }
         pick.finish(d)
+    }
+}
+
+/// The day of the record's as-of field (a date, or the day of a date-time), as
+/// [`Engine::day_of`] reads it.
+#[inline(always)]
+fn as_of_day(fields: &[Value], as_of: usize) -> Option<i64> {
+    match fields.get(as_of)? {
+        Value::Date(days) => Some(*days),
+        Value::DateTime(secs) => Some(secs.div_euclid(86_400)),
+        _ => None,
     }
 }
 
