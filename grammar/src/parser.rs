@@ -189,12 +189,27 @@ impl<'a> Reusable<'a> {
         if old_text.len() > MAX_FILE_BYTES {
             return Reusable { items };
         }
-        let chunks = chunk::split(old_text, MAX_NESTING);
+        let chunks = chunk::split(old_text, MAX_NESTING).chunks;
+        // The chunks a syntax error overlaps, each found by a binary search over the chunks
+        // (in file order, not overlapping): a file of many broken items costs no more than
+        // its errors.
+        let mut erred = vec![false; chunks.len()];
+        for e in &old.errors {
+            for span in [e.span, e.item_span] {
+                let mut i = chunks.partition_point(|c| c.span.end <= span.start);
+                while chunks.get(i).is_some_and(|c| c.span.start < span.end) {
+                    erred[i] |= overlaps(chunks[i].span, span);
+                    i += 1;
+                }
+            }
+        }
         let within =
             |inner: Span, outer: Span| inner.start >= outer.start && inner.end <= outer.end;
-        let overlaps = |a: Span, b: Span| a.start < b.end && b.start < a.end;
         let mut next = 0;
-        for c in &chunks.chunks {
+        for (c, erred) in chunks.iter().zip(erred) {
+            if erred || !c.starts_item || c.too_deep_at.is_some() {
+                continue;
+            }
             // The items are in the order of their chunks.
             while old
                 .items
@@ -203,30 +218,27 @@ impl<'a> Reusable<'a> {
             {
                 next += 1;
             }
-            let inside: Vec<&Item> = old.items[next..]
+            let mut inside = old.items[next..]
                 .iter()
-                .take_while(|i| within(i.span, c.span))
-                .collect();
-            let [item] = inside.as_slice() else {
+                .take_while(|i| within(i.span, c.span));
+            let (Some(item), None) = (inside.next(), inside.next()) else {
                 continue;
             };
-            if !c.starts_item
-                || c.too_deep_at.is_some()
-                || matches!(item.kind, ItemKind::Error)
-                || old
-                    .errors
-                    .iter()
-                    .any(|e| overlaps(e.span, c.span) || overlaps(e.item_span, c.span))
-            {
+            if matches!(item.kind, ItemKind::Error) {
                 continue;
             }
             let Some(chunk_text) = old_text.get(c.span.range()) else {
                 continue;
             };
-            items.entry(chunk_text).or_insert((c.span.start, *item));
+            items.entry(chunk_text).or_insert((c.span.start, item));
         }
         Reusable { items }
     }
+}
+
+/// Do two spans share a byte (an empty span: does it stand strictly inside the other)?
+fn overlaps(a: Span, b: Span) -> bool {
+    a.start < b.end && b.start < a.end
 }
 
 /// A catalogue that does not parse as a whole, read entry by entry: `catalogue NAME {`, then
